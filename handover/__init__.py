@@ -1,0 +1,1 @@
+"""handover: checks account-transfer requests in a helpdesk the moment they arrive."""

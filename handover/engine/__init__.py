@@ -1,0 +1,1 @@
+"""The pure validation engine: ticket document in, verdict and actions out."""

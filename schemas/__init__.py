@@ -1,0 +1,1 @@
+"""JSON Schemas of the request types (data; one file per type)."""

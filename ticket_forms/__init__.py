@@ -1,0 +1,1 @@
+"""Per-language labels, messages and vocabulary of the request types (data)."""

@@ -1,0 +1,1 @@
+"""The signed webhook receiver: verify, parse, store, enqueue, answer 202."""
