@@ -1,0 +1,141 @@
+"""Configuration through a function: environment settings plus the admin's YAML policy."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class RequestTypeSettings:
+    """Per request type routing: which form ids select it, where complete requests go, macros."""
+    form_ids: tuple[int, ...] = ()
+    complete_group: str = "Accounts"
+    complete_macro_id: int | None = None
+    incomplete_macro_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What an admin configures in the YAML file named by HANDOVER_CONFIG."""
+    default_locale: str = "en"
+    country: str = "GB"
+    field_mapping: Mapping[int, str] = field(default_factory=dict)
+    request_types: Mapping[str, RequestTypeSettings] = field(default_factory=dict)
+    groups: Mapping[str, int] = field(default_factory=dict)
+    catalog_dirs: tuple[Path, ...] = ()
+    complete_status: str = "open"
+    incomplete_status: str = "pending"
+
+    def request_type_settings(self, name: str) -> RequestTypeSettings:
+        return self.request_types.get(name, RequestTypeSettings())
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the running service needs; built by load_config, never at import time."""
+    policy: Policy = field(default_factory=Policy)
+    zendesk_subdomain: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: str | None = None
+    zendesk_url: str | None = None
+    webhook_secret: str | None = None
+    config_path: Path | None = None
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    admin_token: str | None = None
+    port: int = 8080
+    force_dry_run: bool = False
+
+    @property
+    def has_zendesk_credentials(self) -> bool:
+        return bool(self.zendesk_email and self.zendesk_api_token and (self.zendesk_subdomain or self.zendesk_url))
+
+    @property
+    def dry_run(self) -> bool:
+        return self.force_dry_run or not self.has_zendesk_credentials
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'handover.db').resolve()}"
+
+
+def _int_or_none(value) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
+    """Turn the YAML document (already parsed) into a Policy; raises ConfigError naming the key."""
+    raw = raw or {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("configuration must be a mapping at the top level")
+    try:
+        mapping = {int(field_id): str(name) for field_id, name in (raw.get("field_mapping") or {}).items()}
+        request_types = {}
+        for name, settings in (raw.get("request_types") or {}).items():
+            settings = settings or {}
+            request_types[str(name)] = RequestTypeSettings(
+                form_ids=tuple(int(form_id) for form_id in settings.get("form_ids") or ()),
+                complete_group=str(settings.get("complete_group") or "Accounts"),
+                complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
+                incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
+            )
+        groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
+        catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+    except (TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(f"invalid configuration: {error}") from error
+    return Policy(
+        default_locale=str(raw.get("default_locale") or "en"),
+        country=str(raw.get("country") or "GB").upper(),
+        field_mapping=mapping,
+        request_types=request_types,
+        groups=groups,
+        catalog_dirs=catalog_dirs,
+        complete_status=str(raw.get("complete_status") or "open"),
+        incomplete_status=str(raw.get("incomplete_status") or "pending"),
+    )
+
+
+def load_policy(path: Path | str | None) -> Policy:
+    """Read the admin's YAML file; no path means the defaults."""
+    if not path:
+        return Policy()
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read configuration {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"configuration {path} is not valid YAML: {error}".splitlines()[0]) from error
+    return parse_policy(raw, base_dir=path.parent)
+
+
+def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = None) -> Config:
+    """Build the Config from environment variables (names are an interface: see DESIGN.md)."""
+    path = config_path or env.get("HANDOVER_CONFIG") or None
+    try:
+        port = int(env.get("PORT") or 8080)
+    except ValueError as error:
+        raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
+    return Config(
+        policy=load_policy(path),
+        zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
+        zendesk_email=env.get("ZENDESK_EMAIL") or None,
+        zendesk_api_token=env.get("ZENDESK_API_TOKEN") or None,
+        zendesk_url=(env.get("ZENDESK_URL") or "").rstrip("/") or None,
+        webhook_secret=env.get("HANDOVER_WEBHOOK_SECRET") or None,
+        config_path=Path(path) if path else None,
+        data_dir=Path(env.get("HANDOVER_DATA_DIR") or "var"),
+        database_url=env.get("DATABASE_URL") or None,
+        redis_url=env.get("REDIS_URL") or None,
+        admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
+        port=port,
+    )
