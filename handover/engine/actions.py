@@ -50,4 +50,4 @@ Action = AddComment | AddTags | RemoveTags | SetGroup | SetStatus | ApplyMacro
 def action_to_dict(action: Action) -> dict:
     """Plain JSON-ready form of an action (tuples become lists)."""
     data = asdict(action)
-    return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
+    return {"kind": data.pop("kind"), **{key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}}

@@ -1,0 +1,44 @@
+"""The application's one way to check a ticket: policy + catalog + document -> Decision."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Mapping
+
+from .config import Policy
+from .engine.catalog import Catalog, load_catalog
+from .engine.decide import Decision, Routing, decide
+from .engine.verdict import EvaluationSettings
+
+
+def evaluation_settings(policy: Policy) -> EvaluationSettings:
+    form_types = {form_id: name for name, settings in policy.request_types.items() for form_id in settings.form_ids}
+    return EvaluationSettings(
+        field_mapping=dict(policy.field_mapping),
+        form_types=form_types,
+        country=policy.country,
+        default_locale=policy.default_locale,
+    )
+
+
+def routing_for(policy: Policy):
+    def routing(type_name: str) -> Routing:
+        settings = policy.request_type_settings(type_name)
+        return Routing(
+            complete_group=settings.complete_group,
+            complete_status=policy.complete_status,
+            incomplete_status=policy.incomplete_status,
+            complete_macro_id=settings.complete_macro_id,
+            incomplete_macro_id=settings.incomplete_macro_id,
+        )
+    return routing
+
+
+def catalog_for(policy: Policy) -> Catalog:
+    return load_catalog(policy.catalog_dirs)
+
+
+def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
+                   catalog: Catalog | None = None) -> Decision:
+    """Decide on one ticket document under the admin's policy."""
+    catalog = catalog or catalog_for(policy)
+    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type)

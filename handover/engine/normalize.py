@@ -1,0 +1,109 @@
+"""Normalisation of raw field values: emails, dates, enumerations and yes/no words in any language."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Mapping
+
+from .text import fold
+
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})\s?[./-]\s?(\d{1,2})\s?[./-]\s?(\d{4}|\d{2})\b")
+_DAY_TOKEN = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|eme|e|o|a|ого|го|е)?$")
+_YEAR_TOKEN = re.compile(r"^(\d{4})(?:r|г|года|roku)?$")
+_WHITESPACE = re.compile(r"\s+")
+_DECORATION = "*_`\"'«»„“”‚‘’ \t"
+
+
+def clean_text(value: str) -> str:
+    """Trim decoration (markdown emphasis, quotes) and collapse whitespace."""
+    return _WHITESPACE.sub(" ", str(value)).strip(_DECORATION).strip()
+
+
+def normalize_email(value: str) -> str:
+    """The first address in the text, lowercased; the cleaned text itself when there is none."""
+    match = _EMAIL_IN_TEXT.search(str(value))
+    return match.group(0).strip(".").lower() if match else clean_text(value)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_date(text: str) -> date | None:
+    match = _ISO.search(text)
+    if match:
+        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _NUMERIC.search(text)
+    if not match:
+        return None
+    first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    # Day first, as in every language we read; an impossible month means the US order was used.
+    if second > 12 >= first:
+        first, second = second, first
+    return _safe_date(year, second, first)
+
+
+def _worded_date(text: str, months: Mapping[str, int]) -> date | None:
+    day = month = year = None
+    for token in fold(text).split():
+        if month is None and token in months:
+            month = months[token]
+        elif year is None and (found := _YEAR_TOKEN.match(token)):
+            year = int(found.group(1))
+        elif day is None and (found := _DAY_TOKEN.match(token)) and 1 <= int(found.group(1)) <= 31:
+            day = int(found.group(1))
+    if day and month and year:
+        return _safe_date(year, month, day)
+    return None
+
+
+def parse_date(value, months: Mapping[str, int]) -> date | None:
+    """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable."""
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    return _numeric_date(text) or _worded_date(text, months)
+
+
+def _leading_phrases(folded: str, longest: int = 4):
+    words = folded.split()
+    for size in range(min(longest, len(words)), 0, -1):
+        yield " ".join(words[:size])
+
+
+def lookup_phrase(value: str, index: Mapping[str, object]):
+    """Find the whole folded value in the index, else its longest leading phrase ('Tak, wszyscy' -> 'tak')."""
+    folded = fold(value)
+    if folded in index:
+        return index[folded]
+    for phrase in _leading_phrases(folded):
+        if phrase in index:
+            return index[phrase]
+    return None
+
+
+def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
+    """Map a localised word (or a Zendesk dropdown tag like billing_frequency_monthly) to its value."""
+    found = lookup_phrase(str(value), words)
+    if found is not None:
+        return found
+    folded = fold(str(value))
+    for choice in choices:
+        if folded.endswith(fold(choice)):
+            return choice
+    return clean_text(value).lower()
+
+
+def normalize_yes_no(value, words: Mapping[str, bool]):
+    """True/False from yes/no words in any language; the cleaned text when it is neither."""
+    if isinstance(value, bool):
+        return value
+    found = lookup_phrase(str(value), words)
+    return found if found is not None else clean_text(value)

@@ -1,0 +1,131 @@
+"""Texts for people: the public reply in the requester's language and the internal note for agents."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Mapping
+
+from babel.dates import format_date
+
+from .catalog import Catalog, RequestType
+from .rules import Problem
+from .verdict import Verdict
+
+
+class _Params(dict):
+    """format_map mapping that leaves unknown placeholders visible instead of failing."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def message(catalog: Catalog, lang: str, key: str, **params) -> str:
+    template = catalog.languages[lang].messages.get(key) or catalog.languages["en"].messages.get(key) or key
+    return template.format_map(_Params(params))
+
+
+def local_date(value: date, lang: str) -> str:
+    return format_date(value, format="long", locale=lang)
+
+
+def choice_list(rtype: RequestType, field_name: str, lang: str) -> str:
+    words = rtype.choice_words.get(lang, {}).get(field_name) or rtype.choice_words.get("en", {}).get(field_name, {})
+    spec = rtype.spec_by_name[field_name]
+    return " / ".join(words.get(choice, choice) for choice in spec.choices)
+
+
+def problem_message(catalog: Catalog, rtype: RequestType, verdict: Verdict, problem: Problem, lang: str) -> str:
+    """The localised sentence for one invalid item or warning."""
+    params = dict(problem.params)
+    if problem.field:
+        params["value"] = verdict.raw.get(problem.field) or _shown(verdict.fields.get(problem.field))
+        params["choices"] = choice_list(rtype, problem.field, lang) if rtype.spec_by_name[problem.field].choices else ""
+    if "other_field" in params:
+        params["other"] = rtype.label(str(params["other_field"]), lang)
+    params["example"] = catalog.languages[lang].date_example
+    return message(catalog, lang, problem.code, **params)
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item.get("file_name")) for item in value if isinstance(item, Mapping))
+    return "" if value is None else str(value)
+
+
+def display_value(catalog: Catalog, rtype: RequestType, field_name: str, value, lang: str) -> str:
+    """A normalised value as a person reads it in `lang`: yes/no words, local choice words and dates."""
+    spec = rtype.spec_by_name[field_name]
+    if isinstance(value, bool):
+        language = catalog.languages[lang]
+        return language.yes_word if value else language.no_word
+    if spec.choices and value in spec.choices:
+        words = rtype.choice_words.get(lang, {}).get(field_name) or rtype.choice_words.get("en", {}).get(field_name, {})
+        return words.get(value, value)
+    if spec.kind == "date" and isinstance(value, str):
+        try:
+            return local_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    return _shown(value)
+
+
+def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: str) -> str:
+    spec = rtype.spec_by_name[field_name]
+    if spec.choices:
+        return f" ({choice_list(rtype, field_name, lang)})"
+    if spec.kind == "date":
+        return f" ({catalog.languages[lang].date_example})"
+    if spec.kind == "yesno":
+        language = catalog.languages[lang]
+        return f" ({language.yes_word} / {language.no_word})"
+    return ""
+
+
+def fill_in_template(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> tuple[list[str], list[str]]:
+    """`Label: ` lines for every item to (re)send, and attach-requests for proof items."""
+    wanted = [*verdict.missing, *(problem.field for problem in verdict.invalid)]
+    ordered = [spec.name for spec in rtype.fields if spec.name in wanted]
+    lines, attachments = [], []
+    for name in ordered:
+        label = rtype.label(name, lang)
+        if rtype.spec_by_name[name].kind == "attachment":
+            attachments.append(message(catalog, lang, "attachment_request", label=label))
+        else:
+            lines.append(f"{label}{_template_hint(rtype, name, catalog, lang)}: ")
+    return lines, attachments
+
+
+def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None) -> str:
+    """The reply to the requester listing every problem and ending with the fill-in template."""
+    lang = verdict.locale
+    rtype = catalog.types[verdict.request_type]
+    first_name = (requester_name or "").split()[0] if (requester_name or "").strip() else ""
+    parts = [message(catalog, lang, "greeting", name=first_name) if first_name
+             else message(catalog, lang, "greeting_anonymous"),
+             "",
+             message(catalog, lang, "intro", request_type=rtype.title(lang))]
+    if verdict.missing:
+        parts += ["", message(catalog, lang, "missing_heading")]
+        parts += [f"- {rtype.label(name, lang)}" for name in verdict.missing]
+    if verdict.invalid:
+        parts += ["", message(catalog, lang, "invalid_heading")]
+        parts += [f"- {rtype.label(problem.field, lang)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
+                  for problem in verdict.invalid]
+    if verdict.warnings:
+        parts += ["", message(catalog, lang, "warnings_heading")]
+        parts += [f"- {problem_message(catalog, rtype, verdict, problem, lang)}" for problem in verdict.warnings]
+    lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
+    if lines:
+        parts += ["", message(catalog, lang, "template_intro"), "", *lines]
+    if attachments:
+        parts += ["", *attachments]
+    pending = [consent for consent in verdict.consents if consent["status"] == "pending"]
+    if pending:
+        parts += ["", message(catalog, lang, "consents_heading")]
+        parts += [f"- {message(catalog, lang, 'consent_pending', party=message(catalog, lang, 'party_' + str(c['party'])), email=verdict.fields.get(c['email_field'], ''))}"
+                  for c in pending]
+    if verdict.expected_completion:
+        days = next((rule.get("business_days", 2) for rule in rtype.rules if rule["rule"] == "expected_completion"), 2)
+        parts += ["", message(catalog, lang, "expected_completion",
+                              date=local_date(verdict.expected_completion, lang), days=days)]
+    parts += ["", message(catalog, lang, "closing")]
+    return "\n".join(parts)

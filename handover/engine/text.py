@@ -1,0 +1,31 @@
+"""Text normalisation shared by label matching, vocabulary lookup and comparisons."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFKD does not decompose but people drop when typing without diacritics.
+_FOLD_EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ё": "е", "й": "и"})
+_NON_WORD = re.compile(r"[^\w]+")
+_EMAIL_WORD = re.compile(r"\be[\s\-‐‑–]?mail\b")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Casefold, drop accents and punctuation, collapse spaces: 'E-mail  do FAKTUR:' -> 'email do faktur'."""
+    lowered = text.casefold().translate(_FOLD_EXTRA)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    stripped = _EMAIL_WORD.sub("email", stripped)
+    return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
+
+
+def token_key(folded: str, stopwords: frozenset[str]) -> str:
+    """Order-free key of a folded label: its meaningful words, sorted."""
+    return " ".join(sorted(word for word in folded.split() if word not in stopwords))
+
+
+def same_party(left: str, right: str) -> bool:
+    """Two names or emails denote the same party when they fold to the same text."""
+    return fold(left) == fold(right)

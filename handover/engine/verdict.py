@@ -1,0 +1,184 @@
+"""The verdict: which request type applies, what is missing, invalid or worth a warning."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Mapping
+
+from .catalog import Catalog, FieldSpec, RequestType
+from .extract import Extraction, extract
+from .language import Detector, choose_language, detect_text_language
+from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
+from .rules import RULES, Problem, RuleContext
+
+# jsonschema keywords whose failure means "absent", not "wrong".
+_ABSENT_KEYWORDS = frozenset({"minLength", "minItems", "required"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ticket_id: int | None
+    request_type: str
+    locale: str
+    fields: Mapping[str, object]
+    sources: Mapping[str, str]
+    missing: tuple[str, ...]
+    invalid: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    raw: Mapping[str, str] = field(default_factory=dict)
+    expected_completion: date | None = None
+    consents: tuple[Mapping, ...] = ()
+    checks: tuple[Mapping, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.invalid
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """What evaluation needs from the admin's policy, as plain data."""
+    field_mapping: Mapping[int, str] = field(default_factory=dict)
+    form_types: Mapping[int, str] = field(default_factory=dict)   # ticket form id -> request type
+    country: str = "GB"
+    default_locale: str = "en"
+
+
+def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[int, str]) -> str | None:
+    """The request type named by a ticket tag (nested field value tags) or by the ticket form id."""
+    ticket = document.get("ticket") or {}
+    for tag in ticket.get("tags") or ():
+        if tag in catalog.tag_index:
+            return catalog.tag_index[tag]
+    form_type = form_types.get(ticket.get("ticket_form_id"))
+    return form_type if form_type in catalog.types else None
+
+
+def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog):
+    """Raw value -> canonical value for the schema; unreadable input stays as text so it shows as invalid."""
+    if spec.kind == "attachment":
+        return value
+    if spec.kind == "yesno":
+        return normalize_yes_no(value, catalog.yes_no_index)
+    if spec.kind == "enum":
+        return normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+    if spec.kind == "email":
+        return normalize_email(value)
+    if spec.kind == "date":
+        parsed = parse_date(value, catalog.month_index)
+        return parsed.isoformat() if parsed else clean_text(value)
+    return clean_text(value)
+
+
+def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog) -> dict:
+    instance = {}
+    for name, raw in extraction.values.items():
+        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog)
+        if value not in ("", None):
+            instance[name] = value
+    proof_fields = [spec.name for spec in rtype.fields if spec.kind == "attachment"]
+    if extraction.attachments:
+        for name in proof_fields:
+            instance[name] = list(extraction.attachments)
+    return instance
+
+
+def _invalid_code(spec: FieldSpec, keyword: str, value) -> str:
+    if spec.kind == "yesno":
+        return "consent_refused" if value is False else "invalid_yes_no"
+    if keyword == "enum":
+        return "invalid_choice"
+    if keyword == "format" or spec.kind in ("email", "date"):
+        return f"invalid_{spec.kind}" if spec.kind in ("email", "date") else "invalid_value"
+    return "invalid_value"
+
+
+def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
+    """Missing fields (in schema order) and the first invalid problem of each present field."""
+    absent = {spec.name for spec in rtype.fields if spec.required and spec.name not in instance}
+    invalid: dict[str, Problem] = {}
+    for error in rtype.validator.iter_errors(instance):
+        if not error.absolute_path:
+            continue
+        name = error.absolute_path[0]
+        spec = rtype.spec_by_name.get(name)
+        if spec is None or name in invalid or name in absent:
+            continue
+        if error.validator in _ABSENT_KEYWORDS:
+            absent.add(name)
+        else:
+            invalid[name] = Problem(name, _invalid_code(spec, error.validator, instance[name]))
+    missing = [spec.name for spec in rtype.fields if spec.name in absent]
+    ordered_invalid = [invalid[spec.name] for spec in rtype.fields if spec.name in invalid]
+    return missing, ordered_invalid
+
+
+def _to_date(text, fallback: date) -> date:
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).date()
+    except ValueError:
+        return fallback
+
+
+def _consents(rtype: RequestType, instance: Mapping, valid: frozenset[str], document: Mapping) -> tuple[dict, ...]:
+    """Each party's confirmation: confirmed when that party wrote a public comment from its own address."""
+    users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
+    writers = {
+        str(users.get(comment.get("author_id"), {}).get("email") or "").lower()
+        for comment in document.get("comments") or ()
+        if isinstance(comment, Mapping) and comment.get("public", True)
+    }
+    consents = []
+    for consent in rtype.consents:
+        email_field = consent.get("email_field")
+        email = instance.get(email_field) if email_field in valid else None
+        status = "unknown" if email is None else ("confirmed" if email in writers else "pending")
+        consents.append({"party": consent.get("party"), "email_field": email_field, "status": status})
+    return tuple(consents)
+
+
+def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, today: date,
+             request_type: str | None = None, detector: Detector = detect_text_language) -> Verdict | None:
+    """Decide on one ticket document; None when no request type applies."""
+    type_name = request_type or find_request_type(document, catalog, settings.form_types)
+    if type_name is None:
+        return None
+    rtype = catalog.types[type_name]
+    ticket = document.get("ticket") or {}
+    extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords)
+    instance = _instance(extraction, rtype, catalog)
+    missing, invalid = schema_problems(instance, rtype)
+    context = RuleContext(
+        values=instance,
+        valid=frozenset(instance) - {problem.field for problem in invalid},
+        today=today,
+        filed_on=_to_date(ticket.get("created_at"), today),
+        country=settings.country,
+    )
+    warnings, completion = [], None
+    for rule in rtype.rules:
+        outcome = RULES[rule["rule"]](rule, context)
+        invalid.extend(problem for problem in outcome.invalid if problem.field not in {p.field for p in invalid})
+        warnings.extend(outcome.warnings)
+        completion = outcome.expected_completion or completion
+    locale = choose_language(
+        extraction.requester_text, extraction.label_languages, extraction.requester.get("locale"),
+        catalog.languages, settings.default_locale, detector,
+    )
+    invalid_fields = {problem.field for problem in invalid}
+    order = {spec.name: position for position, spec in enumerate(rtype.fields)}
+    estimated_fields = {rule.get("field") for rule in rtype.rules if rule["rule"] == "expected_completion"}
+    return Verdict(
+        ticket_id=ticket.get("id"),
+        request_type=type_name,
+        locale=locale,
+        fields=instance,
+        sources={name: raw.source for name, raw in extraction.values.items()},
+        missing=tuple(missing),
+        invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])),
+        warnings=tuple(warnings),
+        raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
+        expected_completion=None if estimated_fields & invalid_fields else completion,
+        consents=_consents(rtype, instance, context.valid - invalid_fields, document),
+        checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
+    )
