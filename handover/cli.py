@@ -71,7 +71,8 @@ def check(file, now, as_json, type_name, config_path) -> None:
     catalog = catalog_for(config.policy)
     if type_name and type_name not in catalog.types:
         raise click.BadParameter(f"unknown request type {type_name!r} (known: {', '.join(sorted(catalog.types))})")
-    document = read_document(file, "stdin" if file.name == "<stdin>" else file.name)
+    source = getattr(file, "name", "<stdin>")
+    document = read_document(file, "stdin" if source == "<stdin>" else source)
     decision = check_document(document, config.policy, today, type_name, catalog)
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))

@@ -1,0 +1,151 @@
+"""Extraction from realistic requester emails: greetings, signatures, quotes, odd labels."""
+from handover.engine.extract import extract, label_values, own_text
+from handover.engine.verdict import evaluate
+
+from tests.builders import AGENT_ID, TODAY, attachment, comment, ticket_document
+
+COMPLETE_EN = """Hi team,
+
+We'd like to take over the Brightwater Dental subscription.
+
+**Subscription ID:** SUB-55120
+End customer name: Brightwater Dental Ltd
+Current Reseller :  Northgate IT Services
+new reseller:Cloudline Partners
+Consent of all parties: Yes, all three parties agreed in writing
+Preferred transfer date:
+15/12/2026
+Portal owner e-mail: Practice.Manager@Brightwater-Dental.example
+Billing email: <accounts@cloudline.example>
+Billing frequency: Annually
+Payment method: Direct Debit
+
+Thanks,
+Tom Reed
+Cloudline Partners
+
+On Mon, 23 Nov 2026 at 10:00, Support <support@vendor.example> wrote:
+> Subscription ID: SUB-00000
+> New reseller: Quoted Reseller
+"""
+
+
+def values_of(document, catalog, type_name="reseller_change", mapping=None):
+    rtype = catalog.types[type_name]
+    return {name: raw.value for name, raw in extract(document, rtype, mapping or {}, catalog.stopwords).values.items()}
+
+
+def test_reads_every_label_line_despite_formatting(catalog):
+    document = ticket_document("reseller_change", [comment(COMPLETE_EN, attachments=[attachment()])])
+    values = values_of(document, catalog)
+    assert values == {
+        "subscription_id": "SUB-55120",
+        "end_customer_name": "Brightwater Dental Ltd",
+        "current_reseller": "Northgate IT Services",
+        "new_reseller": "Cloudline Partners",
+        "all_parties_consent": "Yes, all three parties agreed in writing",
+        "preferred_transfer_date": "15/12/2026",
+        "portal_owner_email": "Practice.Manager@Brightwater-Dental.example",
+        "billing_email": "<accounts@cloudline.example>",
+        "billing_frequency": "Annually",
+        "payment_method": "Direct Debit",
+    }
+
+
+def test_complete_english_ticket_is_complete(catalog, settings):
+    document = ticket_document("reseller_change", [comment(COMPLETE_EN, attachments=[attachment()])])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.complete, (verdict.missing, verdict.invalid)
+    assert verdict.fields["portal_owner_email"] == "practice.manager@brightwater-dental.example"
+    assert verdict.fields["billing_email"] == "accounts@cloudline.example"
+    assert verdict.fields["preferred_transfer_date"] == "2026-12-15"
+    assert verdict.fields["all_parties_consent"] is True
+    assert verdict.fields["billing_frequency"] == "annual"
+    assert verdict.fields["payment_method"] == "direct_debit"
+
+
+def test_quoted_reply_and_signature_are_not_read():
+    lines = own_text("Subscription ID: A\n\n-- \nSubscription ID: B")
+    assert lines == ["Subscription ID: A", ""]
+    assert own_text("> Subscription ID: B\nok") == ["ok"]
+    assert own_text("x\nW dniu 23.11.2026 o 10:00 Jan <j@x.pl> pisze:\nID subskrypcji: B") == ["x"]
+    assert own_text("x\nEl lun, 23 nov 2026 a las 10:00, Ana escribió:\ny") == ["x"]
+    assert own_text("x\n-----Original Message-----\ny") == ["x"]
+
+
+def test_later_comments_override_earlier_ones(catalog):
+    document = ticket_document("reseller_change", [
+        comment("New reseller: First Choice Ltd", comment_id=1, created_at="2026-11-24T09:00:00Z"),
+        comment("Sorry, correction.\nNew reseller: Second Choice Ltd", comment_id=2, created_at="2026-11-24T11:00:00Z"),
+    ])
+    assert values_of(document, catalog)["new_reseller"] == "Second Choice Ltd"
+
+
+def test_comment_order_follows_created_at_not_list_order(catalog):
+    document = ticket_document("reseller_change", [
+        comment("New reseller: Latest Ltd", comment_id=2, created_at="2026-11-24T11:00:00Z"),
+        comment("New reseller: Oldest Ltd", comment_id=1, created_at="2026-11-24T09:00:00Z"),
+    ])
+    assert values_of(document, catalog)["new_reseller"] == "Latest Ltd"
+
+
+def test_agents_private_and_other_users_comments_never_count(catalog):
+    document = ticket_document("reseller_change", [
+        comment("Subscription ID: SUB-1", comment_id=1),
+        comment("Subscription ID: SUB-AGENT\nNew reseller: Agent Ltd", author_id=AGENT_ID, comment_id=2,
+                created_at="2026-11-24T10:00:00Z"),
+        comment("Subscription ID: SUB-OTHER", author_id=777, comment_id=3, created_at="2026-11-24T11:00:00Z"),
+        comment("Subscription ID: SUB-PRIVATE", public=False, comment_id=4, created_at="2026-11-24T12:00:00Z"),
+    ])
+    assert values_of(document, catalog) == {"subscription_id": "SUB-1"}
+
+
+def test_value_on_the_line_after_its_label(catalog):
+    document = ticket_document("reseller_change", [comment("Subscription ID:\n\n  SUB-77\nNew reseller:\nCurrent reseller: X")])
+    values = values_of(document, catalog)
+    assert values["subscription_id"] == "SUB-77"
+    assert "new_reseller" not in values          # the next line was another label
+    assert values["current_reseller"] == "X"
+
+
+def test_bullets_numbering_parentheses_and_word_order(catalog):
+    body = ("1. Subscription ID (SUB-xxxx): SUB-9\n- Name of the new reseller - Alpha Ltd\n"
+            "* E-MAIL BILLING: a@b.example\n• Reseller, current: Beta Ltd")
+    values = values_of(ticket_document("reseller_change", [comment(body)]), catalog)
+    assert values == {"subscription_id": "SUB-9", "new_reseller": "Alpha Ltd",
+                      "billing_email": "a@b.example", "current_reseller": "Beta Ltd"}
+
+
+def test_prose_with_colons_is_not_taken_for_labels(catalog):
+    rtype = catalog.types["reseller_change"]
+    assert label_values(["Note: we called yesterday at 10:30", "Meeting: 10:30"], rtype, catalog.stopwords) == []
+
+
+def test_mapped_custom_fields_and_comment_override(catalog):
+    mapping = {360001: "subscription_id", 360002: "billing_frequency", 360003: "all_parties_consent"}
+    document = ticket_document("reseller_change", [comment("Subscription ID: SUB-FROM-EMAIL")], custom_fields=[
+        {"id": 360001, "value": "SUB-FROM-FORM"}, {"id": 360002, "value": "billing_frequency_monthly"},
+        {"id": 360003, "value": True}, {"id": 999, "value": "unmapped"}])
+    values = values_of(document, catalog, mapping=mapping)
+    assert values == {"subscription_id": "SUB-FROM-EMAIL", "billing_frequency": "billing_frequency_monthly",
+                      "all_parties_consent": True}
+
+
+def test_form_dropdown_tag_normalises(catalog, settings):
+    settings = settings.__class__(field_mapping={360002: "billing_frequency"}, country="PL")
+    document = ticket_document("reseller_change", custom_fields=[{"id": 360002, "value": "billing_frequency_monthly"}])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields["billing_frequency"] == "monthly"
+    assert verdict.sources["billing_frequency"] == "form"
+
+
+def test_attachments_satisfy_proof_but_inline_images_do_not(catalog, settings):
+    inline_only = ticket_document("reseller_change", [comment("hi", attachments=[attachment("logo.png", inline=True)])])
+    assert "paid_invoices_proof" in evaluate(inline_only, catalog, settings, TODAY).missing
+    proper = ticket_document("reseller_change", [comment("hi", attachments=[attachment()])])
+    assert "paid_invoices_proof" not in evaluate(proper, catalog, settings, TODAY).missing
+
+
+def test_attachment_from_an_agent_does_not_count(catalog, settings):
+    document = ticket_document("reseller_change", [comment("hi", author_id=AGENT_ID, attachments=[attachment()])])
+    assert "paid_invoices_proof" in evaluate(document, catalog, settings, TODAY).missing
