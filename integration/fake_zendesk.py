@@ -139,7 +139,7 @@ class FakeZendesk:
         self._host = "127.0.0.1"
         self._port = 0
         self._window = (time.monotonic(), 0)
-        self._routes = Map(_RULES, strict_slashes=False)
+        self._routes = Map([rule.empty() for rule in _RULES], strict_slashes=False)
         self.add_user(id=API_USER_ID, name="Handover", email=email or DEFAULT_EMAIL, role="admin")
 
     # ---- serving -----------------------------------------------------------------------
@@ -149,8 +149,8 @@ class FakeZendesk:
         self._server = make_server(host, port, self.wsgi_app, threaded=True,
                                    request_handler=_QuietHandler)
         self._host, self._port = host, self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-zendesk",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="fake-zendesk", daemon=True)
         self._thread.start()
         return self.url
 
