@@ -1,0 +1,203 @@
+"""Zendesk API client: reads through zenpy's endpoints and session, one raw safe update."""
+
+from __future__ import annotations
+
+import collections
+import logging
+from typing import Callable
+from urllib.parse import urlsplit
+
+import requests
+from zenpy import Zenpy
+from zenpy.lib.endpoint import EndpointFactory, Url
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 50  # a ticket holds at most 5000 comments: 50 pages of 100
+
+
+class ZendeskError(Exception):
+    """A Zendesk call failed permanently (4xx other than the cases below)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ZendeskNotFound(ZendeskError):
+    """404: the ticket, user or macro does not exist (or is not visible to us)."""
+
+
+class ZendeskConflict(ZendeskError):
+    """409: safe_update refused the write because the ticket changed since it was read."""
+
+
+class ZendeskRateLimited(ZendeskError):
+    """429: over a rate limit; retry after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: float, status: int = 429) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+class ZendeskUnavailable(ZendeskError):
+    """5xx, timeout or connection failure: transient, worth retrying later."""
+
+
+OnCall = Callable[[str, "int | None"], None]
+
+
+class ZendeskClient:
+    """Talks to one Zendesk account; `base_url` (ZENDESK_URL) overrides the subdomain."""
+
+    def __init__(self, subdomain: str | None = None, email: str = "", token: str = "",
+                 base_url: str | None = None, timeout: float = 10,
+                 on_call: OnCall | None = None) -> None:
+        if not (subdomain or base_url):
+            raise ValueError("ZendeskClient needs a subdomain or a base_url")
+        if not (email and token):
+            raise ValueError("ZendeskClient needs an email and an API token")
+        base = urlsplit(base_url or f"https://{subdomain}.zendesk.com")
+        if base.scheme not in ("http", "https") or not base.netloc:
+            raise ValueError(f"not an absolute http(s) URL: {base_url!r}")
+        self._scheme, self._netloc = base.scheme, base.netloc
+        self._prefix = base.path.strip("/")
+        self.timeout = timeout
+        self.on_call = on_call
+        self.calls: collections.Counter = collections.Counter()
+        # zenpy authenticates the session (`email/token`) and knows the endpoint paths. Its
+        # own call path is not used: it sleeps through 429s and its URL override is global.
+        self.session = requests.Session()
+        self._zenpy = Zenpy(subdomain=subdomain or "handover", email=email, token=token,
+                            session=self.session, timeout=timeout)
+
+    # ---- reads -------------------------------------------------------------------------
+
+    def fetch_ticket_document(self, ticket_id: int) -> dict:
+        """`{"ticket", "comments", "users"}` as Zendesk sends them, in two reads."""
+        # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket
+        shown = self._get(EndpointFactory.tickets(id=ticket_id, include="users"), ticket_id)
+        users = {user["id"]: user for user in shown.get("users") or []}
+        comments = []
+        # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/
+        for page in self._pages(EndpointFactory.tickets.comments(ticket_id, include="users"),
+                                ticket_id):
+            comments.extend(page.get("comments") or [])
+            for user in page.get("users") or []:
+                users.setdefault(user["id"], user)
+        return {"ticket": shown["ticket"], "comments": comments, "users": list(users.values())}
+
+    def apply_macro(self, ticket_id: int, macro_id: int) -> dict:
+        """The ticket as the macro would leave it (`result` of Show Ticket After Changes)."""
+        # https://developer.zendesk.com/api-reference/ticketing/business-rules/macros/#show-ticket-after-changes
+        url = EndpointFactory.tickets.macro(ticket_id, macro_id)
+        return self._get(url, ticket_id)["result"]
+
+    def list_groups(self) -> dict[str, int]:
+        """Group name → id for every group of the account."""
+        groups: dict[str, int] = {}
+        for page in self._pages(EndpointFactory.groups(), None):
+            groups.update({group["name"]: group["id"] for group in page.get("groups") or []})
+        return groups
+
+    # ---- the one write -----------------------------------------------------------------
+
+    def update_ticket(self, ticket_id: int, ticket_fields: dict,
+                      updated_stamp: str | None) -> dict:
+        """One PUT with safe_update; raises ZendeskConflict when the ticket moved on."""
+        # zenpy has no safe_update helper, so this is a raw call:
+        # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#protecting-against-ticket-update-collisions
+        body = dict(ticket_fields)
+        if updated_stamp:
+            body.update(safe_update=True, updated_stamp=updated_stamp)
+        url = self._url(EndpointFactory.tickets(id=ticket_id))
+        response = self._send("write", "PUT", url, ticket_id, json={"ticket": body})
+        log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
+        return response.json()
+
+    # ---- plumbing ----------------------------------------------------------------------
+
+    def _url(self, endpoint: Url) -> str:
+        """Absolute URL for a zenpy endpoint, on this client's base URL only."""
+        endpoint.scheme, endpoint.netloc = self._scheme, self._netloc
+        endpoint.prefix_path("/".join(part for part in (self._prefix, "api/v2") if part))
+        endpoint.path = "/" + endpoint.path
+        return endpoint.build()
+
+    def _rebase(self, absolute: str) -> str:
+        """A next_page URL from Zendesk, pointed at our base URL (proxies, fakes)."""
+        parts = urlsplit(absolute)
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self._scheme}://{self._netloc}{parts.path}{query}"
+
+    def _get(self, endpoint: Url, ticket_id: int | None) -> dict:
+        return self._send("read", "GET", self._url(endpoint), ticket_id).json()
+
+    def _pages(self, endpoint: Url, ticket_id: int | None):
+        url: str | None = self._url(endpoint)
+        for _ in range(MAX_PAGES):
+            page = self._send("read", "GET", url, ticket_id).json()
+            yield page
+            url = self._rebase(page["next_page"]) if page.get("next_page") else None
+            if url is None:
+                return
+        log.warning("zendesk pagination stopped after %s pages", MAX_PAGES,
+                    extra={"ticket_id": ticket_id})
+
+    def _send(self, kind: str, method: str, url: str, ticket_id: int | None,
+              **kwargs) -> requests.Response:
+        self.calls[kind] += 1
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as error:
+            self._notify(kind, None)
+            log.warning("zendesk %s failed: %s", kind, type(error).__name__,
+                        extra={"ticket_id": ticket_id})
+            raise ZendeskUnavailable(f"{method} {_path(url)}: {type(error).__name__}") from error
+        self._notify(kind, response.status_code)
+        if response.status_code >= 400:
+            raise _error_for(response, method, url, ticket_id)
+        return response
+
+    def _notify(self, kind: str, status: int | None) -> None:
+        if self.on_call is not None:
+            self.on_call(kind, status)
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _error_for(response: requests.Response, method: str, url: str,
+               ticket_id: int | None) -> ZendeskError:
+    status = response.status_code
+    message = f"{method} {_path(url)}: HTTP {status} {_error_code(response)}".rstrip()
+    log.warning("zendesk answered %s", status, extra={"ticket_id": ticket_id})
+    if status == 429:
+        return ZendeskRateLimited(message, _retry_after(response))
+    if status == 409:
+        return ZendeskConflict(message, status)
+    if status == 404:
+        return ZendeskNotFound(message, status)
+    if status >= 500:
+        return ZendeskUnavailable(message, status)
+    return ZendeskError(message, status)
+
+
+def _error_code(response: requests.Response) -> str:
+    """Zendesk's error name (e.g. RecordInvalid), never the description or details."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return ""
+    if isinstance(error, dict):  # some endpoints nest {"title", "message"}
+        error = error.get("title")
+    return str(error or "")
+
+
+def _retry_after(response: requests.Response) -> float:
+    """Seconds from Retry-After; 60 when absent (Zendesk's rate-limit window)."""
+    try:
+        return max(float(response.headers.get("Retry-After", "60")), 0.0)
+    except ValueError:
+        return 60.0
