@@ -6,8 +6,8 @@ import pytest
 
 from integration.fake_zendesk import FakeZendesk
 from integration.zendesk import ZendeskClient
-from zendesk_contract import Contract, find_spec
-from zendesk_testdata import EMAIL, TOKEN, load_fixture
+from tests.integration.zendesk_contract import Contract, find_spec
+from tests.integration.zendesk_testdata import EMAIL, TOKEN, load_fixture
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from integration.fake_zendesk import FakeZendesk
-from zendesk_testdata import EMAIL, FIXTURES, TOKEN
+from tests.integration.zendesk_testdata import EMAIL, FIXTURES, TOKEN
 
 AUTH = (f"{EMAIL}/token", TOKEN)
 ROOT = Path(__file__).resolve().parents[2]

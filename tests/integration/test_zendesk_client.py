@@ -12,7 +12,7 @@ from requests.adapters import BaseAdapter
 from integration.fake_zendesk import API_USER_ID
 from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskError, ZendeskNotFound,
                                  ZendeskRateLimited, ZendeskUnavailable)
-from zendesk_testdata import EMAIL, TOKEN, load_fixture
+from tests.integration.zendesk_testdata import EMAIL, TOKEN, load_fixture
 
 REQUESTER_EMAIL = "marta.kowalska@example.pl"
 

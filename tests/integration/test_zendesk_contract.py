@@ -7,7 +7,7 @@ import json
 import pytest
 from openapi_core.exceptions import OpenAPIError
 
-from zendesk_contract import find_spec
+from tests.integration.zendesk_contract import find_spec
 
 
 def test_spec_is_found_next_to_the_repository():
