@@ -37,7 +37,7 @@ class Extraction:
     values: Mapping[str, RawValue]
     attachments: tuple[Mapping, ...]
     label_languages: Mapping[str, float]
-    requester_text: str
+    requester_text: str                   # the requester's own prose (not labels or values), for language detection
     requester: Mapping = field(default_factory=dict)
 
 
@@ -72,9 +72,10 @@ def own_text(body: str) -> list[str]:
 
 def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tuple[str, str] | None:
     """(field, folded label) when the text is one of the type's labels in any language or word order."""
+    text = _PARENTHETICAL.sub(" ", text)   # hints such as "(monthly / annual)" are not part of the label
     if len(text) > _MAX_LABEL_CHARS:
         return None
-    folded = fold(_PARENTHETICAL.sub(" ", text))
+    folded = fold(text)
     if not folded:
         return None
     field_name = rtype.label_index.get(folded)
@@ -93,8 +94,11 @@ def _split_label_line(line: str, rtype: RequestType, stopwords) -> tuple[str, st
     return (bare[0], bare[1], "") if bare else None
 
 
-def label_values(lines: list[str], rtype: RequestType, stopwords) -> list[tuple[str, str, str]]:
-    """(field, folded label, value) for every `Label: value` line; an empty value takes the next line."""
+def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, folded label, value) for every `Label: value` line; an empty value takes the next line.
+
+    Lines that are neither labels nor values are appended to `prose` when given (for language detection).
+    """
     found = []
     pending = None
     for line in lines:
@@ -109,6 +113,8 @@ def label_values(lines: list[str], rtype: RequestType, stopwords) -> list[tuple[
         elif pending:
             found.append((pending[0], pending[1], line))
             pending = None
+        elif prose is not None:
+            prose.append(line)
     return found
 
 
@@ -131,11 +137,10 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     values = _form_values(ticket, rtype, field_mapping)
     attachments = []
     evidence: Counter = Counter()
-    texts = []
+    prose: list[str] = []
     for comment in requester_comments(document):
         lines = own_text(comment.get("body") or comment.get("plain_body") or "")
-        texts.append(" ".join(line for line in lines if line))
-        for field_name, folded, value in label_values(lines, rtype, stopwords):
+        for field_name, folded, value in label_values(lines, rtype, stopwords, prose):
             values[field_name] = RawValue(field_name, value, "comment", comment.get("id"))
             languages = rtype.label_languages.get(folded, ())
             for lang in languages:
@@ -150,6 +155,6 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         values=values,
         attachments=tuple(attachments),
         label_languages=dict(evidence),
-        requester_text=" ".join(texts),
+        requester_text=" ".join(prose),
         requester=users.get(ticket.get("requester_id")) or {},
     )

@@ -9,6 +9,7 @@ from typing import Callable, Mapping
 
 MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 12
+MAX_CHARS = 400   # a greeting and a sentence or two tell the language; more only costs time
 _LETTERS = re.compile(r"[^\W\d_]")
 _URLS_AND_EMAILS = re.compile(r"\S+@\S+|https?://\S+")
 
@@ -35,7 +36,7 @@ def _fasttext_model():
 
 def detect_text_language(text: str) -> tuple[str, float] | None:
     """(language code, confidence) of a text, or None when it is too short to tell."""
-    text = _URLS_AND_EMAILS.sub(" ", text)[:1000]
+    text = _URLS_AND_EMAILS.sub(" ", text[:MAX_CHARS])
     if len(_LETTERS.findall(text)) < MIN_LETTERS:
         return None
     model = _fasttext_model()
