@@ -97,12 +97,16 @@ def _split_label_line(line: str, rtype: RequestType, stopwords) -> tuple[str, st
 def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(field, folded label, value) for every `Label: value` line; an empty value takes the next line.
 
+    Only the line right below counts: after a blank line the label is taken as left unanswered, so a
+    closing such as "Regards," is never read as its value.
+
     Lines that are neither labels nor values are appended to `prose` when given (for language detection).
     """
     found = []
     pending = None
     for line in lines:
         if not line:
+            pending = None
             continue
         parsed = _split_label_line(line, rtype, stopwords)
         if parsed:

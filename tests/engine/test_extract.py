@@ -101,11 +101,13 @@ def test_agents_private_and_other_users_comments_never_count(catalog):
 
 
 def test_value_on_the_line_after_its_label(catalog):
-    document = ticket_document("reseller_change", [comment("Subscription ID:\n\n  SUB-77\nNew reseller:\nCurrent reseller: X")])
+    document = ticket_document("reseller_change", [comment(
+        "Subscription ID:\n  SUB-77\nNew reseller:\nCurrent reseller: X\nBilling email:\n\nRegards,\nAnna")])
     values = values_of(document, catalog)
     assert values["subscription_id"] == "SUB-77"
     assert "new_reseller" not in values          # the next line was another label
     assert values["current_reseller"] == "X"
+    assert "billing_email" not in values         # left blank: the closing after the empty line is not its value
 
 
 def test_bullets_numbering_parentheses_and_word_order(catalog):
