@@ -58,8 +58,10 @@ def _parse(body: bytes):
     """(fields, None) for a valid body, else (None, the 400 response)."""
     try:
         document = json.loads(body)
-    except (ValueError, RecursionError):
+    except ValueError:
         return None, _error(400, "invalid_json", "the body is not valid JSON", "bad_request")
+    except RecursionError:
+        return None, _error(400, "invalid_json", "the body is nested too deeply", "bad_request")
     if not isinstance(document, dict):
         return None, _error(400, "invalid_body", "the body must be a JSON object", "bad_request")
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
@@ -16,10 +16,10 @@ from handover.config import Config
 from handover.ledger import Ledger, make_engine, migrate
 from handover.metrics import Metrics
 from handover.queue import RetryPolicy, make_huey
+from service_support import SECRET
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SECRET = "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ=="
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -100,7 +100,3 @@ def sqlite_config(tmp_path: Path) -> Config:
     config = Config(data_dir=tmp_path / "var", webhook_secret=SECRET)
     migrate(config.effective_database_url)
     return config
-
-
-def with_changes(config: Config, **changes) -> Config:
-    return replace(config, **changes)
