@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handover.ledger.db import make_engine
 from handover.ledger.models import (
+    ACCEPTED,
     DEAD,
     DELIVERY_STATUSES,
     DeadLetter,
@@ -23,6 +24,8 @@ from handover.ledger.models import (
 )
 
 MAX_HEADER_KEY = 200
+# Built once: a table-level INSERT with bound parameters compiles once and stays cached.
+_INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
 
 
 def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
@@ -73,15 +76,15 @@ class Ledger:
 
         The unique constraint decides, so concurrent identical deliveries cannot both win.
         """
-        delivery = Delivery(delivery_key=key, ticket_id=int(ticket_id), payload=dict(payload),
-                            received_at=received_at or utcnow(), status="accepted")
-        with self.session() as session:
-            session.add(delivery)
-            try:
-                session.commit()
-                return delivery, True
-            except IntegrityError:
-                session.rollback()
+        values = {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
+                  "received_at": received_at or utcnow(), "status": ACCEPTED}
+        try:
+            # A Core INSERT: this is the webhook's hot path and needs no unit of work.
+            with self.engine.begin() as connection:
+                new_id = connection.execute(_INSERT_DELIVERY, values).scalar_one()
+            return Delivery(id=new_id, **values), True
+        except IntegrityError:
+            pass
         existing = self.delivery_by_key(key)
         if existing is None:  # the winner rolled back between our insert and this read
             raise RuntimeError(f"delivery {key!r} conflicted but cannot be read")

@@ -24,8 +24,8 @@ from handover.queue import (
 def run_pending(huey) -> int:
     """Execute everything queued now, the way a consumer worker would; returns how many ran."""
     count = 0
-    while (task := huey.dequeue()) is not None:
-        huey.execute(task)
+    while huey.pending_count():  # RedisHuey.dequeue blocks for a second on an empty queue
+        huey.execute(huey.dequeue())
         count += 1
     return count
 
