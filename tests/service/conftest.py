@@ -88,8 +88,7 @@ def backend(request, tmp_path: Path):
     state = Backend(request.param, config, ledger, huey_name=f"handover-test-{unique}")
     yield state
     for huey in state.hueys:
-        huey.flush()
-        huey.storage.close() if hasattr(huey.storage, "close") else None
+        huey.flush()  # on Redis this removes only this test's keys (the huey name is unique)
     ledger.dispose()
     if cleanup:
         cleanup()
