@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -113,7 +113,7 @@ class Ledger:
 
     def count_deliveries(self) -> int:
         with self.session() as session:
-            return len(session.scalars(select(Delivery.id)).all())
+            return session.scalar(select(func.count()).select_from(Delivery))
 
     # decisions and outcomes
     def record_decision(self, ticket_id: int, fingerprint: str, complete: bool, verdict: Mapping[str, Any],
