@@ -1,1 +1,5 @@
 """The signed webhook receiver: verify, parse, store, enqueue, answer 202."""
+from webhooks.signature import sign, verify_signature
+from webhooks.views import MAX_BODY_BYTES, blueprint
+
+__all__ = ["blueprint", "sign", "verify_signature", "MAX_BODY_BYTES"]

@@ -1,0 +1,145 @@
+"""The Flask application factory: webhooks, health, readiness, metrics and admin endpoints."""
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+from datetime import datetime
+from typing import Callable
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from huey import Huey
+from werkzeug.exceptions import HTTPException
+
+from handover.config import Config, load_config
+from handover.ledger import Ledger
+from handover.metrics import Metrics
+from handover.queue import make_huey, queue_depth, retry_dead_letter
+from webhooks import MAX_BODY_BYTES
+from webhooks import blueprint as webhooks_blueprint
+from webhooks.context import EXTENSION, Services, services, utc_now
+
+log = logging.getLogger(__name__)
+
+ops = Blueprint("ops", __name__)
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def create_app(config: Config | None = None, huey: Huey | None = None, *, ledger: Ledger | None = None,
+               metrics: Metrics | None = None, clock: Callable[[], datetime] = utc_now) -> Flask:
+    """Build the app; config defaults to load_config(os.environ), huey to make_huey(config)."""
+    config = config or load_config(os.environ)
+    if huey is not None and hasattr(huey, "handover"):
+        ledger = ledger or huey.handover.ledger
+        metrics = metrics or huey.handover.metrics
+    metrics = metrics or Metrics()
+    ledger = ledger or Ledger.from_url(config.effective_database_url)
+    huey = huey or make_huey(config, ledger=ledger, metrics=metrics)
+    metrics.track_queue_depth(lambda: queue_depth(huey))
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False
+    app.extensions[EXTENSION] = Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)
+    app.register_blueprint(webhooks_blueprint)
+    app.register_blueprint(ops)
+    app.register_blueprint(admin)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _http_error(error: HTTPException):
+    name = (error.name or "error").lower().replace(" ", "_")
+    return jsonify(error=name, message=error.description), error.code or 500
+
+
+def _unexpected_error(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return jsonify(error="internal_error", message="an unexpected error occurred"), 500
+
+
+@ops.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@ops.get("/readyz")
+def readyz():
+    svc = services()
+    checks = {"database": _check(svc.ledger.ping), "queue": _check(lambda: queue_depth(svc.huey))}
+    failed = [name for name, ok in checks.items() if not ok]
+    body = {"status": "ready" if not failed else "unavailable",
+            "checks": {name: "ok" if ok else "failed" for name, ok in checks.items()}}
+    if failed:
+        body["failed"] = failed
+    return jsonify(body), 200 if not failed else 503
+
+
+def _check(probe: Callable[[], object]) -> bool:
+    try:
+        probe()
+        return True
+    except Exception:  # noqa: BLE001 - readiness reports, it does not raise
+        log.warning("readiness probe failed", exc_info=True)
+        return False
+
+
+@ops.get("/metrics")
+def metrics():
+    svc = services()
+    return Response(svc.metrics.exposition(), mimetype=None, content_type=svc.metrics.content_type)
+
+
+@admin.before_request
+def require_admin_token():
+    token = services().config.admin_token
+    if not token:
+        return jsonify(error="not_found", message="admin endpoints are disabled (HANDOVER_ADMIN_TOKEN is not set)"), 404
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return (jsonify(error="unauthorized", message="a valid bearer token is required"), 401,
+                {"WWW-Authenticate": "Bearer"})
+    return None
+
+
+def _dead_letter_json(letter) -> dict:
+    return {"id": letter.id, "delivery_id": letter.delivery_id, "ticket_id": letter.ticket_id,
+            "error": letter.error, "attempts": letter.attempts, "created_at": _iso(letter.created_at),
+            "retried_at": _iso(letter.retried_at)}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@admin.get("/dead-letters")
+def list_dead_letters():
+    include_retried = request.args.get("include_retried", "").lower() in ("1", "true", "yes")
+    letters = services().ledger.list_dead_letters(include_retried=include_retried)
+    return jsonify(dead_letters=[_dead_letter_json(letter) for letter in letters])
+
+
+@admin.post("/dead-letters/<int:dead_letter_id>/retry")
+def retry(dead_letter_id: int):
+    letter = retry_dead_letter(services().huey, dead_letter_id)
+    if letter is None:
+        return jsonify(error="not_found", message=f"no dead letter {dead_letter_id}"), 404
+    return jsonify(status="requeued", dead_letter=_dead_letter_json(letter)), 202
+
+
+@admin.get("/tickets/<int:ticket_id>")
+def ticket_history(ticket_id: int):
+    history = services().ledger.history_for(ticket_id)
+    return jsonify(
+        ticket_id=ticket_id,
+        deliveries=[{"id": d.id, "received_at": _iso(d.received_at), "status": d.status, "payload": d.payload}
+                    for d in history.deliveries],
+        decisions=[{"id": d.id, "delivery_id": d.delivery_id, "request_type": d.request_type,
+                    "fingerprint": d.fingerprint, "complete": d.complete, "verdict": d.verdict,
+                    "created_at": _iso(d.created_at)} for d in history.decisions],
+        outcomes=[{"id": o.id, "decision_id": o.decision_id, "intended_update": o.intended_update,
+                   "dry_run": o.dry_run, "status": o.status, "http_status": o.http_status, "error": o.error,
+                   "created_at": _iso(o.created_at)} for o in history.outcomes],
+        dead_letters=[_dead_letter_json(letter) for letter in history.dead_letters],
+    )

@@ -1,0 +1,186 @@
+"""Benchmark webhook ingest under gunicorn against a bare Flask 202 endpoint: `python bench/ingest.py`."""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret"
+PATH = "/webhooks/zendesk"
+
+
+def bench_app():
+    """The real app (configured from the environment) plus a bare 202 endpoint in the same server."""
+    sys.path.insert(0, str(ROOT))
+    from app import create_app
+
+    app = create_app()
+
+    @app.post("/bare")
+    def bare():
+        return {"status": "accepted"}, 202
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, "HANDOVER_DATA_DIR": str(data_dir), "HANDOVER_WEBHOOK_SECRET": SECRET,
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None) if os.environ.get("BENCH_KEEP_URLS") != "1" else None
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
+               "ingest:bench_app()"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_ready(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not become ready")
+
+
+def signed_request(ticket_id: int) -> tuple[bytes, dict]:
+    from webhooks.signature import sign
+
+    body = json.dumps({"ticket_id": str(ticket_id), "updated_at": f"{ticket_id}", "via": "Web form",
+                       "current_user_id": "1"}).encode()
+    stamp = datetime.now(timezone.utc).isoformat()
+    return body, {"Content-Type": "application/json", "X-Zendesk-Webhook-Signature": sign(SECRET, stamp, body),
+                  "X-Zendesk-Webhook-Signature-Timestamp": stamp}
+
+
+class Client(threading.Thread):
+    """One keep-alive connection sending its share of the requests, optionally paced."""
+
+    def __init__(self, port: int, path: str, requests: list, start_at: float, interval: float | None,
+                 expected: int):
+        super().__init__(daemon=True)
+        self.port, self.path, self.requests = port, path, requests
+        self.start_at, self.interval, self.expected = start_at, interval, expected
+        self.latencies: list[float] = []
+        self.errors = 0
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        for index, (body, headers) in enumerate(self.requests):
+            if self.interval is not None:
+                delay = self.start_at + index * self.interval - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+            began = time.perf_counter()
+            try:
+                connection.request("POST", self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == self.expected
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                ok = False
+            self.latencies.append(time.perf_counter() - began)
+            self.errors += not ok
+        connection.close()
+
+
+def run_phase(port: int, path: str, requests: list, concurrency: int, rate: float | None = None,
+              expected: int = 202) -> dict:
+    shares = [requests[i::concurrency] for i in range(concurrency)]
+    start_at = time.perf_counter() + 0.05
+    interval = concurrency / rate if rate else None
+    clients = [Client(port, path, share, start_at + (i / rate if rate else 0), interval, expected)
+               for i, share in enumerate(shares)]
+    began = time.perf_counter()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=120)
+    elapsed = time.perf_counter() - began
+    latencies = sorted(latency for client in clients for latency in client.latencies)
+    return {"count": len(latencies), "errors": sum(c.errors for c in clients), "seconds": elapsed,
+            "throughput": len(latencies) / elapsed, "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]}
+
+
+def median_run(results: list[dict]) -> dict:
+    return sorted(results, key=lambda result: result["throughput"])[len(results) // 2]
+
+
+def line(name: str, result: dict) -> str:
+    return (f"{name:<22} {result['count']:>6} req  {result['throughput']:>8.0f} req/s  "
+            f"p50 {result['p50_ms']:>6.2f} ms  p99 {result['p99_ms']:>6.2f} ms  errors {result['errors']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", "--requests", type=int, default=3000)
+    parser.add_argument("-c", "--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--paced-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from handover.ledger import migrate
+
+    with tempfile.TemporaryDirectory(prefix="handover-bench-") as tmp:
+        data_dir = Path(tmp)
+        migrate(f"sqlite:///{data_dir / 'handover.db'}")
+        port = free_port()
+        server = start_server(data_dir, port, args.workers, args.threads)
+        try:
+            wait_ready(port)
+            warm = [signed_request(900000 + i) for i in range(200)]
+            run_phase(port, PATH, warm, args.concurrency)
+            run_phase(port, "/bare", warm, args.concurrency)
+            # Interleaved rounds, median by throughput: the client shares the machine, so single runs are noisy.
+            bares, ingests = [], []
+            for round_ in range(args.rounds):
+                bares.append(run_phase(port, "/bare", [(b"{}", {"Content-Type": "application/json"})] * args.requests,
+                                       args.concurrency))
+                first = 1 + round_ * args.requests
+                ingests.append(run_phase(port, PATH, [signed_request(first + i) for i in range(args.requests)],
+                                         args.concurrency))
+            bare, ingest = median_run(bares), median_run(ingests)
+            paced_count = int(args.rate * args.paced_seconds)
+            paced = run_phase(port, PATH, [signed_request(500000 + i) for i in range(paced_count)],
+                              concurrency=4, rate=args.rate)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"gunicorn gthread: {args.workers} workers x {args.threads} threads; client: {args.concurrency} "
+          f"keep-alive connections; SQLite ledger + SqliteHuey queue; median of {args.rounds} interleaved rounds")
+    print(line("bare Flask 202", bare))
+    print(line("webhook ingest", ingest))
+    print(f"{'ratio ingest/bare':<22} {ingest['throughput'] / bare['throughput']:.2f}x (target >= 0.5x)")
+    print(line(f"paced {args.rate:.0f}/s ingest", paced) + "  (target p99 < 50 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The ledger: what handover received, decided and did, in SQLAlchemy (SQLite or PostgreSQL)."""
+from handover.ledger.db import make_engine, migrate, normalise_url
+from handover.ledger.models import (
+    DEAD,
+    FAILED,
+    PROCESSED,
+    ACCEPTED,
+    Base,
+    DeadLetter,
+    Decision,
+    Delivery,
+    Outcome,
+)
+from handover.ledger.repository import Ledger, delivery_key
+
+__all__ = [
+    "ACCEPTED", "PROCESSED", "FAILED", "DEAD",
+    "Base", "Delivery", "Decision", "Outcome", "DeadLetter",
+    "Ledger", "delivery_key", "make_engine", "migrate", "normalise_url",
+]

@@ -1,0 +1,184 @@
+"""The ledger's small repository API: deliveries, decisions, outcomes, dead letters."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from handover.ledger.db import make_engine
+from handover.ledger.models import (
+    ACCEPTED,
+    DEAD,
+    DELIVERY_STATUSES,
+    DeadLetter,
+    Decision,
+    Delivery,
+    Outcome,
+    utcnow,
+)
+
+MAX_HEADER_KEY = 200
+# Built once: a table-level INSERT with bound parameters compiles once and stays cached.
+_INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
+
+
+def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
+    """Zendesk's invocation id when present (hashed if oversized), else sha256 of the raw body."""
+    if invocation_id:
+        if len(invocation_id) <= MAX_HEADER_KEY:
+            return f"zd:{invocation_id}"
+        return "zd-sha256:" + hashlib.sha256(invocation_id.encode("utf-8", "replace")).hexdigest()
+    return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+
+
+@dataclass(frozen=True)
+class TicketHistory:
+    """Everything the ledger knows about one ticket, oldest first."""
+    ticket_id: int
+    deliveries: list[Delivery]
+    decisions: list[Decision]
+    outcomes: list[Outcome]
+    dead_letters: list[DeadLetter]
+
+
+class Ledger:
+    """Repository over one database; objects returned stay readable after their session closes."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, database_url: str) -> "Ledger":
+        return cls(make_engine(database_url))
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer SELECT 1."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # deliveries
+    def record_delivery(self, key: str, ticket_id: int, payload: Mapping[str, Any],
+                        received_at: datetime | None = None) -> tuple[Delivery, bool]:
+        """Store a delivery once per key: (delivery, True) when new, (existing, False) when not.
+
+        The unique constraint decides, so concurrent identical deliveries cannot both win.
+        """
+        values = {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
+                  "received_at": received_at or utcnow(), "status": ACCEPTED}
+        try:
+            # A Core INSERT: this is the webhook's hot path and needs no unit of work.
+            with self.engine.begin() as connection:
+                new_id = connection.execute(_INSERT_DELIVERY, values).scalar_one()
+            return Delivery(id=new_id, **values), True
+        except IntegrityError:
+            pass
+        existing = self.delivery_by_key(key)
+        if existing is None:  # the winner rolled back between our insert and this read
+            raise RuntimeError(f"delivery {key!r} conflicted but cannot be read")
+        return existing, False
+
+    def delivery_by_key(self, key: str) -> Delivery | None:
+        with self.session() as session:
+            return session.scalars(select(Delivery).where(Delivery.delivery_key == key)).first()
+
+    def get_delivery(self, delivery_id: int) -> Delivery | None:
+        with self.session() as session:
+            return session.get(Delivery, delivery_id)
+
+    def delete_delivery(self, delivery_id: int) -> None:
+        """Forget a delivery that could not be enqueued, so Zendesk's redelivery is accepted."""
+        with self.session() as session, session.begin():
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is not None:
+                session.delete(delivery)
+
+    def set_delivery_status(self, delivery_id: int, status: str) -> None:
+        if status not in DELIVERY_STATUSES:
+            raise ValueError(f"unknown delivery status {status!r}")
+        with self.session() as session, session.begin():
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=status))
+
+    def count_deliveries(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(Delivery))
+
+    # decisions and outcomes
+    def record_decision(self, ticket_id: int, fingerprint: str, complete: bool, verdict: Mapping[str, Any],
+                        request_type: str | None = None, delivery_id: int | None = None) -> Decision:
+        decision = Decision(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
+                            fingerprint=fingerprint, complete=bool(complete), verdict=dict(verdict),
+                            created_at=utcnow())
+        with self.session() as session, session.begin():
+            session.add(decision)
+        return decision
+
+    def last_decision_for(self, ticket_id: int) -> Decision | None:
+        with self.session() as session:
+            query = (select(Decision).where(Decision.ticket_id == int(ticket_id))
+                     .order_by(Decision.created_at.desc(), Decision.id.desc()))
+            return session.scalars(query).first()
+
+    def record_outcome(self, decision_id: int, intended_update: Mapping[str, Any], dry_run: bool, status: str,
+                       http_status: int | None = None, error: str | None = None) -> Outcome:
+        outcome = Outcome(decision_id=decision_id, intended_update=dict(intended_update), dry_run=bool(dry_run),
+                          status=status, http_status=http_status, error=error, created_at=utcnow())
+        with self.session() as session, session.begin():
+            session.add(outcome)
+        return outcome
+
+    def history_for(self, ticket_id: int) -> TicketHistory:
+        ticket_id = int(ticket_id)
+        with self.session() as session:
+            deliveries = session.scalars(select(Delivery).where(Delivery.ticket_id == ticket_id)
+                                         .order_by(Delivery.id)).all()
+            decisions = session.scalars(select(Decision).where(Decision.ticket_id == ticket_id)
+                                        .order_by(Decision.id)).all()
+            outcomes = session.scalars(select(Outcome).join(Decision).where(Decision.ticket_id == ticket_id)
+                                       .order_by(Outcome.id)).all()
+            dead = session.scalars(select(DeadLetter).where(DeadLetter.ticket_id == ticket_id)
+                                   .order_by(DeadLetter.id)).all()
+        return TicketHistory(ticket_id, list(deliveries), list(decisions), list(outcomes), list(dead))
+
+    # dead letters
+    def add_dead_letter(self, delivery_id: int, ticket_id: int, error: str, attempts: int) -> DeadLetter:
+        """Record that the job gave up on a delivery, and mark the delivery dead, in one transaction."""
+        letter = DeadLetter(delivery_id=delivery_id, ticket_id=int(ticket_id), error=error[:4000],
+                            attempts=int(attempts), created_at=utcnow())
+        with self.session() as session, session.begin():
+            session.add(letter)
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=DEAD))
+        return letter
+
+    def list_dead_letters(self, include_retried: bool = False, limit: int = 100) -> list[DeadLetter]:
+        query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)
+        if not include_retried:
+            query = query.where(DeadLetter.retried_at.is_(None))
+        with self.session() as session:
+            return list(session.scalars(query).all())
+
+    def get_dead_letter(self, dead_letter_id: int) -> DeadLetter | None:
+        with self.session() as session:
+            return session.get(DeadLetter, dead_letter_id)
+
+    def mark_retried(self, dead_letter_id: int) -> DeadLetter | None:
+        """Stamp retried_at and put the delivery back to accepted; None when no such letter."""
+        with self.session() as session, session.begin():
+            letter = session.get(DeadLetter, dead_letter_id)
+            if letter is None:
+                return None
+            letter.retried_at = utcnow()
+            session.execute(update(Delivery).where(Delivery.id == letter.delivery_id).values(status="accepted"))
+        return letter

@@ -1,0 +1,191 @@
+"""The job queue: huey on SQLite (embedded) or Redis (distributed), with retries and dead letters."""
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+from huey.storage import SqliteStorage
+
+from handover.config import Config
+from handover.ledger import FAILED, PROCESSED, Ledger
+from handover.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+Processor = Callable[[int, int], object]
+"""processor(delivery_id, ticket_id): does the work; raises TransientError to be retried."""
+
+TASK_NAME = "handover.process_delivery"
+
+
+class TransientError(Exception):
+    """A failure worth retrying (timeouts, 5xx, 409, 429). retry_after, in seconds, overrides the backoff."""
+
+    def __init__(self, message: str = "transient failure", retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a delivery is retried before it is dead-lettered."""
+    max_attempts: int = 5
+    base_delay: float = 5.0
+    max_delay: float = 600.0
+    jitter: float = 0.1
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds before attempt+1: the server's Retry-After when given, else exponential backoff."""
+        if retry_after is not None and retry_after >= 0:
+            return float(retry_after)
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return backoff * (1 + random.uniform(0, self.jitter))
+
+
+@dataclass
+class QueueState:
+    """What the registered task needs, attached to the huey instance as `huey.handover`."""
+    ledger: Ledger
+    metrics: Metrics
+    policy: RetryPolicy
+    processor: Processor | None = None
+    task: object = field(default=None, repr=False)
+
+
+class WalNormalSqliteStorage(SqliteStorage):
+    """huey's SQLite storage with synchronous=NORMAL: in WAL mode a commit survives an application
+    crash without an fsync per enqueue (huey's default FULL fsyncs every task)."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
+def _storage(config: Config, name: str) -> Huey:
+    if config.redis_url:
+        return RedisHuey(name, url=config.redis_url)
+    data_dir = Path(config.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str((data_dir / "queue.db").resolve()), storage_class=WalNormalSqliteStorage)
+
+
+def make_huey(config: Config, processor: Processor | None = None, *, ledger: Ledger | None = None,
+              metrics: Metrics | None = None, policy: RetryPolicy | None = None,
+              name: str = "handover") -> Huey:
+    """A huey instance for the config (Redis when REDIS_URL is set, else SQLite) with the task registered."""
+    huey = _storage(config, name)
+    state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url),
+                       metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor)
+    huey.handover = state
+    state.task = _register_task(huey, state)
+    return huey
+
+
+def set_processor(huey: Huey, processor: Processor) -> None:
+    """Inject (or replace) the function the task calls."""
+    _state(huey).processor = processor
+
+
+def _state(huey: Huey) -> QueueState:
+    state = getattr(huey, "handover", None)
+    if state is None:
+        raise ValueError("this huey instance was not built by handover.queue.make_huey")
+    return state
+
+
+def _register_task(huey: Huey, state: QueueState):
+    # Huey-level retries cover only infrastructure failures (e.g. the ledger is down); the
+    # processor's own failures are handled in _run_job with explicit attempts and dead letters.
+    @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
+    def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1) -> None:
+        _run_job(state, delivery_id, ticket_id, attempt)
+    return process_delivery
+
+
+def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int) -> None:
+    context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
+    if state.processor is None:
+        _dead_letter(state, delivery_id, ticket_id, attempt, "no processor is configured", context)
+        return
+    try:
+        state.processor(delivery_id, ticket_id)
+    except TransientError as error:
+        _retry_or_give_up(state, delivery_id, ticket_id, attempt, error, context)
+    except Exception as error:  # noqa: BLE001 - a permanent failure: no retry, keep it for an admin
+        log.exception("job failed permanently", extra=context)
+        _dead_letter(state, delivery_id, ticket_id, attempt, f"{type(error).__name__}: {error}", context)
+    else:
+        state.ledger.set_delivery_status(delivery_id, PROCESSED)
+        log.info("job done", extra=context)
+
+
+def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attempt: int,
+                      error: TransientError, context: dict) -> None:
+    message = f"{type(error).__name__}: {error}"
+    if attempt >= state.policy.max_attempts:
+        _dead_letter(state, delivery_id, ticket_id, attempt, message, context)
+        return
+    delay = state.policy.delay(attempt, error.retry_after)
+    state.ledger.set_delivery_status(delivery_id, FAILED)
+    state.task.schedule(args=(delivery_id, ticket_id), kwargs={"attempt": attempt + 1}, delay=delay)
+    state.metrics.job_retries.inc()
+    log.warning("job will be retried in %.1fs: %s", delay, message, extra=context)
+
+
+def _dead_letter(state: QueueState, delivery_id: int, ticket_id: int, attempt: int, error: str,
+                 context: dict) -> None:
+    state.ledger.add_dead_letter(delivery_id, ticket_id, error, attempts=attempt)
+    state.metrics.dead_letters.inc()
+    log.error("job dead-lettered after %d attempt(s)", attempt, extra=context)
+
+
+def enqueue_delivery(huey: Huey, delivery_id: int, ticket_id: int) -> str:
+    """Put a delivery on the queue; returns huey's task id."""
+    return _state(huey).task(delivery_id, ticket_id).id
+
+
+def retry_dead_letter(huey: Huey, dead_letter_id: int):
+    """Re-enqueue a dead letter's delivery from attempt 1 and stamp it retried; None if unknown."""
+    state = _state(huey)
+    letter = state.ledger.get_dead_letter(dead_letter_id)
+    if letter is None:
+        return None
+    enqueue_delivery(huey, letter.delivery_id, letter.ticket_id)
+    return state.ledger.mark_retried(dead_letter_id)
+
+
+def queue_depth(huey: Huey) -> int:
+    """Tasks waiting now plus those scheduled for a retry."""
+    return huey.pending_count() + huey.scheduled_count()
+
+
+class EmbeddedConsumer(Consumer):
+    """A consumer that can start from any thread: the host process owns the signal handlers."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def _require_processor(huey: Huey) -> None:
+    if _state(huey).processor is None:
+        raise RuntimeError("no processor is configured: pass processor= to make_huey or call set_processor")
+
+
+def run_consumer(huey: Huey, workers: int = 1) -> None:
+    """Run a consumer in the foreground (main thread) until SIGINT/SIGTERM."""
+    _require_processor(huey)
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+
+def start_consumer_thread(huey: Huey, workers: int = 1) -> Consumer:
+    """Start consumer threads in the background and return the consumer; stop it with .stop(graceful=True)."""
+    _require_processor(huey)
+    consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False)
+    consumer.start()
+    return consumer

@@ -1,0 +1,195 @@
+"""POST /webhooks/zendesk through Flask's test client with real signatures."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import create_app
+from webhooks import sign, verify_signature
+from webhooks.views import MAX_BODY_BYTES
+
+from service_support import SECRET, with_changes
+
+NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
+STAMP = "2026-11-25T12:00:00Z"
+BODY = {"ticket_id": "35436", "updated_at": "November 25, 2026 12:00", "via": "Web form",
+        "current_user_id": "12345", "extra": "ignored"}
+
+
+def headers(body: bytes, timestamp: str = STAMP, secret: str = SECRET, **extra) -> dict:
+    return {"X-Zendesk-Webhook-Signature": sign(secret, timestamp, body),
+            "X-Zendesk-Webhook-Signature-Timestamp": timestamp, "Content-Type": "application/json", **extra}
+
+
+def post(client, body: bytes, **kwargs):
+    return client.post("/webhooks/zendesk", data=body, headers=headers(body, **kwargs))
+
+
+@pytest.fixture
+def service(backend):
+    huey = backend.make_huey()
+    app = create_app(backend.config, huey, clock=lambda: NOW)
+    return app, huey, backend
+
+
+def test_zendesk_documented_signature_vector():
+    body = b'{"say": "hello"}'
+    expected = "gf3v0LzLRHPUnIdhbvwRDVEvzSb07/QN0GYjSNlkBT0="
+    assert sign(SECRET, "2021-07-25T10:00:00Z", body) == expected
+    assert verify_signature(SECRET, "2021-07-25T10:00:00Z", body, expected)
+    assert not verify_signature(SECRET, "2021-07-25T10:00:01Z", body, expected)
+
+
+def test_signed_delivery_is_stored_and_enqueued(service):
+    app, huey, backend = service
+    body = json.dumps(BODY).encode()
+    response = post(app.test_client(), body)
+    assert response.status_code == 202, response.get_json()
+    answer = response.get_json()
+    assert answer["status"] == "accepted"
+    stored = backend.ledger.get_delivery(answer["delivery_id"])
+    assert stored.ticket_id == 35436 and stored.status == "accepted"
+    assert stored.payload == {"ticket_id": 35436, "updated_at": "November 25, 2026 12:00", "via": "Web form",
+                              "current_user_id": "12345"}
+    [task] = huey.pending()
+    assert task.args == (stored.id, 35436)
+
+
+def test_ten_identical_deliveries_store_and_enqueue_once(service):
+    app, huey, backend = service
+    client = app.test_client()
+    body = json.dumps({"ticket_id": 7}).encode()
+    statuses = [post(client, body).status_code for _ in range(10)]
+    assert statuses == [202] + [200] * 9
+    assert post(client, body).get_json()["status"] == "duplicate"
+    assert backend.ledger.count_deliveries() == 1
+    assert huey.pending_count() == 1
+
+
+def test_invocation_id_is_the_delivery_key(service):
+    app, huey, backend = service
+    client = app.test_client()
+    body = json.dumps({"ticket_id": 8}).encode()
+    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-1"}).status_code == 202
+    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-1"}).status_code == 200
+    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-2"}).status_code == 202
+    assert backend.ledger.delivery_by_key("zd:inv-1") is not None
+    assert huey.pending_count() == 2
+
+
+@pytest.mark.parametrize("problem", ["wrong_secret", "tampered", "missing", "unreadable_timestamp"])
+def test_bad_signatures_are_401(service, problem):
+    app, huey, backend = service
+    body = json.dumps(BODY).encode()
+    sent = headers(body, secret="another secret" if problem == "wrong_secret" else SECRET)
+    if problem == "tampered":
+        body = body.replace(b"35436", b"35437")
+    if problem == "missing":
+        del sent["X-Zendesk-Webhook-Signature"]
+    if problem == "unreadable_timestamp":
+        sent = headers(body, timestamp="yesterday")
+    response = app.test_client().post("/webhooks/zendesk", data=body, headers=sent)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "invalid_signature" and response.get_json()["message"]
+    assert backend.ledger.count_deliveries() == 0 and huey.pending_count() == 0
+
+
+@pytest.mark.parametrize("offset", [timedelta(minutes=-6), timedelta(minutes=6)])
+def test_stale_or_future_timestamp_is_401(service, offset):
+    app, _, backend = service
+    stamp = (NOW + offset).isoformat().replace("+00:00", "Z")
+    response = post(app.test_client(), json.dumps(BODY).encode(), timestamp=stamp)
+    assert response.status_code == 401 and "minutes" in response.get_json()["message"]
+
+
+def test_timestamp_within_five_minutes_is_accepted(service):
+    app, _, _ = service
+    stamp = (NOW - timedelta(minutes=4, seconds=59)).isoformat()
+    assert post(app.test_client(), json.dumps(BODY).encode(), timestamp=stamp).status_code == 202
+
+
+@pytest.mark.parametrize("body, error", [
+    (b'{"ticket_id": ', "invalid_json"),
+    (b"\xff\xfe not json", "invalid_json"),
+    (b'["ticket_id", 1]', "invalid_body"),
+    (b'{"via": "Web form"}', "missing_ticket_id"),
+    (b'{"ticket_id": "{{ticket.id}}"}', "invalid_body"),
+    (b'{"ticket_id": -3}', "invalid_body"),
+    (b'{"ticket_id": true}', "invalid_body"),
+    (b'{"ticket_id": "99999999999999999999999"}', "invalid_body"),
+    (b"[" * 30000 + b"]" * 30000, "invalid_json"),
+])
+def test_malformed_bodies_are_400(service, body, error):
+    app, _, backend = service
+    response = post(app.test_client(), body)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == error and response.get_json()["message"]
+    assert backend.ledger.count_deliveries() == 0
+
+
+def test_numeric_ticket_id_and_null_placeholders_are_accepted(service):
+    app, _, backend = service
+    body = json.dumps({"ticket_id": 12, "updated_at": None, "via": 3}).encode()
+    response = post(app.test_client(), body)
+    assert response.status_code == 202
+    assert backend.ledger.get_delivery(response.get_json()["delivery_id"]).payload["via"] == "3"
+
+
+def test_oversized_body_is_413(service):
+    app, _, backend = service
+    body = json.dumps({"ticket_id": 1, "pad": "x" * MAX_BODY_BYTES}).encode()
+    response = post(app.test_client(), body)
+    assert response.status_code == 413 and response.get_json()["error"] == "too_large"
+    assert backend.ledger.count_deliveries() == 0
+
+
+def test_no_secret_configured_refuses_everything(sqlite_config):
+    app = create_app(with_changes(sqlite_config, webhook_secret=None))
+    body = json.dumps(BODY).encode()
+    response = post(app.test_client(), body)
+    assert response.status_code == 503
+    assert "HANDOVER_WEBHOOK_SECRET" in response.get_json()["message"]
+
+
+def test_queue_failure_forgets_the_delivery_so_redelivery_works(service):
+    app, huey, backend = service
+    body = json.dumps(BODY).encode()
+    task = huey.handover.task
+    huey.handover.task = None  # enqueueing now raises
+    response = post(app.test_client(), body)
+    assert response.status_code == 503 and response.get_json()["error"] == "queue_unavailable"
+    assert backend.ledger.count_deliveries() == 0
+    huey.handover.task = task
+    assert post(app.test_client(), body).status_code == 202
+
+
+header_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+
+
+@pytest.fixture
+def fuzz_app(sqlite_config):
+    return create_app(sqlite_config, clock=lambda: NOW)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=2048),
+                      st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+                                   lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                                       st.sampled_from(["ticket_id", "via", "updated_at", "current_user_id", "x"]),
+                                       inner, max_size=5), max_leaves=12).map(lambda doc: json.dumps(doc).encode())),
+       extra_headers=st.dictionaries(st.sampled_from([
+           "X-Zendesk-Webhook-Signature", "X-Zendesk-Webhook-Signature-Timestamp", "X-Zendesk-Webhook-Invocation-Id",
+           "Content-Type", "Content-Length", "Authorization"]), header_text, max_size=4),
+       signed=st.booleans())
+def test_fuzz_never_500(fuzz_app, body, extra_headers, signed):
+    sent = headers(body) if signed else {}
+    sent.update(extra_headers)
+    if "Content-Length" in sent:
+        sent.pop("Content-Length")  # the test client computes it; a lying length is a transport matter
+    response = fuzz_app.test_client().post("/webhooks/zendesk", data=body, headers=sent)
+    assert response.status_code < 500
+    assert response.is_json

@@ -1,0 +1,115 @@
+"""POST /webhooks/zendesk: verify the signature, parse, store the delivery once, enqueue, answer."""
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from handover.ledger import delivery_key
+from handover.queue import enqueue_delivery
+from webhooks.context import services
+from webhooks.schema import WebhookBodySchema
+from webhooks.signature import MAX_SKEW, is_fresh, verify_signature
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
+INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
+
+blueprint = Blueprint("webhooks", __name__)
+_schema = WebhookBodySchema()
+
+
+def _error(status: int, error: str, message: str, outcome: str, **extra):
+    services().metrics.delivery(outcome)
+    return jsonify(error=error, message=message, **extra), status
+
+
+def _read_body() -> bytes | None:
+    """The raw body, or None when it exceeds MAX_BODY_BYTES (declared or actual)."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return None
+    body = request.stream.read(MAX_BODY_BYTES + 1)
+    return None if len(body) > MAX_BODY_BYTES else body
+
+
+def _check_signature(secret: str, body: bytes):
+    """None when the delivery is authentic and fresh, else the 401 response."""
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    if not signature or not timestamp:
+        return _error(401, "invalid_signature", f"{SIGNATURE_HEADER} and {TIMESTAMP_HEADER} are required",
+                      "invalid_signature")
+    if not verify_signature(secret, timestamp, body, signature):
+        return _error(401, "invalid_signature", "the signature does not match the body", "invalid_signature")
+    if not is_fresh(timestamp, services().clock(), MAX_SKEW):
+        minutes = int(MAX_SKEW.total_seconds() // 60)
+        return _error(401, "invalid_signature", f"the timestamp is unreadable or more than {minutes} minutes off",
+                      "stale_timestamp")
+    return None
+
+
+def _parse(body: bytes):
+    """(fields, None) for a valid body, else (None, the 400 response)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None, _error(400, "invalid_json", "the body is not valid JSON", "bad_request")
+    except RecursionError:
+        return None, _error(400, "invalid_json", "the body is nested too deeply", "bad_request")
+    if not isinstance(document, dict):
+        return None, _error(400, "invalid_body", "the body must be a JSON object", "bad_request")
+    try:
+        return _schema.load(document), None
+    except ValidationError as error:
+        problems = error.normalized_messages()
+        if "ticket_id" in problems and "ticket_id" not in document:
+            return None, _error(400, "missing_ticket_id", "ticket_id is required", "bad_request")
+        return None, _error(400, "invalid_body", "the body has invalid fields", "bad_request", fields=problems)
+
+
+@blueprint.post("/webhooks/zendesk")
+def receive_zendesk():
+    svc = services()
+    if not svc.config.webhook_secret:
+        return _error(503, "not_configured",
+                      "HANDOVER_WEBHOOK_SECRET is not set; unsigned deliveries are never accepted", "not_configured")
+    body = _read_body()
+    if body is None:
+        return _error(413, "too_large", f"the body exceeds {MAX_BODY_BYTES} bytes", "too_large")
+    rejected = _check_signature(svc.config.webhook_secret, body)
+    if rejected:
+        return rejected
+    payload, rejected = _parse(body)
+    if rejected:
+        return rejected
+    return _store_and_enqueue(body, payload)
+
+
+def _store_and_enqueue(body: bytes, payload: dict):
+    svc = services()
+    key = delivery_key(body, request.headers.get(INVOCATION_HEADER))
+    try:
+        delivery, created = svc.ledger.record_delivery(key, payload["ticket_id"], payload)
+    except SQLAlchemyError:
+        log.exception("ledger unavailable", extra={"ticket_id": payload["ticket_id"]})
+        return _error(503, "ledger_unavailable", "the delivery could not be stored; retry later", "unavailable")
+    context = {"ticket_id": delivery.ticket_id, "delivery_id": delivery.id}
+    if not created:
+        svc.metrics.delivery("duplicate")
+        log.info("duplicate delivery", extra=context)
+        return jsonify(status="duplicate", delivery_id=delivery.id), 200
+    try:
+        enqueue_delivery(svc.huey, delivery.id, delivery.ticket_id)
+    except Exception:  # noqa: BLE001 - any queue failure: forget the delivery so Zendesk's retry is accepted
+        log.exception("queue unavailable", extra=context)
+        svc.ledger.delete_delivery(delivery.id)
+        return _error(503, "queue_unavailable", "the delivery could not be queued; retry later", "unavailable")
+    svc.metrics.delivery("accepted")
+    log.info("delivery accepted", extra=context)
+    return jsonify(status="accepted", delivery_id=delivery.id), 202
