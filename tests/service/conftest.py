@@ -16,7 +16,7 @@ from handover.config import Config
 from handover.ledger import Ledger, make_engine, migrate
 from handover.metrics import Metrics
 from handover.queue import RetryPolicy, make_huey
-from service_support import SECRET
+from tests.service.service_support import SECRET
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -18,7 +18,7 @@ import pytest
 from handover.config import Config
 from handover.ledger import Ledger, migrate
 from handover.queue import enqueue_delivery, make_huey
-from service_support import SECRET
+from tests.service.service_support import SECRET
 from webhooks import sign
 
 ROOT = Path(__file__).resolve().parents[2]

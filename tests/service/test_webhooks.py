@@ -12,7 +12,7 @@ from app import create_app
 from webhooks import sign, verify_signature
 from webhooks.views import MAX_BODY_BYTES
 
-from service_support import SECRET, with_changes
+from tests.service.service_support import SECRET, with_changes
 
 NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
 STAMP = "2026-11-25T12:00:00Z"
