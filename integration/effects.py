@@ -1,0 +1,324 @@
+"""The effects layer: the engine's actions folded into one Zendesk ticket update, and sent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from handover.engine.actions import (Action, AddComment, AddTags, ApplyMacro, RemoveTags,
+                                     SetGroup, SetStatus)
+
+from .zendesk import ZendeskClient
+
+log = logging.getLogger(__name__)
+
+FP_TAG_PREFIX = "handover_fp_"
+FP_LENGTH = 12
+# Ticket fields a macro may change that we carry over. None values are skipped: UpdateTicket
+# declares these as non-nullable, and "unset" is not something our macros are meant to do.
+MACRO_FIELDS = ("status", "group_id", "assignee_id", "priority", "type")
+
+
+class EffectsError(Exception):
+    """The actions cannot be turned into an update (e.g. a group name Zendesk does not know)."""
+
+
+@dataclass(frozen=True)
+class EffectResult:
+    """What `Effects.apply` did: the payload, whether it was sent, and Zendesk's answer."""
+
+    sent: bool
+    dry_run: bool
+    update: dict
+    response: dict | None
+
+
+# ---- fingerprints ------------------------------------------------------------------------
+
+def verdict_fingerprint(decision_json: Mapping) -> str:
+    """sha256 hex of what the requester is told: same facts, same fingerprint."""
+    facts = {
+        "request_type": decision_json.get("request_type"),
+        "complete": bool(decision_json.get("complete")),
+        "missing": sorted(decision_json.get("missing") or ()),
+        "invalid": sorted([p.get("field"), p.get("code")] for p in decision_json.get("invalid") or ()),
+        "warnings": sorted(p.get("code") for p in decision_json.get("warnings") or ()),
+        "locale": decision_json.get("locale"),
+        # The public reply states the expected completion date, so it is part of the reply.
+        "expected_completion": decision_json.get("expected_completion"),
+        "fields": {name: _canonical_value(value)
+                   for name, value in (decision_json.get("fields") or {}).items()},
+    }
+    text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical_value(value):
+    """Attachment lists become their sorted file names: upload ids and URLs are not facts."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) for v in value):
+        return sorted({str(v.get("file_name") or v.get("id")) for v in value})
+    return value
+
+
+def fingerprint_tag(fingerprint: str) -> str:
+    """The ticket tag that records a verdict fingerprint (Zendesk tags are lowercase)."""
+    return FP_TAG_PREFIX + fingerprint[:FP_LENGTH].lower()
+
+
+def last_posted_fingerprint(ticket: Mapping) -> str | None:
+    """The short fingerprint (first 12 hex chars) of the last verdict posted, from its tag."""
+    found = [tag.removeprefix(FP_TAG_PREFIX) for tag in ticket.get("tags") or ()
+             if tag.startswith(FP_TAG_PREFIX)]
+    return found[-1] if found else None
+
+
+# ---- macro effects -----------------------------------------------------------------------
+
+def macro_effects(result: Mapping, before: Mapping) -> dict:
+    """What a macro changes, as the difference between its apply result and the ticket before.
+
+    A field the macro sets to the value the ticket already had does not show up here; that is
+    harmless for this ticket and the reason cached effects may under-apply on another one.
+    """
+    after = result.get("ticket") or {}
+    fields = {name: after[name] for name in MACRO_FIELDS
+              if after.get(name) is not None and after.get(name) != before.get(name)}
+    old_tags, new_tags = list(before.get("tags") or ()), list(after.get("tags") or ())
+    old_custom = {f["id"]: f.get("value") for f in before.get("custom_fields") or ()}
+    custom = [{"id": f["id"], "value": f.get("value")} for f in after.get("custom_fields") or ()
+              if f.get("id") is not None and old_custom.get(f["id"]) != f.get("value")]
+    return {
+        "fields": fields,
+        "add_tags": [tag for tag in new_tags if tag not in old_tags],
+        "remove_tags": [tag for tag in old_tags if tag not in new_tags],
+        "custom_fields": custom,
+        "comment": _macro_comment(result),
+    }
+
+
+def _macro_comment(result: Mapping) -> dict | None:
+    """Zendesk puts the macro's comment in `result.comment` (and sometimes in the ticket)."""
+    comment = result.get("comment") or (result.get("ticket") or {}).get("comment")
+    if not isinstance(comment, Mapping) or not comment.get("body"):
+        return None
+    return {"body": str(comment["body"]), "public": bool(comment.get("public", True))}
+
+
+def macro_result(effects: Mapping, ticket: Mapping) -> dict:
+    """Replays cached effects on a ticket: the apply result Zendesk would give for a static macro."""
+    after = dict(ticket)
+    after.update(effects.get("fields") or {})
+    after["tags"] = _tag_arithmetic(ticket.get("tags") or (), effects.get("add_tags") or (),
+                                    effects.get("remove_tags") or ())
+    custom = {f["id"]: f.get("value") for f in ticket.get("custom_fields") or ()}
+    custom.update({f["id"]: f["value"] for f in effects.get("custom_fields") or ()})
+    after["custom_fields"] = [{"id": key, "value": value} for key, value in custom.items()]
+    result = {"ticket": after}
+    if effects.get("comment"):
+        result["comment"] = dict(effects["comment"])
+    return result
+
+
+# ---- the pure fold -----------------------------------------------------------------------
+
+def build_update(actions: Iterable[Action], current_ticket: Mapping, group_ids: Mapping[str, int],
+                 macro_results: Mapping[int, dict], fingerprint: str | None, *,
+                 strict: bool = True) -> dict:
+    """All actions (and their macros' effects) as the `ticket` object of ONE UpdateTicket.
+
+    `macro_results` maps macro id → the `result` of Show Ticket After Changes for this ticket.
+    strict=False (dry-run previews) leaves an unknown group as `group_name` and a macro without
+    a result in `macro_ids` instead of raising EffectsError.
+    """
+    actions = tuple(actions)
+    update: dict = {}
+    add, remove, macro_comment = _macro_fold(actions, current_ticket, macro_results, update, strict)
+    _engine_fields(actions, group_ids, update, strict)
+    for action in actions:  # engine tag changes come after the macro's, so they win
+        if isinstance(action, AddTags):
+            add, remove = _plus(add, action.tags), _minus(remove, action.tags)
+        elif isinstance(action, RemoveTags):
+            add, remove = _minus(add, action.tags), _plus(remove, action.tags)
+    if fingerprint:
+        old = [tag for tag in current_ticket.get("tags") or () if tag.startswith(FP_TAG_PREFIX)]
+        new = fingerprint_tag(fingerprint)
+        add, remove = _plus(add, [new]), _minus(_plus(remove, old), [new])
+    tags = _tag_arithmetic(current_ticket.get("tags") or (), add, remove)
+    # The full resulting list, not additional_tags/remove_tags: Zendesk's OpenAPI description
+    # of UpdateTicket (TicketUpdateInput) declares only `tags`. Replacing the list is safe
+    # because the write carries safe_update: if anyone changed the tags since we read them,
+    # Zendesk answers 409 and the job re-reads and re-decides.
+    if tags != list(current_ticket.get("tags") or ()):
+        update["tags"] = tags
+    comment = _merged_comment(actions, macro_comment)
+    if comment is not None:
+        update["comment"] = comment
+    return update
+
+
+def _macro_fold(actions, current_ticket, macro_results, update, strict):
+    """Macro fields and custom fields into `update`; returns their tag changes and comment."""
+    add: list[str] = []
+    remove: list[str] = []
+    comments = []
+    for action in actions:
+        if not isinstance(action, ApplyMacro):
+            continue
+        if action.macro_id not in macro_results:
+            if strict:
+                raise EffectsError(f"no apply result for macro {action.macro_id}")
+            update.setdefault("macro_ids", []).append(action.macro_id)
+            continue
+        effects = macro_effects(macro_results[action.macro_id], current_ticket)
+        update.update(effects["fields"])
+        _merge_custom_fields(update, effects["custom_fields"])
+        add = _minus(_plus(add, effects["add_tags"]), effects["remove_tags"])
+        remove = _minus(_plus(remove, effects["remove_tags"]), effects["add_tags"])
+        if effects["comment"]:
+            comments.append(effects["comment"])
+    return add, remove, (_join_comments(comments) if comments else None)
+
+
+def _merge_custom_fields(update: dict, fields: list[dict]) -> None:
+    if not fields:
+        return
+    merged = {f["id"]: f for f in update.get("custom_fields") or ()}
+    merged.update({f["id"]: dict(f) for f in fields})
+    update["custom_fields"] = list(merged.values())
+
+
+def _engine_fields(actions, group_ids: Mapping[str, int], update: dict, strict: bool) -> None:
+    """Status and group the engine asks for; they override a macro's (last one wins)."""
+    for action in actions:
+        if isinstance(action, SetStatus):
+            update["status"] = action.status
+        elif isinstance(action, SetGroup):
+            update.pop("group_name", None)
+            if action.group in group_ids:
+                update["group_id"] = group_ids[action.group]
+            elif strict:
+                raise EffectsError(f"unknown Zendesk group {action.group!r} "
+                                   f"(known: {sorted(group_ids)})")
+            else:
+                update.pop("group_id", None)
+                update["group_name"] = action.group
+
+
+def _merged_comment(actions, macro_comment: dict | None) -> dict | None:
+    """ONE comment: the engine's body, a blank line, the macro's body.
+
+    Visibility: a public engine reply makes the whole comment public (either is public), as
+    the requester must see the reply. An internal engine note stays internal even when the
+    macro's comment is public: making it public would mail the agents' summary (with the
+    requester's data) to the requester, so the macro text is posted internally instead.
+    """
+    engine = [a for a in actions if isinstance(a, AddComment) and a.body]
+    parts = [{"body": a.body, "public": a.public} for a in engine]
+    if macro_comment:
+        parts.append(macro_comment)
+    if not parts:
+        return None
+    public = any(a.public for a in engine) if engine else macro_comment["public"]
+    return {"body": "\n\n".join(p["body"] for p in parts), "public": public}
+
+
+def _join_comments(comments: list[dict]) -> dict:
+    return {"body": "\n\n".join(c["body"] for c in comments),
+            "public": any(c["public"] for c in comments)}
+
+
+def _plus(tags: Iterable[str], extra: Iterable[str]) -> list[str]:
+    merged = list(dict.fromkeys(tags))
+    merged += [tag for tag in dict.fromkeys(extra) if tag not in merged]
+    return merged
+
+
+def _minus(tags: Iterable[str], gone: Iterable[str]) -> list[str]:
+    gone = set(gone)
+    return [tag for tag in dict.fromkeys(tags) if tag not in gone]
+
+
+def _tag_arithmetic(current: Iterable[str], add: Iterable[str], remove: Iterable[str]) -> list[str]:
+    """current + add − remove, keeping first-seen order and no duplicates."""
+    return _minus(_plus(current, add), remove)
+
+
+# ---- the I/O side ------------------------------------------------------------------------
+
+class Effects:
+    """Sends one update per decision; caches groups and macro effects per instance."""
+
+    def __init__(self, client: ZendeskClient | None, dry_run: bool, logger=None, *,
+                 group_ids: Mapping[str, int] | None = None) -> None:
+        """`group_ids` (e.g. from the provisioning lock file) seeds the group cache."""
+        if client is None and not dry_run:
+            raise ValueError("Effects needs a ZendeskClient unless dry_run is set")
+        self.client = client
+        self.dry_run = dry_run
+        self.log = logger or log
+        self._groups: dict[str, int] | None = dict(group_ids) if group_ids is not None else None
+        # Per macro id, not per ticket: Show Ticket After Changes is per ticket, but a static
+        # macro's actions (fields, tags, comment text) are the same for every ticket. Macros
+        # whose comment uses placeholders ({{ticket.requester.first_name}}) are rendered for
+        # the first ticket only; keep handover's macros static.
+        self._macros: dict[int, dict] = {}
+
+    def apply(self, ticket_id: int, current_ticket: Mapping, actions: Iterable[Action],
+              fingerprint: str | None) -> EffectResult:
+        """Fold and send; ZendeskConflict / RateLimited / Unavailable reach the caller."""
+        actions = tuple(actions)
+        if self.dry_run:
+            update = self._preview(current_ticket, actions, fingerprint)
+            self._log_update("zendesk update (dry run)", ticket_id, update)
+            return EffectResult(sent=False, dry_run=True, update=update, response=None)
+        update = build_update(actions, current_ticket, self._group_ids(actions),
+                              self._macro_results(ticket_id, current_ticket, actions), fingerprint)
+        if not update:
+            self._log_update("zendesk update skipped: nothing changes", ticket_id, update)
+            return EffectResult(sent=False, dry_run=False, update=update, response=None)
+        response = self.client.update_ticket(ticket_id, update,
+                                             updated_stamp=current_ticket["updated_at"])
+        self._log_update("zendesk update sent", ticket_id, update)
+        return EffectResult(sent=True, dry_run=False, update=update, response=response)
+
+    def _preview(self, current_ticket, actions, fingerprint) -> dict:
+        """No HTTP: known ids and cached macros are used, the rest is left by name."""
+        results = {mid: macro_result(effects, current_ticket)
+                   for mid, effects in self._macros.items()}
+        return build_update(actions, current_ticket, self._groups or {}, results, fingerprint,
+                            strict=False)
+
+    def _group_ids(self, actions) -> dict[str, int]:
+        """Cached groups, listed again once when an action names a group we do not know."""
+        wanted = {a.group for a in actions if isinstance(a, SetGroup)}
+        if not wanted:
+            return self._groups or {}
+        if self._groups is None or not wanted <= set(self._groups):
+            self._groups = self.client.list_groups()
+        return self._groups
+
+    def _macro_results(self, ticket_id, current_ticket, actions) -> dict[int, dict]:
+        results = {}
+        for action in actions:
+            if not isinstance(action, ApplyMacro):
+                continue
+            if action.macro_id not in self._macros:
+                # https://developer.zendesk.com/api-reference/ticketing/business-rules/macros/#show-ticket-after-changes
+                fresh = self.client.apply_macro(ticket_id, action.macro_id)
+                self._macros[action.macro_id] = macro_effects(fresh, current_ticket)
+            results[action.macro_id] = macro_result(self._macros[action.macro_id], current_ticket)
+        return results
+
+    def _log_update(self, message: str, ticket_id: int, update: Mapping) -> None:
+        """Counts and field names only: never bodies, tags' owners or emails."""
+        self.log.info(message, extra={
+            "ticket_id": ticket_id,
+            "update_fields": sorted(update),
+            "tag_count": len(update.get("tags") or ()),
+            "has_comment": "comment" in update,
+            "comment_public": (update.get("comment") or {}).get("public"),
+        })
