@@ -44,8 +44,9 @@ def verdict_fingerprint(decision_json: Mapping) -> str:
         "request_type": decision_json.get("request_type"),
         "complete": bool(decision_json.get("complete")),
         "missing": sorted(decision_json.get("missing") or ()),
-        "invalid": sorted([p.get("field"), p.get("code")] for p in decision_json.get("invalid") or ()),
-        "warnings": sorted(p.get("code") for p in decision_json.get("warnings") or ()),
+        "invalid": sorted((str(p.get("field") or ""), str(p.get("code")))
+                          for p in decision_json.get("invalid") or ()),
+        "warnings": sorted(str(p.get("code")) for p in decision_json.get("warnings") or ()),
         "locale": decision_json.get("locale"),
         # The public reply states the expected completion date, so it is part of the reply.
         "expected_completion": decision_json.get("expected_completion"),
@@ -109,7 +110,7 @@ def _macro_comment(result: Mapping) -> dict | None:
 
 
 def macro_result(effects: Mapping, ticket: Mapping) -> dict:
-    """Replays cached effects on a ticket: the apply result Zendesk would give for a static macro."""
+    """Cached effects replayed on a ticket: the apply result a static macro would give."""
     after = dict(ticket)
     after.update(effects.get("fields") or {})
     after["tags"] = _tag_arithmetic(ticket.get("tags") or (), effects.get("add_tags") or (),
