@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -11,8 +13,10 @@ from .config import ConfigError, load_config
 from .documents import DocumentError, read_document
 from .engine.catalog import CatalogError
 from .engine.rules import UnknownCountry
+from .errors import ZendeskNotConfigured
 
 EXIT_USAGE = 2
+log = logging.getLogger("handover")
 
 
 def _parse_now(value: str | None) -> date:
@@ -78,6 +82,113 @@ def check(file, now, as_json, type_name, config_path) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))
 
 
+def _runtime_config(dry_run: bool):
+    from dataclasses import replace
+
+    config = load_config()
+    return replace(config, force_dry_run=True) if dry_run else config
+
+
+def _start_demo_zendesk(config, tickets_dir: Path | None):
+    """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
+    from dataclasses import replace
+
+    from integration.fake_zendesk import FakeZendesk
+
+    fake = FakeZendesk(email=None, token=None)
+    ticket_ids: list[int] = []
+    for path in sorted(tickets_dir.glob("*.json")) if tickets_dir and tickets_dir.is_dir() else ():
+        ticket_ids += fake.load_file(path)
+    url = fake.start("127.0.0.1", 0)
+    log.warning("dry run: no Zendesk credentials; reading from a built-in fake Zendesk at %s with %d example "
+                "tickets; nothing is written to any Zendesk", url, len(ticket_ids))
+    demo = replace(config, zendesk_url=url, zendesk_email="demo@handover.invalid", zendesk_api_token="demo",
+                   force_dry_run=True)
+    return demo, fake, ticket_ids
+
+
+def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
+    """Queue every example ticket once, so the first run shows real verdicts in the log."""
+    from handover.ledger import Ledger, migrate
+    from handover.queue import enqueue_delivery, make_huey
+
+    migrate(config.effective_database_url)
+    ledger = Ledger.from_url(config.effective_database_url)
+    huey = make_huey(config, ledger=ledger)
+    for ticket_id in ticket_ids:
+        delivery, created = ledger.record_delivery(f"demo:{ticket_id}", ticket_id, {"ticket_id": str(ticket_id), "via": "demo"})
+        if created:
+            enqueue_delivery(huey, delivery.id, ticket_id)
+    ledger.dispose()
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, help="Port (default: $PORT or 8080).")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Web server threads.")
+@click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
+@click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=Path("examples"),
+              show_default=True, help="Without credentials: example tickets the built-in fake Zendesk serves.")
+def serve(host, port, threads, dry_run, demo_tickets) -> None:
+    """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
+    from handover.logs import configure_logging
+    from handover.service import serve as run_server
+    from handover.worker import TicketProcessor
+
+    configure_logging("INFO")
+    config = _runtime_config(dry_run)
+    catalog_check(config)
+    fake = None
+    if not config.has_zendesk_credentials:
+        config, fake, ticket_ids = _start_demo_zendesk(config, demo_tickets)
+        _enqueue_demo_tickets(config, ticket_ids)
+    if not config.webhook_secret:
+        log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
+    try:
+        run_server(config, host, port, processor=TicketProcessor(config), threads=threads)
+    finally:
+        if fake is not None:
+            fake.stop()
+
+
+@cli.command()
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Consumer threads.")
+@click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
+def worker(workers, dry_run) -> None:
+    """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
+    from handover.logs import configure_logging
+    from handover.service import run_worker
+    from handover.worker import TicketProcessor, make_client
+
+    configure_logging("INFO")
+    config = _runtime_config(dry_run)
+    catalog_check(config)
+    make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
+    run_worker(config, workers, processor=TicketProcessor(config))
+
+
+@cli.command("fake-zendesk")
+@click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8081, show_default=True)
+def fake_zendesk(seed_files, host, port) -> None:
+    """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files)."""
+    from handover.logs import configure_logging
+    from integration.fake_zendesk import run
+
+    configure_logging("INFO")
+    run(host, port, list(seed_files))
+
+
+def catalog_check(config) -> None:
+    """Load the catalog and holiday calendar once up front so a bad configuration stops the start."""
+    from .checking import catalog_for
+    from .engine.rules import holiday_calendar
+
+    catalog_for(config.policy)
+    holiday_calendar(config.policy.country, date.today().year)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error is one line on stderr and exit code 2, never a traceback."""
     try:
@@ -87,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         click.echo(f"handover: error: {error.format_message()}".splitlines()[0], err=True)
         return EXIT_USAGE
-    except (DocumentError, ConfigError, CatalogError, UnknownCountry) as error:
+    except (DocumentError, ConfigError, CatalogError, UnknownCountry, ZendeskNotConfigured) as error:
         click.echo(f"handover: error: {error}".splitlines()[0], err=True)
         return EXIT_USAGE
     except click.Abort:

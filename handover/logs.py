@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED = "[email redacted]"
-CONTEXT_KEYS = ("ticket_id", "delivery_id", "request_type", "attempt", "status")
+CONTEXT_KEYS = ("ticket_id", "delivery_id", "request_type", "attempt", "status", "complete", "outcome", "missing",
+                "invalid", "update_fields", "tag_count", "has_comment", "comment_public")
+QUIET_LOGGERS = ("alembic",)  # migration chatter at every start; warnings still show
 
 
 def redact(text: str) -> str:
@@ -59,4 +61,6 @@ def configure_logging(level: str | int = "INFO", stream=None) -> logging.Handler
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler

@@ -35,9 +35,15 @@ class EmbeddedServer(BaseApplication):
 
         metrics = Metrics()
         ledger = Ledger.from_url(self.config_obj.effective_database_url)
-        huey = make_huey(self.config_obj, self.processor, ledger=ledger, metrics=metrics)
+        huey = make_huey(self.config_obj, bind_processor(self.processor, ledger, metrics), ledger=ledger, metrics=metrics)
         self.consumer = start_consumer_thread(huey, workers=self.consumer_workers)
         return create_app(self.config_obj, huey, ledger=ledger, metrics=metrics)
+
+
+def bind_processor(processor: Processor, ledger: Ledger, metrics: Metrics) -> Processor:
+    """Give a processor that needs them (it has `bind`) this process's ledger and metrics."""
+    bind = getattr(processor, "bind", None)
+    return bind(ledger, metrics) if callable(bind) else processor
 
 
 def gunicorn_options(host: str, port: int, threads: int = 8, web_workers: int = 1) -> dict:
@@ -70,5 +76,6 @@ def serve(config: Config, host: str = "0.0.0.0", port: int | None = None, *, pro
 def run_worker(config: Config, workers: int = 2, *, processor: Processor) -> None:
     """Migrate the ledger, then run huey consumers in the foreground until SIGINT/SIGTERM (blocks)."""
     migrate(config.effective_database_url)
-    huey = make_huey(config, processor)
+    ledger, metrics = Ledger.from_url(config.effective_database_url), Metrics()
+    huey = make_huey(config, bind_processor(processor, ledger, metrics), ledger=ledger, metrics=metrics)
     run_consumer(huey, workers=workers)

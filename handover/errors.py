@@ -1,0 +1,5 @@
+"""Errors that reach a user as one clear line (CLI exit 2), shared by the CLI and the worker."""
+
+
+class ZendeskNotConfigured(RuntimeError):
+    """The worker has no Zendesk to read tickets from."""
