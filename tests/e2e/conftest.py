@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from integration.fake_zendesk import FakeZendesk
-from tests.e2e.harness import ACCOUNTS_GROUP_ID, start_service, stop_service
+from tests.e2e.harness import ACCOUNTS_GROUP_ID, WatchedFakeZendesk, start_service, stop_service
 from tests.service.conftest import backend  # noqa: F401 - the sqlite/postgres parametrized fixture
 
 
 @pytest.fixture
 def fake():
     """A fake Zendesk over HTTP with the Accounts group complete requests are routed to."""
-    with FakeZendesk() as zendesk:
+    with WatchedFakeZendesk() as zendesk:
         zendesk.add_group(ACCOUNTS_GROUP_ID, "Accounts")
         zendesk.add_group(ACCOUNTS_GROUP_ID + 1, "Billing")
         yield zendesk

@@ -52,6 +52,20 @@ def zendesk_config(config: Config, fake: FakeZendesk, **changes) -> Config:
                    **changes)
 
 
+class WatchedFakeZendesk(FakeZendesk):
+    """The fake Zendesk, also noting each API request when it arrives (its log notes it when answered)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arrivals: list[tuple[str, str]] = []
+
+    def wsgi_app(self, environ: dict, start_response):
+        if environ.get("PATH_INFO", "").startswith("/api/"):
+            with self._lock:
+                self.arrivals.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return super().wsgi_app(environ, start_response)
+
+
 class AppServer:
     """The Flask app behind werkzeug's threaded server on a free port."""
 
