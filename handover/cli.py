@@ -154,7 +154,9 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
 @cli.command()
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Consumer threads.")
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
-def worker(workers, dry_run) -> None:
+@click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
+              help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
+def worker(workers, dry_run, recover_after) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
@@ -164,7 +166,7 @@ def worker(workers, dry_run) -> None:
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
-    run_worker(config, workers, processor=TicketProcessor(config))
+    run_worker(config, workers, processor=TicketProcessor(config), recover_after=recover_after)
 
 
 @cli.command("fake-zendesk")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -55,6 +57,9 @@ class QueueState:
     policy: RetryPolicy
     processor: Processor | None = None
     task: object = field(default=None, repr=False)
+    # Deliveries whose job runs in this process now: the recovery sweep must not re-enqueue them.
+    running: set = field(default_factory=set, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 class WalNormalSqliteStorage(SqliteStorage):
@@ -104,7 +109,13 @@ def _register_task(huey: Huey, state: QueueState):
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
     @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
     def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1) -> None:
-        _run_job(state, delivery_id, ticket_id, attempt)
+        with state.lock:
+            state.running.add(delivery_id)
+        try:
+            _run_job(state, delivery_id, ticket_id, attempt)
+        finally:
+            with state.lock:
+                state.running.discard(delivery_id)
     return process_delivery
 
 
@@ -163,6 +174,72 @@ def retry_dead_letter(huey: Huey, dead_letter_id: int):
 def queue_depth(huey: Huey) -> int:
     """Tasks waiting now plus those scheduled for a retry."""
     return huey.pending_count() + huey.scheduled_count()
+
+
+# ---- recovery of lost jobs ---------------------------------------------------------------
+# huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
+# A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
+# while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
+# deliveries. Running a job twice is safe: TicketProcessor skips the write when the ticket
+# already carries the verdict's fingerprint tag or the ledger shows it was carried out.
+
+RECOVER_AFTER = 300.0
+"""Seconds a delivery may stay unfinished, with no task queued for it, before it is re-enqueued.
+Longer than any job runs (a job that is still running elsewhere would simply run twice)."""
+RECOVER_EVERY = 60.0
+"""Seconds between recovery sweeps of a running consumer process."""
+
+
+def recover_lost_deliveries(huey: Huey, older_than: float = RECOVER_AFTER, limit: int = 500) -> list[int]:
+    """Re-enqueue deliveries still accepted/failed after `older_than` seconds whose task is gone.
+
+    A delivery counts as lost when no task for it is waiting or scheduled in the queue and no job
+    of this process is running it. Returns the delivery ids put back on the queue.
+    """
+    state = _state(huey)
+    cutoff = datetime.now(timezone.utc) - timedelta(seconds=older_than)
+    candidates = state.ledger.unfinished_deliveries(received_before=cutoff, limit=limit)
+    if not candidates:
+        return []
+    queued = _queued_delivery_ids(huey)
+    with state.lock:
+        busy = queued | state.running
+    recovered = []
+    for delivery in candidates:
+        if delivery.id in busy:
+            continue
+        enqueue_delivery(huey, delivery.id, delivery.ticket_id)
+        recovered.append(delivery.id)
+        log.warning("re-enqueued a delivery whose job was lost",
+                    extra={"delivery_id": delivery.id, "ticket_id": delivery.ticket_id})
+    return recovered
+
+
+def _queued_delivery_ids(huey: Huey) -> set[int]:
+    """Delivery ids of the tasks waiting in the queue or scheduled for a retry."""
+    ids = set()
+    for task in list(huey.pending()) + list(huey.scheduled()):
+        if task.name == TASK_NAME and task.args:
+            ids.add(int(task.args[0]))
+    return ids
+
+
+def start_recovery(huey: Huey, older_than: float = RECOVER_AFTER, every: float = RECOVER_EVERY) -> threading.Event:
+    """Sweep for lost deliveries now and then every `every` seconds on a daemon thread; set the
+    returned event to stop. every <= 0 sweeps once only."""
+    stop = threading.Event()
+
+    def sweep_forever() -> None:
+        while True:
+            try:
+                recover_lost_deliveries(huey, older_than)
+            except Exception:  # noqa: BLE001 - the ledger or queue may be down; try again later
+                log.warning("recovery sweep failed", exc_info=True)
+            if every <= 0 or stop.wait(every):
+                return
+
+    threading.Thread(target=sweep_forever, name="handover-recovery", daemon=True).start()
+    return stop
 
 
 class EmbeddedConsumer(Consumer):

@@ -8,7 +8,8 @@ from gunicorn.app.base import BaseApplication
 from handover.config import Config
 from handover.ledger import Ledger, migrate
 from handover.metrics import Metrics
-from handover.queue import Processor, make_huey, run_consumer, start_consumer_thread
+from handover.queue import (RECOVER_AFTER, RECOVER_EVERY, Processor, make_huey, run_consumer, start_consumer_thread,
+                            start_recovery)
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class EmbeddedServer(BaseApplication):
         ledger = Ledger.from_url(self.config_obj.effective_database_url)
         huey = make_huey(self.config_obj, bind_processor(self.processor, ledger, metrics), ledger=ledger, metrics=metrics)
         self.consumer = start_consumer_thread(huey, workers=self.consumer_workers)
+        # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
+        start_recovery(huey, RECOVER_AFTER, RECOVER_EVERY)
         return create_app(self.config_obj, huey, ledger=ledger, metrics=metrics)
 
 
@@ -73,9 +76,19 @@ def serve(config: Config, host: str = "0.0.0.0", port: int | None = None, *, pro
     EmbeddedServer(config, processor, options, consumer_workers=consumer_workers).run()
 
 
-def run_worker(config: Config, workers: int = 2, *, processor: Processor) -> None:
-    """Migrate the ledger, then run huey consumers in the foreground until SIGINT/SIGTERM (blocks)."""
+def run_worker(config: Config, workers: int = 2, *, processor: Processor, queue_name: str = "handover",
+               recover_after: float = RECOVER_AFTER, recover_every: float = RECOVER_EVERY) -> None:
+    """Migrate the ledger, then run huey consumers in the foreground until SIGINT/SIGTERM (blocks).
+
+    Deliveries left unfinished for `recover_after` seconds with no task in the queue (their consumer
+    died mid-job) are re-enqueued at start and every `recover_every` seconds.
+    """
     migrate(config.effective_database_url)
     ledger, metrics = Ledger.from_url(config.effective_database_url), Metrics()
-    huey = make_huey(config, bind_processor(processor, ledger, metrics), ledger=ledger, metrics=metrics)
-    run_consumer(huey, workers=workers)
+    huey = make_huey(config, bind_processor(processor, ledger, metrics), ledger=ledger, metrics=metrics,
+                     name=queue_name)
+    stop_recovery = start_recovery(huey, recover_after, recover_every)
+    try:
+        run_consumer(huey, workers=workers)
+    finally:
+        stop_recovery.set()

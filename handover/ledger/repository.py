@@ -16,6 +16,7 @@ from handover.ledger.models import (
     ACCEPTED,
     DEAD,
     DELIVERY_STATUSES,
+    FAILED,
     DeadLetter,
     Decision,
     Delivery,
@@ -110,6 +111,14 @@ class Ledger:
             raise ValueError(f"unknown delivery status {status!r}")
         with self.session() as session, session.begin():
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=status))
+
+    def unfinished_deliveries(self, received_before: datetime, limit: int = 500) -> list[Delivery]:
+        """Deliveries still accepted or failed (not processed, not dead) received before the given time."""
+        query = (select(Delivery).where(Delivery.status.in_((ACCEPTED, FAILED)),
+                                        Delivery.received_at < received_before)
+                 .order_by(Delivery.id).limit(limit))
+        with self.session() as session:
+            return list(session.scalars(query).all())
 
     def count_deliveries(self) -> int:
         with self.session() as session:

@@ -1,0 +1,163 @@
+"""End to end over HTTP: signed delivery → queue → worker → one Zendesk update → ledger (both backends)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import ACCOUNTS_GROUP_ID, example, start_service, stop_service
+
+REPLY_ES = "Correo del nuevo titular"  # the Spanish label in the fill-in template
+
+
+def fp_tags(ticket: dict) -> list[str]:
+    return [tag for tag in ticket["tags"] if tag.startswith("handover_fp_")]
+
+
+def reads(service, ticket_id: int) -> list[dict]:
+    return [entry for entry in service.requests_for(ticket_id, "GET")]
+
+
+def group_lists(service) -> list[dict]:
+    return [entry for entry in service.fake.requests if entry["path"].startswith("/api/v2/groups")]
+
+
+def test_incomplete_ticket_gets_one_public_reply_in_the_requesters_language(service):
+    ticket_id = service.fake.add_document(example("service_holder_change_es_incomplete"))["id"]
+
+    delivery = service.deliver(ticket_id)
+    assert delivery.status == 202 and delivery.body["status"] == "accepted"
+    service.wait_processed(delivery.body["delivery_id"])
+
+    puts = service.puts(ticket_id)
+    assert len(puts) == 1 and puts[0]["status"] == 200
+    sent = puts[0]["json"]["ticket"]
+    assert sent["safe_update"] is True and sent["updated_stamp"]
+    assert len(reads(service, ticket_id)) <= 2
+    assert group_lists(service) == []  # nothing to route
+
+    ticket = service.fake.ticket(ticket_id)
+    assert ticket["status"] == "pending"
+    assert "handover_incomplete" in ticket["tags"] and len(fp_tags(ticket)) == 1
+    [comment] = service.bot_comments(ticket_id)
+    assert comment["public"] is True
+    assert REPLY_ES in comment["body"] and "Juan" in comment["body"]
+
+    history = service.ledger.history_for(ticket_id)
+    assert [d.status for d in history.deliveries] == ["processed"]
+    [decision] = history.decisions
+    assert decision.delivery_id == delivery.body["delivery_id"] and decision.complete is False
+    assert decision.request_type == "service_holder_change"
+    assert fp_tags(ticket) == ["handover_fp_" + decision.fingerprint[:12]]
+    [outcome] = history.outcomes
+    assert outcome.status == "sent" and outcome.dry_run is False and outcome.http_status == 200
+    assert outcome.intended_update["comment"]["public"] is True
+
+
+def test_complete_ticket_gets_an_internal_note_and_goes_to_accounts(service):
+    ticket_id = service.fake.add_document(example("reseller_change_en_complete"))["id"]
+
+    delivery = service.deliver(ticket_id)
+    assert delivery.status == 202
+    service.wait_processed(delivery.body["delivery_id"])
+
+    [put] = service.puts(ticket_id)
+    assert put["status"] == 200
+    assert len(reads(service, ticket_id)) <= 2
+    assert len(group_lists(service)) <= 1
+    ticket = service.fake.ticket(ticket_id)
+    assert ticket["group_id"] == ACCOUNTS_GROUP_ID
+    assert ticket["status"] == "open"
+    assert "handover_complete" in ticket["tags"] and len(fp_tags(ticket)) == 1
+    [comment] = service.bot_comments(ticket_id)
+    assert comment["public"] is False
+    assert "Complete: routed to Accounts" in comment["body"]
+    [outcome] = service.outcomes(ticket_id)
+    assert outcome.status == "sent"
+
+
+def test_the_same_delivery_ten_times_is_processed_once(service):
+    ticket_id = service.fake.add_document(example("service_holder_change_es_incomplete"))["id"]
+    body = ('{"ticket_id": "%d", "updated_at": "2026-11-24T09:12:44Z", "via": "Web form", '
+            '"current_user_id": "9301"}' % ticket_id).encode()
+
+    answers = [service.deliver(ticket_id, body=body, invocation_id="01HZX-same-invocation") for _ in range(10)]
+
+    assert answers[0].status == 202 and answers[0].body["status"] == "accepted"
+    delivery_id = answers[0].body["delivery_id"]
+    assert [(a.status, a.body["status"], a.body["delivery_id"]) for a in answers[1:]] == \
+        [(200, "duplicate", delivery_id)] * 9
+    service.wait_processed(delivery_id)
+    assert len(service.puts(ticket_id)) == 1
+    assert len(service.bot_comments(ticket_id)) == 1
+    history = service.ledger.history_for(ticket_id)
+    assert len(history.deliveries) == 1 and len(history.decisions) == 1
+
+
+def test_our_own_update_echoing_back_writes_nothing(service):
+    ticket_id = service.fake.add_document(example("service_holder_change_es_incomplete"))["id"]
+    first = service.deliver(ticket_id)
+    service.wait_processed(first.body["delivery_id"])
+    reads_before = len(reads(service, ticket_id))
+
+    # Zendesk fires the trigger again for our own update: a new delivery with the new updated_at.
+    echo = service.deliver(ticket_id, updated_at=service.fake.ticket(ticket_id)["updated_at"])
+    assert echo.status == 202 and echo.body["delivery_id"] != first.body["delivery_id"]
+    service.wait_processed(echo.body["delivery_id"])
+
+    assert len(reads(service, ticket_id)) > reads_before  # it did re-fetch the ticket
+    assert len(service.puts(ticket_id)) == 1  # ... and wrote nothing
+    assert len(service.bot_comments(ticket_id)) == 1
+    history = service.ledger.history_for(ticket_id)
+    assert [d.status for d in history.deliveries] == ["processed", "processed"]
+    assert len({d.fingerprint for d in history.decisions}) == 1
+    assert [o.status for o in history.outcomes] == ["sent", "unchanged"]
+    assert history.decisions[-1].delivery_id == echo.body["delivery_id"]
+
+
+def test_requester_answers_and_the_ticket_becomes_complete(service):
+    document = example("service_holder_change_es_incomplete")
+    ticket_id = service.fake.add_document(document)["id"]
+    first = service.deliver(ticket_id)
+    service.wait_processed(first.body["delivery_id"])
+    [reply] = service.bot_comments(ticket_id)
+    template = [line for line in reply["body"].splitlines() if line.startswith(REPLY_ES)]
+    assert template == [f"{REPLY_ES}: "]
+
+    # The requester fills in the template line of our reply.
+    service.fake.add_comment(ticket_id, {"author_id": document["ticket"]["requester_id"],
+                                         "body": f"Hola,\n\n{template[0]}maria.garcia@correo.example\n\nJuan"})
+    second = service.deliver(ticket_id, updated_at=service.fake.ticket(ticket_id)["updated_at"])
+    assert second.status == 202
+    service.wait_processed(second.body["delivery_id"])
+
+    assert [put["status"] for put in service.puts(ticket_id)] == [200, 200]
+    ticket = service.fake.ticket(ticket_id)
+    assert ticket["status"] == "open" and ticket["group_id"] == ACCOUNTS_GROUP_ID
+    assert "handover_complete" in ticket["tags"] and "handover_incomplete" not in ticket["tags"]
+    assert len(fp_tags(ticket)) == 1
+    public, note = service.bot_comments(ticket_id)
+    assert public["public"] is True and note["public"] is False
+    history = service.ledger.history_for(ticket_id)
+    assert [d.complete for d in history.decisions] == [False, True]
+    assert [o.status for o in history.outcomes] == ["sent", "sent"]
+    assert fp_tags(ticket) == ["handover_fp_" + history.decisions[-1].fingerprint[:12]]
+
+
+def test_dry_run_records_the_intended_update_and_writes_nothing(backend, fake):
+    service = start_service(backend, fake, force_dry_run=True)
+    try:
+        ticket_id = fake.add_document(example("reseller_change_pl_incomplete"))["id"]
+        delivery = service.deliver(ticket_id)
+        assert delivery.status == 202
+        service.wait_processed(delivery.body["delivery_id"])
+    finally:
+        stop_service(service)
+
+    assert fake.writes == 0 and service.puts(ticket_id) == []
+    assert service.bot_comments(ticket_id) == []
+    [outcome] = service.outcomes(ticket_id)
+    assert outcome.status == "dry_run" and outcome.dry_run is True and outcome.http_status is None
+    intended = outcome.intended_update
+    assert intended["status"] == "pending" and intended["comment"]["public"] is True
+    assert "Prosimy" in intended["comment"]["body"]  # the Polish reply it would have posted
+    assert "handover_incomplete" in intended["tags"]
+    assert any(tag.startswith("handover_fp_") for tag in intended["tags"])

@@ -1,0 +1,48 @@
+"""The recovery sweep: deliveries whose task was lost with a killed consumer are queued again."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from handover.ledger import FAILED, PROCESSED
+from handover.queue import enqueue_delivery, recover_lost_deliveries, start_recovery
+
+LONG_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
+
+
+def queued(huey) -> list[tuple]:
+    return sorted(tuple(task.args) for task in list(huey.pending()) + list(huey.scheduled()))
+
+
+def test_only_lost_deliveries_are_enqueued_again(backend):
+    huey = backend.make_huey(lambda delivery_id, ticket_id: None)
+    ledger = backend.ledger
+    lost, _ = ledger.record_delivery("k-lost", 1, {"ticket_id": "1"}, received_at=LONG_AGO)
+    lost_retry, _ = ledger.record_delivery("k-retry", 2, {"ticket_id": "2"}, received_at=LONG_AGO)
+    ledger.set_delivery_status(lost_retry.id, FAILED)
+    waiting, _ = ledger.record_delivery("k-waiting", 3, {"ticket_id": "3"}, received_at=LONG_AGO)
+    enqueue_delivery(huey, waiting.id, 3)
+    done, _ = ledger.record_delivery("k-done", 4, {"ticket_id": "4"}, received_at=LONG_AGO)
+    ledger.set_delivery_status(done.id, PROCESSED)
+    dead, _ = ledger.record_delivery("k-dead", 5, {"ticket_id": "5"}, received_at=LONG_AGO)
+    ledger.add_dead_letter(dead.id, 5, "gave up", attempts=5)
+    ledger.record_delivery("k-young", 6, {"ticket_id": "6"})  # its job may still be on its way
+    running, _ = ledger.record_delivery("k-running", 7, {"ticket_id": "7"}, received_at=LONG_AGO)
+    huey.handover.running.add(running.id)  # a job of this process is on it right now
+
+    assert recover_lost_deliveries(huey, older_than=60) == [lost.id, lost_retry.id]
+    assert queued(huey) == sorted([(lost.id, 1), (lost_retry.id, 2), (waiting.id, 3)])
+    # A second sweep finds their tasks in the queue and adds nothing.
+    assert recover_lost_deliveries(huey, older_than=60) == []
+
+
+def test_recovery_thread_sweeps_at_start_and_stops(backend):
+    huey = backend.make_huey(lambda delivery_id, ticket_id: None)
+    lost, _ = backend.ledger.record_delivery("k-lost", 1, {"ticket_id": "1"}, received_at=LONG_AGO)
+    stop = start_recovery(huey, older_than=60, every=0.05)
+    try:
+        deadline = datetime.now(timezone.utc) + timedelta(seconds=10)
+        while not queued(huey) and datetime.now(timezone.utc) < deadline:
+            stop.wait(0.02)
+    finally:
+        stop.set()
+    assert queued(huey) == [(lost.id, 1)]
