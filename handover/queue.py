@@ -23,6 +23,8 @@ Processor = Callable[[int, int], object]
 """processor(delivery_id, ticket_id): does the work; raises TransientError to be retried."""
 
 TASK_NAME = "handover.process_delivery"
+# huey's idle polling backs off to 10 s by default; a delivery after a quiet spell should not wait that long.
+CONSUMER_POLLING = {"initial_delay": 0.1, "backoff": 1.15, "max_delay": 1.0}
 
 
 class TransientError(Exception):
@@ -257,12 +259,12 @@ def _require_processor(huey: Huey) -> None:
 def run_consumer(huey: Huey, workers: int = 1) -> None:
     """Run a consumer in the foreground (main thread) until SIGINT/SIGTERM."""
     _require_processor(huey)
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=False, **CONSUMER_POLLING).run()
 
 
 def start_consumer_thread(huey: Huey, workers: int = 1) -> Consumer:
     """Start consumer threads in the background and return the consumer; stop it with .stop(graceful=True)."""
     _require_processor(huey)
-    consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False)
+    consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False, **CONSUMER_POLLING)
     consumer.start()
     return consumer
