@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,6 +23,12 @@ INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
 
 blueprint = Blueprint("webhooks", __name__)
 _schema = WebhookBodySchema()
+
+
+def _answer(status: int, state: str, delivery_id: int):
+    """{"status": ..., "delivery_id": ...} as jsonify writes it, encoded without the JSON provider."""
+    body = b'{"status":"%s","delivery_id":%d}\n' % (state.encode("ascii"), delivery_id)
+    return current_app.response_class(body, status=status, mimetype="application/json")
 
 
 def _error(status: int, error: str, message: str, outcome: str, **extra):
@@ -88,28 +94,28 @@ def receive_zendesk():
     payload, rejected = _parse(body)
     if rejected:
         return rejected
-    return _store_and_enqueue(body, payload)
+    return _store_and_enqueue(svc, body, payload)
 
 
-def _store_and_enqueue(body: bytes, payload: dict):
-    svc = services()
+def _store_and_enqueue(svc, body: bytes, payload: dict):
     key = delivery_key(body, request.headers.get(INVOCATION_HEADER))
+    ticket_id = payload["ticket_id"]
     try:
-        delivery, created = svc.ledger.record_delivery(key, payload["ticket_id"], payload)
+        delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload)
     except SQLAlchemyError:
-        log.exception("ledger unavailable", extra={"ticket_id": payload["ticket_id"]})
+        log.exception("ledger unavailable", extra={"ticket_id": ticket_id})
         return _error(503, "ledger_unavailable", "the delivery could not be stored; retry later", "unavailable")
-    context = {"ticket_id": delivery.ticket_id, "delivery_id": delivery.id}
+    context = {"ticket_id": ticket_id, "delivery_id": delivery_id}
     if not created:
         svc.metrics.delivery("duplicate")
         log.info("duplicate delivery", extra=context)
-        return jsonify(status="duplicate", delivery_id=delivery.id), 200
+        return _answer(200, "duplicate", delivery_id)
     try:
-        enqueue_delivery(svc.huey, delivery.id, delivery.ticket_id)
+        enqueue_delivery(svc.huey, delivery_id, ticket_id)
     except Exception:  # noqa: BLE001 - any queue failure: forget the delivery so Zendesk's retry is accepted
         log.exception("queue unavailable", extra=context)
-        svc.ledger.delete_delivery(delivery.id)
+        svc.ledger.delete_delivery(delivery_id)
         return _error(503, "queue_unavailable", "the delivery could not be queued; retry later", "unavailable")
     svc.metrics.delivery("accepted")
     log.info("delivery accepted", extra=context)
-    return jsonify(status="accepted", delivery_id=delivery.id), 202
+    return _answer(202, "accepted", delivery_id)

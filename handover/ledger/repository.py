@@ -138,18 +138,35 @@ class Ledger:
 
         The unique constraint decides, so concurrent identical deliveries cannot both win.
         """
-        values = {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
-                  "received_at": received_at or utcnow(), "status": ACCEPTED}
+        values = self._delivery_values(key, ticket_id, payload, received_at)
         try:
-            # The webhook's hot path: committed before this returns, no unit of work, no Connection layer.
-            new_id = self._insert_delivery(values)
-            return Delivery(id=new_id, **values), True
+            return Delivery(id=self._insert_delivery(values), **values), True
         except IntegrityError:
-            pass
+            return self._existing_delivery(key), False
+
+    def store_delivery(self, key: str, ticket_id: int, payload: Mapping[str, Any]) -> tuple[int, bool]:
+        """record_delivery for the webhook's hot path: (id, True) when new, (existing id, False) when not.
+
+        Same INSERT, same commit before returning, same unique-constraint decision; it only skips
+        building the ORM object the webhook does not need.
+        """
+        values = self._delivery_values(key, ticket_id, payload, None)
+        try:
+            return self._insert_delivery(values), True
+        except IntegrityError:
+            return self._existing_delivery(key).id, False
+
+    @staticmethod
+    def _delivery_values(key: str, ticket_id: int, payload: Mapping[str, Any],
+                         received_at: datetime | None) -> dict:
+        return {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
+                "received_at": received_at or utcnow(), "status": ACCEPTED}
+
+    def _existing_delivery(self, key: str) -> Delivery:
         existing = self.delivery_by_key(key)
         if existing is None:  # the winner rolled back between our insert and this read
             raise RuntimeError(f"delivery {key!r} conflicted but cannot be read")
-        return existing, False
+        return existing
 
     def delivery_by_key(self, key: str) -> Delivery | None:
         with self.session() as session:
