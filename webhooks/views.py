@@ -38,22 +38,23 @@ def _error(status: int, error: str, message: str, outcome: str, **extra):
 
 def _read_body() -> bytes | None:
     """The raw body, or None when it exceeds MAX_BODY_BYTES (declared or actual)."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
         return None
     body = request.stream.read(MAX_BODY_BYTES + 1)
     return None if len(body) > MAX_BODY_BYTES else body
 
 
-def _check_signature(secret: str, body: bytes):
+def _check_signature(svc, headers, body: bytes):
     """None when the delivery is authentic and fresh, else the 401 response."""
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
     if not signature or not timestamp:
         return _error(401, "invalid_signature", f"{SIGNATURE_HEADER} and {TIMESTAMP_HEADER} are required",
                       "invalid_signature")
-    if not verify_signature(secret, timestamp, body, signature):
+    if not verify_signature(svc.config.webhook_secret, timestamp, body, signature):
         return _error(401, "invalid_signature", "the signature does not match the body", "invalid_signature")
-    if not is_fresh(timestamp, services().clock(), MAX_SKEW):
+    if not is_fresh(timestamp, svc.clock(), MAX_SKEW):
         minutes = int(MAX_SKEW.total_seconds() // 60)
         return _error(401, "invalid_signature", f"the timestamp is unreadable or more than {minutes} minutes off",
                       "stale_timestamp")
@@ -88,17 +89,18 @@ def receive_zendesk():
     body = _read_body()
     if body is None:
         return _error(413, "too_large", f"the body exceeds {MAX_BODY_BYTES} bytes", "too_large")
-    rejected = _check_signature(svc.config.webhook_secret, body)
+    headers = request.headers
+    rejected = _check_signature(svc, headers, body)
     if rejected:
         return rejected
     payload, rejected = _parse(body)
     if rejected:
         return rejected
-    return _store_and_enqueue(svc, body, payload)
+    return _store_and_enqueue(svc, headers, body, payload)
 
 
-def _store_and_enqueue(svc, body: bytes, payload: dict):
-    key = delivery_key(body, request.headers.get(INVOCATION_HEADER))
+def _store_and_enqueue(svc, headers, body: bytes, payload: dict):
+    key = delivery_key(body, headers.get(INVOCATION_HEADER))
     ticket_id = payload["ticket_id"]
     try:
         delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload)

@@ -44,16 +44,17 @@ class _DeliveryInsert:
         compiled = _INSERT_DELIVERY.compile(dialect=dialect, column_keys=list(_DELIVERY_COLUMNS))
         self.sql = compiled.string
         # Positional paramstyles (sqlite's qmark) take a sequence in the compiled order, others a mapping.
-        self.order = tuple(compiled.positiontup) if compiled.positiontup else None
+        self.positional = bool(compiled.positiontup)
+        names = tuple(compiled.positiontup) if self.positional else _DELIVERY_COLUMNS
         columns = Delivery.__table__.c
-        self.processors = {name: columns[name].type.dialect_impl(dialect).bind_processor(dialect)
-                           for name in _DELIVERY_COLUMNS}
+        self.processors = tuple((name, columns[name].type.dialect_impl(dialect).bind_processor(dialect))
+                                for name in names)
         self.dbapi_error = dialect.loaded_dbapi.Error
 
     def parameters(self, values: Mapping[str, Any]):
-        converted = {name: (process(values[name]) if process else values[name])
-                     for name, process in self.processors.items()}
-        return [converted[name] for name in self.order] if self.order else converted
+        if self.positional:
+            return [process(values[name]) if process else values[name] for name, process in self.processors]
+        return {name: (process(values[name]) if process else values[name]) for name, process in self.processors}
 
     def __call__(self, values: Mapping[str, Any]) -> int:
         """Insert and commit; the new id. Raises IntegrityError (SQLAlchemy's) when the key exists."""
