@@ -23,9 +23,13 @@ class Metrics:
         self.job_retries = Counter("job_retries", "Job attempts that will be retried", registry=self.registry)
         self.dead_letters = Counter("dead_letters", "Deliveries given up and dead-lettered", registry=self.registry)
         self.queue_depth = Gauge("queue_depth", "Tasks waiting in the queue", registry=self.registry)
+        self._delivery_outcomes: dict[str, object] = {}  # outcome -> its bound child, looked up once
 
     def delivery(self, outcome: str) -> None:
-        self.deliveries.labels(outcome=outcome).inc()
+        child = self._delivery_outcomes.get(outcome)
+        if child is None:
+            child = self._delivery_outcomes.setdefault(outcome, self.deliveries.labels(outcome=outcome))
+        child.inc()
 
     def verdict(self, request_type: str | None, complete: bool) -> None:
         self.verdicts.labels(request_type=request_type or "none", complete=str(bool(complete)).lower()).inc()

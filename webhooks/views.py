@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +25,12 @@ blueprint = Blueprint("webhooks", __name__)
 _schema = WebhookBodySchema()
 
 
+def _answer(status: int, state: str, delivery_id: int):
+    """{"status": ..., "delivery_id": ...} as jsonify writes it, encoded without the JSON provider."""
+    body = b'{"status":"%s","delivery_id":%d}\n' % (state.encode("ascii"), delivery_id)
+    return current_app.response_class(body, status=status, mimetype="application/json")
+
+
 def _error(status: int, error: str, message: str, outcome: str, **extra):
     services().metrics.delivery(outcome)
     return jsonify(error=error, message=message, **extra), status
@@ -32,22 +38,23 @@ def _error(status: int, error: str, message: str, outcome: str, **extra):
 
 def _read_body() -> bytes | None:
     """The raw body, or None when it exceeds MAX_BODY_BYTES (declared or actual)."""
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
         return None
     body = request.stream.read(MAX_BODY_BYTES + 1)
     return None if len(body) > MAX_BODY_BYTES else body
 
 
-def _check_signature(secret: str, body: bytes):
+def _check_signature(svc, headers, body: bytes):
     """None when the delivery is authentic and fresh, else the 401 response."""
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
     if not signature or not timestamp:
         return _error(401, "invalid_signature", f"{SIGNATURE_HEADER} and {TIMESTAMP_HEADER} are required",
                       "invalid_signature")
-    if not verify_signature(secret, timestamp, body, signature):
+    if not verify_signature(svc.config.webhook_secret, timestamp, body, signature):
         return _error(401, "invalid_signature", "the signature does not match the body", "invalid_signature")
-    if not is_fresh(timestamp, services().clock(), MAX_SKEW):
+    if not is_fresh(timestamp, svc.clock(), MAX_SKEW):
         minutes = int(MAX_SKEW.total_seconds() // 60)
         return _error(401, "invalid_signature", f"the timestamp is unreadable or more than {minutes} minutes off",
                       "stale_timestamp")
@@ -82,34 +89,35 @@ def receive_zendesk():
     body = _read_body()
     if body is None:
         return _error(413, "too_large", f"the body exceeds {MAX_BODY_BYTES} bytes", "too_large")
-    rejected = _check_signature(svc.config.webhook_secret, body)
+    headers = request.headers
+    rejected = _check_signature(svc, headers, body)
     if rejected:
         return rejected
     payload, rejected = _parse(body)
     if rejected:
         return rejected
-    return _store_and_enqueue(body, payload)
+    return _store_and_enqueue(svc, headers, body, payload)
 
 
-def _store_and_enqueue(body: bytes, payload: dict):
-    svc = services()
-    key = delivery_key(body, request.headers.get(INVOCATION_HEADER))
+def _store_and_enqueue(svc, headers, body: bytes, payload: dict):
+    key = delivery_key(body, headers.get(INVOCATION_HEADER))
+    ticket_id = payload["ticket_id"]
     try:
-        delivery, created = svc.ledger.record_delivery(key, payload["ticket_id"], payload)
+        delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload)
     except SQLAlchemyError:
-        log.exception("ledger unavailable", extra={"ticket_id": payload["ticket_id"]})
+        log.exception("ledger unavailable", extra={"ticket_id": ticket_id})
         return _error(503, "ledger_unavailable", "the delivery could not be stored; retry later", "unavailable")
-    context = {"ticket_id": delivery.ticket_id, "delivery_id": delivery.id}
+    context = {"ticket_id": ticket_id, "delivery_id": delivery_id}
     if not created:
         svc.metrics.delivery("duplicate")
         log.info("duplicate delivery", extra=context)
-        return jsonify(status="duplicate", delivery_id=delivery.id), 200
+        return _answer(200, "duplicate", delivery_id)
     try:
-        enqueue_delivery(svc.huey, delivery.id, delivery.ticket_id)
+        enqueue_delivery(svc.huey, delivery_id, ticket_id)
     except Exception:  # noqa: BLE001 - any queue failure: forget the delivery so Zendesk's retry is accepted
         log.exception("queue unavailable", extra=context)
-        svc.ledger.delete_delivery(delivery.id)
+        svc.ledger.delete_delivery(delivery_id)
         return _error(503, "queue_unavailable", "the delivery could not be queued; retry later", "unavailable")
     svc.metrics.delivery("accepted")
     log.info("delivery accepted", extra=context)
-    return jsonify(status="accepted", delivery_id=delivery.id), 202
+    return _answer(202, "accepted", delivery_id)

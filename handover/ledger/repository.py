@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handover.ledger.db import make_engine
@@ -25,8 +25,70 @@ from handover.ledger.models import (
 )
 
 MAX_HEADER_KEY = 200
-# Built once: a table-level INSERT with bound parameters compiles once and stays cached.
+_DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
+
+
+class _DeliveryInsert:
+    """The webhook's hot INSERT ... RETURNING id, run on a pooled DBAPI connection.
+
+    The statement is compiled once for the engine's dialect, and each column's value is converted
+    by that column type's own bind processor (public TypeEngine API), so what is stored is exactly
+    what a Core or ORM insert would store on SQLite and PostgreSQL alike. It skips only the
+    Connection/Transaction layer of SQLAlchemy, which costs more than the INSERT and its commit.
+    Driver errors are re-raised as SQLAlchemy's DBAPIError subclasses (IntegrityError on a duplicate key).
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = dialect = engine.dialect
+        compiled = _INSERT_DELIVERY.compile(dialect=dialect, column_keys=list(_DELIVERY_COLUMNS))
+        self.sql = compiled.string
+        # Positional paramstyles (sqlite's qmark) take a sequence in the compiled order, others a mapping.
+        self.positional = bool(compiled.positiontup)
+        names = tuple(compiled.positiontup) if self.positional else _DELIVERY_COLUMNS
+        columns = Delivery.__table__.c
+        self.processors = tuple((name, columns[name].type.dialect_impl(dialect).bind_processor(dialect))
+                                for name in names)
+        self.dbapi_error = dialect.loaded_dbapi.Error
+
+    def parameters(self, values: Mapping[str, Any]):
+        if self.positional:
+            return [process(values[name]) if process else values[name] for name, process in self.processors]
+        return {name: (process(values[name]) if process else values[name]) for name, process in self.processors}
+
+    def __call__(self, values: Mapping[str, Any]) -> int:
+        """Insert and commit; the new id. Raises IntegrityError (SQLAlchemy's) when the key exists."""
+        parameters = self.parameters(values)
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.sql, parameters)
+                new_id = cursor.fetchone()[0]
+            finally:
+                cursor.close()
+            connection.commit()
+            return new_id
+        except self.dbapi_error as error:
+            self._recover(connection, error)
+            raise DBAPIError.instance(self.sql, parameters, error, self.dbapi_error,
+                                      dialect=self.dialect) from error
+        except BaseException:
+            self._recover(connection, None)
+            raise
+        finally:
+            connection.close()  # back to the pool (which rolls back anything left open)
+
+    def _recover(self, connection, error) -> None:
+        """Roll back; a connection that is gone (or cannot even roll back) is dropped from the pool."""
+        if error is not None and self.dialect.is_disconnect(error, connection.dbapi_connection, None):
+            connection.invalidate(error)
+            return
+        try:
+            connection.rollback()
+        except self.dbapi_error as rollback_error:
+            connection.invalidate(rollback_error)
 
 
 def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
@@ -54,6 +116,7 @@ class Ledger:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._insert_delivery = _DeliveryInsert(engine)
 
     @classmethod
     def from_url(cls, database_url: str) -> "Ledger":
@@ -77,19 +140,35 @@ class Ledger:
 
         The unique constraint decides, so concurrent identical deliveries cannot both win.
         """
-        values = {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
-                  "received_at": received_at or utcnow(), "status": ACCEPTED}
+        values = self._delivery_values(key, ticket_id, payload, received_at)
         try:
-            # A Core INSERT: this is the webhook's hot path and needs no unit of work.
-            with self.engine.begin() as connection:
-                new_id = connection.execute(_INSERT_DELIVERY, values).scalar_one()
-            return Delivery(id=new_id, **values), True
+            return Delivery(id=self._insert_delivery(values), **values), True
         except IntegrityError:
-            pass
+            return self._existing_delivery(key), False
+
+    def store_delivery(self, key: str, ticket_id: int, payload: Mapping[str, Any]) -> tuple[int, bool]:
+        """record_delivery for the webhook's hot path: (id, True) when new, (existing id, False) when not.
+
+        Same INSERT, same commit before returning, same unique-constraint decision; it only skips
+        building the ORM object the webhook does not need.
+        """
+        values = self._delivery_values(key, ticket_id, payload, None)
+        try:
+            return self._insert_delivery(values), True
+        except IntegrityError:
+            return self._existing_delivery(key).id, False
+
+    @staticmethod
+    def _delivery_values(key: str, ticket_id: int, payload: Mapping[str, Any],
+                         received_at: datetime | None) -> dict:
+        return {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
+                "received_at": received_at or utcnow(), "status": ACCEPTED}
+
+    def _existing_delivery(self, key: str) -> Delivery:
         existing = self.delivery_by_key(key)
         if existing is None:  # the winner rolled back between our insert and this read
             raise RuntimeError(f"delivery {key!r} conflicted but cannot be read")
-        return existing, False
+        return existing
 
     def delivery_by_key(self, key: str) -> Delivery | None:
         with self.session() as session:

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from datetime import datetime, timedelta, timezone
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from handover.ledger import Base, delivery_key, migrate, normalise_url
+from handover.ledger import Base, Delivery, delivery_key, migrate, normalise_url
 
 
 def test_migrations_produce_the_models_schema(backend):
@@ -28,6 +32,40 @@ def test_record_delivery_is_idempotent_on_the_key(backend):
     assert created and not created_again
     assert again.id == first.id and again.status == "accepted"
     assert first.received_at.tzinfo is not None
+
+
+def test_record_delivery_stores_what_the_orm_stores(backend):
+    """The hot-path INSERT converts values with the column types: the rows match an ORM insert's, byte for byte."""
+    received = datetime(2026, 11, 25, 13, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+    payload = {"ticket_id": 5, "via": "Web form", "updated_at": "25 novembre 2026", "current_user_id": None}
+    fast, created = backend.ledger.record_delivery("zd:fast", 5, payload, received_at=received)
+    with backend.ledger.session() as session, session.begin():
+        session.add(Delivery(delivery_key="zd:orm", ticket_id=5, payload=payload, received_at=received,
+                             status="accepted"))
+    columns = "ticket_id, CAST(received_at AS TEXT), CAST(payload AS TEXT), status"
+    with backend.ledger.engine.connect() as connection:
+        rows = {key: tuple(row) for key, *row in connection.execute(
+            text(f"SELECT delivery_key, {columns} FROM deliveries ORDER BY id"))}
+    assert created and rows["zd:fast"] == rows["zd:orm"]
+    stored = backend.ledger.get_delivery(fast.id)
+    assert stored.received_at == received and stored.received_at.utcoffset() == timedelta(0)
+    assert stored.payload == payload and stored.status == "accepted" and stored.delivery_key == "zd:fast"
+    assert fast.received_at == received
+
+
+def test_record_delivery_failures_are_sqlalchemy_errors(backend):
+    backend.ledger.record_delivery("zd:first", 1, {"ticket_id": 1})
+    with pytest.raises(IntegrityError):  # what the duplicate detection relies on
+        backend.ledger._insert_delivery({"delivery_key": "zd:first", "ticket_id": 1, "payload": {},
+                                         "received_at": datetime.now(timezone.utc), "status": "accepted"})
+    with backend.ledger.engine.begin() as connection:
+        connection.execute(text("DROP TABLE dead_letters"))
+        connection.execute(text("DROP TABLE outcomes"))
+        connection.execute(text("DROP TABLE decisions"))
+        connection.execute(text("DROP TABLE deliveries"))
+    with pytest.raises(SQLAlchemyError):  # the webhook answers 503 to these
+        backend.ledger.record_delivery("zd:second", 2, {"ticket_id": 2})
+    backend.ledger.ping()  # the pool is still usable afterwards
 
 
 def test_concurrent_identical_deliveries_store_one(backend):

@@ -57,6 +57,9 @@ def test_signed_delivery_is_stored_and_enqueued(service):
                               "current_user_id": "12345"}
     [task] = huey.pending()
     assert task.args == (stored.id, 35436)
+    with app.app_context():  # the pre-encoded answer is byte for byte what jsonify writes
+        assert response.get_data() == app.json.response(status="accepted", delivery_id=stored.id).get_data()
+    assert response.mimetype == "application/json"
 
 
 def test_ten_identical_deliveries_store_and_enqueue_once(service):
@@ -65,7 +68,8 @@ def test_ten_identical_deliveries_store_and_enqueue_once(service):
     body = json.dumps({"ticket_id": 7}).encode()
     statuses = [post(client, body).status_code for _ in range(10)]
     assert statuses == [202] + [200] * 9
-    assert post(client, body).get_json()["status"] == "duplicate"
+    duplicate = post(client, body)
+    assert duplicate.get_json()["status"] == "duplicate" and duplicate.mimetype == "application/json"
     assert backend.ledger.count_deliveries() == 1
     assert huey.pending_count() == 1
 
