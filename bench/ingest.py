@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import api_calls  # noqa: E402  (bench/api_calls.py: reads and writes per processed ticket)
+
 SECRET = "bench-secret"
 PATH = "/webhooks/zendesk"
 
@@ -179,6 +182,7 @@ def main() -> int:
     print(line("webhook ingest", ingest))
     print(f"{'ratio ingest/bare':<22} {ingest['throughput'] / bare['throughput']:.2f}x (target >= 0.5x)")
     print(line(f"paced {args.rate:.0f}/s ingest", paced) + "  (target p99 < 50 ms)")
+    print(api_calls.report(api_calls.measure(copies=10)))
     return 0
 
 
