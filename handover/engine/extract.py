@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from .catalog import RequestType
 from .text import fold, token_key
@@ -20,6 +20,7 @@ _QUOTE_HEADER = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-*•·–—]+|\d{1,2}[.)]|[a-z][.)])\s+")
 _PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SEPARATOR = re.compile(r"\s*[:：]\s*|\s+[-–—]\s+")
+_MAY_SEPARATE = re.compile(r"[:：]|\s[-–—]\s")
 _MAX_LABEL_CHARS = 80
 
 
@@ -85,6 +86,8 @@ def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tup
 
 
 def _split_label_line(line: str, rtype: RequestType, stopwords) -> tuple[str, str, str] | None:
+    if not _MAY_SEPARATE.search(line):   # most prose lines: no separator, nothing to look up
+        return None
     line = _BULLET.sub("", line).replace("**", "").replace("__", "")
     for separator in _SEPARATOR.finditer(line):
         found = match_label(line[:separator.start()], rtype, stopwords)

@@ -5,7 +5,7 @@ import importlib.util
 import os
 import re
 from functools import lru_cache
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 12

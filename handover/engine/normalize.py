@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Mapping
+from collections.abc import Mapping
 
 from .text import fold
 

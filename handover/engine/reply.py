@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping
+from collections.abc import Mapping
 
 from babel.dates import format_date
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import holidays
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
+from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
 from .extract import Extraction, extract
