@@ -132,8 +132,12 @@ def _form_values(ticket: Mapping, rtype: RequestType, field_mapping: Mapping[int
             continue
         name = field_mapping.get(custom.get("id"))
         value = custom.get("value")
-        if name in rtype.spec_by_name and value not in (None, "", []):
-            values[name] = RawValue(name, value, "form", custom.get("id"))
+        if name not in rtype.spec_by_name or value is None or value == "" or value == []:
+            continue
+        # An unticked Zendesk checkbox is false by default: nobody answered, so the item is missing.
+        if value is False and rtype.spec_by_name[name].kind == "yesno":
+            continue
+        values[name] = RawValue(name, value, "form", custom.get("id"))
     return values
 
 

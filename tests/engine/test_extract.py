@@ -151,3 +151,16 @@ def test_attachments_satisfy_proof_but_inline_images_do_not(catalog, settings):
 def test_attachment_from_an_agent_does_not_count(catalog, settings):
     document = ticket_document("reseller_change", [comment("hi", author_id=AGENT_ID, attachments=[attachment()])])
     assert "paid_invoices_proof" in evaluate(document, catalog, settings, TODAY).missing
+
+
+def test_unticked_form_checkbox_is_missing_not_refused(catalog, settings):
+    settings = settings.__class__(field_mapping={360003: "all_parties_consent"}, country="PL")
+    unticked = ticket_document("reseller_change", custom_fields=[{"id": 360003, "value": False}])
+    verdict = evaluate(unticked, catalog, settings, TODAY)
+    assert "all_parties_consent" in verdict.missing
+    assert not [p for p in verdict.invalid if p.field == "all_parties_consent"]
+    ticked = ticket_document("reseller_change", custom_fields=[{"id": 360003, "value": True}])
+    assert evaluate(ticked, catalog, settings, TODAY).fields["all_parties_consent"] is True
+    refused_in_email = ticket_document("reseller_change", [comment("Consent of all parties: no")],
+                                       custom_fields=[{"id": 360003, "value": False}])
+    assert [p.code for p in evaluate(refused_in_email, catalog, settings, TODAY).invalid] == ["consent_refused"]
