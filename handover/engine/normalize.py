@@ -13,12 +13,22 @@ _NUMERIC = re.compile(r"\b(\d{1,2})\s?[./-]\s?(\d{1,2})\s?[./-]\s?(\d{4}|\d{2})\
 _DAY_TOKEN = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|eme|e|o|a|ого|го|е)?$")
 _YEAR_TOKEN = re.compile(r"^(\d{4})(?:r|г|года|roku)?$")
 _WHITESPACE = re.compile(r"\s+")
-_DECORATION = "*_`\"'«»„“”‚‘’ \t"
+_EMPHASIS = "*_` \t"
+# Opening and closing quotes as English, Polish, German, French and Russian writers use them.
+_QUOTE_PAIRS = frozenset({'""', "''", "«»", "»«", "„“", "„”", "“”", "‚‘", "‚’", "‘’"})
+
+
+def _quotes_inside(text: str) -> bool:
+    """'Bob' and 'Alice': the outer quotes belong to the words inside, not to the whole value."""
+    return text[0] in text[1:-1] or text[-1] in text[1:-1]
 
 
 def clean_text(value: str) -> str:
-    """Trim decoration (markdown emphasis, quotes) and collapse whitespace."""
-    return _WHITESPACE.sub(" ", str(value)).strip(_DECORATION).strip()
+    """Collapse whitespace, trim markdown emphasis, and drop quotes only when they wrap the whole value."""
+    text = _WHITESPACE.sub(" ", str(value)).strip(_EMPHASIS)
+    while len(text) >= 2 and text[0] + text[-1] in _QUOTE_PAIRS and not _quotes_inside(text):
+        text = text[1:-1].strip(_EMPHASIS)
+    return text
 
 
 def normalize_email(value: str) -> str:

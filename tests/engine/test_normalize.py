@@ -86,3 +86,13 @@ def test_yes_no_keeps_unclear_answers_as_text(catalog):
 def test_unknown_choice_stays_visible(catalog):
     rtype = catalog.types["reseller_change"]
     assert normalize_choice("Bitcoin", rtype.choice_index["payment_method"], ("credit_card",)) == "bitcoin"
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("ООО «Ромашка»", "ООО «Ромашка»"), ("«Ромашка»", "Ромашка"), ('"Acme Ltd"', "Acme Ltd"),
+    ("**Acme**", "Acme"), ("  Acme   Ltd ", "Acme Ltd"), ("„Kwiaciarnia Róża”", "Kwiaciarnia Róża"),
+    ("Tom's Garage", "Tom's Garage"), ("'Bob' and 'Alice'", "'Bob' and 'Alice'"),
+])
+def test_text_values_lose_decoration_but_keep_inner_quotes(raw, expected):
+    from handover.engine.normalize import clean_text
+    assert clean_text(raw) == expected
