@@ -98,7 +98,8 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
     rtype = catalog.types[verdict.request_type]
-    first_name = (requester_name or "").split()[0] if (requester_name or "").strip() else ""
+    words = requester_name.split() if isinstance(requester_name, str) else []
+    first_name = words[0] if words else ""
     parts = [message(catalog, lang, "greeting", name=first_name) if first_name
              else message(catalog, lang, "greeting_anonymous"),
              "",
