@@ -93,14 +93,23 @@ def _invalid_code(spec: FieldSpec, keyword: str, value) -> str:
     return "invalid_value"
 
 
+def field_errors(instance: Mapping, rtype: RequestType):
+    """(field, jsonschema error) pairs, per property where the schema allows it, else for the whole document."""
+    if rtype.property_validators is not None:
+        for name, value in instance.items():
+            for error in rtype.property_validators[name].iter_errors(value):
+                yield name, error
+        return
+    for error in rtype.validator.iter_errors(instance):
+        if error.absolute_path:
+            yield error.absolute_path[0], error
+
+
 def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
     """Missing fields (in schema order) and the first invalid problem of each present field."""
     absent = {spec.name for spec in rtype.fields if spec.required and spec.name not in instance}
     invalid: dict[str, Problem] = {}
-    for error in rtype.validator.iter_errors(instance):
-        if not error.absolute_path:
-            continue
-        name = error.absolute_path[0]
+    for name, error in field_errors(instance, rtype):
         spec = rtype.spec_by_name.get(name)
         if spec is None or name in invalid or name in absent:
             continue
@@ -122,6 +131,8 @@ def _to_date(text, fallback: date) -> date:
 
 def _consents(rtype: RequestType, instance: Mapping, valid: frozenset[str], document: Mapping) -> tuple[dict, ...]:
     """Each party's confirmation: confirmed when that party wrote a public comment from its own address."""
+    if not rtype.consents:
+        return ()
     users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
     writers = {
         str(users.get(comment.get("author_id"), {}).get("email") or "").lower()
