@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from .actions import Action, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
 from .catalog import Catalog
+from .extract import users_by_id
 from .language import Detector, detect_text_language
-from .reply import display_value, local_date, message, problem_message, public_reply
+from .reply import display_value, local_date, message, problem_message, problem_sections, public_reply
 from .verdict import EvaluationSettings, Verdict, evaluate
 
 TAG_COMPLETE = "handover_complete"
@@ -50,13 +51,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 source = say("note_source_" + verdict.sources.get(spec.name, "comment"))
                 shown = display_value(catalog, rtype, spec.name, verdict.fields[spec.name], lang)
                 lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
-    if verdict.missing:
-        lines += ["", say("missing_heading"), *(f"- {rtype.label(name, lang)}" for name in verdict.missing)]
-    if verdict.invalid:
-        lines += ["", say("invalid_heading")]
-        lines += [f"- {rtype.label(p.field, lang)}: {problem_message(catalog, rtype, verdict, p, lang)}" for p in verdict.invalid]
-    if verdict.warnings:
-        lines += ["", say("warnings_heading"), *(f"- {problem_message(catalog, rtype, verdict, p, lang)}" for p in verdict.warnings)]
+    lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
         lines += ["", say("note_consents")]
         lines += [f"- {say('party_' + str(c['party']))}: {say('consent_status_' + c['status'])}" for c in verdict.consents]
@@ -99,8 +94,7 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
     if verdict is None:
         return Decision(None, "", "", ())
     routing = routing_for(verdict.request_type)
-    users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
-    requester = users.get((document.get("ticket") or {}).get("requester_id")) or {}
+    requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
     comment = "" if verdict.complete else public_reply(catalog, verdict, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = internal_note(catalog, verdict, agent_lang, routing)

@@ -42,7 +42,8 @@ class Extraction:
     requester: Mapping = field(default_factory=dict)
 
 
-def _by_id(items) -> dict:
+def users_by_id(items) -> dict:
+    """Sideloaded users (or any records) keyed by id; anything that is not an object is skipped."""
     return {item.get("id"): item for item in items or () if isinstance(item, Mapping)}
 
 
@@ -161,7 +162,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             for item in comment.get("attachments") or ()
             if isinstance(item, Mapping) and item.get("file_name") and not item.get("inline")
         )
-    users = _by_id(document.get("users"))
+    users = users_by_id(document.get("users"))
     return Extraction(
         values=values,
         attachments=tuple(attachments),

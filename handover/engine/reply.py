@@ -94,6 +94,22 @@ def fill_in_template(catalog: Catalog, rtype: RequestType, verdict: Verdict, lan
     return lines, attachments
 
 
+def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> list[str]:
+    """The missing / to-correct / note sections, each a heading and `- ` lines, as reply and note show them."""
+    lines: list[str] = []
+    if verdict.missing:
+        lines += ["", message(catalog, lang, "missing_heading")]
+        lines += [f"- {rtype.label(name, lang)}" for name in verdict.missing]
+    if verdict.invalid:
+        lines += ["", message(catalog, lang, "invalid_heading")]
+        lines += [f"- {rtype.label(problem.field, lang)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
+                  for problem in verdict.invalid]
+    if verdict.warnings:
+        lines += ["", message(catalog, lang, "warnings_heading")]
+        lines += [f"- {problem_message(catalog, rtype, verdict, problem, lang)}" for problem in verdict.warnings]
+    return lines
+
+
 def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None) -> str:
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
@@ -104,16 +120,7 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
              else message(catalog, lang, "greeting_anonymous"),
              "",
              message(catalog, lang, "intro", request_type=rtype.title(lang))]
-    if verdict.missing:
-        parts += ["", message(catalog, lang, "missing_heading")]
-        parts += [f"- {rtype.label(name, lang)}" for name in verdict.missing]
-    if verdict.invalid:
-        parts += ["", message(catalog, lang, "invalid_heading")]
-        parts += [f"- {rtype.label(problem.field, lang)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
-                  for problem in verdict.invalid]
-    if verdict.warnings:
-        parts += ["", message(catalog, lang, "warnings_heading")]
-        parts += [f"- {problem_message(catalog, rtype, verdict, problem, lang)}" for problem in verdict.warnings]
+    parts += problem_sections(catalog, rtype, verdict, lang)
     lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
     if lines:
         parts += ["", message(catalog, lang, "template_intro"), "", *lines]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
-from .extract import Extraction, extract
+from .extract import Extraction, extract, users_by_id
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
@@ -133,7 +133,7 @@ def _consents(rtype: RequestType, instance: Mapping, valid: frozenset[str], docu
     """Each party's confirmation: confirmed when that party wrote a public comment from its own address."""
     if not rtype.consents:
         return ()
-    users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
+    users = users_by_id(document.get("users"))
     writers = {
         str(users.get(comment.get("author_id"), {}).get("email") or "").lower()
         for comment in document.get("comments") or ()
