@@ -80,17 +80,20 @@ class TicketProcessor:
         fingerprint = verdict_fingerprint(result)
         self.metrics.verdict(decision.verdict.request_type, decision.verdict.complete)
         ticket = document["ticket"]
+
+        def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
+            """The decision and what became of it, in the ledger."""
+            recorded = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
+                                                   decision.verdict.request_type, delivery_id)
+            self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
+
         if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
-            record = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                                 decision.verdict.request_type, delivery_id)
-            self.ledger.record_outcome(record.id, {}, self.config.dry_run, "unchanged")
+            record("unchanged", {}, self.config.dry_run)
             log.info("verdict unchanged; no update", extra=context)
             return
         effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
-        record = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                             decision.verdict.request_type, delivery_id)
         status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
-        self.ledger.record_outcome(record.id, effect.update, effect.dry_run, status, 200 if effect.sent else None)
+        record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
         log.info("ticket processed", extra={**context, "request_type": decision.verdict.request_type,
                                             "complete": decision.verdict.complete, "outcome": status,
                                             "missing": len(decision.verdict.missing),
@@ -98,9 +101,6 @@ class TicketProcessor:
 
     def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
         """The ledger's last decision for the ticket had this fingerprint and was carried out."""
-        history = self.ledger.history_for(ticket_id)
-        if not history.decisions:
-            return False
-        last = max(history.decisions, key=lambda decision: (decision.created_at, decision.id))
-        return last.fingerprint == fingerprint and any(
-            outcome.decision_id == last.id and outcome.status in DONE_STATUSES for outcome in history.outcomes)
+        last = self.ledger.last_decision_for(ticket_id)
+        return (last is not None and last.fingerprint == fingerprint
+                and bool(self.ledger.outcome_statuses(last.id) & DONE_STATUSES))

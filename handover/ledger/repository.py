@@ -227,6 +227,11 @@ class Ledger:
             session.add(outcome)
         return outcome
 
+    def outcome_statuses(self, decision_id: int) -> set[str]:
+        """The statuses of every outcome recorded for one decision."""
+        with self.session() as session:
+            return set(session.scalars(select(Outcome.status).where(Outcome.decision_id == decision_id)))
+
     def history_for(self, ticket_id: int) -> TicketHistory:
         ticket_id = int(ticket_id)
         with self.session() as session:
