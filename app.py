@@ -17,7 +17,7 @@ from handover.metrics import Metrics
 from handover.queue import make_huey, queue_depth, retry_dead_letter
 from webhooks import MAX_BODY_BYTES
 from webhooks import blueprint as webhooks_blueprint
-from webhooks.context import EXTENSION, Services, services, utc_now
+from handover.services import EXTENSION, Services, services, utc_now
 
 log = logging.getLogger(__name__)
 

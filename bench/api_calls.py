@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from handover.config import Policy, load_config  # noqa: E402
 from handover.ledger import Ledger, migrate  # noqa: E402
 from handover.metrics import Metrics  # noqa: E402
-from handover.worker import TicketProcessor  # noqa: E402
-from integration.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk  # noqa: E402
+from handover.job import TicketProcessor  # noqa: E402
+from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

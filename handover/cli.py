@@ -93,7 +93,7 @@ def _start_demo_zendesk(config, tickets_dir: Path | None):
     """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
     from dataclasses import replace
 
-    from integration.fake_zendesk import FakeZendesk
+    from handover.testing.fake_zendesk import FakeZendesk
 
     fake = FakeZendesk(email=None, token=None)
     ticket_ids: list[int] = []
@@ -133,7 +133,7 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
-    from handover.worker import TicketProcessor
+    from handover.job import TicketProcessor
 
     configure_logging("INFO")
     config = _runtime_config(dry_run)
@@ -160,7 +160,7 @@ def worker(workers, dry_run, recover_after) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
-    from handover.worker import TicketProcessor, make_client
+    from handover.job import TicketProcessor, make_client
 
     configure_logging("INFO")
     config = _runtime_config(dry_run)
@@ -176,7 +176,7 @@ def worker(workers, dry_run, recover_after) -> None:
 def fake_zendesk(seed_files, host, port) -> None:
     """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files)."""
     from handover.logs import configure_logging
-    from integration.fake_zendesk import run
+    from handover.testing.fake_zendesk import run
 
     configure_logging("INFO")
     run(host, port, list(seed_files))

@@ -17,8 +17,8 @@ from handover.config import Config
 from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import EmbeddedConsumer, RetryPolicy
-from handover.worker import TicketProcessor
-from integration.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
+from handover.job import TicketProcessor
+from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
 from webhooks import sign
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -21,7 +21,7 @@ WORKER = textwrap.dedent("""
     from handover.config import load_config
     from handover.logs import configure_logging
     from handover.service import run_worker
-    from handover.worker import TicketProcessor
+    from handover.job import TicketProcessor
 
     configure_logging("INFO")
     config = load_config(os.environ)
