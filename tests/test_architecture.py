@@ -1,5 +1,7 @@
 """The layering in .importlinter holds, and breaking it is caught (ARCHITECTURE.md describes the layers)."""
 import ast
+import configparser
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,30 @@ def test_the_import_contracts_are_kept():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def layered_modules() -> set[str]:
+    contracts = configparser.ConfigParser()
+    contracts.read(ROOT / ".importlinter", encoding="utf-8")
+    return set(re.split(r"[\s|:]+", contracts["importlinter:contract:layers"]["layers"].strip()))
+
+
+def product_modules() -> set[str]:
+    """handover's modules and subpackages one level down, and those of integration and webhooks."""
+    found = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).iterdir():
+            if path.name != "__init__.py" and (path.suffix == ".py" or (path / "__init__.py").exists()):
+                found.add(f"{package}.{path.stem}")
+    return found
+
+
+def test_every_module_has_a_layer():
+    layers = layered_modules()
+    unplaced = sorted(module for module in product_modules()
+                      if not any(module == layer or module.startswith(layer + ".") for layer in layers))
+    assert not unplaced, (f"{unplaced} sit in no layer of .importlinter: add each to the layer it belongs to "
+                          "(ARCHITECTURE.md says which)")
 
 
 def copy_of_the_code(tmp_path: Path) -> Path:
