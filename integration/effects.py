@@ -53,6 +53,9 @@ def verdict_fingerprint(decision_json: Mapping) -> str:
         "expected_completion": decision_json.get("expected_completion"),
         "fields": {name: _canonical_value(value)
                    for name, value in (decision_json.get("fields") or {}).items()},
+        # A party's consent arriving, or an attempt that does not count, changes what is said.
+        "consents": sorted((str(c.get("party")), str(c.get("status")), str((c.get("attempt") or {}).get("comment_id")))
+                           for c in decision_json.get("consents") or ()),
     }
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)

@@ -86,10 +86,13 @@ def reply_status(party_email: str, sentences: Sequence[str], refusals: Sequence[
     """
     keys = [sentence_key(sentence) for sentence in sentences if sentence]
     status, attempt, confirming = PENDING, None, None
+    asked = False   # whether the thread has shown the party its sentence yet
     for comment in _by_time(comments):
         author = users.get(comment.get("author_id")) or {}
         if str(author.get("role") or "end-user") in _AGENT_ROLES:
-            continue  # agents (and handover itself) quote the sentence to the party; that is no attempt
+            # Agents (and handover itself) quote the sentence to the party: that asks, it is no attempt.
+            asked = asked or any(key in sentence_key(str(comment.get("body") or "")) for key in keys)
+            continue
         own_words = " ".join(own_text(str(comment.get("body") or "")))
         holds_sentence = any(key in sentence_key(own_words) for key in keys)
         comment_id = comment.get("id")
@@ -101,7 +104,8 @@ def reply_status(party_email: str, sentences: Sequence[str], refusals: Sequence[
             status, confirming, attempt = REFUSED, comment_id, None
         elif holds_sentence:
             status, confirming, attempt = CONFIRMED, comment_id, None
-        elif status != CONFIRMED:
+        elif status != CONFIRMED and asked:
+            # Only once the party has been shown its sentence is another message a failed attempt.
             attempt = {"comment_id": comment_id, "reason": "not_the_sentence"}
     return status, attempt, confirming
 

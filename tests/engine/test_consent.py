@@ -9,7 +9,7 @@ import pytest
 from handover.cli import main
 from handover.engine.catalog import load_catalog
 from handover.engine.consent import sentence_key
-from tests.builders import REQUESTER_ID, comment, ticket_document
+from tests.builders import AGENT_ID, REQUESTER_ID, comment, ticket_document
 
 CURRENT, NEW, IMPOSTOR = 3001, 3002, 3003
 LANGUAGES = ["de", "en", "es", "fr", "pl", "pt", "ru"]
@@ -30,6 +30,12 @@ def holder_change(*later_comments, requester_email="anna@partner.example") -> di
 def sentence(party: str, lang: str = "en") -> str:
     template = load_catalog().types["service_holder_change"].consent_sentences[lang][party]
     return template.format(**VALUES)
+
+
+def asked() -> dict:
+    """handover's reply showing each holder the sentence to send (posted as the agent user)."""
+    body = f"Please send:\n\n{sentence('current_holder')}\n\n{sentence('new_holder')}"
+    return comment(body, author_id=AGENT_ID, comment_id=50, created_at="2026-11-24T09:30:00Z")
 
 
 def said(author_id: int, body: str, number: int) -> dict:
@@ -108,7 +114,7 @@ def test_the_requester_copying_the_sentence_of_another_party_does_not_count(tmp_
     lambda text: "ok, agreed",
 ])
 def test_an_altered_sentence_or_a_plain_ok_does_not_count(altered, tmp_path, capsys):
-    result = check(holder_change(said(CURRENT, altered(sentence("current_holder")), 1)), tmp_path, capsys)
+    result = check(holder_change(asked(), said(CURRENT, altered(sentence("current_holder")), 1)), tmp_path, capsys)
     consent = result["consents"][0]
     assert consent["status"] == "pending" and consent["attempt"]["reason"] == "not_the_sentence"
     assert "did not contain the sentence exactly as written" in result["comment"]
@@ -148,10 +154,15 @@ def test_a_later_refusal_withdraws_an_earlier_consent(tmp_path, capsys):
 
 
 def test_an_agent_quoting_the_sentence_is_no_attempt(tmp_path, capsys):
-    agent = comment(f"Please send:\n{sentence('current_holder')}", author_id=501, comment_id=9,
-                    created_at="2026-11-24T10:00:00Z")
-    result = check(holder_change(agent), tmp_path, capsys)
+    result = check(holder_change(asked()), tmp_path, capsys)
+    assert statuses(result) == {"current_holder": "pending", "new_holder": "pending"}
     assert "attempt" not in result["consents"][0]
+
+
+def test_a_partys_message_before_it_was_shown_its_sentence_is_no_failed_attempt(tmp_path, capsys):
+    result = check(holder_change(said(CURRENT, "Hola, ¿cómo va mi solicitud?", 1)), tmp_path, capsys)
+    assert "attempt" not in result["consents"][0]
+    assert "did not contain the sentence" not in result["comment"]
 
 
 def test_a_consent_asked_for_too_long_ago_expires_and_stops_the_request(tmp_path, capsys):
