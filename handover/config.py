@@ -33,6 +33,7 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -54,6 +55,8 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -90,6 +93,9 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
             )
         groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
         catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+        admin = raw.get("admin") or {}
+        if not isinstance(admin, Mapping):
+            raise ConfigError("invalid configuration: 'admin' must be a mapping (e.g. admin: {password_hash: ...})")
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"invalid configuration: {error}") from error
     return Policy(
@@ -101,6 +107,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
 
 
@@ -138,4 +145,6 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
+        secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )
