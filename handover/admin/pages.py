@@ -104,6 +104,12 @@ def http_error(error: HTTPException):
     return _error_page(error.code or 500, error.name, error.description or "")
 
 
+@pages.errorhandler(Exception)
+def unexpected_error(error: Exception):
+    log.exception("unhandled error on admin page %s %s", request.method, request.path)
+    return _error_page(500, "Something went wrong", "An unexpected error occurred; the log has the details.")
+
+
 def _error_page(status: int, title: str, message: str):
     return render_template("admin/error.html", title=title, message=message, status=status), status
 

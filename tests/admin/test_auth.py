@@ -160,3 +160,11 @@ def test_pages_send_security_headers(signed_in):
     response = client.get("/admin/")
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unexpected_error_is_an_html_page_without_a_traceback(signed_in):
+    client, _, ledger = signed_in
+    ledger.history_for = None   # the ticket page's ledger read fails
+    response = client.get("/admin/ticket/5")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong" in body and "Traceback" not in body
