@@ -168,3 +168,19 @@ def test_an_unexpected_error_is_an_html_page_without_a_traceback(signed_in):
     response = client.get("/admin/ticket/5")
     body = response.get_data(as_text=True)
     assert response.status_code == 500 and "Something went wrong" in body and "Traceback" not in body
+
+
+def test_the_password_hash_comes_from_the_yaml_and_a_plain_password_there_is_refused(tmp_path):
+    from handover.config import ConfigError, load_config
+
+    hashed = generate_password_hash("s3cret-phrase")
+    path = tmp_path / "handover.yaml"
+    path.write_text(f"admin:\n  password_hash: '{hashed}'\n", encoding="utf-8")
+    config = load_config({"HANDOVER_CONFIG": str(path)})
+    assert secret_matches(config, "s3cret-phrase") and not secret_matches(config, "other")
+    path.write_text("admin:\n  password_hash: s3cret-phrase\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="password_hash"):
+        load_config({"HANDOVER_CONFIG": str(path)})
+    path.write_text("admin:\n  pasword_hash: x\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="password_hash"):
+        load_config({"HANDOVER_CONFIG": str(path)})
