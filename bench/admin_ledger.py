@@ -1,6 +1,6 @@
 """Admin ledger benchmark: keyset pages and filters over 1,000,000 deliveries, against OFFSET paging in the same run.
 
-Run: python bench/admin_ledger.py [--rows 1000000] [--backend sqlite|postgres|both] [--repeat 15]
+Run: python bench/admin_ledger.py [--rows 1000000] [--backend sqlite|postgres|both] [--repeat 15] [--plans]
 PostgreSQL: TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test), in a schema of its own.
 """
 from __future__ import annotations
@@ -104,13 +104,30 @@ def offset_page(ledger: Ledger, offset: int):
         return list(session.scalars(query).all())
 
 
-def run(name: str, ledger: Ledger, rows: int, repeat: int) -> None:
+def primary_key_lookup(ledger: Ledger, delivery_id: int):
+    with ledger.session() as session:
+        return session.get(Delivery, delivery_id)
+
+
+def explain(ledger: Ledger, where: LedgerFilter, older_than: Cursor | None) -> str:
+    """The database's plan for one ledger page (EXPLAIN ANALYZE on PostgreSQL, QUERY PLAN on SQLite)."""
+    from handover.ledger.browse import page_query
+
+    statement = page_query(where, older_than, None, PAGE_SIZE).compile(ledger.engine,
+                                                                        compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if ledger.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    with ledger.engine.connect() as connection:
+        return "\n".join("      " + str(row[-1]) for row in connection.execute(text(prefix + str(statement))))
+
+
+def run(name: str, ledger: Ledger, rows: int, repeat: int, show_plans: bool = False) -> None:
     deep = int(rows * 0.9)
     cursor_row = offset_page(ledger, deep - 1)[0]
     cursor = Cursor(cursor_row.received_at, cursor_row.id)
     ticket = ledger_page(ledger).rows[0].ticket_id
     week = (START + timedelta(days=40), START + timedelta(days=47))
     baseline = timed(lambda: offset_page(ledger, deep), repeat)
+    floor = timed(lambda: primary_key_lookup(ledger, deep), repeat)
     cases = {
         "first page, no filter": lambda: ledger_page(ledger),
         f"page at row {deep:,} (keyset)": lambda: ledger_page(ledger, older_than=cursor),
@@ -124,13 +141,18 @@ def run(name: str, ledger: Ledger, rows: int, repeat: int) -> None:
             outcome="sent", received_from=week[0], received_until=week[1])),
     }
     print(f"\n{name}: {rows:,} deliveries, median of {repeat}, page size {PAGE_SIZE}")
-    print(f"  baseline OFFSET {deep:,} page: {baseline:9.2f} ms")
+    print(f"  baseline OFFSET {deep:,} page: {baseline:9.2f} ms;  one primary-key lookup: {floor:.2f} ms")
     for label, case in cases.items():
         elapsed = timed(case, repeat)
-        print(f"  {label:<38} {elapsed:9.2f} ms   {elapsed / baseline:7.4f}x of the OFFSET baseline")
+        print(f"  {label:<38} {elapsed:9.2f} ms   {elapsed / baseline:7.4f}x OFFSET   {elapsed / floor:6.1f}x PK lookup")
+    if show_plans:
+        for where, older in ((LedgerFilter(), None), (LedgerFilter(outcome="dead_letter"), cursor),
+                             (LedgerFilter(request_type="partner_takeover", complete=False,
+                                           received_from=week[0], received_until=week[1]), None)):
+            print(f"    plan for {where} older_than={older is not None}:\n{explain(ledger, where, older)}")
 
 
-def bench_sqlite(rows: int, repeat: int, rng: random.Random) -> None:
+def bench_sqlite(rows: int, repeat: int, rng: random.Random, show_plans: bool) -> None:
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{directory}/bench.db"
         migrate(url)
@@ -138,11 +160,11 @@ def bench_sqlite(rows: int, repeat: int, rng: random.Random) -> None:
         started = time.perf_counter()
         fill_sqlite(ledger, rows, rng)
         print(f"sqlite: filled {rows:,} rows in {time.perf_counter() - started:.1f} s")
-        run("SQLite", ledger, rows, repeat)
+        run("SQLite", ledger, rows, repeat, show_plans)
         ledger.dispose()
 
 
-def bench_postgres(rows: int, repeat: int) -> None:
+def bench_postgres(rows: int, repeat: int, show_plans: bool) -> None:
     schema = f"hv_bench_{uuid.uuid4().hex[:10]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as connection:
@@ -155,7 +177,7 @@ def bench_postgres(rows: int, repeat: int) -> None:
         started = time.perf_counter()
         fill_postgres(ledger, rows)
         print(f"postgres: filled {rows:,} rows in {time.perf_counter() - started:.1f} s")
-        run("PostgreSQL", ledger, rows, repeat)
+        run("PostgreSQL", ledger, rows, repeat, show_plans)
         ledger.dispose()
     finally:
         with admin.begin() as connection:
@@ -169,11 +191,12 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--plans", action="store_true", help="print the query plans of three pages")
     args = parser.parse_args()
     if args.backend in ("sqlite", "both"):
-        bench_sqlite(args.rows, args.repeat, random.Random(args.seed))
+        bench_sqlite(args.rows, args.repeat, random.Random(args.seed), args.plans)
     if args.backend in ("postgres", "both"):
-        bench_postgres(args.rows, args.repeat)
+        bench_postgres(args.rows, args.repeat, args.plans)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, func, literal, select, tuple_
+from sqlalchemy import and_, delete, func, literal, select, text, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from handover.ledger.models import ACCEPTED, DEAD, FAILED, AdminLoginFailure, DeadLetter, Decision, Delivery, Outcome
+from handover.ledger.models import ACCEPTED, DEAD, FAILED, UNFINISHED_SQL, AdminLoginFailure, DeadLetter, Decision, Delivery, Outcome
 from handover.ledger.repository import Ledger
 
+_UNFINISHED = text(UNFINISHED_SQL)   # the partial index's own condition, word for word (see the model)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Outcomes a delivery can be filtered by: the first three are what its latest decision's outcome
@@ -44,11 +45,9 @@ class LedgerFilter:
         if self.request_type is not None:
             conditions.append(Delivery.request_type == self.request_type)
         if self.complete is not None:
-            conditions.append(Delivery.complete.is_(self.complete))
-        if self.outcome == "failed":
-            conditions.append(Delivery.status == FAILED)
-        elif self.outcome == "dead_letter":
-            conditions.append(Delivery.status == DEAD)
+            conditions.append(Delivery.complete == self.complete)
+        if self.outcome in ("failed", "dead_letter"):
+            conditions += [Delivery.status == (FAILED if self.outcome == "failed" else DEAD), _UNFINISHED]
         elif self.outcome is not None:
             conditions.append(Delivery.outcome == self.outcome)
         if self.received_from is not None:
@@ -103,17 +102,9 @@ def ledger_page(ledger: Ledger, where: LedgerFilter = LedgerFilter(), *, older_t
     if older_than is not None and newer_than is not None:
         raise ValueError("give older_than or newer_than, not both")
     limit = max(1, min(int(limit), MAX_PAGE_SIZE))
-    key = tuple_(Delivery.received_at, Delivery.id)
-    query = select(Delivery).where(*where.conditions())
-    if newer_than is not None:
-        query = query.where(key > tuple_(_at(newer_than), newer_than.id))
-        query = query.order_by(Delivery.received_at.asc(), Delivery.id.asc())
-    else:
-        if older_than is not None:
-            query = query.where(key < tuple_(_at(older_than), older_than.id))
-        query = query.order_by(Delivery.received_at.desc(), Delivery.id.desc())
+    query = page_query(where, older_than, newer_than, limit)
     with ledger.session() as session:
-        rows = list(session.scalars(query.limit(limit + 1)).all())
+        rows = list(session.scalars(query).all())
     more = len(rows) > limit
     rows = rows[:limit]
     if newer_than is not None:
@@ -121,6 +112,18 @@ def ledger_page(ledger: Ledger, where: LedgerFilter = LedgerFilter(), *, older_t
         return Page(rows, older=_key(rows[-1]) if rows else None, newer=_key(rows[0]) if rows and more else None)
     return Page(rows, older=_key(rows[-1]) if rows and more else None,
                 newer=_key(rows[0]) if rows and older_than is not None else None)
+
+
+def page_query(where: LedgerFilter, older_than: Cursor | None, newer_than: Cursor | None, limit: int):
+    """The SELECT of one page: `limit + 1` rows, to tell whether another page follows."""
+    key = tuple_(Delivery.received_at, Delivery.id)
+    query = select(Delivery).where(*where.conditions())
+    if newer_than is not None:
+        query = query.where(key > tuple_(_at(newer_than), newer_than.id))
+        return query.order_by(Delivery.received_at.asc(), Delivery.id.asc()).limit(limit + 1)
+    if older_than is not None:
+        query = query.where(key < tuple_(_at(older_than), older_than.id))
+    return query.order_by(Delivery.received_at.desc(), Delivery.id.desc()).limit(limit + 1)
 
 
 def _at(cursor: Cursor):
@@ -137,7 +140,7 @@ class Waiting:
 
 
 def waiting_deliveries(ledger: Ledger) -> Waiting:
-    unfinished = Delivery.status.in_((ACCEPTED, FAILED))
+    unfinished = and_(Delivery.status.in_((ACCEPTED, FAILED)), _UNFINISHED)
     with ledger.session() as session:
         count = session.scalar(select(func.count()).select_from(Delivery).where(unfinished))
         oldest = session.scalars(select(Delivery).where(unfinished)

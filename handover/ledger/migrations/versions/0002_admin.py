@@ -14,13 +14,14 @@ branch_labels = None
 depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+# name -> (columns, partial index condition or None); see the Delivery model.
 RECENT_INDEXES = {
-    'ix_deliveries_recent': ['received_at', 'id'],
-    'ix_deliveries_ticket_recent': ['ticket_id', 'received_at', 'id'],
-    'ix_deliveries_status_recent': ['status', 'received_at', 'id'],
-    'ix_deliveries_outcome_recent': ['outcome', 'received_at', 'id'],
-    'ix_deliveries_type_recent': ['request_type', 'received_at', 'id'],
-    'ix_deliveries_complete_recent': ['complete', 'received_at', 'id'],
+    'ix_deliveries_recent': (['received_at', 'id'], None),
+    'ix_deliveries_ticket_recent': (['ticket_id', 'received_at', 'id'], None),
+    'ix_deliveries_unfinished': (['status', 'received_at', 'id'], "status IN ('accepted', 'failed', 'dead')"),
+    'ix_deliveries_outcome_recent': (['outcome', 'received_at', 'id'], 'outcome IS NOT NULL'),
+    'ix_deliveries_type_recent': (['request_type', 'received_at', 'id'], 'request_type IS NOT NULL'),
+    'ix_deliveries_complete_recent': (['complete', 'received_at', 'id'], 'complete IS NOT NULL'),
 }
 
 # Each delivery's latest decision (highest id), and that decision's latest outcome.
@@ -45,8 +46,9 @@ def upgrade() -> None:
     op.execute(BACKFILL)
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_ticket_id')
-        for name, columns in RECENT_INDEXES.items():
-            batch_op.create_index(name, columns, unique=False)
+        for name, (columns, where) in RECENT_INDEXES.items():
+            condition = {} if where is None else {'sqlite_where': sa.text(where), 'postgresql_where': sa.text(where)}
+            batch_op.create_index(name, columns, unique=False, **condition)
 
     with op.batch_alter_table('dead_letters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('discarded_at', sa.DateTime(timezone=True), nullable=True))
