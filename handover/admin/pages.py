@@ -22,7 +22,7 @@ from handover.engine.catalog import CatalogError
 from handover.ledger.browse import (OUTCOME_FILTERS, BadCursor, Cursor, LedgerFilter, ledger_page, recent_errors,
                                     waiting_deliveries)
 from handover.queue import queue_depth, retry_dead_letter
-from webhooks.context import services
+from handover.services import EXTENSION, services
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ OUTCOME_LABELS = {"sent": "sent", "dry_run": "dry run", "unchanged": "unchanged"
 
 def init_admin_pages(app: Flask) -> None:
     """Register the pages: signed session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) and CSRF checks."""
-    config = app.extensions["handover"].config
+    config = app.extensions[EXTENSION].config
     if sign_in_configured(config):
         app.secret_key = session_secret(config)
     app.config.update(SESSION_COOKIE_NAME="handover_admin", SESSION_COOKIE_PATH="/admin",

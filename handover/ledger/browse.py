@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, delete, func, literal, select, text, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from handover.ledger.models import ACCEPTED, DEAD, FAILED, UNFINISHED_SQL, AdminLoginFailure, DeadLetter, Decision, Delivery, Outcome
+from handover.ledger.models import (ACCEPTED, DEAD, FAILED, UNFINISHED_SQL, AdminLoginFailure, DeadLetter,
+                                    DecisionRecord, Delivery, Outcome)
 from handover.ledger.repository import Ledger
 
 _UNFINISHED = text(UNFINISHED_SQL)   # the partial index's own condition, word for word (see the model)
@@ -162,7 +163,7 @@ def recent_errors(ledger: Ledger, limit: int = 20) -> list[ErrorEntry]:
     with ledger.session() as session:
         letters = session.scalars(select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)).all()
         outcomes = session.execute(
-            select(Outcome, Decision.ticket_id, Decision.delivery_id).join(Decision)
+            select(Outcome, DecisionRecord.ticket_id, DecisionRecord.delivery_id).join(DecisionRecord)
             .where(Outcome.error.is_not(None)).order_by(Outcome.id.desc()).limit(limit)).all()
     entries = [ErrorEntry(letter.created_at, letter.ticket_id, letter.delivery_id, letter.error, "dead_letter")
                for letter in letters]

@@ -100,7 +100,7 @@ class Delivery(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
 
 
-class Decision(Base):
+class DecisionRecord(Base):
     """The engine's verdict for a ticket at one delivery; the fingerprint spots repeats."""
     __tablename__ = "decisions"
 

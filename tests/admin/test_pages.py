@@ -153,9 +153,9 @@ def test_preview_a_spanish_email_writes_nothing(signed_in):
     assert 'id="reply-de"' in page and 'id="reply-pl"' in page and 'id="internal-note"' in page
     assert ledger.count_deliveries() == before and huey.pending_count() == 0
     with ledger.session() as session:
-        from handover.ledger import Decision
+        from handover.ledger import DecisionRecord
 
-        assert session.query(Decision).count() == 0
+        assert session.query(DecisionRecord).count() == 0
 
 
 def test_preview_in_a_chosen_language(signed_in):
