@@ -23,6 +23,7 @@ class Preview:
     result: dict                   # the `handover check --json` document
     replies: dict[str, str]        # language code -> the public reply in that language
     forced_language: str | None
+    sources: dict[str, str]        # field -> "form" | "comment": where the engine read it
 
 
 def email_document(text: str, request_type: str, catalog: Catalog, today: date,
@@ -58,4 +59,5 @@ def preview(document: dict, policy: Policy, catalog: Catalog, today: date, reque
         requester = users_by_id(document.get("users")).get(ticket.get("requester_id")) or {}
         for code in sorted(catalog.languages):
             replies[code] = public_reply(catalog, replace(decision.verdict, locale=code), requester.get("name"))
-    return Preview(result, replies, forced)
+    sources = dict(decision.verdict.sources) if decision.verdict is not None else {}
+    return Preview(result, replies, forced, sources)

@@ -150,7 +150,7 @@ def test_preview_a_spanish_email_writes_nothing(signed_in):
     assert response.status_code == 200
     reply = page.split('<pre id="reply">')[1].split("</pre>")[0]
     assert "Correo del nuevo titular" in reply and "Hello" not in reply
-    assert 'id="reply-de"' in page and 'id="reply-pl"' in page and 'id="internal-note"' in page
+    assert "SRV-4411" in page and 'id="reply-de"' in page and 'id="reply-pl"' in page and 'id="internal-note"' in page
     assert ledger.count_deliveries() == before and huey.pending_count() == 0
     with ledger.session() as session:
         from handover.ledger import DecisionRecord
