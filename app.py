@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from handover.admin import init_admin_pages
 from handover.config import Config, load_config
+from handover.links import pages as link_pages
 from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import queue_depth, retry_dead_letter
@@ -45,6 +46,7 @@ def app_for(svc: Services) -> Flask:
     app.register_blueprint(ops)
     app.register_blueprint(admin)
     init_admin_pages(app)
+    app.register_blueprint(link_pages)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

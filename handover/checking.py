@@ -19,6 +19,9 @@ def evaluation_settings(policy: Policy) -> EvaluationSettings:
         country=policy.country,
         default_locale=policy.default_locale,
         consent_expiry_days=policy.consent_expire_after_days,
+        consent_remind_days=policy.consent_remind_after_days,
+        consent_methods={name: settings.consent_method for name, settings in policy.request_types.items()
+                         if settings.consent_method},
     )
 
 

@@ -18,6 +18,8 @@ class RequestTypeSettings:
     complete_group: str = "Accounts"
     complete_macro_id: int | None = None
     incomplete_macro_id: int | None = None
+    consent_method: str | None = None     # reply | link | declaration: how its parties consent (None: the schema's)
+    activation: bool = False              # a request from a new requester waits until the requester confirms
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ class Config:
     port: int = 8080
     force_dry_run: bool = False
     admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
-    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions and consent links
+    public_url: str | None = None            # HANDOVER_PUBLIC_URL: where parties' browsers reach handover
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -92,6 +95,8 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
             complete_group=str(settings.get("complete_group") or "Accounts"),
             complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
             incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
+            consent_method=settings.get("consent") or None,
+            activation=bool(settings.get("activation")),
         )
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
@@ -149,4 +154,5 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         port=port,
         admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
         secret_key=env.get("HANDOVER_SECRET_KEY") or None,
+        public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,
     )

@@ -15,13 +15,16 @@ ZENDESK_STATUS = {"enum": ["new", "open", "pending", "hold", "solved"], "x-expec
 
 REQUEST_TYPE_SETTINGS = {
     "type": "object",
-    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id)",
+    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id, consent,"
+                  " activation)",
     "additionalProperties": False,
     "properties": {
         "form_ids": {"type": "array", "items": ZENDESK_ID, "x-expected": "a list of ids"},
         "complete_group": {"type": "string", "minLength": 1, "x-expected": "a group name"},
         "complete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
         "incomplete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "consent": {"enum": ["reply", "link", "declaration"], "x-expected": "reply, link or declaration"},
+        "activation": {"type": "boolean", "x-expected": "true or false"},
     },
 }
 

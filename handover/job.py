@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
+
+from babel.dates import format_date, format_datetime
 
 from handover.checking import catalog_for, check_document
 from handover.config import Config
-from handover.engine.decide import decision_to_json
+from handover.engine.catalog import Catalog
+from handover.engine.decide import Decision, decision_to_json
+from handover.engine.reply import message, party_name
 from handover.ledger import Ledger
+from handover.ledger import consent as events
+from handover.signing import ACTIVATION, CONSENT, app_secret, link_url, new_claim, sign_link
 from handover.metrics import Metrics
 from handover.queue import TransientError
 from integration.effects import Effects, last_posted_fingerprint, verdict_fingerprint
@@ -31,6 +37,7 @@ class TicketJob:
     client: ZendeskClient
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)   # noqa: E731 - the events' clock
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
@@ -54,10 +61,16 @@ class TicketJob:
             return
         policy = self.config.policy
         catalog = catalog_for(policy)
+        history = events.events_for(self.ledger, ticket_id)
+        document["consent_events"] = [event.as_document() for event in history]
         decision = check_document(document, policy, self.today(), catalog=catalog)
         if decision.verdict is None:
             log.info("no request type applies", extra=context)
             return
+        activation = self._activation(document, decision, history)
+        if activation is not None:
+            document["activation"] = activation
+            decision = check_document(document, policy, self.today(), catalog=catalog)
         result = decision_to_json(decision, catalog, ticket_id)
         fingerprint = verdict_fingerprint(result)
         self.metrics.verdict(decision.verdict.request_type, decision.verdict.complete)
@@ -76,10 +89,98 @@ class TicketJob:
         effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
         status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
         record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
+        if effect.sent or effect.dry_run:
+            self._after_update(ticket_id, document, decision, result, history, catalog)
         log.info("ticket processed", extra={**context, "request_type": decision.verdict.request_type,
                                             "complete": decision.verdict.complete, "outcome": status,
                                             "missing": len(decision.verdict.missing),
                                             "invalid": len(decision.verdict.invalid)})
+
+    # ---- consent and activation (the ledger's consent events) ---------------------------------
+
+    def _activation(self, document: dict, decision: Decision, history) -> dict | None:
+        """For a type with activation: pending (with the requester's signed link) or activated; None: not needed."""
+        verdict = decision.verdict
+        if not self.config.policy.request_type_settings(verdict.request_type).activation:
+            return None
+        ticket = document["ticket"]
+        if any(event.event == events.ACTIVATED for event in history):
+            return {"pending": False, "activated": True}
+        requester_id = ticket.get("requester_id")
+        if requester_id is not None and events.known_requester(self.ledger, requester_id, ticket["id"]):
+            return None
+        # A fresh link each time; the verdict's fingerprint posts it once, and only a posted link is recorded.
+        claim = new_claim(ACTIVATION, ticket["id"], events.REQUESTER, verdict.locale)
+        return {"pending": True, "nonce": claim.nonce,
+                "link": link_url(self.config, sign_link(app_secret(self.config), claim))}
+
+    def _after_update(self, ticket_id: int, document: dict, decision: Decision, result: dict, history,
+                      catalog: Catalog) -> None:
+        """Record what was asked (requested, reminded, expired), send link parties their links, note the clicks."""
+        verdict = decision.verdict
+        seen = {(event.party, event.event) for event in history}
+        record = lambda party, kind, **more: events.record_event(  # noqa: E731
+            self.ledger, ticket_id, party, kind, at=self.now(), **more)
+        requester_id = document["ticket"].get("requester_id")
+        activation = document.get("activation") or {}
+        if decision.activation_pending and activation.get("nonce") and not self.config.dry_run:
+            record(events.REQUESTER, events.ACTIVATION_SENT, nonce=activation["nonce"], subject=str(requester_id))
+        if not decision.activation_pending and requester_id is not None and not any(e == events.SEEN for _, e in seen):
+            record(events.REQUESTER, events.SEEN, subject=str(requester_id))
+        for consent in result.get("consents") or ():
+            party = consent["party"]
+            if consent["method"] == "declaration" or not verdict.items_complete or decision.activation_pending:
+                continue
+            settled = {"expired": events.EXPIRED, "confirmed": events.CONFIRMED, "refused": events.REFUSED}
+            kind = settled.get(consent["status"])
+            if kind and (party, kind) not in seen:
+                record(party, kind)
+            if consent["status"] != "pending" or not consent.get("email"):
+                continue
+            if (party, events.REQUESTED) not in seen:
+                record(party, events.REQUESTED)
+            elif consent.get("reminder_due") and (party, events.REMINDED) not in seen:
+                record(party, events.REMINDED)
+            if consent["method"] == "link" and (party, events.LINK_SENT) not in seen:
+                self._send_link(ticket_id, party, consent["email"], verdict, catalog)
+        self._note_clicks(ticket_id, history, catalog)
+
+    def _send_link(self, ticket_id: int, party: str, email: str, verdict, catalog: Catalog) -> None:
+        """The party's personal link, in a ticket of its own with the party as requester: only it is emailed."""
+        if self.config.dry_run:
+            log.info("consent link not sent (dry run)", extra={"ticket_id": ticket_id, "party": party})
+            return
+        lang = verdict.locale
+        claim = new_claim(CONSENT, ticket_id, party, lang)
+        link = link_url(self.config, sign_link(app_secret(self.config), claim))
+        expires = format_date(self.now() + timedelta(days=self.config.policy.consent_expire_after_days),
+                              format="long", locale=lang)
+        title = catalog.types[verdict.request_type].title(lang)
+        body = message(catalog, lang, "consent_link_body", party=party_name(catalog, lang, party), link=link,
+                       request_type=title, ticket_id=ticket_id, expires=expires)
+        created = self.effects.create_ticket({
+            "subject": message(catalog, lang, "consent_link_subject", request_type=title),
+            "comment": {"body": body, "public": True},
+            "requester": {"email": email, "name": party_name(catalog, lang, party)},
+            "tags": ["handover_consent_link", f"handover_for_{ticket_id}"],
+            "status": "pending",
+        })
+        events.record_event(self.ledger, ticket_id, party, events.LINK_SENT, at=self.now(), nonce=claim.nonce,
+                            detail={"link_ticket_id": created})
+        log.info("consent link sent", extra={"ticket_id": ticket_id, "party": party, "link_ticket_id": created})
+
+    def _note_clicks(self, ticket_id: int, history, catalog: Catalog) -> None:
+        """Each confirmed link (a party's consent or the requester's activation), once, as an internal note."""
+        lang = self.config.policy.default_locale if self.config.policy.default_locale in catalog.languages else "en"
+        for event in history:
+            if event.event not in (events.LINK_CONFIRMED, events.ACTIVATED) or event.noted:
+                continue
+            at = format_datetime(event.at, format="medium", tzinfo=timezone.utc, locale=lang) + " UTC"
+            body = (message(catalog, lang, "note_activated", at=at) if event.event == events.ACTIVATED
+                    else message(catalog, lang, "note_link_confirmed", party=party_name(catalog, lang, event.party),
+                                 at=at))
+            if self.effects.add_note(ticket_id, body):
+                events.mark_noted(self.ledger, event.id)
 
     def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
         """The ledger's last decision for the ticket had this fingerprint and was carried out."""

@@ -9,6 +9,7 @@ from app import app_for
 from handover.config import Config
 from handover.ledger import migrate
 from handover.queue import RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
+from handover.reminders import start_consent_sweep
 from handover.wiring import JobFactory, build_services, job_factory
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class EmbeddedServer(BaseApplication):
         self.consumer = start_consumer_thread(services.huey, workers=self.consumer_workers)
         # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
         start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
+        # Parties due a reminder, or whose consent expired, are checked again.
+        start_consent_sweep(services.huey, self.config_obj.policy)
         return app_for(services)
 
 
@@ -79,7 +82,9 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     migrate(config.effective_database_url)
     huey = build_services(config, job=job or job_factory(config), queue_name=queue_name).huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
+    stop_sweep = start_consent_sweep(huey, config.policy)
     try:
         run_consumer(huey, workers=workers)
     finally:
         stop_recovery.set()
+        stop_sweep.set()

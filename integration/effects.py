@@ -53,9 +53,12 @@ def verdict_fingerprint(decision_json: Mapping) -> str:
         "expected_completion": decision_json.get("expected_completion"),
         "fields": {name: _canonical_value(value)
                    for name, value in (decision_json.get("fields") or {}).items()},
-        # A party's consent arriving, or an attempt that does not count, changes what is said.
-        "consents": sorted((str(c.get("party")), str(c.get("status")), str((c.get("attempt") or {}).get("comment_id")))
+        # A party's consent arriving, an attempt that does not count, or a reminder falling due changes what is said.
+        "consents": sorted((str(c.get("party")), str(c.get("status")), str((c.get("attempt") or {}).get("comment_id")),
+                            int(c.get("reminder") or 0))
                            for c in decision_json.get("consents") or ()),
+        # A new requester's request waiting for activation is told so once.
+        "activation": decision_json.get("activation"),
     }
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
@@ -286,6 +289,25 @@ class Effects:
                                              updated_stamp=current_ticket["updated_at"])
         self._log_update("zendesk update sent", ticket_id, update)
         return EffectResult(sent=True, dry_run=False, update=update, response=response)
+
+    def add_note(self, ticket_id: int, body: str) -> bool:
+        """An internal note on its own (e.g. a party's click on its link); False in dry run."""
+        update = {"comment": {"body": body, "public": False}}
+        if self.dry_run:
+            self._log_update("zendesk note (dry run)", ticket_id, update)
+            return False
+        # No safe_update: a note changes no field, so it cannot undo anyone's change.
+        self.client.update_ticket(ticket_id, update, updated_stamp=None)
+        self._log_update("zendesk note sent", ticket_id, update)
+        return True
+
+    def create_ticket(self, fields: Mapping) -> int | None:
+        """A new ticket (e.g. to one party, as its requester); its id, or None in dry run."""
+        if self.dry_run:
+            self.log.info("zendesk ticket creation (dry run)", extra={"update_fields": sorted(fields)})
+            return None
+        created = self.client.create_ticket(dict(fields))
+        return int(created["id"])
 
     def _preview(self, current_ticket, actions, fingerprint) -> dict:
         """No HTTP: known ids and cached macros are used, the rest is left by name."""

@@ -115,6 +115,15 @@ class ZendeskClient:
         log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
         return response.json()
 
+    def create_ticket(self, ticket_fields: dict) -> dict:
+        """POST a new ticket (e.g. to one party, as its requester, so only that party is emailed); the ticket."""
+        # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#create-ticket
+        url = self._url(EndpointFactory.tickets())
+        response = self._send("write", "POST", url, None, json={"ticket": dict(ticket_fields)})
+        created = response.json()["ticket"]
+        log.info("zendesk ticket created", extra={"ticket_id": created.get("id")})
+        return created
+
     # ---- plumbing ----------------------------------------------------------------------
 
     def _url(self, endpoint: Url) -> str:

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
@@ -15,10 +12,10 @@ from werkzeug.security import check_password_hash
 
 from handover.config import Config
 from handover.ledger import Ledger
+from handover.signing import app_secret as session_secret  # noqa: F401 - the pages' session key
 from handover.ledger.browse import clear_failed_logins, failed_logins, record_failed_login
 
 SESSION_LIFETIME = timedelta(hours=12)
-SECRET_FILE = "admin-session.key"
 
 
 @dataclass(frozen=True)
@@ -80,28 +77,6 @@ def credential_mark(config: Config, secret_key: str) -> str:
     """A digest of the configured credentials, kept in the session: changing them signs everyone out."""
     material = f"{config.admin_token or ''}\0{password_hash(config) or ''}".encode()
     return hmac.new(secret_key.encode(), material, hashlib.sha256).hexdigest()[:32]
-
-
-def session_secret(config: Config) -> str:
-    """HANDOVER_SECRET_KEY, else a random key kept in the data directory (made once, mode 0600).
-
-    The file is shared by every process on the machine; several machines need HANDOVER_SECRET_KEY.
-    """
-    if config.secret_key:
-        return config.secret_key
-    path = Path(config.data_dir) / SECRET_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if key:
-            return key
-        raise RuntimeError(f"{path} is empty: delete it or set HANDOVER_SECRET_KEY") from None
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return key
 
 
 class AdminSessionInterface(SecureCookieSessionInterface):

@@ -48,6 +48,7 @@ class ConsentInput:
     lang: str                                    # the reply's language: the sentence shown in it
     today: date
     expire_after_days: int | None = None
+    remind_after_days: int | None = None
 
 
 def _party_email(party: Party, values: Mapping, valid: frozenset[str], requester: Mapping) -> str | None:
@@ -155,17 +156,39 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
                     entry["confirmed_at"] = event.get("at")
         if entry["status"] == PENDING:
             _maybe_expire(entry, party, events, given)
+        if entry["status"] == PENDING:
+            _maybe_remind(entry, party, events, given)
         results.append(entry)
     return tuple(results)
+
+
+def _asked_on(party: Party, events: Sequence[Mapping], kind: str = "requested") -> list[date]:
+    days = [_date_of(event.get("at")) for event in events
+            if event.get("event") == kind and event.get("party") in (party.party, None)]
+    return [day for day in days if day is not None]
+
+
+def _maybe_remind(entry: dict, party: Party, events: Sequence[Mapping], given: ConsentInput) -> None:
+    """Once a pending consent was asked for longer ago than the configured time, the party is reminded once.
+
+    `reminder` (1 from the moment it is due) is a fact of the verdict, so the reminder goes out once;
+    `reminder_due` says it has not been sent yet.
+    """
+    if not given.remind_after_days:
+        return
+    asked = _asked_on(party, events)
+    reminded = bool(_asked_on(party, events, "reminded"))
+    due = bool(asked) and (given.today - min(asked)).days >= given.remind_after_days
+    if reminded or due:
+        entry["reminder"] = 1
+        entry["reminder_due"] = due and not reminded
 
 
 def _maybe_expire(entry: dict, party: Party, events: Sequence[Mapping], given: ConsentInput) -> None:
     """A consent asked for longer ago than the configured time is expired."""
     if not given.expire_after_days:
         return
-    asked = [_date_of(event.get("at")) for event in events
-             if event.get("event") == "requested" and event.get("party") in (party.party, None)]
-    asked = [day for day in asked if day is not None]
+    asked = _asked_on(party, events)
     if asked and (given.today - min(asked)).days > given.expire_after_days:
         entry["status"] = EXPIRED
 

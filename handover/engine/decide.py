@@ -15,6 +15,8 @@ from .verdict import EvaluationSettings, Verdict, evaluate
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
 TAG_STOPPED = "handover_consent_stopped"
+TAG_AWAITING_ACTIVATION = "handover_awaiting_activation"
+ACTIVATION_STATUS = "hold"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Decision:
     comment: str
     internal_note: str
     actions: tuple[Action, ...]
+    activation_pending: bool = False   # a new requester's request waits for their activation link
 
 
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
@@ -81,10 +84,12 @@ def stopped_consents(verdict: Verdict) -> list[Mapping]:
 
 
 def parties_to_copy(verdict: Verdict) -> tuple[str, ...]:
-    """Once every item is in, the parties whose consent is pending are copied on the ticket."""
+    """Once every item is in, the parties who consent by reply and are still pending are copied on the ticket.
+
+    (Parties who consent by link get their link in a ticket of their own, not on this one.)"""
     if not verdict.items_complete:
         return ()
-    emails = (c.get("email") for c in verdict.consents if c["method"] != "declaration" and c["status"] == "pending")
+    emails = (c.get("email") for c in verdict.consents if c["method"] == "reply" and c["status"] == "pending")
     return tuple(dict.fromkeys(email for email in emails if email))
 
 
@@ -120,19 +125,46 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     return tuple(actions)
 
 
+def activation_of(document: Mapping) -> Mapping:
+    """`document["activation"]` the job adds: {"pending": bool, "link": the requester's signed link}."""
+    activation = document.get("activation")
+    return activation if isinstance(activation, Mapping) else {}
+
+
+def activation_decision(catalog: Catalog, verdict: Verdict, link: str, requester_name: str | None) -> Decision:
+    """A new requester's request waits on hold until they open their link; nothing else is said yet."""
+    lang = verdict.locale
+    first_name = (requester_name.split() or [""])[0] if isinstance(requester_name, str) else ""
+    greeting = (message(catalog, lang, "greeting", name=first_name) if first_name
+                else message(catalog, lang, "greeting_anonymous"))
+    comment = "\n".join([greeting, "", message(catalog, lang, "activation_request", link=link,
+                                               request_type=catalog.types[verdict.request_type].title(lang)),
+                          "", message(catalog, lang, "closing")])
+    actions = (AddComment(body=comment, public=True),
+               AddTags((TAG_AWAITING_ACTIVATION, f"handover_type_{verdict.request_type}")),
+               SetStatus(ACTIVATION_STATUS))
+    return Decision(verdict, comment, "", actions, activation_pending=True)
+
+
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,
            request_type: str | None = None, detector: Detector = detect_text_language) -> Decision:
     """ticket document -> verdict -> texts -> actions; `routing_for(type_name)` gives the Routing."""
     verdict = evaluate(document, catalog, settings, today, request_type, detector)
     if verdict is None:
         return Decision(None, "", "", ())
-    routing = routing_for(verdict.request_type)
+    activation = activation_of(document)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
+    if activation.get("pending"):
+        return activation_decision(catalog, verdict, str(activation.get("link") or ""), requester.get("name"))
+    routing = routing_for(verdict.request_type)
     silent = verdict.complete or bool(stopped_consents(verdict))
     comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = internal_note(catalog, verdict, agent_lang, routing)
-    return Decision(verdict, comment, note, plan_actions(verdict, comment, note, routing))
+    actions = plan_actions(verdict, comment, note, routing)
+    if activation.get("activated"):
+        actions += (RemoveTags((TAG_AWAITING_ACTIVATION,)),)
+    return Decision(verdict, comment, note, actions)
 
 
 def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> dict:
@@ -156,6 +188,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
         "consents": [dict(consent) for consent in verdict.consents],
         "checks": [dict(check) for check in verdict.checks],
+        "activation": "pending" if decision.activation_pending else None,
         "comment": decision.comment,
         "internal_note": decision.internal_note,
         "actions": [action_to_dict(action) for action in decision.actions],

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 METHODS = frozenset({"reply", "link", "declaration"})
 
@@ -33,6 +33,8 @@ def parse_parties(entries: Sequence[Mapping], field_kinds: Mapping[str, str]) ->
         party = Party(str(entry["party"]), method, entry.get("email_field"), entry.get("email_from"), entry.get("field"))
         if method == "declaration" and field_kinds.get(party.field or "") != "yesno":
             raise ValueError(f"consent {party.party}: a declaration names a yes/no field ('field')")
+        if method == "declaration" and party.email_field and field_kinds.get(party.email_field) != "email":
+            raise ValueError(f"consent {party.party}: 'email_field' names no email field")
         if method != "declaration":
             if party.email_from not in (None, "requester"):
                 raise ValueError(f"consent {party.party}: email_from can only be 'requester'")
@@ -40,3 +42,14 @@ def parse_parties(entries: Sequence[Mapping], field_kinds: Mapping[str, str]) ->
                 raise ValueError(f"consent {party.party}: name the email field of the party ('email_field')")
         parties.append(party)
     return tuple(parties)
+
+
+def with_method(parties: Sequence[Party], method: str | None) -> tuple[Party, ...]:
+    """The parties consenting by `method` instead (a per-type setting), where each one's address is known."""
+    if method is None:
+        return tuple(parties)
+    if method not in METHODS:
+        raise ValueError(f"unknown consent method {method!r} (known: {', '.join(sorted(METHODS))})")
+    return tuple(replace(party, method=method) if (method == "declaration" and party.field)
+                 or (method != "declaration" and (party.email_field or party.email_from)) else party
+                 for party in parties)

@@ -134,6 +134,8 @@ def consent_requests(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]
                       consent["sentence"]]
         elif consent["method"] == "link":
             lines += ["", message(catalog, lang, "consent_link_pending", party=party, email=email)]
+    if lines and any(consent.get("reminder_due") for consent in verdict.consents):
+        lines = ["", message(catalog, lang, "consent_reminder"), *lines]
     return ["", message(catalog, lang, "consents_heading"), *lines] if lines else []
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
 from .consent import ConsentInput, all_confirmed, evaluate_consents
+from .parties import with_method
 from .extract import Extraction, extract
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
@@ -50,6 +51,8 @@ class EvaluationSettings:
     country: str = "GB"
     default_locale: str = "en"
     consent_expiry_days: int | None = None    # a pending consent asked for longer ago expires
+    consent_remind_days: int | None = None    # a pending consent asked for this long ago is reminded once
+    consent_methods: Mapping[str, str] = field(default_factory=dict)   # request type -> reply | link | declaration
 
 
 def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[int, str]) -> str | None:
@@ -130,6 +133,13 @@ def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], l
     return missing, ordered_invalid
 
 
+def _with_party_addresses(missing: list[str], parties, instance: Mapping, rtype: RequestType) -> list[str]:
+    """A party who consents by reply or link needs its address: an absent one is a missing item."""
+    wanted = set(missing) | {party.email_field for party in parties
+                             if party.method != "declaration" and party.email_field and party.email_field not in instance}
+    return [spec.name for spec in rtype.fields if spec.name in wanted]
+
+
 def _to_date(text, fallback: date) -> date:
     try:
         return datetime.fromisoformat(str(text).replace("Z", "+00:00")).date()
@@ -148,6 +158,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
     extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords)
     instance = _instance(extraction, rtype, catalog)
     missing, invalid = schema_problems(instance, rtype)
+    parties = with_method(rtype.consents, settings.consent_methods.get(type_name))
+    missing = _with_party_addresses(missing, parties, instance, rtype)
     context = RuleContext(
         values=instance,
         valid=frozenset(instance) - {problem.field for problem in invalid},
@@ -179,8 +191,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         warnings=tuple(warnings),
         raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
         expected_completion=None if estimated_fields & invalid_fields else completion,
-        consents=evaluate_consents(rtype.consents, instance, context.valid - invalid_fields, document, ConsentInput(
+        consents=evaluate_consents(parties, instance, context.valid - invalid_fields, document, ConsentInput(
             sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
-            expire_after_days=settings.consent_expiry_days)),
+            expire_after_days=settings.consent_expiry_days, remind_after_days=settings.consent_remind_days)),
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )

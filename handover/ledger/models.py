@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -150,3 +151,29 @@ class AdminLoginFailure(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     address: Mapped[str] = mapped_column(String(64), nullable=False)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConsentEvent(Base):
+    """One step of a party's consent or a requester's activation: requested, reminded, link_sent, link_confirmed …
+
+    No personal data: the party is its role ("new_partner", "requester"), `subject` is the Zendesk
+    user id of a requester (to know returning requesters), `nonce` a signed link's one-time id.
+    A link's nonce is issued once and consumed once: (nonce, consumes) is unique.
+    """
+    __tablename__ = "consent_events"
+    __table_args__ = (
+        Index("ix_consent_events_ticket", "ticket_id", "id"),
+        Index("ix_consent_events_event_at", "event", "at"),
+        Index("ix_consent_events_subject", "subject"),
+        UniqueConstraint("nonce", "consumes", name="uq_consent_events_nonce_consumes"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    party: Mapped[str] = mapped_column(String(64), nullable=False)
+    event: Mapped[str] = mapped_column(String(32), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    consumes: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    subject: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)

@@ -29,8 +29,11 @@ def test_every_exchange_of_a_full_run_passes(contract, client, fake_zendesk, rec
         "custom_fields": [{"id": 1, "value": "x"}],
         "comment": {"body": "Hi", "public": True, "author_id": 381726999},
     }, document["ticket"]["updated_at"])
+    client.create_ticket({"subject": "Confirm", "comment": {"body": "Your link", "public": True},
+                          "requester": {"email": "party@example.com", "name": "The new partner"},
+                          "tags": ["handover_consent_link"], "status": "pending"})
 
-    assert len(exchanges) == 5
+    assert len(exchanges) == 6
     for response in exchanges:
         contract.check(response)
 

@@ -26,6 +26,7 @@ from handover.testing.fake_zendesk.store import (
     now,
     parse_time,
     strip_html,
+    ticket_record,
 )
 
 
@@ -164,6 +165,36 @@ class Endpoints:
             audit = self._audit(updated, author, events)
             return {"ticket": self._ticket_view(updated, request), "audit": audit}
 
+    def _create_ticket(self, request: Request) -> dict:
+        """CreateTicket: `requester` {email, name, locale_id} finds or creates the end user; the comment is required."""
+        given = json_body(request).get("ticket")
+        if not isinstance(given, dict) or not isinstance(given.get("comment"), dict):
+            raise ApiError(422, "RecordInvalid", "Record validation errors",
+                           details={"base": [{"description": "Comment: cannot be blank"}]})
+        with self._lock:
+            requester_id = given.get("requester_id") or self._requester(given.get("requester"))
+            fields = {key: given[key] for key in ("subject", "status", "tags", "type", "priority", "external_id")
+                      if key in given}
+            ticket = ticket_record({**fields, "requester_id": requester_id, "status": fields.get("status", "new")},
+                                   self._store.new_id)
+            self._store.tickets[ticket["id"]] = ticket
+            self._store.comments[ticket["id"]] = []
+            comment = self._new_comment(ticket, given["comment"])
+            ticket["description"] = comment["body"]
+            audit = self._audit(ticket, API_USER_ID, [comment_event(comment)])
+            return {"ticket": self._ticket_view(ticket, request), "audit": audit}
+
+    def _requester(self, requester) -> int:
+        email = str((requester or {}).get("email") or "").strip().lower() if isinstance(requester, dict) else ""
+        if not email:
+            raise ApiError(422, "RecordInvalid", "Requester: email is required")
+        user = next((u for u in self._store.users.values() if str(u.get("email") or "").lower() == email), None)
+        if user is None:
+            user = user_record(self._store.new_id(), str(requester.get("name") or email.split("@")[0]), email,
+                               "end-user", "en-US")
+            self._store.users[user["id"]] = user
+        return user["id"]
+
     def _put_email_ccs(self, ticket: dict, email_ccs) -> None:
         """`email_ccs` [{"user_email", "action": "put"|"delete"}]: an unknown address becomes an end user."""
         for cc in email_ccs or ():
@@ -226,6 +257,8 @@ class Endpoints:
 
 
 RULES = [
+    Rule("/api/v2/tickets.json", endpoint="create_ticket", methods=["POST"]),
+    Rule("/api/v2/tickets", endpoint="create_ticket", methods=["POST"]),
     Rule("/api/v2/tickets/<int:ticket_id>.json", endpoint="show_ticket", methods=["GET"]),
     Rule("/api/v2/tickets/<int:ticket_id>", endpoint="show_ticket", methods=["GET"]),
     Rule("/api/v2/tickets/<int:ticket_id>.json", endpoint="update_ticket", methods=["PUT"]),

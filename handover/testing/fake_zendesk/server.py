@@ -177,6 +177,11 @@ class FakeZendesk(FaultControls, Endpoints):
         with self._lock:
             return copy.deepcopy(self._ticket(int(ticket_id)))
 
+    def tickets(self, tag: str | None = None) -> list[dict]:
+        """Copies of the stored tickets (those with `tag`, when given), oldest first."""
+        with self._lock:
+            return [copy.deepcopy(t) for t in self._store.tickets.values() if tag is None or tag in t["tags"]]
+
     def user(self, user_id: int) -> dict:
         """A copy of one stored user."""
         with self._lock:
