@@ -86,7 +86,7 @@ def run_worker(config: Config, workers: int = 2, *, processor: Processor, queue_
     migrate(config.effective_database_url)
     ledger, metrics = Ledger.from_url(config.effective_database_url), Metrics()
     huey = make_huey(config, bind_processor(processor, ledger, metrics), ledger=ledger, metrics=metrics,
-                     name=queue_name)
+                     name=queue_name, lease=recover_after)
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     try:
         run_consumer(huey, workers=workers)

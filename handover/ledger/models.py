@@ -69,6 +69,12 @@ class Delivery(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     payload: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACCEPTED)
+    # Which queued task may work on the delivery: each enqueue after the first (a retry, a
+    # recovery, an admin retry) takes the next generation, and a task of an older one is dropped.
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    # Until when a running job holds the delivery (it renews the lease while it works); the
+    # recovery sweep re-enqueues only deliveries nobody holds.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Decision(Base):
