@@ -132,6 +132,11 @@ def set_processor(huey: Huey, processor: Processor) -> None:
     _state(huey).processor = processor
 
 
+def queue_state(huey: Huey) -> QueueState:
+    """The ledger, metrics and policy a huey instance from make_huey was built with."""
+    return _state(huey)
+
+
 def _state(huey: Huey) -> QueueState:
     state = getattr(huey, "handover", None)
     if state is None:
@@ -233,7 +238,7 @@ def queue_depth(huey: Huey) -> int:
 # neither queued nor held; a sweep then may re-enqueue it, but it does so by moving the delivery
 # to a new generation first, and the claim of the task of the old generation is refused. So at
 # most one task per delivery ever works on it. Running a job twice would still be safe:
-# TicketProcessor skips the write when the ticket already carries the verdict's fingerprint tag.
+# the ticket job skips the write when the ticket already carries the verdict's fingerprint tag.
 
 RECOVER_AFTER = 300.0
 """Seconds a delivery may go unfinished and unheld, with no task queued for it, before it is

@@ -77,7 +77,7 @@ class Delivery(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Decision(Base):
+class DecisionRecord(Base):
     """The engine's verdict for a ticket at one delivery; the fingerprint spots repeats."""
     __tablename__ = "decisions"
 
