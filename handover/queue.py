@@ -285,18 +285,24 @@ def _queued_delivery_ids(huey: Huey) -> set[int]:
 def start_recovery(huey: Huey, older_than: float = RECOVER_AFTER, every: float = RECOVER_EVERY) -> threading.Event:
     """Sweep for lost deliveries now and then every `every` seconds on a daemon thread; set the
     returned event to stop. every <= 0 sweeps once only."""
+    return start_periodic("handover-recovery", every, lambda: recover_lost_deliveries(huey, older_than))
+
+
+def start_periodic(name: str, every: float, work: Callable[[], object]) -> threading.Event:
+    """Run `work` now and then every `every` seconds on a daemon thread named `name` (every <= 0: once);
+    a failure is logged and tried again next time. Set the returned event to stop."""
     stop = threading.Event()
 
-    def sweep_forever() -> None:
+    def run_forever() -> None:
         while True:
             try:
-                recover_lost_deliveries(huey, older_than)
+                work()
             except Exception:  # noqa: BLE001 - the ledger or queue may be down; try again later
-                log.warning("recovery sweep failed", exc_info=True)
+                log.warning("%s failed", name, exc_info=True)
             if every <= 0 or stop.wait(every):
                 return
 
-    threading.Thread(target=sweep_forever, name="handover-recovery", daemon=True).start()
+    threading.Thread(target=run_forever, name=name, daemon=True).start()
     return stop
 
 

@@ -10,7 +10,7 @@ from huey import Huey
 
 from handover.config import Policy
 from handover.ledger import consent as events
-from handover.queue import enqueue_delivery, queue_state
+from handover.queue import enqueue_delivery, queue_state, start_periodic
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +47,4 @@ def sweep_consents(huey: Huey, policy: Policy, now: datetime) -> list[int]:
 def start_consent_sweep(huey: Huey, policy: Policy, every: float = SWEEP_EVERY,
                         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> threading.Event:
     """Sweep now and then every `every` seconds on a daemon thread; set the returned event to stop."""
-    stop = threading.Event()
-
-    def sweep_forever() -> None:
-        while True:
-            try:
-                sweep_consents(huey, policy, clock())
-            except Exception:  # noqa: BLE001 - the ledger or queue may be down; try again later
-                log.warning("consent sweep failed", exc_info=True)
-            if every <= 0 or stop.wait(every):
-                return
-
-    threading.Thread(target=sweep_forever, name="handover-consent-sweep", daemon=True).start()
-    return stop
+    return start_periodic("handover-consent-sweep", every, lambda: sweep_consents(huey, policy, clock()))

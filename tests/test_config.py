@@ -69,6 +69,10 @@ def test_typos_and_unknown_names_are_errors_with_a_suggestion(tmp_path, text, ex
     ("complete_status: closed\n", "handover.yaml:1: complete_status: expected a ticket status (new, open, pending"),
     ("- a\n- b\n", "handover.yaml:1: expected a mapping of settings at the top level"),
     ("country: PL\ncountry: GB\n", "handover.yaml:2: country: duplicate key"),
+    ("request_types:\n  partner_takeover:\n    consent: fax\n",
+     "handover.yaml:3: request_types.partner_takeover.consent: expected reply, link or declaration"),
+    ("request_types:\n  partner_takeover:\n    activation: sometimes\n",
+     "handover.yaml:3: request_types.partner_takeover.activation: expected true or false"),
 ])
 def test_wrong_types_name_the_key_and_its_line(tmp_path, text, expected):
     assert config_error(tmp_path, text).startswith(expected)
@@ -123,3 +127,12 @@ def test_every_command_refuses_a_bad_configuration_in_one_line(command, tmp_path
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "handover.yaml:3: request_types.reseller_change.form_idz: unknown key 'form_idz'; did you mean 'form_ids'?" in err
+
+
+def test_consent_by_link_activation_and_the_public_url_are_configured(tmp_path):
+    path = write(tmp_path, "request_types:\n  partner_takeover:\n    consent: link\n    activation: true\n")
+    config = load_config({"HANDOVER_PUBLIC_URL": "https://handover.example/"}, config_path=str(path))
+    settings = config.policy.request_type_settings("partner_takeover")
+    assert (settings.consent_method, settings.activation) == ("link", True)
+    assert config.policy.request_type_settings("reseller_change").consent_method is None
+    assert config.public_url == "https://handover.example"
