@@ -37,11 +37,14 @@ class TransientError(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how patiently a delivery is retried before it is dead-lettered."""
-    max_attempts: int = 5
-    base_delay: float = 5.0
+    """Every retry of a delivery, in one place: how often and how patiently before it is dead-lettered."""
+    max_attempts: int = 5       # job attempts (a TransientError schedules the next) before the dead letter
+    base_delay: float = 5.0     # seconds before attempt 2, doubling up to max_delay (Retry-After wins)
     max_delay: float = 600.0
     jitter: float = 0.1
+    conflicts: int = 3          # within one attempt: re-reads of a ticket that changed while it was decided (409)
+    task_retries: int = 3       # huey's own retries of the task, for failures outside the job (the ledger is down)
+    task_retry_delay: float = 10.0
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds before attempt+1: the server's Retry-After when given, else exponential backoff."""
@@ -114,7 +117,7 @@ def _state(huey: Huey) -> QueueState:
 def _register_task(huey: Huey, state: QueueState):
     # Huey-level retries cover only infrastructure failures (e.g. the ledger is down); the
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
-    @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
+    @huey.task(name=TASK_NAME, retries=state.policy.task_retries, retry_delay=state.policy.task_retry_delay)
     def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1) -> None:
         with state.lock:
             state.running.add(delivery_id)
