@@ -1,7 +1,6 @@
 """End to end over HTTP: signed delivery → queue → worker → one Zendesk update → ledger (both backends)."""
 from __future__ import annotations
 
-import pytest
 
 from tests.e2e.harness import ACCOUNTS_GROUP_ID, example, start_service, stop_service
 
