@@ -56,13 +56,15 @@ class RetryPolicy:
 
 @dataclass
 class QueueState:
-    """What the registered task needs, attached to the huey instance as `huey.handover`."""
+    """What the registered task needs, attached to the huey instance as `huey.handover` (read it with
+    queue_state): huey has no place for application state, and the task closes over this object."""
     ledger: Ledger
     metrics: Metrics
     policy: RetryPolicy
     processor: Processor | None = None
     task: object = field(default=None, repr=False)
-    # Deliveries whose job runs in this process now: the recovery sweep must not re-enqueue them.
+    # Deliveries whose job runs in this process now: the recovery sweep must not re-enqueue them
+    # (huey keeps no record of tasks in flight: see "recovery of lost jobs" below).
     running: set = field(default_factory=set, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -71,6 +73,8 @@ class WalNormalSqliteStorage(SqliteStorage):
     """huey's SQLite storage with synchronous=NORMAL: in WAL mode a commit survives an application
     crash without an fsync per enqueue (huey's default FULL fsyncs every task)."""
 
+    # Private huey API, kept on purpose: SqliteStorage takes no pragmas, and _create_connection is
+    # where it opens each connection (huey >= 2.5). test_queue checks the pragma took effect.
     def _create_connection(self):
         connection = super()._create_connection()
         connection.execute("pragma synchronous=NORMAL")
@@ -187,7 +191,8 @@ def queue_depth(huey: Huey) -> int:
 
 
 # ---- recovery of lost jobs ---------------------------------------------------------------
-# huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
+# huey has no acknowledgements: it removes a task from its queue when a consumer takes it (Redis
+# RPOP, a DELETE in SQLite), before the job runs, and keeps no record of tasks in flight.
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
 # deliveries. Running a job twice is safe: the ticket job skips the write when the ticket
@@ -255,6 +260,9 @@ def start_recovery(huey: Huey, older_than: float = RECOVER_AFTER, every: float =
 class EmbeddedConsumer(Consumer):
     """A consumer that can start from any thread: the host process owns the signal handlers."""
 
+    # Private huey API, kept on purpose: Consumer.start() installs signal handlers, which Python
+    # allows only on the main thread; under gunicorn the consumer starts in a worker's thread and
+    # gunicorn owns the signals. huey has no switch for it, so the hook is overridden.
     def _set_signal_handlers(self) -> None:
         pass
 

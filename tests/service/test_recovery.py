@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from handover.ledger import FAILED, PROCESSED
-from handover.queue import enqueue_delivery, recover_lost_deliveries, start_recovery
+from handover.queue import enqueue_delivery, queue_state, recover_lost_deliveries, start_recovery
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
 
@@ -27,7 +27,7 @@ def test_only_lost_deliveries_are_enqueued_again(backend):
     ledger.add_dead_letter(dead.id, 5, "gave up", attempts=5)
     ledger.record_delivery("k-young", 6, {"ticket_id": "6"})  # its job may still be on its way
     running, _ = ledger.record_delivery("k-running", 7, {"ticket_id": "7"}, received_at=LONG_AGO)
-    huey.handover.running.add(running.id)  # a job of this process is on it right now
+    queue_state(huey).running.add(running.id)  # a job of this process is on it right now
 
     assert recover_lost_deliveries(huey, older_than=60) == [lost.id, lost_retry.id]
     assert queued(huey) == sorted([(lost.id, 1), (lost_retry.id, 2), (waiting.id, 3)])
