@@ -9,7 +9,7 @@ from handover.metrics import Metrics
 from handover.queue import RetryPolicy, TransientError
 from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
 from handover.wiring import make_client, make_job
-from integration.effects import FP_TAG_PREFIX, already_carried_out
+from integration.effects import FP_TAG_PREFIX, already_carried_out, fingerprint_tag
 from tests.e2e.harness import ACCOUNTS_GROUP_ID, example, zendesk_config
 
 
@@ -73,7 +73,7 @@ def test_the_ledger_counts_a_verdict_as_posted_only_once_it_was_carried_out(back
     assert already_carried_out(5, ticket, fingerprint, ledger)
     assert not already_carried_out(5, ticket, "cd" * 32, ledger)  # another verdict
     assert not already_carried_out(5, ticket, fingerprint, None)  # no ledger, no tag: nothing says so
-    assert already_carried_out(5, {"tags": [FP_TAG_PREFIX + fingerprint[:12]]}, fingerprint, None)
+    assert already_carried_out(5, {"tags": [fingerprint_tag(fingerprint)]}, fingerprint, None)
 
 
 def test_a_ticket_that_keeps_changing_is_retried_later_after_the_last_conflict(backend, fake):
