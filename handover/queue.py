@@ -195,7 +195,7 @@ def queue_depth(huey: Huey) -> int:
 # RPOP, a DELETE in SQLite), before the job runs, and keeps no record of tasks in flight.
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
-# deliveries. Running a job twice is safe: the ticket job skips the write when the ticket
+# deliveries. Running a job twice is safe: the effects layer skips the write when the ticket
 # already carries the verdict's fingerprint tag or the ledger shows it was carried out.
 
 RECOVER_AFTER = 300.0
