@@ -78,14 +78,23 @@ def verdict_fingerprint(verdict: Verdict) -> str:
         "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
         "fields": {name: _canonical_value(value) for name, value in verdict.fields.items()},
     }
-    # Consents and account checks are listed to the agents; a status change is a new verdict.
+    # Consents, account checks and the support-tier gate are told to the requester or the agents: a
+    # party confirming, a new consent attempt, a check or gate outcome changing is a new verdict.
     if verdict.consents:
-        facts["consents"] = sorted((str(c.get("party")), str(c.get("status"))) for c in verdict.consents)
+        facts["consents"] = _facts(verdict.consents, "party", "status", "attempt", "comment_id")
     if verdict.checks:
-        facts["checks"] = sorted((str(c.get("check")), str(c.get("status"))) for c in verdict.checks)
+        facts["checks"] = _facts(verdict.checks, "check", "status")
+    gate = getattr(verdict, "gate", None)  # not every engine version has a gate
+    if gate:
+        facts["gate"] = _facts([gate], "decision", "tier", "party", "exception")
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _facts(entries, *keys: str) -> list[list[str]]:
+    """The named keys of each entry, as sorted text rows (missing keys read as None)."""
+    return sorted([str(entry.get(key)) for key in keys] for entry in entries)
 
 
 def _canonical_value(value):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pytest
@@ -230,10 +230,26 @@ def test_fingerprint_changes_with_the_facts(changes):
     assert verdict_fingerprint(verdict(**changes)) != verdict_fingerprint(verdict())
 
 
-def test_fingerprint_follows_consent_and_check_statuses():
-    pending = verdict(consents=({"party": "current_holder", "status": "pending"},))
-    confirmed = verdict(consents=({"party": "current_holder", "status": "confirmed"},))
-    assert verdict_fingerprint(pending) != verdict_fingerprint(confirmed)
+def test_fingerprint_follows_consents_by_status_and_attempt_not_by_their_texts():
+    def consent(**changes):
+        return verdict(consents=({"party": "current_holder", "status": "pending", "email": "old@example.com",
+                                  "sentence": "I confirm", **changes},))
+    first = verdict_fingerprint(consent())
+    assert verdict_fingerprint(consent(sentence="Ich bestätige")) == first
+    assert verdict_fingerprint(consent(status="confirmed")) != first
+    assert verdict_fingerprint(consent(attempt=2, comment_id=77)) != first
+
+
+def test_fingerprint_follows_the_gate_where_the_verdict_has_one():
+    @dataclass(frozen=True)
+    class GatedVerdict(Verdict):  # the support-tier gate's field, as its engine part adds it
+        gate: dict | None = None
+
+    def gated(decision):
+        return GatedVerdict(**{name: getattr(verdict(), name) for name in Verdict.__dataclass_fields__},
+                            gate={"decision": decision, "tier": "tier_free", "party": None, "exception": None})
+    assert verdict_fingerprint(gated("refused")) != verdict_fingerprint(gated("allowed"))
+    assert verdict_fingerprint(GatedVerdict(**vars(verdict()))) == verdict_fingerprint(verdict())
 
 
 def test_fingerprint_of_real_decisions_ignores_the_texts(catalog, settings):
