@@ -17,6 +17,7 @@ def evaluation_settings(policy: Policy) -> EvaluationSettings:
         form_types=form_types,
         country=policy.country,
         default_locale=policy.default_locale,
+        consent_expiry_days=policy.consent_expire_after_days,
     )
 
 

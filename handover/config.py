@@ -31,6 +31,8 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
+    consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -99,7 +101,14 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        **_consent_settings(raw.get("consent") or {}),
     )
+
+
+def _consent_settings(raw: Mapping) -> dict:
+    defaults = Policy()
+    return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
+            "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
 
 
 def load_policy(path: Path | str | None) -> Policy:

@@ -50,6 +50,15 @@ PROPERTIES: dict[str, dict] = {
         "x-expected": "a list of directories",
         "items": {"type": "string", "x-directory": True, "x-expected": "a directory path"},
     },
+    "consent": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of consent settings (remind_after_days, expire_after_days)",
+        "additionalProperties": False,
+        "properties": {
+            "remind_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+            "expire_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+        },
+    },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
 }

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Protocol
 
-from handover.engine.actions import (Action, AddComment, AddTags, ApplyMacro, RemoveTags,
+from handover.engine.actions import (Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags,
                                      SetGroup, SetStatus)
 from handover.engine.verdict import Verdict
 
@@ -81,7 +81,8 @@ def verdict_fingerprint(verdict: Verdict) -> str:
     # Consents, account checks and the support-tier gate are told to the requester or the agents: a
     # party confirming, a new consent attempt, a check or gate outcome changing is a new verdict.
     if verdict.consents:
-        facts["consents"] = _facts(verdict.consents, "party", "status", "attempt", "comment_id")
+        facts["consents"] = sorted([str(c.get("party")), str(c.get("status")),
+                                    str((c.get("attempt") or {}).get("comment_id"))] for c in verdict.consents)
     if verdict.checks:
         facts["checks"] = _facts(verdict.checks, "check", "status")
     gate = getattr(verdict, "gate", None)  # not every engine version has a gate
@@ -217,7 +218,20 @@ def build_update(actions: Iterable[Action], current_ticket: Mapping, group_ids: 
     comment = _merged_comment(actions, macro_comment)
     if comment is not None:
         update["comment"] = comment
+    ccs = _new_ccs(actions)
+    if ccs:
+        update["email_ccs"] = ccs
     return update
+
+
+def _new_ccs(actions) -> list[dict]:
+    """Email CCs to add, as UpdateTicket's `email_ccs` (EmailCCObject: user_email + action "put").
+
+    https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#setting-email-ccs —
+    Zendesk creates an end user for an address it does not know; "put" on a copied one is a no-op.
+    """
+    wanted = [email for action in actions if isinstance(action, AddCcs) for email in action.emails]
+    return [{"user_email": email, "action": "put"} for email in dict.fromkeys(wanted)]
 
 
 def _macro_fold(actions, current_ticket, macro_results, update, strict):

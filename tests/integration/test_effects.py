@@ -237,7 +237,7 @@ def test_fingerprint_follows_consents_by_status_and_attempt_not_by_their_texts()
     first = verdict_fingerprint(consent())
     assert verdict_fingerprint(consent(sentence="Ich bestätige")) == first
     assert verdict_fingerprint(consent(status="confirmed")) != first
-    assert verdict_fingerprint(consent(attempt=2, comment_id=77)) != first
+    assert verdict_fingerprint(consent(attempt={"comment_id": 77, "reason": "altered"})) != first
 
 
 def test_fingerprint_follows_the_gate_where_the_verdict_has_one():
