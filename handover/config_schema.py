@@ -61,6 +61,15 @@ PROPERTIES: dict[str, dict] = {
     },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
+    "admin": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of admin page settings (password_hash)",
+        "additionalProperties": False,
+        "properties": {
+            "password_hash": {"type": "string", "pattern": "^[a-z0-9]+(:[^$]*)?\\$", "x-expected":
+                              "a werkzeug.security password hash (generate_password_hash), e.g. scrypt:32768:8:1$…"},
+        },
+    },
 }
 
 SCHEMA: dict = {
