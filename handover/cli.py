@@ -1,8 +1,10 @@
 """The `handover` command line: check, serve, worker, fake-zendesk."""
 from __future__ import annotations
 
+import codecs
 import json
 import logging
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -28,35 +30,13 @@ def _parse_now(value: str | None) -> date:
         raise click.BadParameter(f"--now must be a date like 2026-12-01, got {value!r}") from error
 
 
-def _human(result: dict) -> str:
-    if result["request_type"] is None:
-        return f"ticket {result['ticket_id']}: no handover request type applies (nothing to check)"
-    state = "complete" if result["complete"] else "incomplete"
-    lines = [f"ticket {result['ticket_id']}: {result['request_type']}, {state}, reply language {result['locale']}"]
-    if result["missing"]:
-        lines.append("missing: " + ", ".join(result["missing"]))
-    lines += [f"invalid: {item['field']} [{item['code']}] {item['message']}" for item in result["invalid"]]
-    lines += [f"warning: [{item['code']}] {item['message']}" for item in result["warnings"]]
-    if result.get("expected_completion"):
-        lines.append(f"expected completion: {result['expected_completion']}")
-    lines.append("fields:")
-    lines += [f"  {name} = {json.dumps(value, ensure_ascii=False)}" for name, value in result["fields"].items()]
-    lines.append("actions:")
-    lines += ["  " + _action_line(action) for action in result["actions"]]
-    if result["comment"]:
-        lines += ["", "--- public reply ---", result["comment"]]
-    lines += ["", "--- internal note ---", result["internal_note"]]
-    return "\n".join(lines)
-
-
-def _action_line(action: dict) -> str:
-    shown = {key: (f"<{len(value)} characters>" if key == "body" else value) for key, value in action.items()}
-    return " ".join(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in shown.items())
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(package_name="handover", prog_name="handover", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx) -> None:
     """handover: checks account-transfer requests the moment they arrive."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -67,6 +47,7 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
 def check(file, now, as_json, type_name, config_path) -> None:
     """Check a ticket document (FILE, or - for stdin) and print the verdict, without touching Zendesk."""
+    from .check_report import render as render_report
     from .checking import catalog_for, check_document
     from .engine.decide import decision_to_json
 
@@ -79,7 +60,20 @@ def check(file, now, as_json, type_name, config_path) -> None:
     document = read_document(file, "stdin" if source == "<stdin>" else source)
     decision = check_document(document, config.policy, today, type_name, catalog)
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=not _stdout_takes_unicode(), indent=2))
+    else:
+        admin_lang = config.policy.default_locale if config.policy.default_locale in catalog.languages else "en"
+        click.echo(render_report(decision, result, catalog, admin_lang), color=False if os.environ.get("NO_COLOR") else None)
+
+
+def _stdout_takes_unicode() -> bool:
+    """False on a terminal or pipe whose encoding cannot hold every character (PYTHONIOENCODING=latin-1)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "gb18030")
+    except LookupError:
+        return False
 
 
 def _runtime_config(dry_run: bool):
@@ -193,6 +187,7 @@ def catalog_check(config) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error is one line on stderr and exit code 2, never a traceback."""
+    _tolerant_streams()
     try:
         cli.main(args=argv, prog_name="handover", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -207,6 +202,16 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("handover: aborted", err=True)
         return 1
     return 0
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character gets an escape (\\u0436), not a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
 
 
 if __name__ == "__main__":
