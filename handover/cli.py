@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .config import ConfigError, load_config
-from .documents import DocumentError, read_document
+from .documents import DocumentError, parse_document, read_document
 from .engine.catalog import CatalogError
 from .engine.rules import UnknownCountry
 from .errors import ZendeskNotConfigured
@@ -83,6 +83,30 @@ def _runtime_config(dry_run: bool):
     return replace(config, force_dry_run=True) if dry_run else config
 
 
+def _demo_dirs(chosen: Path | None) -> list[Path]:
+    """Where example tickets are looked for: the given directory, else ./examples, else the checkout's."""
+    if chosen is not None:
+        return [chosen]
+    checkout = Path(__file__).resolve().parents[1] / "examples"
+    return [Path("examples"), checkout] if checkout.resolve() != Path("examples").resolve() else [checkout]
+
+
+def _demo_documents(tickets_dir: Path | None) -> tuple[Path | None, list[tuple[Path, dict]]]:
+    """The first directory holding ticket documents and the readable ones in it (a bad file is skipped, said)."""
+    for directory in _demo_dirs(tickets_dir):
+        files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+        if not files:
+            continue
+        documents = []
+        for path in files:
+            try:
+                documents.append((path, parse_document(path.read_text(encoding="utf-8-sig"), str(path))))
+            except (OSError, UnicodeDecodeError, DocumentError) as error:
+                log.warning("demo: skipping %s: %s", path, str(error).splitlines()[0])
+        return directory, documents
+    return None, []
+
+
 def _start_demo_zendesk(config, tickets_dir: Path | None):
     """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
     from dataclasses import replace
@@ -90,52 +114,86 @@ def _start_demo_zendesk(config, tickets_dir: Path | None):
     from integration.fake_zendesk import FakeZendesk
 
     fake = FakeZendesk(email=None, token=None)
-    ticket_ids: list[int] = []
-    for path in sorted(tickets_dir.glob("*.json")) if tickets_dir and tickets_dir.is_dir() else ():
-        ticket_ids += fake.load_file(path)
+    directory, documents = _demo_documents(tickets_dir)
+    seeded = []
+    for path, document in documents:
+        try:
+            seeded.append((path, fake.add_document(document)["id"]))
+        except (TypeError, ValueError, KeyError) as error:  # a record the fake cannot hold
+            log.warning("demo: skipping %s: %s", path, error)
     url = fake.start("127.0.0.1", 0)
-    log.warning("dry run: no Zendesk credentials; reading from a built-in fake Zendesk at %s with %d example "
-                "tickets; nothing is written to any Zendesk", url, len(ticket_ids))
+    if seeded:
+        log.warning("dry run: no Zendesk credentials; a built-in fake Zendesk at %s serves the %d example tickets "
+                    "in %s; nothing is written to any Zendesk", url, len(seeded), directory)
+    else:
+        looked = " and ".join(str(path) for path in _demo_dirs(tickets_dir))
+        log.warning("dry run: no Zendesk credentials and no example tickets (looked in %s): the built-in fake "
+                    "Zendesk at %s is empty, so there is nothing to check. Pass --demo-tickets DIR (ticket "
+                    "documents as JSON), or set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN", looked, url)
     demo = replace(config, zendesk_url=url, zendesk_email="demo@handover.invalid", zendesk_api_token="demo",
                    force_dry_run=True)
-    return demo, fake, ticket_ids
+    return demo, fake, seeded
 
 
-def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
-    """Queue every example ticket once, so the first run shows real verdicts in the log."""
+def _enqueue_demo_tickets(config, seeded: list[tuple[Path, int]], admin_url: str) -> None:
+    """Queue every example ticket at each start, and say where each verdict and would-be reply can be read."""
+    import uuid
+
     from handover.ledger import Ledger, migrate
     from handover.queue import enqueue_delivery, make_huey
 
     migrate(config.effective_database_url)
     ledger = Ledger.from_url(config.effective_database_url)
     huey = make_huey(config, ledger=ledger)
-    for ticket_id in ticket_ids:
-        delivery, created = ledger.record_delivery(f"demo:{ticket_id}", ticket_id, {"ticket_id": str(ticket_id), "via": "demo"})
-        if created:
-            enqueue_delivery(huey, delivery.id, ticket_id)
+    run = uuid.uuid4().hex[:8]  # a new delivery per start: a second `serve` checks the examples again
+    for path, ticket_id in seeded:
+        delivery, _ = ledger.record_delivery(f"demo:{run}:{ticket_id}", ticket_id,
+                                             {"ticket_id": str(ticket_id), "via": "demo"})
+        enqueue_delivery(huey, delivery.id, ticket_id)
+        log.info("demo: ticket %s (%s) queued; `handover check %s` shows the same verdict and reply",
+                 ticket_id, path.name, path, extra={"ticket_id": ticket_id})
     ledger.dispose()
+    if seeded:
+        where = f"{admin_url}/admin/tickets/<ticket id>"
+        token = ("with the header 'Authorization: Bearer $HANDOVER_ADMIN_TOKEN'" if config.admin_token
+                 else "once HANDOVER_ADMIN_TOKEN is set")
+        log.info("dry run: each update handover would make (reply, tags, status) is recorded in the ledger %s, "
+                 "not sent; read it at %s %s. A ticket whose verdict did not change since the last run is "
+                 "logged as 'verdict unchanged'", _ledger_name(config), where, token)
+
+
+def _ledger_name(config) -> str:
+    url = config.effective_database_url
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.split("@")[-1]
+
+
+LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "json"]), default="auto",
+                          show_default=True, help="Log lines: readable text on a terminal, JSON otherwise (auto).")
 
 
 @cli.command()
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, help="Port (default: $PORT or 8080).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (default: $PORT or 8080).")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Web server threads.")
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
-@click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=Path("examples"),
-              show_default=True, help="Without credentials: example tickets the built-in fake Zendesk serves.")
-def serve(host, port, threads, dry_run, demo_tickets) -> None:
+@click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Without credentials: example tickets the built-in fake Zendesk serves "
+                   "(default: ./examples, else the examples of the handover checkout).")
+@LOG_FORMAT
+def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
     from handover.worker import TicketProcessor
 
-    configure_logging("INFO")
+    configure_logging("INFO", log_format=log_format)
     config = _runtime_config(dry_run)
     catalog_check(config)
     fake = None
     if not config.has_zendesk_credentials:
-        config, fake, ticket_ids = _start_demo_zendesk(config, demo_tickets)
-        _enqueue_demo_tickets(config, ticket_ids)
+        config, fake, seeded = _start_demo_zendesk(config, demo_tickets)
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        _enqueue_demo_tickets(config, seeded, f"http://{shown_host}:{port or config.port}")
     if not config.webhook_secret:
         log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
     try:
@@ -150,13 +208,14 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
 @click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
               help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
-def worker(workers, dry_run, recover_after) -> None:
+@LOG_FORMAT
+def worker(workers, dry_run, recover_after, log_format) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
     from handover.worker import TicketProcessor, make_client
 
-    configure_logging("INFO")
+    configure_logging("INFO", log_format=log_format)
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
