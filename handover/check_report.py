@@ -74,7 +74,7 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
     problems += [(rtype.label(problem.field, lang),
                   click.style(problem.code, fg="red") + ": " + problem_message(catalog, rtype, verdict, problem, lang))
                  for problem in verdict.invalid]
-    problems += [("warning", click.style(problem.code, fg="yellow") + ": "
+    problems += [("Warning", click.style(problem.code, fg="yellow") + ": "
                   + problem_message(catalog, rtype, verdict, problem, lang)) for problem in verdict.warnings]
     shown = [(rtype.label(spec.name, lang), display_value(catalog, rtype, spec.name, verdict.fields[spec.name], lang))
              for spec in rtype.fields if spec.name in verdict.fields]

@@ -7,6 +7,8 @@ import re
 import sys
 from datetime import datetime, timezone
 
+import click
+
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED = "[email redacted]"
 CONTEXT_KEYS = ("ticket_id", "delivery_id", "request_type", "attempt", "status", "complete", "outcome", "missing",
@@ -60,8 +62,6 @@ class TextFormatter(logging.Formatter):
         self.colour = colour
 
     def format(self, record: logging.LogRecord) -> str:
-        import click
-
         moment = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
         level = record.levelname.ljust(7)
         if self.colour and record.levelname in self.LEVEL_COLOURS:
