@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from handover.cli import main
 from handover.config import ConfigError, load_config, parse_policy
@@ -123,3 +124,33 @@ def test_every_command_refuses_a_bad_configuration_in_one_line(command, tmp_path
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "handover.yaml:3: request_types.reseller_change.form_idz: unknown key 'form_idz'; did you mean 'form_ids'?" in err
+
+
+YAML_VALUES = st.sampled_from(["", "~", "yes", "NO", "1e999", "0x1F", "-1", "[]", "{}", "[a, [b, {c: d}]]", "!!binary aGk=",
+                               "2026-12-15", "'quoted'", "&a x", "*a", "|\n  text", "!!python/object:os.system ls",
+                               "\"\\ud800\"", "{? a: b}", "[1, 2", "::", "\t", "@", "`", "%TAG", "- - -"]) \
+    | st.text(max_size=20)
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.integers(0, README_CONFIG.count("\n")), value=YAML_VALUES)
+def test_any_edit_of_the_readme_configuration_is_accepted_or_named_in_one_line(line, value, tmp_path):
+    lines = README_CONFIG.split("\n")
+    key, sep, _ = lines[line].partition(":")
+    lines[line] = f"{key}: {value}" if sep else value
+    (tmp_path / "my-catalog").mkdir(exist_ok=True)
+    path = write(tmp_path, "\n".join(lines))
+    try:
+        load_config({}, config_path=str(path))
+    except ConfigError as error:
+        assert "\n" not in str(error) and str(error).startswith(str(path))
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=200))
+def test_any_bytes_are_accepted_or_named_in_one_line(data, tmp_path):
+    path = write(tmp_path, data)
+    try:
+        load_config({}, config_path=str(path))
+    except ConfigError as error:
+        assert "\n" not in str(error) and str(error).startswith(str(path))
