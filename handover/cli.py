@@ -225,14 +225,37 @@ def worker(workers, dry_run, recover_after, log_format) -> None:
 @cli.command("fake-zendesk")
 @click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8081, show_default=True)
-def fake_zendesk(seed_files, host, port) -> None:
-    """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files)."""
-    from handover.logs import configure_logging
-    from handover.testing.fake_zendesk import run
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True)
+@LOG_FORMAT
+def fake_zendesk(seed_files, host, port, log_format) -> None:
+    """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files).
 
-    configure_logging("INFO")
-    run(host, port, list(seed_files))
+    It accepts any credentials: run handover with ZENDESK_URL=http://HOST:PORT, ZENDESK_EMAIL=<any address>
+    and ZENDESK_API_TOKEN=<any text>."""
+    from handover.logs import configure_logging
+    from handover.testing.fake_zendesk import SeedError, run
+
+    configure_logging("INFO", log_format=log_format)
+    _check_can_listen(host, port)
+    try:
+        run(host, port, list(seed_files))
+    except SeedError as error:
+        raise click.ClickException(f"seed file {error}") from error
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse a taken or unusable address in one line (the server library would print its own text and exit 1)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
 
 
 def catalog_check(config) -> None:

@@ -257,3 +257,61 @@ def test_no_arguments_shows_the_help_and_version_is_known(capsys):
     assert code == 0 and out.startswith("Usage: handover") and "check" in out and err == ""
     code, out, _ = run(["--version"], capsys)
     assert code == 0 and out == f"handover {version('handover')}\n"
+
+
+@pytest.mark.parametrize("content,fragment", [
+    ("{not json", "not valid JSON"),
+    (b"\xff\xfe", "cannot read it"),
+    ("[1]", "'documents' must be a list of objects"),
+    ('{"ticket": {"id": "x"}}', "documents[0].ticket.id must be a whole number"),
+    ('{"ticket": {}, "users": [{"id": 1, "bad key": 2}]}', "documents[0].users[0] has a key that is not a field name"),
+    ('{"ticket": {}, "comments": [{"body": 5}]}', "documents[0].comments[0].body must be text"),
+    ('{"documents": [], "groups": [{"name": "Accounts"}]}', "groups[0] needs an 'id'"),
+    ('{"macros": [{"id": 1, "title": "x", "actions": "close"}]}', "macros[0] needs an 'id'"),
+    ("[" * 5000 + "]" * 5000, "not valid JSON"),
+])
+def test_fake_zendesk_refuses_a_bad_seed_file_in_one_line(content, fragment, capsys, tmp_path):
+    path = tmp_path / "seed.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    code, _, err = run(["fake-zendesk", str(path), "--port", "0"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"handover: error: seed file {path}: ") and fragment in err
+
+
+def test_fake_zendesk_refuses_a_taken_port_in_one_line(capsys):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(["fake-zendesk", "--port", str(port)], capsys)
+    assert code == 2 and err == f"handover: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_fake_zendesk_says_which_credentials_it_accepts():
+    import queue
+    import signal
+    import threading
+    import time
+    seed = ROOT / "tests" / "fixtures" / "zendesk" / "seed_documents.json"
+    process = subprocess.Popen([sys.executable, "-m", "handover.cli", "fake-zendesk", str(seed), "--port", "0",
+                                "--log-format", "json"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
+    try:
+        deadline, listening = time.monotonic() + 30, None
+        while listening is None and time.monotonic() < deadline:
+            try:
+                entry = json.loads(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+            if "listening on" in entry["message"]:
+                listening = entry["message"]
+        assert listening is not None, "the fake never said it was listening"
+        url = listening.split("listening on ")[1].split(";")[0]
+        assert f"ZENDESK_URL={url}" in listening and "ZENDESK_EMAIL=" in listening and "ZENDESK_API_TOKEN=" in listening
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
