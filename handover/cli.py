@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .config import ConfigError, load_config
-from .documents import DocumentError, parse_document, read_document
+from .documents import DocumentError, read_document
 from .engine.catalog import CatalogError
 from .engine.rules import UnknownCountry
 from .errors import ZendeskNotConfigured
@@ -91,36 +91,25 @@ def _demo_dirs(chosen: Path | None) -> list[Path]:
     return [Path("examples"), checkout] if checkout.resolve() != Path("examples").resolve() else [checkout]
 
 
-def _demo_documents(tickets_dir: Path | None) -> tuple[Path | None, list[tuple[Path, dict]]]:
-    """The first directory holding ticket documents and the readable ones in it (a bad file is skipped, said)."""
-    for directory in _demo_dirs(tickets_dir):
-        files = sorted(directory.glob("*.json")) if directory.is_dir() else []
-        if not files:
-            continue
-        documents = []
-        for path in files:
-            try:
-                documents.append((path, parse_document(path.read_text(encoding="utf-8-sig"), str(path))))
-            except (OSError, UnicodeDecodeError, DocumentError) as error:
-                log.warning("demo: skipping %s: %s", path, str(error).splitlines()[0])
-        return directory, documents
-    return None, []
+def _demo_directory(tickets_dir: Path | None) -> Path | None:
+    """The first candidate directory that holds JSON files."""
+    return next((path for path in _demo_dirs(tickets_dir) if path.is_dir() and any(path.glob("*.json"))), None)
 
 
 def _start_demo_zendesk(config, tickets_dir: Path | None):
     """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
     from dataclasses import replace
 
-    from handover.testing.fake_zendesk import FakeZendesk
+    from handover.testing.fake_zendesk import FakeZendesk, SeedError
 
     fake = FakeZendesk(email=None, token=None)
-    directory, documents = _demo_documents(tickets_dir)
-    seeded = []
-    for path, document in documents:
+    directory = _demo_directory(tickets_dir)
+    seeded: list[tuple[Path, int]] = []
+    for path in sorted(directory.glob("*.json")) if directory else ():
         try:
-            seeded.append((path, fake.add_document(document)["id"]))
-        except (TypeError, ValueError, KeyError) as error:  # a record the fake cannot hold
-            log.warning("demo: skipping %s: %s", path, error)
+            seeded += [(path, ticket_id) for ticket_id in fake.load_file(path)]
+        except SeedError as error:
+            log.warning("demo: skipping %s", error)
     url = fake.start("127.0.0.1", 0)
     if seeded:
         log.warning("dry run: no Zendesk credentials; a built-in fake Zendesk at %s serves the %d example tickets "

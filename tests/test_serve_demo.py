@@ -21,8 +21,7 @@ def demo_config(tmp_path):
 
 def test_outside_the_checkout_the_demo_finds_the_shipped_examples(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    directory, documents = cli._demo_documents(None)
-    assert directory == ROOT / "examples" and len(documents) == len(list((ROOT / "examples").glob("*.json")))
+    assert cli._demo_directory(None) == ROOT / "examples"
 
 
 def test_an_empty_demo_says_so_and_how_to_fix_it(tmp_path, demo_config, caplog):
