@@ -164,6 +164,27 @@ def _validator_class(vocabulary: Vocabulary, base_dir: Path):
     return validators.extend(Draft202012Validator, {"x-names": names, "x-keys": keys, "x-directory": directory})
 
 
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+              "array": "a list", "object": "a mapping", "null": "nothing"}
+
+
+def _expected(schema: Mapping) -> str:
+    """What a schema without an "x-expected" phrase wants, in words: 'a whole number from 1 to 100'."""
+    types = schema.get("type", [])
+    words = " or ".join(TYPE_WORDS.get(kind, kind) for kind in ([types] if isinstance(types, str) else types))
+    words = words or "another value"
+    low, high = schema.get("minimum", schema.get("exclusiveMinimum")), schema.get("maximum", schema.get("exclusiveMaximum"))
+    if low is not None and high is not None:
+        return f"{words} from {low} to {high}"
+    if low is not None:
+        return f"{words} of at least {low}"
+    if high is not None:
+        return f"{words} of at most {high}"
+    if "minLength" in schema:
+        return f"{words} of at least {schema['minLength']} characters"
+    return words
+
+
 def _describe(error: ValidationError) -> Iterator[tuple[Location, str]]:
     path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
@@ -177,7 +198,7 @@ def _describe(error: ValidationError) -> Iterator[tuple[Location, str]]:
     elif "propertyNames" in error.schema_path:
         yield (*path, error.instance), f"expected {schema.get('x-expected', 'another key')}"
     else:
-        expected = schema.get("x-expected") or "another value"
+        expected = schema.get("x-expected") or _expected(schema)
         if error.validator == "enum":
             expected += " (" + ", ".join(map(str, error.validator_value)) + ")"
         if isinstance(error.instance, bool) and "string" in str(schema.get("type")):

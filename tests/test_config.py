@@ -102,6 +102,18 @@ def test_dict_configurations_are_validated_too():
     assert parse_policy({"field_mapping": {1: "subscription_id"}}).field_mapping == {1: "subscription_id"}
 
 
+@pytest.mark.parametrize("schema,text,expected", [
+    ({"type": "integer", "minimum": 1}, "0", "expected a whole number of at least 1"),
+    ({"type": "number", "minimum": 0, "maximum": 1}, "2", "expected a number from 0 to 1"),
+    ({"type": "boolean"}, "maybe", "expected true or false"),
+    ({"type": "object", "additionalProperties": False, "properties": {"share": {"type": "number"}}},
+     "{shares: 1}", "example_key.shares: unknown key 'shares'; did you mean 'share'?"),
+])
+def test_a_registered_key_without_a_phrase_still_gets_a_readable_error(schema, text, expected, tmp_path, monkeypatch):
+    monkeypatch.setitem(PROPERTIES, "example_key", schema)
+    assert config_error(tmp_path, f"example_key: {text}\n").endswith(expected)
+
+
 def test_the_schema_is_the_one_place_keys_are_registered(tmp_path, monkeypatch):
     """A helper adding a key registers it in config_schema.PROPERTIES; the validator then accepts it."""
     path = write(tmp_path, "retention_days_example: 30\n")
