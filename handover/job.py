@@ -17,15 +17,12 @@ from handover.ledger import Ledger
 from handover.ledger import consent as events
 from handover.signing import ACTIVATION, CONSENT, app_secret, link_url, new_claim, sign_link
 from handover.metrics import Metrics
-from handover.queue import TransientError
-from integration.effects import Effects, last_posted_fingerprint, verdict_fingerprint
+from handover.queue import RetryPolicy, TransientError
+from integration.effects import Effects
 from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskNotFound, ZendeskRateLimited,
                                  ZendeskUnavailable)
 
 log = logging.getLogger(__name__)
-
-MAX_CONFLICTS = 3
-DONE_STATUSES = frozenset({"sent", "dry_run", "unchanged"})
 
 
 @dataclass
@@ -38,10 +35,11 @@ class TicketJob:
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)   # noqa: E731 - the events' clock
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
-        for _ in range(MAX_CONFLICTS):
+        for _ in range(self.retry.conflicts):
             try:
                 self._process_once(delivery_id, ticket_id, context)
                 return
@@ -51,7 +49,7 @@ class TicketJob:
                 raise TransientError("Zendesk rate limit", retry_after=error.retry_after) from error
             except ZendeskUnavailable as error:
                 raise TransientError(f"Zendesk unavailable: {error}") from error
-        raise TransientError(f"ticket kept changing ({MAX_CONFLICTS} conflicts in a row)")
+        raise TransientError(f"ticket kept changing ({self.retry.conflicts} conflicts in a row)")
 
     def _process_once(self, delivery_id: int, ticket_id: int, context: dict) -> None:
         try:
@@ -72,29 +70,24 @@ class TicketJob:
             document["activation"] = activation
             decision = check_document(document, policy, self.today(), catalog=catalog)
         result = decision_to_json(decision, catalog, ticket_id)
-        fingerprint = verdict_fingerprint(result)
-        self.metrics.verdict(decision.verdict.request_type, decision.verdict.complete)
-        ticket = document["ticket"]
-
-        def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
-            """The decision and what became of it, in the ledger."""
-            recorded = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                                   decision.verdict.request_type, delivery_id)
-            self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
-
-        if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
-            record("unchanged", {}, self.config.dry_run)
+        verdict = decision.verdict
+        self.metrics.verdict(verdict.request_type, verdict.complete)
+        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions)
+        recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, verdict.complete, result,
+                                               verdict.request_type, delivery_id)
+        self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
+                                   200 if effect.sent else None)
+        if effect.repeated:
             log.info("verdict unchanged; no update", extra=context)
-            return
-        effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
-        status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
-        record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
-        if effect.sent or effect.dry_run:
+        elif effect.sent or effect.dry_run:
             self._after_update(ticket_id, document, decision, result, history, catalog)
-        log.info("ticket processed", extra={**context, "request_type": decision.verdict.request_type,
-                                            "complete": decision.verdict.complete, "outcome": status,
-                                            "missing": len(decision.verdict.missing),
-                                            "invalid": len(decision.verdict.invalid)})
+        # A click's note is owed even when the verdict did not change (e.g. its first posting failed).
+        self._note_clicks(ticket_id, history, catalog)
+        if effect.repeated:
+            return
+        log.info("ticket processed", extra={**context, "request_type": verdict.request_type,
+                                            "complete": verdict.complete, "outcome": effect.status,
+                                            "missing": len(verdict.missing), "invalid": len(verdict.invalid)})
 
     # ---- consent and activation (the ledger's consent events) ---------------------------------
 
@@ -116,7 +109,7 @@ class TicketJob:
 
     def _after_update(self, ticket_id: int, document: dict, decision: Decision, result: dict, history,
                       catalog: Catalog) -> None:
-        """Record what was asked (requested, reminded, expired), send link parties their links, note the clicks."""
+        """Record what was asked (requested, reminded) and settled (confirmed, refused, expired); send links."""
         verdict = decision.verdict
         seen = {(event.party, event.event) for event in history}
         record = lambda party, kind, **more: events.record_event(  # noqa: E731
@@ -143,7 +136,6 @@ class TicketJob:
                 record(party, events.REMINDED)
             if consent["method"] == "link" and (party, events.LINK_SENT) not in seen:
                 self._send_link(ticket_id, party, consent["email"], verdict, catalog)
-        self._note_clicks(ticket_id, history, catalog)
 
     def _send_link(self, ticket_id: int, party: str, email: str, verdict, catalog: Catalog) -> None:
         """The party's personal link, in a ticket of its own with the party as requester: only it is emailed."""
@@ -181,9 +173,3 @@ class TicketJob:
                                  at=at))
             if self.effects.add_note(ticket_id, body):
                 events.mark_noted(self.ledger, event.id)
-
-    def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
-        """The ledger's last decision for the ticket had this fingerprint and was carried out."""
-        last = self.ledger.last_decision_for(ticket_id)
-        return (last is not None and last.fingerprint == fingerprint
-                and bool(self.ledger.outcome_statuses(last.id) & DONE_STATUSES))

@@ -1,7 +1,7 @@
 """One decision per ticket: the verdict, the texts and the actions, all as data."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from collections.abc import Mapping
 
@@ -143,7 +143,7 @@ def activation_decision(catalog: Catalog, verdict: Verdict, link: str, requester
     actions = (AddComment(body=comment, public=True),
                AddTags((TAG_AWAITING_ACTIVATION, f"handover_type_{verdict.request_type}")),
                SetStatus(ACTIVATION_STATUS))
-    return Decision(verdict, comment, "", actions, activation_pending=True)
+    return Decision(replace(verdict, activation="pending"), comment, "", actions, activation_pending=True)
 
 
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,

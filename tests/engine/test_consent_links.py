@@ -23,6 +23,10 @@ def check(document: dict, policy: Policy = LINK, today: date = TODAY) -> dict:
     return decision_to_json(check_document(document, policy, today), catalog_for(policy))
 
 
+def fingerprint(document: dict, policy: Policy = LINK, today: date = TODAY) -> str:
+    return verdict_fingerprint(check_document(document, policy, today).verdict)
+
+
 def with_events(*entries) -> dict:
     document = takeover_with_party_emails()
     document["consent_events"] = [{"party": party, "event": event, "at": at} for party, event, at in entries]
@@ -67,7 +71,9 @@ def test_a_reminder_falls_due_once_and_changes_the_fingerprint_once():
     assert all(c["reminder"] == 1 and c["reminder_due"] for c in due["consents"])
     assert all(c["reminder"] == 1 and not c["reminder_due"] for c in reminded["consents"])
     assert "Zur Erinnerung" in due["comment"] and "Zur Erinnerung" not in reminded["comment"]
-    assert verdict_fingerprint(before) != verdict_fingerprint(due) == verdict_fingerprint(reminded)
+    reminded_events = [*asked, *[(p, "reminded", "2026-11-08T09:10:00+00:00") for p in PARTIES]]
+    assert (fingerprint(with_events(*asked), today=date(2026, 11, 7)) != fingerprint(with_events(*asked), today=date(2026, 11, 8))
+            == fingerprint(with_events(*reminded_events), today=date(2026, 11, 8)))
 
 
 def test_a_consent_asked_for_too_long_ago_expires_and_stops_the_request():
@@ -90,7 +96,7 @@ def test_a_pending_activation_holds_the_request_with_the_link_and_says_nothing_e
     document["activation"] = {"pending": False, "activated": True}
     after = check(document, Policy())
     assert after["complete"] and after["actions"][-1] == {"kind": "remove_tags", "tags": [TAG_AWAITING_ACTIVATION]}
-    assert verdict_fingerprint(result) != verdict_fingerprint(after)
+    assert verdict_fingerprint(decision.verdict) != fingerprint(document, Policy())
 
 
 def test_with_method_switches_only_parties_whose_address_or_field_is_known():
