@@ -1,4 +1,4 @@
-"""The `handover` command line: check, serve, worker, fake-zendesk."""
+"""The `handover` command line: check, serve, worker, init, provision, fake-zendesk."""
 from __future__ import annotations
 
 import json
@@ -167,6 +167,39 @@ def worker(workers, dry_run, recover_after) -> None:
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
     run_worker(config, workers, processor=TicketProcessor(config), recover_after=recover_after)
+
+
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing handover.yaml.")
+@click.option("--locale", default="en", show_default=True, metavar="LANG",
+              help="The default language: internal notes, and the titles Zendesk shows.")
+def init(directory, force, locale) -> None:
+    """Write a commented, working handover.yaml into DIRECTORY (default: the current directory)."""
+    from .engine.catalog import load_catalog
+    from .provisioning.template import write_config
+
+    path = write_config(directory, load_catalog(), force=force, locale=locale)
+    click.echo(f"wrote {path}\nnext: handover provision (shows the plan), then handover provision --apply")
+
+
+@cli.command()
+@click.option("--apply", "apply_changes", is_flag=True, help="Carry the plan out (default: only show it).")
+@click.option("--prune", is_flag=True, help="With --apply: also delete objects handover made that the file no longer has.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
+def provision(apply_changes, prune, config_path) -> None:
+    """Make Zendesk match handover.yaml: fields, form, macros, group, webhook, trigger (dry by default)."""
+    from integration.zendesk import ZendeskError
+
+    from .provisioning.model import UnresolvedReference
+    from .provisioning.run import provision as run_provision
+    from .worker import make_client
+
+    config = load_config(config_path=config_path)
+    try:
+        run_provision(config, make_client(config), apply=apply_changes, prune=prune, echo=click.echo)
+    except (ZendeskError, UnresolvedReference) as error:
+        raise click.ClickException(f"provision stopped: {error}") from error
 
 
 @cli.command("fake-zendesk")

@@ -9,6 +9,9 @@ from typing import Mapping
 import yaml
 
 
+DEFAULT_CONFIG = "handover.yaml"  # used when HANDOVER_CONFIG is not set and the file is here
+
+
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the problem."""
 
@@ -54,6 +57,8 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    public_url: str | None = None      # HANDOVER_PUBLIC_URL: where Zendesk and browsers reach handover
+    lock_path: Path | None = None      # handover.lock.yaml beside the config (handover provision --apply)
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -88,7 +93,9 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
                 complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
                 incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
             )
-        groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
+        # A group given by id is an existing one; a group given settings is made by `handover provision`.
+        groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()
+                  if not isinstance(group_id, (Mapping, type(None)))}
         catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"invalid configuration: {error}") from error
@@ -104,38 +111,59 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
     )
 
 
+def read_raw(path: Path) -> object:
+    """The admin's YAML file, parsed but not interpreted."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read configuration {path}: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"configuration {path} is not valid YAML: {error}".splitlines()[0]) from error
+
+
 def load_policy(path: Path | str | None) -> Policy:
     """Read the admin's YAML file; no path means the defaults."""
     if not path:
         return Policy()
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read configuration {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"configuration {path} is not valid YAML: {error}".splitlines()[0]) from error
-    return parse_policy(raw, base_dir=path.parent)
+    return parse_policy(read_raw(path), base_dir=path.parent)
+
+
+def _with_lock(path: Path | None):
+    """The policy completed from handover.lock.yaml (ids made by `handover provision --apply`), and the lock."""
+    from .provisioning.desired import managed_types
+    from .provisioning.lockfile import lock_path, policy_with_lock, read_lock
+
+    if path is None:
+        return Policy(), None, None
+    raw = read_raw(path)
+    policy = parse_policy(raw, base_dir=path.parent)
+    where = lock_path(path)
+    lock = read_lock(where)
+    return policy_with_lock(policy, lock, managed_types(raw if isinstance(raw, Mapping) else {})), lock, where
 
 
 def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = None) -> Config:
     """Build the Config from environment variables (names are an interface: see DESIGN.md)."""
-    path = config_path or env.get("HANDOVER_CONFIG") or None
+    path = config_path or env.get("HANDOVER_CONFIG") or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
     try:
         port = int(env.get("PORT") or 8080)
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
+    policy, lock, where = _with_lock(Path(path) if path else None)
     return Config(
-        policy=load_policy(path),
+        policy=policy,
         zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
         zendesk_email=env.get("ZENDESK_EMAIL") or None,
         zendesk_api_token=env.get("ZENDESK_API_TOKEN") or None,
         zendesk_url=(env.get("ZENDESK_URL") or "").rstrip("/") or None,
-        webhook_secret=env.get("HANDOVER_WEBHOOK_SECRET") or None,
+        webhook_secret=env.get("HANDOVER_WEBHOOK_SECRET") or (lock.webhook_secret if lock else None),
         config_path=Path(path) if path else None,
         data_dir=Path(env.get("HANDOVER_DATA_DIR") or "var"),
         database_url=env.get("DATABASE_URL") or None,
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,
+        lock_path=where,
     )

@@ -1,0 +1,65 @@
+"""`handover provision`: read handover.yaml and Zendesk, print the plan, and apply it when asked."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..checking import catalog_for
+from ..config import Config, ConfigError, read_raw
+from .desired import desired_resources
+from .lockfile import Lock, lock_path, read_lock, write_lock
+from .model import Plan, describe, plan
+from .observed import existing_resources
+
+
+@dataclass(frozen=True)
+class Outcome:
+    plan: Plan
+    applied: bool
+    writes: int
+    lock_path: Path | None
+
+
+def provision(config: Config, client, apply: bool = False, prune: bool = False,
+              echo: Callable[[str], None] = print) -> Outcome:
+    """Plan (and with `apply`, carry out) the Zendesk set-up handover.yaml describes."""
+    from integration.admin import ZendeskAdmin, apply_plan
+
+    if config.config_path is None:
+        raise ConfigError("no configuration: run `handover init` first, or set HANDOVER_CONFIG / --config")
+    raw = read_raw(config.config_path)
+    desired = desired_resources(raw, catalog_for(config.policy), config.public_url)
+    where = lock_path(config.config_path)
+    lock = read_lock(where)
+    admin = ZendeskAdmin(client)
+    listed = admin.list_all()
+    existing, ids = existing_resources(listed, lock.ids, [item.key for item in desired])
+    the_plan = plan(desired, existing)
+    for change in the_plan.changes:
+        echo(describe(change, prune))
+    echo(f"plan: {the_plan.summary()}" + ("" if apply else " (dry run: nothing changed; --apply carries it out)"))
+    if not apply:
+        return Outcome(the_plan, False, 0, None)
+    writes_before = client.calls["write"]
+    try:
+        result = apply_plan(the_plan, admin, ids, listed, prune)
+    except Exception as error:
+        partial = getattr(error, "partial", None)
+        if partial is not None:
+            write_lock(where, Lock(_managed(partial.ids), lock.webhook_secret))
+        raise
+    secret = lock.webhook_secret
+    webhook_id = result.ids.get("webhook:handover")
+    if webhook_id is not None:
+        secret = admin.signing_secret(webhook_id)
+    write_lock(where, Lock(_managed(result.ids), secret))
+    writes = client.calls["write"] - writes_before
+    echo(f"applied: {len(result.done)} change(s), {writes} write call(s); ids in {where}"
+         + (f"; {len(result.skipped)} delete(s) skipped (use --prune)" if result.skipped else ""))
+    return Outcome(the_plan, True, writes, where)
+
+
+def _managed(ids: dict) -> dict:
+    """What the lock keeps: handover's own objects, not Zendesk's system fields."""
+    return {key: value for key, value in ids.items() if not key.startswith("system:")}

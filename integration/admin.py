@@ -1,0 +1,145 @@
+"""Zendesk's admin objects (fields, forms, macros, groups, triggers, webhooks): list them, carry out a plan."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping
+
+from handover.provisioning.model import Change, Plan, resolve
+
+from .zendesk import ZendeskClient
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 100
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str          # collection path below /api/v2
+    single: str        # the JSON wrapper of one object
+    many: str          # the JSON wrapper of a list
+
+
+# https://developer.zendesk.com/api-reference/ticketing/ (groups, ticket fields, ticket forms,
+# macros, triggers) and /api-reference/webhooks/webhooks-api/webhooks/ (webhooks).
+ENDPOINTS = {
+    "group": Endpoint("groups", "group", "groups"),
+    "ticket_field": Endpoint("ticket_fields", "ticket_field", "ticket_fields"),
+    "ticket_form": Endpoint("ticket_forms", "ticket_form", "ticket_forms"),
+    "macro": Endpoint("macros", "macro", "macros"),
+    "trigger": Endpoint("triggers", "trigger", "triggers"),
+    "webhook": Endpoint("webhooks", "webhook", "webhooks"),
+}
+
+
+class ZendeskAdmin:
+    """Admin reads and writes through one ZendeskClient (its session, errors and call counts)."""
+
+    def __init__(self, client: ZendeskClient) -> None:
+        self.client = client
+
+    def _api(self, path: str) -> str:
+        prefix = "/".join(part for part in (self.client._prefix, "api/v2") if part)
+        return f"{self.client._scheme}://{self.client._netloc}/{prefix}/{path}"
+
+    def _call(self, kind: str, method: str, path: str, **kwargs):
+        return self.client._send(kind, method, path if "://" in path else self._api(path), None, **kwargs)
+
+    def list(self, kind: str) -> list[dict]:
+        """Every object of a kind, following offset pages (next_page) or cursor pages (links.next)."""
+        endpoint = ENDPOINTS[kind]
+        # Webhooks page by cursor only: https://developer.zendesk.com/api-reference/introduction/pagination/
+        url: str | None = self._api(f"{endpoint.path}?page[size]=100" if kind == "webhook" else f"{endpoint.path}.json")
+        found: list[dict] = []
+        for _ in range(MAX_PAGES):
+            page = self._call("read", "GET", url).json()
+            found.extend(page.get(endpoint.many) or [])
+            following = page.get("next_page") or ((page.get("links") or {}).get("next")
+                                                  if (page.get("meta") or {}).get("has_more") else None)
+            if not following:
+                return found
+            url = self.client._rebase(following)
+        log.warning("zendesk %s listing stopped after %s pages", kind, MAX_PAGES)
+        return found
+
+    def list_all(self) -> dict[str, list[dict]]:
+        return {kind: self.list(kind) for kind in ENDPOINTS}
+
+    def create(self, kind: str, attributes: Mapping) -> dict:
+        endpoint = ENDPOINTS[kind]
+        response = self._call("write", "POST", f"{endpoint.path}.json" if kind != "webhook" else endpoint.path,
+                              json={endpoint.single: dict(attributes)})
+        return response.json()[endpoint.single]
+
+    def update(self, kind: str, item_id: Any, attributes: Mapping) -> None:
+        endpoint = ENDPOINTS[kind]
+        if kind == "webhook":
+            # Webhooks take a JSON merge patch and answer 204 with no body.
+            self._call("write", "PATCH", f"webhooks/{item_id}", json={"webhook": dict(attributes)},
+                       headers={"Content-Type": "application/merge-patch+json"})
+            return
+        self._call("write", "PUT", f"{endpoint.path}/{item_id}.json", json={endpoint.single: dict(attributes)})
+
+    def delete(self, kind: str, item_id: Any) -> None:
+        endpoint = ENDPOINTS[kind]
+        self._call("write", "DELETE", f"{endpoint.path}/{item_id}" + ("" if kind == "webhook" else ".json"))
+
+    def signing_secret(self, webhook_id: Any) -> str:
+        """The secret Zendesk signs the webhook's requests with."""
+        # https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/#show-webhook-signing-secret
+        body = self._call("read", "GET", f"webhooks/{webhook_id}/signing_secret").json()
+        return str(body["signing_secret"]["secret"])
+
+
+def _with_option_ids(attributes: dict, current: Mapping | None) -> dict:
+    """Keep Zendesk's option ids on a field update, so a renamed option stays the same option."""
+    if "custom_field_options" not in attributes or not current:
+        return attributes
+    known = {option.get("value"): option.get("id") for option in current.get("custom_field_options") or ()}
+    attributes["custom_field_options"] = [
+        {**option, "id": known[option["value"]]} if known.get(option["value"]) else option
+        for option in attributes["custom_field_options"]]
+    return attributes
+
+
+@dataclass
+class ApplyResult:
+    ids: dict[str, Any] = field(default_factory=dict)
+    done: list[Change] = field(default_factory=list)
+    skipped: list[Change] = field(default_factory=list)
+
+
+def apply_plan(plan: Plan, admin: ZendeskAdmin, ids: Mapping[str, Any], listed: Mapping[str, list[dict]],
+               prune: bool = False, on_change: Callable[[Change], None] | None = None) -> ApplyResult:
+    """Carry out the plan in its order; `ids` (key -> id, incl. system fields) grows with each create.
+
+    Deletes happen only with `prune`. On an error the result so far is kept on the exception
+    (`error.partial`), so the caller can still record the ids of what was made.
+    """
+    result = ApplyResult(ids=dict(ids))
+    current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
+    try:
+        for change in plan.changes:
+            if change.action == "unchanged" or (change.action == "delete" and not prune):
+                if change.action == "delete":
+                    result.skipped.append(change)
+                continue
+            if change.action == "create":
+                made = admin.create(change.kind, resolve(dict(change.attributes), result.ids))
+                result.ids[change.key] = made["id"]
+            elif change.action == "update":
+                attributes = resolve(dict(change.attributes), result.ids)
+                admin.update(change.kind, change.id,
+                             _with_option_ids(attributes, current.get((change.kind, str(change.id)))))
+            else:
+                admin.delete(change.kind, change.id)
+                result.ids.pop(change.key, None)
+            result.done.append(change)
+            if on_change is not None:
+                on_change(change)
+    except Exception as error:
+        error.partial = result  # type: ignore[attr-defined]
+        raise
+    return result

@@ -1,0 +1,429 @@
+"""The fake Zendesk's admin endpoints: ticket fields and options, forms, macros, groups, triggers, webhooks."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import secrets
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
+
+from integration.fake_zendesk import ApiError, _iso, _json_body, _now
+
+FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "partialcreditcard",
+               "multiselect", "tagger", "lookup")
+OPTION_TYPES = ("tagger", "multiselect")
+# Zendesk's own fields, present in every account (ids are the fake's).
+SYSTEM_FIELDS = (("subject", "Subject"), ("description", "Description"), ("status", "Status"),
+                 ("tickettype", "Type"), ("priority", "Priority"), ("group", "Group"), ("assignee", "Assignee"))
+WEBHOOK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+WEBHOOK_FORMATS = ("json", "xml", "form_encoded")
+NO_CONTENT = (204, None)
+
+
+def _invalid(description: str, field: str = "base") -> ApiError:
+    return ApiError(422, "RecordInvalid", "Record validation errors",
+                    details={field: [{"description": description}]})
+
+
+def _webhook_error(status: int, code: str, detail: str) -> ApiError:
+    """The Webhooks API answers errors as {"errors": [{code, title, detail}]}."""
+    error = ApiError(status, code, detail)
+    error.body = {"errors": [{"code": code, "title": code, "detail": detail}]}
+    return error
+
+
+def _object(body: dict, name: str) -> dict:
+    item = body.get(name)
+    if not isinstance(item, dict):
+        raise ApiError(400, "InvalidValue", f"Expected a `{name}` object")
+    return item
+
+
+class AdminRecords:
+    """Admin objects of one fake account; groups and macros are the ones tickets use too."""
+
+    def __init__(self, groups: dict[int, dict], macros: dict[int, dict], new_id: Callable[[], int]) -> None:
+        self.groups = groups
+        self.macros = macros
+        self.new_id = new_id
+        self.ticket_fields: dict[int, dict] = {}
+        self.ticket_forms: dict[int, dict] = {}
+        self.triggers: dict[int, dict] = {}
+        self.webhooks: dict[str, dict] = {}
+        self.webhook_secrets: dict[str, str] = {}
+        self._webhook_numbers = itertools.count(1)
+        for field_type, title in SYSTEM_FIELDS:
+            self._store_field({"type": field_type, "title": title, "active": True}, system=True)
+
+    # ---- ticket fields ---------------------------------------------------------------------
+
+    def _options(self, given: Any, current: list[dict], field_id: int | None) -> list[dict]:
+        if not isinstance(given, list) or not given:
+            raise _invalid("Field options: must have at least one option", "custom_field_options")
+        by_id = {option["id"]: option for option in current}
+        by_value = {option["value"]: option for option in current}
+        used = {option["value"] for item_id, field in self.ticket_fields.items() if item_id != field_id
+                for option in field.get("custom_field_options") or ()}
+        options, values = [], set()
+        for position, option in enumerate(given):
+            if not isinstance(option, dict) or not option.get("name") or not option.get("value"):
+                raise _invalid("Field options: each option needs a name and a value", "custom_field_options")
+            value = str(option["value"]).strip().lower().replace(" ", "_")
+            if value in values or value in used:
+                raise _invalid(f"Field options: the tag {value} is already used", "custom_field_options")
+            values.add(value)
+            known = by_id.get(option.get("id")) or by_value.get(value)
+            options.append({"id": known["id"] if known else self.new_id(), "name": str(option["name"]),
+                            "raw_name": str(option["name"]), "value": value,
+                            "default": bool(option.get("default", False)), "position": position, "url": ""})
+        return options
+
+    def _store_field(self, given: dict, system: bool = False, field_id: int | None = None) -> dict:
+        current = self.ticket_fields.get(field_id) if field_id else None
+        merged = {**(current or {}), **{k: copy.deepcopy(v) for k, v in given.items() if k != "id"}}
+        if merged.get("type") not in FIELD_TYPES and not system:
+            raise _invalid(f"Type: {merged.get('type')!r} is not a valid field type", "type")
+        if not str(merged.get("title") or "").strip():
+            raise _invalid("Title: cannot be blank", "title")
+        stamp = _iso(_now())
+        record = {
+            "id": field_id or self.new_id(), "url": "", "type": merged["type"], "title": merged["title"],
+            "raw_title": merged["title"], "description": merged.get("description") or "",
+            "raw_description": merged.get("description") or "",
+            "agent_description": merged.get("agent_description"), "position": merged.get("position", 0),
+            "active": merged.get("active", True), "required": merged.get("required", False),
+            "collapsed_for_agents": False, "regexp_for_validation": merged.get("regexp_for_validation"),
+            "title_in_portal": merged.get("title_in_portal") or merged["title"],
+            "raw_title_in_portal": merged.get("title_in_portal") or merged["title"],
+            "visible_in_portal": merged.get("visible_in_portal", system),
+            "editable_in_portal": merged.get("editable_in_portal", system),
+            "required_in_portal": merged.get("required_in_portal", False), "tag": merged.get("tag"),
+            "removable": not system, "created_at": (current or {}).get("created_at", stamp), "updated_at": stamp,
+            "creator_user_id": None, "creator_app_name": None,
+        }
+        if record["type"] in OPTION_TYPES:
+            record["custom_field_options"] = self._options(merged.get("custom_field_options"),
+                                                           (current or {}).get("custom_field_options") or [],
+                                                           field_id)
+        self.ticket_fields[record["id"]] = record
+        return record
+
+    def _field(self, field_id: int) -> dict:
+        if field_id not in self.ticket_fields:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return self.ticket_fields[field_id]
+
+    # ---- ticket forms ----------------------------------------------------------------------
+
+    def _check_conditions(self, conditions: Any, field_ids: list[int], name: str) -> list[dict]:
+        if conditions is None:
+            return []
+        if not isinstance(conditions, list):
+            raise _invalid(f"{name}: must be a list", name)
+        for condition in conditions:
+            parent = condition.get("parent_field_id") if isinstance(condition, dict) else None
+            children = condition.get("child_fields") if isinstance(condition, dict) else None
+            if parent not in field_ids or not isinstance(children, list):
+                raise _invalid(f"{name}: the parent field must be on the form", name)
+            options = [o["value"] for o in self._field(parent).get("custom_field_options") or ()]
+            if options and condition.get("value") not in options:
+                raise _invalid(f"{name}: {condition.get('value')!r} is not an option of field {parent}", name)
+            for child in children:
+                if not isinstance(child, dict) or child.get("id") not in field_ids or child.get("id") == parent:
+                    raise _invalid(f"{name}: a child field must be another field on the form", name)
+        return copy.deepcopy(conditions)
+
+    def _store_form(self, given: dict, form_id: int | None = None) -> dict:
+        current = self.ticket_forms.get(form_id) if form_id else None
+        merged = {**(current or {}), **copy.deepcopy(given)}
+        if not str(merged.get("name") or "").strip():
+            raise _invalid("Name: cannot be blank", "name")
+        field_ids = merged.get("ticket_field_ids") or []
+        if not isinstance(field_ids, list) or any(i not in self.ticket_fields for i in field_ids):
+            raise _invalid("Ticket field ids: every id must name an existing ticket field", "ticket_field_ids")
+        stamp = _iso(_now())
+        record = {
+            "id": form_id or self.new_id(), "url": "", "name": merged["name"], "raw_name": merged["name"],
+            "display_name": merged.get("display_name") or merged["name"],
+            "raw_display_name": merged.get("display_name") or merged["name"],
+            "end_user_visible": merged.get("end_user_visible", True), "position": merged.get("position", 0),
+            "active": merged.get("active", True), "default": merged.get("default", False),
+            "in_all_brands": merged.get("in_all_brands", True), "restricted_brand_ids": [],
+            "ticket_field_ids": list(field_ids),
+            "agent_conditions": self._check_conditions(merged.get("agent_conditions"), field_ids, "agent_conditions"),
+            "end_user_conditions": self._check_conditions(merged.get("end_user_conditions"), field_ids,
+                                                          "end_user_conditions"),
+            "created_at": (current or {}).get("created_at", stamp), "updated_at": stamp,
+        }
+        self.ticket_forms[record["id"]] = record
+        return record
+
+    # ---- groups, macros, triggers ----------------------------------------------------------
+
+    def _store_group(self, given: dict, group_id: int | None = None) -> dict:
+        current = self.groups.get(group_id) if group_id else None
+        name = str(given.get("name", (current or {}).get("name")) or "").strip()
+        if not name:
+            raise _invalid("Name: cannot be blank", "name")
+        if any(g["name"].lower() == name.lower() and g["id"] != group_id for g in self.groups.values()):
+            raise _invalid("Name: has already been taken", "name")
+        stamp = _iso(_now())
+        record = {**(current or {"default": False, "deleted": False, "is_public": True, "created_at": stamp}),
+                  "id": group_id or self.new_id(), "url": "", "name": name,
+                  "description": str(given.get("description", (current or {}).get("description")) or ""),
+                  "updated_at": stamp}
+        self.groups[record["id"]] = record
+        return record
+
+    def _actions(self, actions: Any) -> list[dict]:
+        if not isinstance(actions, list) or not actions:
+            raise _invalid("Actions: cannot be blank", "actions")
+        for action in actions:
+            if not isinstance(action, dict) or not action.get("field"):
+                raise _invalid("Actions: each action needs a field", "actions")
+            if action["field"] == "group_id" and action.get("value") not in (None, "") \
+                    and int(action["value"]) not in self.groups:
+                raise _invalid(f"Actions: group {action['value']} does not exist", "actions")
+            if action["field"] == "notification_webhook":
+                value = action.get("value")
+                if not (isinstance(value, list) and len(value) == 2 and value[0] in self.webhooks):
+                    raise _invalid("Actions: notification_webhook takes [webhook_id, body] of an existing webhook",
+                                   "actions")
+        return copy.deepcopy(actions)
+
+    def _store_macro(self, given: dict, macro_id: int | None = None) -> dict:
+        current = self.macros.get(macro_id) if macro_id else None
+        merged = {**(current or {}), **copy.deepcopy(given)}
+        if not str(merged.get("title") or "").strip():
+            raise _invalid("Title: cannot be blank", "title")
+        stamp = _iso(_now())
+        record = {"id": macro_id or self.new_id(), "url": "", "title": merged["title"], "raw_title": merged["title"],
+                  "active": merged.get("active", True), "actions": self._actions(merged.get("actions")),
+                  "description": merged.get("description"), "position": merged.get("position", 0),
+                  "restriction": merged.get("restriction"), "default": False,
+                  "created_at": (current or {}).get("created_at", stamp), "updated_at": stamp}
+        self.macros[record["id"]] = record
+        return record
+
+    def _store_trigger(self, given: dict, trigger_id: int | None = None) -> dict:
+        current = self.triggers.get(trigger_id) if trigger_id else None
+        merged = {**(current or {}), **copy.deepcopy(given)}
+        if not str(merged.get("title") or "").strip():
+            raise _invalid("Title: cannot be blank", "title")
+        conditions = merged.get("conditions")
+        if not isinstance(conditions, dict) or not (conditions.get("all") or conditions.get("any")):
+            raise _invalid("Conditions: a trigger needs at least one condition", "conditions")
+        stamp = _iso(_now())
+        record = {"id": trigger_id or self.new_id(), "url": "", "title": merged["title"], "raw_title": merged["title"],
+                  "active": merged.get("active", True), "position": merged.get("position", 0),
+                  "conditions": {"all": list(conditions.get("all") or []), "any": list(conditions.get("any") or [])},
+                  "actions": self._actions(merged.get("actions")), "description": merged.get("description") or "",
+                  "default": False, "category_id": "1", "created_at": (current or {}).get("created_at", stamp),
+                  "updated_at": stamp}
+        self.triggers[record["id"]] = record
+        return record
+
+    # ---- webhooks --------------------------------------------------------------------------
+
+    def _store_webhook(self, given: dict, webhook_id: str | None = None) -> dict:
+        current = self.webhooks.get(webhook_id) if webhook_id else None
+        merged = {**(current or {}), **copy.deepcopy(given)}
+        for name in ("name", "endpoint", "http_method", "request_format", "status"):
+            if not merged.get(name):
+                raise _webhook_error(400, "MissingField", f"{name} is required")
+        endpoint = urlsplit(str(merged["endpoint"]))
+        if endpoint.scheme not in ("http", "https") or not endpoint.netloc:
+            raise _webhook_error(400, "InvalidEndpoint", "endpoint must be an absolute http(s) URL")
+        if merged["http_method"] not in WEBHOOK_METHODS or merged["request_format"] not in WEBHOOK_FORMATS \
+                or merged["status"] not in ("active", "inactive"):
+            raise _webhook_error(400, "InvalidValue", "http_method, request_format or status is not allowed")
+        stamp = _iso(_now())
+        number = next(self._webhook_numbers)
+        record = {"id": webhook_id or f"01HANDOVERFAKE{number:012d}", "name": merged["name"],
+                  "description": merged.get("description") or "", "status": merged["status"],
+                  "endpoint": merged["endpoint"], "http_method": merged["http_method"],
+                  "request_format": merged["request_format"],
+                  "subscriptions": list(merged.get("subscriptions") or []),
+                  "created_at": (current or {}).get("created_at", stamp), "created_by": "900000001",
+                  "updated_at": stamp, "updated_by": "900000001"}
+        self.webhooks[record["id"]] = record
+        self.webhook_secrets.setdefault(record["id"], secrets.token_urlsafe(32))
+        return record
+
+    def _webhook(self, webhook_id: str) -> dict:
+        if webhook_id not in self.webhooks:
+            raise _webhook_error(404, "NotFound", "Webhook not found")
+        return self.webhooks[webhook_id]
+
+    # ---- endpoints: each returns a body (200 or 201 for POST) or (status, body) --------------
+
+    def list_ticket_fields(self, request: Request) -> dict:
+        fields = [copy.deepcopy(field) for field in self.ticket_fields.values()]
+        return {"ticket_fields": fields, "count": len(fields), "next_page": None, "previous_page": None}
+
+    def create_ticket_field(self, request: Request) -> dict:
+        return {"ticket_field": copy.deepcopy(self._store_field(_object(_json_body(request), "ticket_field")))}
+
+    def show_ticket_field(self, request: Request, item_id: int) -> dict:
+        return {"ticket_field": copy.deepcopy(self._field(item_id))}
+
+    def update_ticket_field(self, request: Request, item_id: int) -> dict:
+        current = self._field(item_id)
+        given = _object(_json_body(request), "ticket_field")
+        if "type" in given and given["type"] != current["type"]:
+            raise _invalid("Type: cannot be changed", "type")
+        return {"ticket_field": copy.deepcopy(self._store_field(given, field_id=item_id))}
+
+    def delete_ticket_field(self, request: Request, item_id: int) -> tuple:
+        if not self._field(item_id)["removable"]:
+            raise ApiError(403, "Forbidden", "System fields cannot be deleted")
+        if any(item_id in form["ticket_field_ids"] for form in self.ticket_forms.values()):
+            raise _invalid("Ticket field: is used on a ticket form")
+        del self.ticket_fields[item_id]
+        return NO_CONTENT
+
+    def list_ticket_forms(self, request: Request) -> dict:
+        forms = [copy.deepcopy(form) for form in self.ticket_forms.values()]
+        return {"ticket_forms": forms, "count": len(forms), "next_page": None, "previous_page": None}
+
+    def create_ticket_form(self, request: Request) -> dict:
+        return {"ticket_form": copy.deepcopy(self._store_form(_object(_json_body(request), "ticket_form")))}
+
+    def update_ticket_form(self, request: Request, item_id: int) -> dict:
+        if item_id not in self.ticket_forms:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return {"ticket_form": copy.deepcopy(self._store_form(_object(_json_body(request), "ticket_form"), item_id))}
+
+    def delete_ticket_form(self, request: Request, item_id: int) -> tuple:
+        if self.ticket_forms.pop(item_id, None) is None:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return NO_CONTENT
+
+    def create_group(self, request: Request) -> dict:
+        return {"group": copy.deepcopy(self._store_group(_object(_json_body(request), "group")))}
+
+    def update_group(self, request: Request, item_id: int) -> dict:
+        if item_id not in self.groups:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return {"group": copy.deepcopy(self._store_group(_object(_json_body(request), "group"), item_id))}
+
+    def delete_group(self, request: Request, item_id: int) -> tuple:
+        if self.groups.pop(item_id, None) is None:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return NO_CONTENT
+
+    def list_macros(self, request: Request) -> dict:
+        macros = [copy.deepcopy(macro) for macro in self.macros.values()]
+        return {"macros": macros, "count": len(macros), "next_page": None, "previous_page": None}
+
+    def create_macro(self, request: Request) -> tuple:
+        # CreateMacro answers 200, not 201, in Zendesk's API description.
+        return 200, {"macro": copy.deepcopy(self._store_macro(_object(_json_body(request), "macro")))}
+
+    def update_macro(self, request: Request, item_id: int) -> dict:
+        if item_id not in self.macros:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return {"macro": copy.deepcopy(self._store_macro(_object(_json_body(request), "macro"), item_id))}
+
+    def delete_macro(self, request: Request, item_id: int) -> tuple:
+        if self.macros.pop(item_id, None) is None:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return NO_CONTENT
+
+    def list_triggers(self, request: Request) -> dict:
+        triggers = [copy.deepcopy(trigger) for trigger in self.triggers.values()]
+        return {"triggers": triggers, "count": len(triggers), "next_page": None, "previous_page": None}
+
+    def create_trigger(self, request: Request) -> dict:
+        return {"trigger": copy.deepcopy(self._store_trigger(_object(_json_body(request), "trigger")))}
+
+    def update_trigger(self, request: Request, item_id: int) -> dict:
+        if item_id not in self.triggers:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return {"trigger": copy.deepcopy(self._store_trigger(_object(_json_body(request), "trigger"), item_id))}
+
+    def delete_trigger(self, request: Request, item_id: int) -> tuple:
+        if self.triggers.pop(item_id, None) is None:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return NO_CONTENT
+
+    def list_webhooks(self, request: Request) -> dict:
+        """Cursor pagination (page[size], page[after]) as the Webhooks API does."""
+        size = max(min(request.args.get("page[size]", 100, type=int), 100), 1)
+        ids = sorted(self.webhooks)
+        after = request.args.get("page[after]")
+        start = ids.index(after) + 1 if after in ids else 0
+        chunk = ids[start:start + size]
+        more = start + size < len(ids)
+        base = f"{request.host_url}api/v2/webhooks?page[size]={size}"
+        return {"webhooks": [copy.deepcopy(self.webhooks[i]) for i in chunk],
+                "meta": {"has_more": more, "after_cursor": chunk[-1] if chunk else None,
+                         "before_cursor": chunk[0] if chunk else None},
+                "links": {"next": f"{base}&page[after]={chunk[-1]}" if more else None,
+                          "prev": f"{base}&page[before]={chunk[0]}" if start and chunk else None}}
+
+    def create_webhook(self, request: Request) -> dict:
+        record = self._store_webhook(_object(_json_body(request), "webhook"))
+        shown = copy.deepcopy(record)
+        shown["signing_secret"] = {"algorithm": "SHA256", "secret": self.webhook_secrets[record["id"]]}
+        return {"webhook": shown}
+
+    def show_webhook(self, request: Request, webhook_id: str) -> dict:
+        return {"webhook": copy.deepcopy(self._webhook(webhook_id))}
+
+    def patch_webhook(self, request: Request, webhook_id: str) -> tuple:
+        self._webhook(webhook_id)
+        self._store_webhook(_object(_json_body(request), "webhook"), webhook_id)
+        return NO_CONTENT
+
+    def delete_webhook(self, request: Request, webhook_id: str) -> tuple:
+        self._webhook(webhook_id)
+        if any(a.get("field") == "notification_webhook" and (a.get("value") or [None])[0] == webhook_id
+               for trigger in self.triggers.values() for a in trigger["actions"]):
+            raise _webhook_error(400, "WebhookInUse", "A trigger still notifies this webhook")
+        del self.webhooks[webhook_id]
+        return NO_CONTENT
+
+    def show_webhook_signing_secret(self, request: Request, webhook_id: str) -> dict:
+        self._webhook(webhook_id)
+        return {"signing_secret": {"algorithm": "SHA256", "secret": self.webhook_secrets[webhook_id]}}
+
+
+def _rules(path: str, endpoint: str, methods: list[str], converter: str = "int:item_id") -> list[Rule]:
+    full = f"/api/v2/{path}".replace("<id>", f"<{converter}>")
+    return [Rule(f"{full}.json", endpoint=endpoint, methods=methods), Rule(full, endpoint=endpoint, methods=methods)]
+
+
+ADMIN_RULES = [
+    *_rules("ticket_fields", "list_ticket_fields", ["GET"]),
+    *_rules("ticket_fields", "create_ticket_field", ["POST"]),
+    *_rules("ticket_fields/<id>", "show_ticket_field", ["GET"]),
+    *_rules("ticket_fields/<id>", "update_ticket_field", ["PUT"]),
+    *_rules("ticket_fields/<id>", "delete_ticket_field", ["DELETE"]),
+    *_rules("ticket_forms", "list_ticket_forms", ["GET"]),
+    *_rules("ticket_forms", "create_ticket_form", ["POST"]),
+    *_rules("ticket_forms/<id>", "update_ticket_form", ["PUT"]),
+    *_rules("ticket_forms/<id>", "delete_ticket_form", ["DELETE"]),
+    *_rules("groups", "create_group", ["POST"]),
+    *_rules("groups/<id>", "update_group", ["PUT"]),
+    *_rules("groups/<id>", "delete_group", ["DELETE"]),
+    *_rules("macros", "list_macros", ["GET"]),
+    *_rules("macros", "create_macro", ["POST"]),
+    *_rules("macros/<id>", "update_macro", ["PUT"]),
+    *_rules("macros/<id>", "delete_macro", ["DELETE"]),
+    *_rules("triggers", "list_triggers", ["GET"]),
+    *_rules("triggers", "create_trigger", ["POST"]),
+    *_rules("triggers/<id>", "update_trigger", ["PUT"]),
+    *_rules("triggers/<id>", "delete_trigger", ["DELETE"]),
+    Rule("/api/v2/webhooks", endpoint="list_webhooks", methods=["GET"]),
+    Rule("/api/v2/webhooks", endpoint="create_webhook", methods=["POST"]),
+    Rule("/api/v2/webhooks/<webhook_id>", endpoint="show_webhook", methods=["GET"]),
+    Rule("/api/v2/webhooks/<webhook_id>", endpoint="patch_webhook", methods=["PATCH"]),
+    Rule("/api/v2/webhooks/<webhook_id>", endpoint="delete_webhook", methods=["DELETE"]),
+    Rule("/api/v2/webhooks/<webhook_id>/signing_secret", endpoint="show_webhook_signing_secret", methods=["GET"]),
+]
+ADMIN_ENDPOINTS = frozenset(rule.endpoint for rule in ADMIN_RULES)
