@@ -13,6 +13,7 @@ from .zendesk import ZendeskClient
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 100
+PAGE_SIZE = 100  # the largest page Zendesk serves
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ ENDPOINTS = {
 class ZendeskAdmin:
     """Admin reads and writes through one ZendeskClient (its session, errors and call counts)."""
 
-    def __init__(self, client: ZendeskClient) -> None:
+    def __init__(self, client: ZendeskClient, page_size: int = PAGE_SIZE) -> None:
         self.client = client
+        self.page_size = page_size
 
     def _api(self, path: str) -> str:
         prefix = "/".join(part for part in (self.client._prefix, "api/v2") if part)
@@ -51,7 +53,8 @@ class ZendeskAdmin:
         """Every object of a kind, following offset pages (next_page) or cursor pages (links.next)."""
         endpoint = ENDPOINTS[kind]
         # Webhooks page by cursor only: https://developer.zendesk.com/api-reference/introduction/pagination/
-        url: str | None = self._api(f"{endpoint.path}?page[size]=100" if kind == "webhook" else f"{endpoint.path}.json")
+        url: str | None = self._api(f"{endpoint.path}?page[size]={self.page_size}" if kind == "webhook"
+                                     else f"{endpoint.path}.json")
         found: list[dict] = []
         for _ in range(MAX_PAGES):
             page = self._call("read", "GET", url).json()
@@ -93,6 +96,15 @@ class ZendeskAdmin:
         return str(body["signing_secret"]["secret"])
 
 
+def _zendesk_shape(kind: str, attributes: dict) -> dict:
+    """Macro action values are text in Zendesk's API (a group id too)."""
+    if kind == "macro":
+        attributes["actions"] = [{**action, "value": str(action["value"])} if isinstance(action["value"], int)
+                                 and not isinstance(action["value"], bool) else action
+                                 for action in attributes.get("actions") or ()]
+    return attributes
+
+
 def _with_option_ids(attributes: dict, current: Mapping | None) -> dict:
     """Keep Zendesk's option ids on a field update, so a renamed option stays the same option."""
     if "custom_field_options" not in attributes or not current:
@@ -127,10 +139,10 @@ def apply_plan(plan: Plan, admin: ZendeskAdmin, ids: Mapping[str, Any], listed: 
                     result.skipped.append(change)
                 continue
             if change.action == "create":
-                made = admin.create(change.kind, resolve(dict(change.attributes), result.ids))
+                made = admin.create(change.kind, _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids)))
                 result.ids[change.key] = made["id"]
             elif change.action == "update":
-                attributes = resolve(dict(change.attributes), result.ids)
+                attributes = _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
                 admin.update(change.kind, change.id,
                              _with_option_ids(attributes, current.get((change.kind, str(change.id)))))
             else:

@@ -123,7 +123,12 @@ def _actions(raw: Any, where: str, group_keys: Mapping[str, str]) -> list[dict]:
         field_name = _text(action.get("field"), f"{where}[{index}].field")
         if "value" not in action:
             raise ConfigError(f"{where}[{index}].value: missing")
-        actions.append({"field": field_name, "value": _group_value(field_name, action["value"], group_keys)})
+        value = action["value"]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            value = str(value)  # Zendesk keeps macro action values as text
+        actions.append({"field": field_name, "value": _group_value(field_name, value, group_keys)})
     return actions
 
 

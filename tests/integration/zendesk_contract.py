@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,9 @@ class Contract:
     @classmethod
     def from_file(cls, path: Path) -> "Contract":
         doc = with_supplements(load_spec(path))
-        config = Config(spec_validator_cls=None)  # README gotcha 2: the spec fails self-checks
+        # README gotcha 2: the spec fails self-checks. Webhook PATCHes are JSON merge patches.
+        config = Config(spec_validator_cls=None,
+                        extra_media_type_deserializers={"application/merge-patch+json": json.loads})
         return cls(OpenAPI.from_dict(prepare(doc, nullable=False), config=config),
                    OpenAPI.from_dict(prepare(doc, nullable=True), config=config), doc)
 
