@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..checking import catalog_for
-from ..config import Config, ConfigError, read_raw
+from ..config import Config, ConfigError
+from ..config_file import dotted, read_yaml
 from .desired import desired_resources
 from .lockfile import Lock, lock_path, read_lock, write_lock
 from .model import Plan, describe, plan
@@ -28,8 +29,11 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
 
     if config.config_path is None:
         raise ConfigError("no configuration: run `handover init` first, or set HANDOVER_CONFIG / --config")
-    raw = read_raw(config.config_path)
-    desired = desired_resources(raw, catalog_for(config.policy), config.public_url)
+    raw, marks = read_yaml(config.config_path)
+    try:
+        desired = desired_resources(raw, catalog_for(config.policy), config.public_url)
+    except ConfigError as error:
+        raise ConfigError(_located(str(error), marks, config.config_path)) from error
     where = lock_path(config.config_path)
     lock = read_lock(where)
     admin = ZendeskAdmin(client)
@@ -58,6 +62,15 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
     echo(f"applied: {len(result.done)} change(s), {writes} write call(s); ids in {where}"
          + (f"; {len(result.skipped)} delete(s) skipped (use --prune)" if result.skipped else ""))
     return Outcome(the_plan, True, writes, where)
+
+
+def _located(message: str, marks: dict, path: Path) -> str:
+    """"handover.yaml:14: request_types.x.fields.y: ..." when the message starts with a key of the file."""
+    lines = {dotted(location): line for location, line in marks.items()}
+    key = message.split(":", 1)[0]
+    while key and key not in lines:
+        key = key.rpartition(".")[0]
+    return f"{path}:{lines[key]}: {message}" if key else f"{path}: {message}"
 
 
 def _managed(ids: dict) -> dict:

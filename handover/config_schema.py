@@ -1,0 +1,122 @@
+"""The one schema (JSON Schema 2020-12) every handover.yaml is validated against; register new keys here."""
+from __future__ import annotations
+
+# To add a configuration key: add its schema under PROPERTIES (top level) or under the schema of the
+# mapping it belongs to, with an "x-expected" phrase ("a number of days") that completes the error
+# message "<key>: expected …". Keys not listed here are refused with a "did you mean …?" suggestion.
+# Custom keywords (checked against the loaded catalog, see handover/config.py):
+#   "x-names": "request_types" | "fields" | "languages" | "countries" — a string naming one of those;
+#   "x-keys":  same vocabulary, for the keys of a mapping (e.g. request_types.<type>);
+#   "x-directory": true — a path (relative to the YAML file) that must be an existing directory.
+
+ZENDESK_ID = {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1,
+              "x-expected": "an id (a whole number)"}
+ZENDESK_STATUS = {"enum": ["new", "open", "pending", "hold", "solved"], "x-expected": "a ticket status"}
+
+# ---- the Zendesk set-up `handover provision` makes (handover/provisioning/desired.py) ----------
+TEXT = {"type": "string", "minLength": 1, "x-expected": "a text"}
+TITLES = {"type": ["object", "null"], "x-keys": "languages", "additionalProperties": TEXT,
+          "x-expected": "a mapping of language codes to titles"}
+FIELD_SETTINGS = {
+    "type": ["object", "null"],
+    "x-expected": "a mapping of field settings (type, required, titles, options)",
+    "additionalProperties": False,
+    "properties": {
+        "type": {"enum": ["text", "multiline", "date", "checkbox", "dropdown", "integer"], "x-expected": "a field type"},
+        "required": {"type": "boolean", "x-expected": "true or false"},
+        "titles": TITLES,
+        "options": {"type": "array", "x-expected": "a list of options (value, tag, titles)", "items": {
+            "type": "object", "x-expected": "an option (value, tag, titles)", "additionalProperties": False,
+            "required": ["value"],
+            "properties": {"value": {"type": ["string", "integer"], "x-expected": "a value"},
+                           "tag": {"type": "string", "pattern": "^[a-z0-9_]+$",
+                                   "x-expected": "a tag (lower-case letters, digits, _)"},
+                           "titles": TITLES}}},
+    },
+}
+MACRO_SETTINGS = {
+    "type": "object", "x-expected": "a macro (title, actions)", "additionalProperties": False,
+    "required": ["title", "actions"],
+    "properties": {
+        "title": TEXT,
+        "actions": {"type": "array", "minItems": 1, "x-expected": "a list of actions ({field, value})", "items": {
+            "type": "object", "x-expected": "an action ({field, value})", "additionalProperties": False,
+            "required": ["field", "value"], "properties": {"field": TEXT, "value": {}}}},
+    },
+}
+
+REQUEST_TYPE_SETTINGS = {
+    "type": "object",
+    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id, "
+                  "form, category, fields, macros)",
+    "additionalProperties": False,
+    "properties": {
+        "form_ids": {"type": "array", "items": ZENDESK_ID, "x-expected": "a list of ids"},
+        "complete_group": {"type": "string", "minLength": 1, "x-expected": "a group name"},
+        "complete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "incomplete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "form": {**TEXT, "x-expected": "a ticket form name"},
+        "category": {**TEXT, "x-expected": "an option name of the category drop-down (:: nests)"},
+        "fields": {"type": ["object", "null"], "x-keys": "fields", "additionalProperties": FIELD_SETTINGS,
+                   "x-expected": "a mapping of field names to their settings"},
+        "macros": {"type": ["object", "null"], "additionalProperties": False,
+                   "x-expected": "a mapping with incomplete and complete macros",
+                   "properties": {"incomplete": MACRO_SETTINGS, "complete": MACRO_SETTINGS}},
+    },
+}
+
+PROPERTIES: dict[str, dict] = {
+    "default_locale": {"type": "string", "x-names": "languages", "x-expected": "a language code such as en"},
+    "country": {"type": "string", "x-names": "countries", "x-expected": "an ISO 3166 country code such as PL"},
+    "field_mapping": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of Zendesk field ids to field names",
+        "propertyNames": {"pattern": "^[0-9]+$", "x-expected": "a Zendesk field id (a whole number)"},
+        "additionalProperties": {"type": "string", "x-names": "fields", "x-expected": "a field name"},
+    },
+    "request_types": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of request type names to their settings",
+        "x-keys": "request_types",
+        "additionalProperties": {**REQUEST_TYPE_SETTINGS, "type": ["object", "null"]},
+    },
+    "groups": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of group names to Zendesk group ids (or to settings of a group provision makes)",
+        "additionalProperties": {"anyOf": [ZENDESK_ID, {"type": ["object", "null"], "additionalProperties": False,
+                                                        "properties": {"description": {"type": "string"}}}],
+                                 "x-expected": "a Zendesk group id, or the settings of a group to create (description)"},
+    },
+    "category_field": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the category drop-down's settings (title)", "properties": {"title": TEXT},
+    },
+    "webhook": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the webhook's settings (name)", "properties": {"name": TEXT},
+    },
+    "trigger": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the trigger's settings (title, conditions)",
+        "properties": {"title": TEXT, "conditions": {
+            "type": "array", "x-expected": "a list of conditions ({field, operator, value})", "items": {
+                "type": "object", "additionalProperties": False, "required": ["field", "operator", "value"],
+                "x-expected": "a condition ({field, operator, value})",
+                "properties": {"field": TEXT, "operator": TEXT, "value": {}}}}},
+    },
+    "catalog_dirs": {
+        "type": ["array", "null"],
+        "x-expected": "a list of directories",
+        "items": {"type": "string", "x-directory": True, "x-expected": "a directory path"},
+    },
+    "complete_status": ZENDESK_STATUS,
+    "incomplete_status": ZENDESK_STATUS,
+}
+
+SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": ["object", "null"],
+    "x-expected": "a mapping of settings at the top level",
+    "additionalProperties": False,
+    "properties": PROPERTIES,
+}
