@@ -85,7 +85,7 @@ PROPERTIES: dict[str, dict] = {
         "x-expected": "a mapping of group names to Zendesk group ids (or to settings of a group provision makes)",
         "additionalProperties": {"anyOf": [ZENDESK_ID, {"type": ["object", "null"], "additionalProperties": False,
                                                         "properties": {"description": {"type": "string"}}}],
-                                 "x-expected": "a Zendesk group id, or the settings of a group to create (description)"},
+                                 "x-expected": "an id (a whole number), or the settings of a group to create (description)"},
     },
     "category_field": {
         "type": ["object", "null"], "additionalProperties": False,
