@@ -46,6 +46,7 @@ def test_init_file_describes_every_request_type_and_round_trips(catalog, setup):
     assert set(setup["request_types"]) == set(catalog.types)
     assert setup["request_types"]["reseller_change"]["fields"]["subscription_id"]["titles"]["pl"] == "ID subskrypcji"
     assert setup["groups"] == default_setup(catalog)["groups"]
+    assert "# gate:" in render(catalog)  # the account-check and tier-gate block, commented out
 
 
 def test_the_desired_state_covers_the_category_fields_form_macros_group_webhook_trigger(catalog, setup):
