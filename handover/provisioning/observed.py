@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-from .model import Resource, ref
+from .desired import SYSTEM_FIELDS
+from .model import Resource, ref, ref_key
 
 MARKER = re.compile(r"\[handover key: ([^\]]+)\]")
 # Where each kind carries handover's key. Ticket forms have no free-text attribute: they are
@@ -25,6 +26,7 @@ ATTRIBUTES = {
 SYSTEM_TYPES = frozenset({"subject", "description", "status", "custom_status", "tickettype", "priority",
                           "group", "assignee", "brand", "tags"})
 ADOPTED_BY_NAME = {"group": "name", "ticket_form": "name"}
+KEPT_SYSTEM_FIELDS = frozenset(f"system:{name}" for name in SYSTEM_FIELDS)
 
 
 def key_of(kind: str, item: Mapping, lock: Mapping[str, Any], wanted: frozenset[str]) -> str | None:
@@ -92,8 +94,12 @@ def _normalised(kind: str, item: Mapping, refs: _Refs) -> dict:
     if kind == "ticket_field":
         attributes["custom_field_options"] = _options(item.get("custom_field_options")) or None
     elif kind == "ticket_form":
-        attributes["ticket_field_ids"] = [refs("field", i) if refs.keys.get(("field", str(i))) else refs("system", i)
-                                          for i in item.get("ticket_field_ids") or ()]
+        found = [refs("field", i) if refs.keys.get(("field", str(i))) else refs("system", i)
+                 for i in item.get("ticket_field_ids") or ()]
+        # Zendesk may put its own fields (status, priority, ...) on a form; only the two every form
+        # starts with are handover's business.
+        attributes["ticket_field_ids"] = [i for i in found if not str(ref_key(i) or "").startswith("system:")
+                                          or ref_key(i) in KEPT_SYSTEM_FIELDS]
         attributes["agent_conditions"] = _conditions(item.get("agent_conditions"), refs, agent=True)
         attributes["end_user_conditions"] = _conditions(item.get("end_user_conditions"), refs, agent=False)
     elif kind in ("macro", "trigger"):

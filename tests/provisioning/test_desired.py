@@ -81,6 +81,15 @@ def test_what_zendesk_lists_after_creating_it_compares_as_unchanged(catalog, set
     assert ids["system:subject"] == 1
 
 
+def test_zendesks_own_fields_added_to_the_form_are_no_change(catalog, setup):
+    desired = desired_resources(setup, catalog, URL)
+    listed = as_zendesk(desired)
+    listed["ticket_field"].append({"id": 3, "type": "status", "title": "Status"})
+    listed["ticket_form"][0]["ticket_field_ids"].insert(2, 3)
+    existing, _ = existing_resources(listed, {}, [item.key for item in desired])
+    assert not plan(desired, existing).has_changes
+
+
 def test_objects_without_handovers_key_are_left_alone(catalog, setup):
     desired = desired_resources(setup, catalog, URL)
     listed = as_zendesk(desired)
