@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Mapping
 
 from handover.provisioning.model import Change, Plan, resolve
 
@@ -123,35 +123,28 @@ class ApplyResult:
     skipped: list[Change] = field(default_factory=list)
 
 
-def apply_plan(plan: Plan, admin: ZendeskAdmin, ids: Mapping[str, Any], listed: Mapping[str, list[dict]],
-               prune: bool = False, on_change: Callable[[Change], None] | None = None) -> ApplyResult:
-    """Carry out the plan in its order; `ids` (key -> id, incl. system fields) grows with each create.
+def apply_plan(plan: Plan, admin: ZendeskAdmin, result: ApplyResult, listed: Mapping[str, list[dict]],
+               prune: bool = False) -> ApplyResult:
+    """Carry out the plan in its order; `result.ids` (key -> id, incl. system fields) grows with each create.
 
-    Deletes happen only with `prune`. On an error the result so far is kept on the exception
-    (`error.partial`), so the caller can still record the ids of what was made.
+    Deletes happen only with `prune`. `result` is the caller's: when Zendesk refuses a call half
+    way, it still holds the ids of what was made, for the lock file.
     """
-    result = ApplyResult(ids=dict(ids))
     current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
-    try:
-        for change in plan.changes:
-            if change.action == "unchanged" or (change.action == "delete" and not prune):
-                if change.action == "delete":
-                    result.skipped.append(change)
-                continue
-            if change.action == "create":
-                made = admin.create(change.kind, _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids)))
-                result.ids[change.key] = made["id"]
-            elif change.action == "update":
-                attributes = _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
-                admin.update(change.kind, change.id,
-                             _with_option_ids(attributes, current.get((change.kind, str(change.id)))))
-            else:
-                admin.delete(change.kind, change.id)
-                result.ids.pop(change.key, None)
-            result.done.append(change)
-            if on_change is not None:
-                on_change(change)
-    except Exception as error:
-        error.partial = result  # type: ignore[attr-defined]
-        raise
+    for change in plan.changes:
+        if change.action == "unchanged":
+            continue
+        if change.action == "delete" and not prune:
+            result.skipped.append(change)
+            continue
+        if change.action == "create":
+            made = admin.create(change.kind, _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids)))
+            result.ids[change.key] = made["id"]
+        elif change.action == "update":
+            attributes = _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
+            admin.update(change.kind, change.id, _with_option_ids(attributes, current.get((change.kind, str(change.id)))))
+        else:
+            admin.delete(change.kind, change.id)
+            result.ids.pop(change.key, None)
+        result.done.append(change)
     return result

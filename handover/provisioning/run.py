@@ -25,7 +25,7 @@ class Outcome:
 def provision(config: Config, client, apply: bool = False, prune: bool = False,
               echo: Callable[[str], None] = print) -> Outcome:
     """Plan (and with `apply`, carry out) the Zendesk set-up handover.yaml describes."""
-    from integration.admin import ZendeskAdmin, apply_plan
+    from integration.admin import ApplyResult, ZendeskAdmin, apply_plan
 
     if config.config_path is None:
         raise ConfigError("no configuration: run `handover init` first, or set HANDOVER_CONFIG / --config")
@@ -46,18 +46,15 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
     if not apply:
         return Outcome(the_plan, False, 0, None)
     writes_before = client.calls["write"]
-    try:
-        result = apply_plan(the_plan, admin, ids, listed, prune)
-    except Exception as error:
-        partial = getattr(error, "partial", None)
-        if partial is not None:
-            write_lock(where, Lock(_managed(partial.ids), lock.webhook_secret))
-        raise
+    result = ApplyResult(ids=dict(ids))
     secret = lock.webhook_secret
-    webhook_id = result.ids.get("webhook:handover")
-    if webhook_id is not None:
-        secret = admin.signing_secret(webhook_id)
-    write_lock(where, Lock(_managed(result.ids), secret))
+    try:
+        apply_plan(the_plan, admin, result, listed, prune)
+        webhook_id = result.ids.get("webhook:handover")
+        # https://developer.zendesk.com/api-reference/webhooks/webhooks-api/webhooks/#show-webhook-signing-secret
+        secret = admin.signing_secret(webhook_id) if webhook_id is not None else None
+    finally:  # also when Zendesk refused a call half way: what was made is recorded
+        write_lock(where, Lock(_managed(result.ids), secret))
     writes = client.calls["write"] - writes_before
     echo(f"applied: {len(result.done)} change(s), {writes} write call(s); ids in {where}"
          + (f"; {len(result.skipped)} delete(s) skipped (use --prune)" if result.skipped else ""))
