@@ -42,19 +42,15 @@ class ZendeskAdmin:
         self.client = client
         self.page_size = page_size
 
-    def _api(self, path: str) -> str:
-        prefix = "/".join(part for part in (self.client._prefix, "api/v2") if part)
-        return f"{self.client._scheme}://{self.client._netloc}/{prefix}/{path}"
-
     def _call(self, kind: str, method: str, path: str, **kwargs):
-        return self.client._send(kind, method, path if "://" in path else self._api(path), None, **kwargs)
+        return self.client.api(kind, method, path, **kwargs)
 
     def list(self, kind: str) -> list[dict]:
         """Every object of a kind, following offset pages (next_page) or cursor pages (links.next)."""
         endpoint = ENDPOINTS[kind]
         # Webhooks page by cursor only: https://developer.zendesk.com/api-reference/introduction/pagination/
-        url: str | None = self._api(f"{endpoint.path}?page[size]={self.page_size}" if kind == "webhook"
-                                     else f"{endpoint.path}.json")
+        url: str | None = (f"{endpoint.path}?page[size]={self.page_size}" if kind == "webhook"
+                           else f"{endpoint.path}.json")
         found: list[dict] = []
         for _ in range(MAX_PAGES):
             page = self._call("read", "GET", url).json()
@@ -63,7 +59,7 @@ class ZendeskAdmin:
                                                   if (page.get("meta") or {}).get("has_more") else None)
             if not following:
                 return found
-            url = self.client._rebase(following)
+            url = following
         log.warning("zendesk %s listing stopped after %s pages", kind, MAX_PAGES)
         return found
 

@@ -115,6 +115,17 @@ class ZendeskClient:
         log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
         return response.json()
 
+    # ---- admin calls (integration/admin.py) -------------------------------------------
+
+    def api(self, kind: str, method: str, path: str, **kwargs) -> requests.Response:
+        """One call to `/api/v2/<path>`, or to a next-page URL Zendesk gave; `kind` is read or write."""
+        if "://" in path:
+            url = self._rebase(path)
+        else:
+            prefix = "/".join(part for part in (self._prefix, "api/v2") if part)
+            url = f"{self._scheme}://{self._netloc}/{prefix}/{path}"
+        return self._send(kind, method, url, None, **kwargs)
+
     # ---- plumbing ----------------------------------------------------------------------
 
     def _url(self, endpoint: Url) -> str:
