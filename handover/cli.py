@@ -143,7 +143,8 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
         config, fake, ticket_ids = _start_demo_zendesk(config, demo_tickets)
         _enqueue_demo_tickets(config, ticket_ids)
     if not config.webhook_secret:
-        log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
+        log.warning("no webhook secret (HANDOVER_WEBHOOK_SECRET, or the lock file of handover provision --apply): "
+                    "POST /webhooks/zendesk answers 503 until there is one")
     try:
         run_server(config, host, port, processor=TicketProcessor(config), threads=threads)
     finally:
