@@ -194,7 +194,7 @@ def provision(apply_changes, prune, config_path) -> None:
 
     from .provisioning.model import UnresolvedReference
     from .provisioning.run import provision as run_provision
-    from .worker import make_client
+    from .wiring import make_client
 
     config = load_config(config_path=config_path)
     try:

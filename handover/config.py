@@ -123,8 +123,7 @@ def load_policy(path: Path | str | None) -> Policy:
 def _with_lock(path: Path | None):
     """The policy completed from handover.lock.yaml (ids made by `handover provision --apply`), and the lock."""
     from .config_file import read_yaml
-    from .provisioning.desired import managed_types
-    from .provisioning.lockfile import lock_path, policy_with_lock, read_lock
+    from .lockfile import lock_path, managed_types, policy_with_lock, read_lock
 
     if path is None:
         return Policy(), None, None
@@ -132,7 +131,7 @@ def _with_lock(path: Path | None):
     policy = parse_policy(raw, base_dir=path.parent, marks=marks, source=str(path))
     where = lock_path(path)
     lock = read_lock(where)
-    return policy_with_lock(policy, lock, managed_types(raw if isinstance(raw, Mapping) else {})), lock, where
+    return policy_with_lock(policy, lock, managed_types(raw)), lock, where
 
 
 def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = None) -> Config:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
-
-from handover.provisioning.model import Change, Plan, resolve
 
 from .zendesk import ZendeskClient
 
@@ -92,7 +90,7 @@ class ZendeskAdmin:
         return str(body["signing_secret"]["secret"])
 
 
-def _zendesk_shape(kind: str, attributes: dict) -> dict:
+def zendesk_shape(kind: str, attributes: dict) -> dict:
     """Macro action values are text in Zendesk's API (a group id too)."""
     if kind == "macro":
         attributes["actions"] = [{**action, "value": str(action["value"])} if isinstance(action["value"], int)
@@ -101,7 +99,7 @@ def _zendesk_shape(kind: str, attributes: dict) -> dict:
     return attributes
 
 
-def _with_option_ids(attributes: dict, current: Mapping | None) -> dict:
+def with_option_ids(attributes: dict, current: Mapping | None) -> dict:
     """Keep Zendesk's option ids on a field update, so a renamed option stays the same option."""
     if "custom_field_options" not in attributes or not current:
         return attributes
@@ -110,37 +108,3 @@ def _with_option_ids(attributes: dict, current: Mapping | None) -> dict:
         {**option, "id": known[option["value"]]} if known.get(option["value"]) else option
         for option in attributes["custom_field_options"]]
     return attributes
-
-
-@dataclass
-class ApplyResult:
-    ids: dict[str, Any] = field(default_factory=dict)
-    done: list[Change] = field(default_factory=list)
-    skipped: list[Change] = field(default_factory=list)
-
-
-def apply_plan(plan: Plan, admin: ZendeskAdmin, result: ApplyResult, listed: Mapping[str, list[dict]],
-               prune: bool = False) -> ApplyResult:
-    """Carry out the plan in its order; `result.ids` (key -> id, incl. system fields) grows with each create.
-
-    Deletes happen only with `prune`. `result` is the caller's: when Zendesk refuses a call half
-    way, it still holds the ids of what was made, for the lock file.
-    """
-    current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
-    for change in plan.changes:
-        if change.action == "unchanged":
-            continue
-        if change.action == "delete" and not prune:
-            result.skipped.append(change)
-            continue
-        if change.action == "create":
-            made = admin.create(change.kind, _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids)))
-            result.ids[change.key] = made["id"]
-        elif change.action == "update":
-            attributes = _zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
-            admin.update(change.kind, change.id, _with_option_ids(attributes, current.get((change.kind, str(change.id)))))
-        else:
-            admin.delete(change.kind, change.id)
-            result.ids.pop(change.key, None)
-        result.done.append(change)
-    return result

@@ -319,9 +319,3 @@ def desired_resources(raw: Mapping | None, catalog: Catalog, public_url: str | N
     """Everything handover.yaml asks for in Zendesk; raises ConfigError naming the key."""
     return _Builder(_mapping(raw, "configuration"), catalog, public_url).build()
 
-
-def managed_types(raw: Mapping | None) -> dict[str, str]:
-    """Request type -> form name, for types whose Zendesk side handover.yaml describes."""
-    types = _mapping(_mapping(raw, "configuration").get("request_types"), "request_types")
-    return {str(name): str(settings["form"]) for name, settings in types.items()
-            if isinstance(settings, Mapping) and settings.get("form")}

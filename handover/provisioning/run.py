@@ -1,16 +1,16 @@
 """`handover provision`: read handover.yaml and Zendesk, print the plan, and apply it when asked."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from ..checking import catalog_for
 from ..config import Config, ConfigError
 from ..config_file import dotted, read_yaml
 from .desired import desired_resources
-from .lockfile import Lock, lock_path, read_lock, write_lock
-from .model import Plan, describe, plan
+from ..lockfile import Lock, lock_path, read_lock, write_lock
+from .model import Change, Plan, describe, plan, resolve
 from .observed import existing_resources
 
 
@@ -25,7 +25,7 @@ class Outcome:
 def provision(config: Config, client, apply: bool = False, prune: bool = False,
               echo: Callable[[str], None] = print) -> Outcome:
     """Plan (and with `apply`, carry out) the Zendesk set-up handover.yaml describes."""
-    from integration.admin import ApplyResult, ZendeskAdmin, apply_plan
+    from integration.admin import ZendeskAdmin
 
     if config.config_path is None:
         raise ConfigError("no configuration: run `handover init` first, or set HANDOVER_CONFIG / --config")
@@ -59,6 +59,42 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
     echo(f"applied: {len(result.done)} change(s), {writes} write call(s); ids in {where}"
          + (f"; {len(result.skipped)} delete(s) skipped (use --prune)" if result.skipped else ""))
     return Outcome(the_plan, True, writes, where)
+
+
+@dataclass
+class ApplyResult:
+    ids: dict[str, Any] = field(default_factory=dict)
+    done: list[Change] = field(default_factory=list)
+    skipped: list[Change] = field(default_factory=list)
+
+
+def apply_plan(plan: Plan, admin, result: ApplyResult, listed: Mapping[str, list[dict]],
+               prune: bool = False) -> ApplyResult:
+    """Carry out the plan in its order; `result.ids` (key -> id, incl. system fields) grows with each create.
+
+    Deletes happen only with `prune`. `result` is the caller's: when Zendesk refuses a call half
+    way, it still holds the ids of what was made, for the lock file.
+    """
+    from integration.admin import with_option_ids, zendesk_shape
+
+    current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
+    for change in plan.changes:
+        if change.action == "unchanged":
+            continue
+        if change.action == "delete" and not prune:
+            result.skipped.append(change)
+            continue
+        if change.action == "create":
+            made = admin.create(change.kind, zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids)))
+            result.ids[change.key] = made["id"]
+        elif change.action == "update":
+            attributes = zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
+            admin.update(change.kind, change.id, with_option_ids(attributes, current.get((change.kind, str(change.id)))))
+        else:
+            admin.delete(change.kind, change.id)
+            result.ids.pop(change.key, None)
+        result.done.append(change)
+    return result
 
 
 def _located(message: str, marks: dict, path: Path) -> str:

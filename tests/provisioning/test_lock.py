@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from handover.config import ConfigError, load_config
-from handover.provisioning.lockfile import Lock, lock_path, read_lock, write_lock
+from handover.lockfile import Lock, lock_path, read_lock, write_lock
 
 CONFIG = {
     "field_mapping": {555: "subscription_id"},

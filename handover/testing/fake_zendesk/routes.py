@@ -223,10 +223,10 @@ RULES = [
     Rule("/api/v2/users/show_many", endpoint="show_many_users"),
     Rule("/api/v2/users/<int:user_id>.json", endpoint="show_user"),
     Rule("/api/v2/users/<int:user_id>", endpoint="show_user"),
-    Rule("/api/v2/groups.json", endpoint="list_groups"),
-    Rule("/api/v2/groups", endpoint="list_groups"),
-    Rule("/api/v2/macros/<int:macro_id>.json", endpoint="show_macro"),
-    Rule("/api/v2/macros/<int:macro_id>", endpoint="show_macro"),
+    Rule("/api/v2/groups.json", endpoint="list_groups", methods=["GET"]),
+    Rule("/api/v2/groups", endpoint="list_groups", methods=["GET"]),
+    Rule("/api/v2/macros/<int:macro_id>.json", endpoint="show_macro", methods=["GET"]),
+    Rule("/api/v2/macros/<int:macro_id>", endpoint="show_macro", methods=["GET"]),
 ]
 
 

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
-from integration.fake_zendesk import ApiError, _iso, _json_body, _now
+from handover.testing.fake_zendesk.routes import json_body
+from handover.testing.fake_zendesk.store import ApiError, invalid, iso, now
 
 FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp", "partialcreditcard",
                "multiselect", "tagger", "lookup")
@@ -25,8 +26,7 @@ NO_CONTENT = (204, None)
 
 
 def _invalid(description: str, field: str = "base") -> ApiError:
-    return ApiError(422, "RecordInvalid", "Record validation errors",
-                    details={field: [{"description": description}]})
+    return invalid(field, description)
 
 
 def _webhook_error(status: int, code: str, detail: str) -> ApiError:
@@ -89,7 +89,7 @@ class AdminRecords:
             raise _invalid(f"Type: {merged.get('type')!r} is not a valid field type", "type")
         if not str(merged.get("title") or "").strip():
             raise _invalid("Title: cannot be blank", "title")
-        stamp = _iso(_now())
+        stamp = iso(now())
         record = {
             "id": field_id or self.new_id(), "url": "", "type": merged["type"], "title": merged["title"],
             "raw_title": merged["title"], "description": merged.get("description") or "",
@@ -145,7 +145,7 @@ class AdminRecords:
         field_ids = merged.get("ticket_field_ids") or []
         if not isinstance(field_ids, list) or any(i not in self.ticket_fields for i in field_ids):
             raise _invalid("Ticket field ids: every id must name an existing ticket field", "ticket_field_ids")
-        stamp = _iso(_now())
+        stamp = iso(now())
         record = {
             "id": form_id or self.new_id(), "url": "", "name": merged["name"], "raw_name": merged["name"],
             "display_name": merged.get("display_name") or merged["name"],
@@ -171,7 +171,7 @@ class AdminRecords:
             raise _invalid("Name: cannot be blank", "name")
         if any(g["name"].lower() == name.lower() and g["id"] != group_id for g in self.groups.values()):
             raise _invalid("Name: has already been taken", "name")
-        stamp = _iso(_now())
+        stamp = iso(now())
         record = {**(current or {"default": False, "deleted": False, "is_public": True, "created_at": stamp}),
                   "id": group_id or self.new_id(), "url": "", "name": name,
                   "description": str(given.get("description", (current or {}).get("description")) or ""),
@@ -200,7 +200,7 @@ class AdminRecords:
         merged = {**(current or {}), **copy.deepcopy(given)}
         if not str(merged.get("title") or "").strip():
             raise _invalid("Title: cannot be blank", "title")
-        stamp = _iso(_now())
+        stamp = iso(now())
         record = {"id": macro_id or self.new_id(), "url": "", "title": merged["title"], "raw_title": merged["title"],
                   "active": merged.get("active", True), "actions": self._actions(merged.get("actions")),
                   "description": merged.get("description"), "position": merged.get("position", 0),
@@ -217,7 +217,7 @@ class AdminRecords:
         conditions = merged.get("conditions")
         if not isinstance(conditions, dict) or not (conditions.get("all") or conditions.get("any")):
             raise _invalid("Conditions: a trigger needs at least one condition", "conditions")
-        stamp = _iso(_now())
+        stamp = iso(now())
         record = {"id": trigger_id or self.new_id(), "url": "", "title": merged["title"], "raw_title": merged["title"],
                   "active": merged.get("active", True), "position": merged.get("position", 0),
                   "conditions": {"all": list(conditions.get("all") or []), "any": list(conditions.get("any") or [])},
@@ -241,7 +241,7 @@ class AdminRecords:
         if merged["http_method"] not in WEBHOOK_METHODS or merged["request_format"] not in WEBHOOK_FORMATS \
                 or merged["status"] not in ("active", "inactive"):
             raise _webhook_error(400, "InvalidValue", "http_method, request_format or status is not allowed")
-        stamp = _iso(_now())
+        stamp = iso(now())
         number = next(self._webhook_numbers)
         record = {"id": webhook_id or f"01HANDOVERFAKE{number:012d}", "name": merged["name"],
                   "description": merged.get("description") or "", "status": merged["status"],
@@ -261,20 +261,42 @@ class AdminRecords:
 
     # ---- endpoints: each returns a body (200 or 201 for POST) or (status, body) --------------
 
+    def _collection(self, name: str) -> tuple[dict, Callable]:
+        """Records and store function of a kind ("ticket_form" -> ticket_forms, _store_form)."""
+        return {"ticket_field": (self.ticket_fields, self._store_field), "ticket_form": (self.ticket_forms, self._store_form),
+                "group": (self.groups, self._store_group), "macro": (self.macros, self._store_macro),
+                "trigger": (self.triggers, self._store_trigger)}[name]
+
+    def _listed(self, name: str) -> dict:
+        records = [copy.deepcopy(record) for record in self._collection(name)[0].values()]
+        return {f"{name}s": records, "count": len(records), "next_page": None, "previous_page": None}
+
+    def _created(self, request: Request, name: str) -> dict:
+        return {name: copy.deepcopy(self._collection(name)[1](_object(json_body(request), name)))}
+
+    def _updated(self, request: Request, name: str, item_id: int) -> dict:
+        records, store = self._collection(name)
+        if item_id not in records:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return {name: copy.deepcopy(store(_object(json_body(request), name), item_id))}
+
+    def _deleted(self, name: str, item_id: int) -> tuple:
+        if self._collection(name)[0].pop(item_id, None) is None:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return NO_CONTENT
+
     def list_ticket_fields(self, request: Request) -> dict:
-        fields = [copy.deepcopy(field) for field in self.ticket_fields.values()]
-        return {"ticket_fields": fields, "count": len(fields), "next_page": None, "previous_page": None}
+        return self._listed("ticket_field")
 
     def create_ticket_field(self, request: Request) -> dict:
-        return {"ticket_field": copy.deepcopy(self._store_field(_object(_json_body(request), "ticket_field")))}
+        return self._created(request, "ticket_field")
 
     def show_ticket_field(self, request: Request, item_id: int) -> dict:
         return {"ticket_field": copy.deepcopy(self._field(item_id))}
 
     def update_ticket_field(self, request: Request, item_id: int) -> dict:
-        current = self._field(item_id)
-        given = _object(_json_body(request), "ticket_field")
-        if "type" in given and given["type"] != current["type"]:
+        given = _object(json_body(request), "ticket_field")
+        if "type" in given and given["type"] != self._field(item_id)["type"]:
             raise _invalid("Type: cannot be changed", "type")
         return {"ticket_field": copy.deepcopy(self._store_field(given, field_id=item_id))}
 
@@ -283,73 +305,52 @@ class AdminRecords:
             raise ApiError(403, "Forbidden", "System fields cannot be deleted")
         if any(item_id in form["ticket_field_ids"] for form in self.ticket_forms.values()):
             raise _invalid("Ticket field: is used on a ticket form")
-        del self.ticket_fields[item_id]
-        return NO_CONTENT
+        return self._deleted("ticket_field", item_id)
 
     def list_ticket_forms(self, request: Request) -> dict:
-        forms = [copy.deepcopy(form) for form in self.ticket_forms.values()]
-        return {"ticket_forms": forms, "count": len(forms), "next_page": None, "previous_page": None}
+        return self._listed("ticket_form")
 
     def create_ticket_form(self, request: Request) -> dict:
-        return {"ticket_form": copy.deepcopy(self._store_form(_object(_json_body(request), "ticket_form")))}
+        return self._created(request, "ticket_form")
 
     def update_ticket_form(self, request: Request, item_id: int) -> dict:
-        if item_id not in self.ticket_forms:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return {"ticket_form": copy.deepcopy(self._store_form(_object(_json_body(request), "ticket_form"), item_id))}
+        return self._updated(request, "ticket_form", item_id)
 
     def delete_ticket_form(self, request: Request, item_id: int) -> tuple:
-        if self.ticket_forms.pop(item_id, None) is None:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return NO_CONTENT
+        return self._deleted("ticket_form", item_id)
 
     def create_group(self, request: Request) -> dict:
-        return {"group": copy.deepcopy(self._store_group(_object(_json_body(request), "group")))}
+        return self._created(request, "group")
 
     def update_group(self, request: Request, item_id: int) -> dict:
-        if item_id not in self.groups:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return {"group": copy.deepcopy(self._store_group(_object(_json_body(request), "group"), item_id))}
+        return self._updated(request, "group", item_id)
 
     def delete_group(self, request: Request, item_id: int) -> tuple:
-        if self.groups.pop(item_id, None) is None:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return NO_CONTENT
+        return self._deleted("group", item_id)
 
     def list_macros(self, request: Request) -> dict:
-        macros = [copy.deepcopy(macro) for macro in self.macros.values()]
-        return {"macros": macros, "count": len(macros), "next_page": None, "previous_page": None}
+        return self._listed("macro")
 
     def create_macro(self, request: Request) -> tuple:
-        # CreateMacro answers 200, not 201, in Zendesk's API description.
-        return 200, {"macro": copy.deepcopy(self._store_macro(_object(_json_body(request), "macro")))}
+        return 200, self._created(request, "macro")  # CreateMacro answers 200, not 201, in Zendesk's API description
 
     def update_macro(self, request: Request, item_id: int) -> dict:
-        if item_id not in self.macros:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return {"macro": copy.deepcopy(self._store_macro(_object(_json_body(request), "macro"), item_id))}
+        return self._updated(request, "macro", item_id)
 
     def delete_macro(self, request: Request, item_id: int) -> tuple:
-        if self.macros.pop(item_id, None) is None:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return NO_CONTENT
+        return self._deleted("macro", item_id)
 
     def list_triggers(self, request: Request) -> dict:
-        triggers = [copy.deepcopy(trigger) for trigger in self.triggers.values()]
-        return {"triggers": triggers, "count": len(triggers), "next_page": None, "previous_page": None}
+        return self._listed("trigger")
 
     def create_trigger(self, request: Request) -> dict:
-        return {"trigger": copy.deepcopy(self._store_trigger(_object(_json_body(request), "trigger")))}
+        return self._created(request, "trigger")
 
     def update_trigger(self, request: Request, item_id: int) -> dict:
-        if item_id not in self.triggers:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return {"trigger": copy.deepcopy(self._store_trigger(_object(_json_body(request), "trigger"), item_id))}
+        return self._updated(request, "trigger", item_id)
 
     def delete_trigger(self, request: Request, item_id: int) -> tuple:
-        if self.triggers.pop(item_id, None) is None:
-            raise ApiError(404, "RecordNotFound", "Not found")
-        return NO_CONTENT
+        return self._deleted("trigger", item_id)
 
     def list_webhooks(self, request: Request) -> dict:
         """Cursor pagination (page[size], page[after]) as the Webhooks API does."""
@@ -367,7 +368,7 @@ class AdminRecords:
                           "prev": f"{base}&page[before]={chunk[0]}" if start and chunk else None}}
 
     def create_webhook(self, request: Request) -> dict:
-        record = self._store_webhook(_object(_json_body(request), "webhook"))
+        record = self._store_webhook(_object(json_body(request), "webhook"))
         shown = copy.deepcopy(record)
         shown["signing_secret"] = {"algorithm": "SHA256", "secret": self.webhook_secrets[record["id"]]}
         return {"webhook": shown}
@@ -377,7 +378,7 @@ class AdminRecords:
 
     def patch_webhook(self, request: Request, webhook_id: str) -> tuple:
         self._webhook(webhook_id)
-        self._store_webhook(_object(_json_body(request), "webhook"), webhook_id)
+        self._store_webhook(_object(json_body(request), "webhook"), webhook_id)
         return NO_CONTENT
 
     def delete_webhook(self, request: Request, webhook_id: str) -> tuple:

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from ..config import ConfigError, Policy, RequestTypeSettings
+from .config import ConfigError, Policy, RequestTypeSettings
 
 HEADER = """\
 # Written by `handover provision --apply`: the ids Zendesk gave the objects handover.yaml
@@ -86,6 +86,13 @@ def policy_with_lock(policy: Policy, lock: Lock, forms_by_type: Mapping[str, str
             form_ids=settings.form_ids or ((int(form_id),) if form_id and shared.get(forms_by_type[type_name]) == 1 else ()),
         )
     return replace(policy, field_mapping=mapping, groups=groups, request_types=request_types)
+
+
+def managed_types(raw: Any) -> dict[str, str]:
+    """Request type -> form name, for the types whose Zendesk form handover.yaml describes."""
+    types = raw.get("request_types") if isinstance(raw, Mapping) else None
+    return {str(name): str(settings["form"]) for name, settings in (types or {}).items()
+            if isinstance(settings, Mapping) and settings.get("form")} if isinstance(types, Mapping) else {}
 
 
 def _int(value: Any) -> int | None:
