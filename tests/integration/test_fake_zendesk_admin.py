@@ -67,3 +67,15 @@ def test_groups_and_macros_made_through_the_api_serve_tickets(admin, fake_zendes
     macro = admin.create("macro", {"title": "m", "actions": [{"field": "group_id", "value": str(group["id"])}]})
     assert client.apply_macro(recorded_ticket, macro["id"])["ticket"]["group_id"] == group["id"]
     assert client.list_groups()["Accounts"] == group["id"]
+
+
+def test_the_webhooks_supplement_really_checks(contract, admin, exchanges):
+    from openapi_core.exceptions import OpenAPIError
+
+    admin.create("webhook", HOOK)
+    admin.list("webhook")
+    listed = exchanges[-1]
+    listed._content = b'{"webhooks": [{"id": 5}], "meta": {"has_more": false}, "links": {}}'
+    with pytest.raises(OpenAPIError):
+        contract.check_response(listed)
+    exchanges.pop()

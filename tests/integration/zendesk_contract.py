@@ -22,16 +22,12 @@ SUPPLEMENTS = (Path(__file__).with_name("webhooks_openapi.yaml"),)
 
 
 def find_spec() -> Path | None:
-    """`shared/zendesk/openapi.yaml` beside the repository (worktree) root or above it, if present."""
+    """`../shared/zendesk/openapi.yaml` next to the repository (worktree) root, if present."""
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "pyproject.toml").is_file():
-            # beside the checkout, or further up (a git worktree sits one level deeper)
-            for above in parent.parents:
-                candidate = above / "shared" / "zendesk" / "openapi.yaml"
-                if candidate.is_file():
-                    return candidate
-            return None
+            candidate = parent.parent / "shared" / "zendesk" / "openapi.yaml"
+            return candidate if candidate.is_file() else None
     return None
 
 
