@@ -188,7 +188,8 @@ def init(directory, force, locale) -> None:
 @click.option("--apply", "apply_changes", is_flag=True, help="Carry the plan out (default: only show it).")
 @click.option("--prune", is_flag=True, help="With --apply: also delete objects handover made that the file no longer has.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
-def provision(apply_changes, prune, config_path) -> None:
+@click.option("--exit-code", is_flag=True, help="Without --apply: exit 1 when Zendesk differs from the file (drift checks).")
+def provision(apply_changes, prune, config_path, exit_code) -> None:
     """Make Zendesk match handover.yaml: fields, form, macros, group, webhook, trigger (dry by default)."""
     from integration.zendesk import ZendeskError
 
@@ -198,9 +199,11 @@ def provision(apply_changes, prune, config_path) -> None:
 
     config = load_config(config_path=config_path)
     try:
-        run_provision(config, make_client(config), apply=apply_changes, prune=prune, echo=click.echo)
+        outcome = run_provision(config, make_client(config), apply=apply_changes, prune=prune, echo=click.echo)
     except (ZendeskError, UnresolvedReference) as error:
         raise click.ClickException(f"provision stopped: {error}") from error
+    if exit_code and not apply_changes and outcome.plan.has_changes:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("fake-zendesk")
@@ -228,7 +231,10 @@ def catalog_check(config) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error is one line on stderr and exit code 2, never a traceback."""
     try:
-        cli.main(args=argv, prog_name="handover", standalone_mode=False)
+        # Outside standalone mode click returns an Exit's code instead of raising it.
+        code = cli.main(args=argv, prog_name="handover", standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:

@@ -79,6 +79,10 @@ def apply_plan(plan: Plan, admin, result: ApplyResult, listed: Mapping[str, list
 
     current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
     for change in plan.changes:
+        retyped = [(old, new) for path, old, new in change.differences if path == "type"]
+        if change.kind == "ticket_field" and retyped:
+            raise ConfigError(f"{change.key}: Zendesk cannot change a field's type ({retyped[0][0]} -> {retyped[0][1]}); "
+                              "remove it from handover.yaml, apply with --prune, then add it back")
         if change.action == "unchanged":
             continue
         if change.action == "delete" and not prune:

@@ -12,7 +12,7 @@ import yaml
 from app import create_app
 from handover.checking import catalog_for, check_document
 from handover.cli import main
-from handover.config import load_config
+from handover.config import ConfigError, load_config
 from handover.engine.catalog import load_catalog
 from handover.engine.decide import decision_to_json
 from handover.ledger import migrate
@@ -215,6 +215,19 @@ def test_the_command_prints_the_plan_and_applies_it(workdir, fake_zendesk, monke
     assert "applied: 31 change(s), 31 write call(s)" in capsys.readouterr().out
     assert main(["provision", "--apply"]) == 0
     assert "applied: 0 change(s), 0 write call(s)" in capsys.readouterr().out
+    assert main(["provision", "--exit-code"]) == 0  # no drift
+    edit(workdir, lambda data: data["webhook"].update(name="handover (renamed)"))
+    assert main(["provision", "--exit-code"]) == 1
+    assert "~ update    webhook webhook:handover" in capsys.readouterr().out
+
+
+def test_a_field_whose_type_changed_is_refused_before_any_write(run, workdir, fake_zendesk):
+    run(apply=True)
+    writes = fake_zendesk.writes
+    edit(workdir, lambda data: data["request_types"]["reseller_change"]["fields"]["subscription_id"].update(type="integer"))
+    with pytest.raises(ConfigError, match="field:subscription_id: Zendesk cannot change a field's type"):
+        run(apply=True)
+    assert fake_zendesk.writes == writes
 
 
 def test_zendesk_refusing_a_write_is_one_line_and_the_lock_keeps_what_was_made(workdir, fake_zendesk, monkeypatch, capsys):
