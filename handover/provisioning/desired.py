@@ -87,6 +87,15 @@ def default_setup(catalog: Catalog, default_locale: str = "en") -> dict:
 
 # ---- handover.yaml -> resources ------------------------------------------------------------
 
+def as_text(value: Any) -> Any:
+    """Zendesk keeps the values of macro actions and trigger conditions as text: 5 and "5" are one value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
 def _mapping(value: Any, where: str) -> Mapping:
     if value is None:
         return {}
@@ -123,12 +132,7 @@ def _actions(raw: Any, where: str, group_keys: Mapping[str, str]) -> list[dict]:
         field_name = _text(action.get("field"), f"{where}[{index}].field")
         if "value" not in action:
             raise ConfigError(f"{where}[{index}].value: missing")
-        value = action["value"]
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, (int, float)):
-            value = str(value)  # Zendesk keeps macro action values as text
-        actions.append({"field": field_name, "value": _group_value(field_name, value, group_keys)})
+        actions.append({"field": field_name, "value": _group_value(field_name, as_text(action["value"]), group_keys)})
     return actions
 
 
@@ -296,7 +300,7 @@ class _Builder:
             condition = _mapping(condition, where)
             extra.append({"field": _text(condition.get("field"), f"{where}.field"),
                           "operator": _text(condition.get("operator"), f"{where}.operator"),
-                          "value": condition.get("value")})
+                          "value": as_text(condition.get("value"))})
         trigger_key = "trigger:handover"
         self.add("trigger", trigger_key, {
             "title": _text(trigger.get("title") or "handover: check account-transfer requests", "trigger.title"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-from .desired import SYSTEM_FIELDS
+from .desired import SYSTEM_FIELDS, as_text
 from .model import Resource, ref, ref_key
 
 MARKER = re.compile(r"\[handover key: ([^\]]+)\]")
@@ -85,7 +85,7 @@ def _actions(actions: Any, refs: _Refs) -> list[dict]:
             value = refs("group", value)
         elif action.get("field") == "notification_webhook" and isinstance(value, list) and value:
             value = [refs("webhook", value[0]), *value[1:]]
-        found.append({"field": action.get("field"), "value": value})
+        found.append({"field": action.get("field"), "value": as_text(value)})
     return found
 
 
@@ -107,7 +107,7 @@ def _normalised(kind: str, item: Mapping, refs: _Refs) -> dict:
         if kind == "trigger":
             conditions = item.get("conditions") or {}
             attributes["conditions"] = {part: [{"field": c.get("field"), "operator": c.get("operator"),
-                                                "value": c.get("value")} for c in conditions.get(part) or ()]
+                                                "value": as_text(c.get("value"))} for c in conditions.get(part) or ()]
                                         for part in ("all", "any")}
     return attributes
 

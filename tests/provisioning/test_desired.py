@@ -69,7 +69,7 @@ def test_the_desired_state_covers_the_category_fields_form_macros_group_webhook_
     trigger = desired["trigger:handover"].attributes
     assert trigger["actions"] == [{"field": "notification_webhook", "value": [{"$ref": "webhook:handover"}, WEBHOOK_BODY]}]
     assert trigger["conditions"]["all"][0]["value"].split() == sorted(t for r in catalog.types.values() for t in r.tags)
-    assert {"field": "current_via_id", "operator": "is_not", "value": 5} in trigger["conditions"]["all"]
+    assert {"field": "current_via_id", "operator": "is_not", "value": "5"} in trigger["conditions"]["all"]
 
 
 def test_what_zendesk_lists_after_creating_it_compares_as_unchanged(catalog, setup):
@@ -86,6 +86,17 @@ def test_zendesks_own_fields_added_to_the_form_are_no_change(catalog, setup):
     listed = as_zendesk(desired)
     listed["ticket_field"].append({"id": 3, "type": "status", "title": "Status"})
     listed["ticket_form"][0]["ticket_field_ids"].insert(2, 3)
+    existing, _ = existing_resources(listed, {}, [item.key for item in desired])
+    assert not plan(desired, existing).has_changes
+
+
+def test_numbers_zendesk_sends_as_numbers_or_text_compare_equal(catalog, setup):
+    desired = desired_resources(setup, catalog, URL)
+    listed = as_zendesk(desired)
+    (trigger,) = listed["trigger"]
+    trigger["conditions"]["all"][1]["value"] = 5
+    for macro in listed["macro"]:
+        macro["actions"] = [{**a, "value": int(a["value"])} if str(a["value"]).isdigit() else a for a in macro["actions"]]
     existing, _ = existing_resources(listed, {}, [item.key for item in desired])
     assert not plan(desired, existing).has_changes
 
