@@ -22,7 +22,7 @@ class Endpoint:
 
 
 # https://developer.zendesk.com/api-reference/ticketing/ (groups, ticket fields, ticket forms,
-# macros, triggers) and /api-reference/webhooks/webhooks-api/webhooks/ (webhooks).
+# macros, triggers, dynamic content, locales) and /api-reference/webhooks/webhooks-api/webhooks/.
 ENDPOINTS = {
     "group": Endpoint("groups", "group", "groups"),
     "ticket_field": Endpoint("ticket_fields", "ticket_field", "ticket_fields"),
@@ -30,6 +30,8 @@ ENDPOINTS = {
     "macro": Endpoint("macros", "macro", "macros"),
     "trigger": Endpoint("triggers", "trigger", "triggers"),
     "webhook": Endpoint("webhooks", "webhook", "webhooks"),
+    "dynamic_content": Endpoint("dynamic_content/items", "item", "items"),
+    "locale": Endpoint("locales", "locale", "locales"),  # read only: the account's languages
 }
 
 
@@ -78,6 +80,26 @@ class ZendeskAdmin:
                        headers={"Content-Type": "application/merge-patch+json"})
             return
         self._call("write", "PUT", f"{endpoint.path}/{item_id}.json", json={endpoint.single: dict(attributes)})
+
+    def update_dynamic_content(self, item_id: Any, attributes: Mapping, current: Mapping | None) -> None:
+        """The item's default language, then its variants: each has its own endpoint."""
+        # https://developer.zendesk.com/api-reference/ticketing/ticket-management/dynamic_content_item_variants/
+        base = f"dynamic_content/items/{item_id}"
+        current = current or {}
+        existing = {variant["locale_id"]: variant for variant in current.get("variants") or ()}
+        wanted = {variant["locale_id"]: variant for variant in attributes["variants"]}
+        new = [variant for locale, variant in wanted.items() if locale not in existing]
+        if new:
+            self._call("write", "POST", f"{base}/variants/create_many.json", json={"variants": new})
+        changed = [{"id": existing[locale]["id"], "content": variant["content"], "default": variant["default"]}
+                   for locale, variant in wanted.items() if locale in existing
+                   and (existing[locale]["content"], bool(existing[locale].get("default"))) != (variant["content"], variant["default"])]
+        if changed:
+            self._call("write", "PUT", f"{base}/variants/update_many.json", json={"variants": changed})
+        if current.get("default_locale_id") != attributes["default_locale_id"]:
+            self._call("write", "PUT", f"{base}.json", json={"item": {"default_locale_id": attributes["default_locale_id"]}})
+        for locale in existing.keys() - wanted.keys():
+            self._call("write", "DELETE", f"{base}/variants/{existing[locale]['id']}.json")
 
     def delete(self, kind: str, item_id: Any) -> None:
         endpoint = ENDPOINTS[kind]

@@ -163,6 +163,19 @@ class _Builder:
             self.add("group", key, {"name": str(name),
                                     "description": _described(str(settings.get("description") or ""), key)})
 
+    def localised(self, name: str, titles: Mapping[str, str], fallback: str) -> str:
+        """A title in several languages is a dynamic content item; Zendesk shows each user theirs."""
+        if len(titles) < 2:
+            return _title(titles, self.locale, fallback)
+        if self.locale not in titles:
+            titles = {**titles, self.locale: _title(titles, self.locale, fallback)}
+        # https://developer.zendesk.com/api-reference/ticketing/ticket-management/dynamic_content/
+        self.add("dynamic_content", f"dc:{name}", {
+            "name": name, "default_locale_id": ref(f"locale:{self.locale}"),
+            "variants": [{"locale_id": ref(f"locale:{lang}"), "content": text, "default": lang == self.locale}
+                         for lang, text in sorted(titles.items())]})
+        return "{{dc.%s}}" % name
+
     def field(self, type_name: str, name: str, raw: Any) -> None:
         where = f"request_types.{type_name}.fields.{name}"
         rtype = self.catalog.types[type_name]
@@ -173,7 +186,7 @@ class _Builder:
         if kind not in FIELD_TYPES:
             raise ConfigError(f"{where}.type: unknown type {kind!r} (known: {', '.join(FIELD_TYPES)})")
         titles = {str(lang): str(text) for lang, text in _mapping(raw.get("titles"), f"{where}.titles").items()}
-        title = _title(titles, self.locale, name)
+        title = self.localised(f"handover_{name}", titles, name)
         key = f"field:{name}"
         attributes: dict[str, Any] = {
             "type": FIELD_TYPES[kind], "title": title, "title_in_portal": title,
@@ -188,7 +201,8 @@ class _Builder:
                 value = _text(option.get("value"), f"{where}.options[{index}].value")
                 tag = _text(option.get("tag") or f"{name}_{value}", f"{where}.options[{index}].tag")
                 option_titles = _mapping(option.get("titles"), f"{where}.options[{index}].titles")
-                options.append({"name": _title(option_titles, self.locale, value), "value": tag})
+                option_titles = {str(lang): str(text) for lang, text in option_titles.items()}
+                options.append({"name": self.localised(f"handover_{tag}", option_titles, value), "value": tag})
             if not options:
                 raise ConfigError(f"{where}.options: a dropdown needs at least one option")
             attributes["custom_field_options"] = options
@@ -317,6 +331,22 @@ class _Builder:
         self.forms(types, category_tags)
         self.webhook_and_trigger(category_tags)
         return self.resources
+
+
+def for_languages(resources: list[Resource], languages: frozenset[str], default_locale: str) -> list[Resource]:
+    """Keep the title variants of the languages the Zendesk account has; its default language is required."""
+    if not any(item.kind == "dynamic_content" for item in resources):
+        return resources
+    if default_locale not in languages:
+        raise ConfigError(f"default_locale: the Zendesk account has no language {default_locale!r} "
+                          f"(it has: {', '.join(sorted(languages)) or 'none'})")
+    kept = []
+    for item in resources:
+        if item.kind == "dynamic_content":
+            variants = [v for v in item.attributes["variants"] if v["locale_id"]["$ref"].split(":", 1)[1] in languages]
+            item = Resource(item.kind, item.key, {**item.attributes, "variants": variants}, item.id)
+        kept.append(item)
+    return kept
 
 
 def desired_resources(raw: Mapping | None, catalog: Catalog, public_url: str | None) -> list[Resource]:

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 # Apply order: an object is created after the objects it names (forms name fields, triggers name
-# the webhook, macros name groups); deletes run in the reverse order.
-KINDS = ("group", "webhook", "ticket_field", "ticket_form", "macro", "trigger")
+# the webhook, macros name groups, fields name the dynamic content of their titles); deletes run
+# in the reverse order.
+KINDS = ("group", "webhook", "dynamic_content", "ticket_field", "ticket_form", "macro", "trigger")
 
 
 def ref(key: str) -> dict:
@@ -60,12 +61,20 @@ class Plan:
                          for action, count in counts.items())
 
 
-def _keyed(items: Sequence) -> bool:
-    """Drop-down options ({name, value} with distinct values) compare by value, not by position."""
-    if not items or not all(isinstance(item, Mapping) and "name" in item and isinstance(item.get("value"), str)
-                            for item in items):
-        return False
-    return len({json.dumps(item["value"], sort_keys=True) for item in items}) == len(items)
+def _identity(items: Sequence) -> str | None:
+    """The field that names each item of a list compared by name rather than position: drop-down
+    options ({name, value}) by value, dynamic content variants by locale; None for other lists."""
+    if not items or not all(isinstance(item, Mapping) for item in items):
+        return None
+    for name, companion in (("value", "name"), ("locale_id", "content")):
+        if all(name in item and companion in item for item in items):
+            values = [json.dumps(item[name], sort_keys=True) for item in items]
+            return name if len(set(values)) == len(values) else None
+    return None
+
+
+def _label(value: Any) -> str:
+    return ref_key(value) or str(value)
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
@@ -75,14 +84,15 @@ def diff(old: Any, new: Any, path: str = "") -> list[tuple[str, Any, Any]]:
         for name in sorted(set(old) | set(new), key=str):
             found += diff(old.get(name), new.get(name), f"{path}.{name}" if path else str(name))
         return found
-    if isinstance(old, list) and isinstance(new, list) and _keyed(old) and _keyed(new):
-        by_old = {json.dumps(item["value"]): item for item in old}
-        by_new = {json.dumps(item["value"]): item for item in new}
+    identity = _identity(old) if isinstance(old, list) and isinstance(new, list) else None
+    if identity is not None and identity == _identity(new):
+        by_old = {json.dumps(item[identity], sort_keys=True): item for item in old}
+        by_new = {json.dumps(item[identity], sort_keys=True): item for item in new}
         found = []
         for value in dict.fromkeys([*by_old, *by_new]):
-            found += diff(by_old.get(value), by_new.get(value), f"{path}[{json.loads(value)}]")
-        old_order = [item["value"] for item in old if json.dumps(item["value"]) in by_new]
-        new_order = [item["value"] for item in new if json.dumps(item["value"]) in by_old]
+            found += diff(by_old.get(value), by_new.get(value), f"{path}[{_label(json.loads(value))}]")
+        old_order = [_label(item[identity]) for item in old if json.dumps(item[identity], sort_keys=True) in by_new]
+        new_order = [_label(item[identity]) for item in new if json.dumps(item[identity], sort_keys=True) in by_old]
         if not found and old_order != new_order:
             found.append((f"{path} (order)", old_order, new_order))
         return found

@@ -21,6 +21,7 @@ ATTRIBUTES = {
     "macro": ("title", "active", "description", "actions"),
     "webhook": ("name", "endpoint", "http_method", "request_format", "status", "subscriptions", "description"),
     "trigger": ("title", "active", "description", "conditions", "actions"),
+    "dynamic_content": ("name", "default_locale_id", "variants"),
 }
 # Zendesk's built-in ticket fields (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/)
 SYSTEM_TYPES = frozenset({"subject", "description", "status", "custom_status", "tickettype", "priority",
@@ -31,6 +32,9 @@ KEPT_SYSTEM_FIELDS = frozenset(f"system:{name}" for name in SYSTEM_FIELDS)
 
 def key_of(kind: str, item: Mapping, lock: Mapping[str, Any], wanted: frozenset[str]) -> str | None:
     """handover's key for a listed object: its marker, else the lock file's id, else (groups and forms) its name."""
+    if kind == "dynamic_content":
+        name = str(item.get("name") or "")
+        return f"dc:{name}" if name.startswith(DC_PREFIX) else None
     attribute = MARKER_ATTRIBUTE.get(kind)
     found = MARKER.search(str(item.get(attribute) or "")) if attribute else None
     if found:
@@ -45,7 +49,8 @@ def key_of(kind: str, item: Mapping, lock: Mapping[str, Any], wanted: frozenset[
 
 
 _PREFIX = {"group": "group:", "ticket_field": "field:", "ticket_form": "form:", "macro": "macro:",
-           "webhook": "webhook:", "trigger": "trigger:"}
+           "webhook": "webhook:", "trigger": "trigger:", "dynamic_content": "dc:"}
+DC_PREFIX = "handover_"  # dynamic content items are known by their unique name
 
 
 class _Refs:
@@ -60,7 +65,8 @@ class _Refs:
 
 
 def _options(options: Any) -> list[dict]:
-    return [{"name": option.get("name"), "value": option.get("value")} for option in options or ()]
+    return [{"name": option.get("raw_name") or option.get("name"), "value": option.get("value")}
+            for option in options or ()]
 
 
 def _conditions(conditions: Any, refs: _Refs, agent: bool) -> list[dict]:
@@ -92,7 +98,15 @@ def _actions(actions: Any, refs: _Refs) -> list[dict]:
 def _normalised(kind: str, item: Mapping, refs: _Refs) -> dict:
     attributes = {name: item.get(name) for name in ATTRIBUTES[kind]}
     if kind == "ticket_field":
+        # raw_* hold a dynamic content placeholder where title holds its rendering
+        attributes["title"] = item.get("raw_title") or item.get("title")
+        attributes["title_in_portal"] = item.get("raw_title_in_portal") or item.get("title_in_portal")
         attributes["custom_field_options"] = _options(item.get("custom_field_options")) or None
+    elif kind == "dynamic_content":
+        attributes["default_locale_id"] = refs("locale", item.get("default_locale_id"))
+        variants = [{"locale_id": refs("locale", v.get("locale_id")), "content": v.get("content"),
+                     "default": bool(v.get("default"))} for v in item.get("variants") or ()]
+        attributes["variants"] = sorted(variants, key=lambda v: str(ref_key(v["locale_id"]) or v["locale_id"]))
     elif kind == "ticket_form":
         found = [refs("field", i) if refs.keys.get(("field", str(i))) else refs("system", i)
                  for i in item.get("ticket_field_ids") or ()]
@@ -123,6 +137,8 @@ def existing_resources(listed: Mapping[str, Iterable[Mapping]], lock: Mapping[st
     ids: dict[str, Any] = {}
     keyed: list[tuple[str, str, Mapping]] = []
     for kind, items in listed.items():
+        if kind == "locale":
+            continue
         for item in items:
             if kind == "ticket_field" and item.get("type") in SYSTEM_TYPES:
                 ids.setdefault(f"system:{item['type']}", item["id"])
@@ -132,6 +148,8 @@ def existing_resources(listed: Mapping[str, Iterable[Mapping]], lock: Mapping[st
                 continue  # not ours, or a duplicate of one already seen (the first one wins)
             ids[key] = item["id"]
             keyed.append((kind, key, item))
+    for locale in listed.get("locale") or ():  # "en-US" -> locale:en (the first of a language wins)
+        ids.setdefault(f"locale:{str(locale.get('locale') or '').split('-')[0].lower()}", locale["id"])
     for group in listed.get("group") or ():
         ids.setdefault(f"group:{group.get('name')}", group["id"])  # any group may be named by name
     refs = _Refs(ids)

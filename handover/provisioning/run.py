@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 from ..checking import catalog_for
 from ..config import Config, ConfigError
 from ..config_file import dotted, read_yaml
-from .desired import desired_resources
+from .desired import desired_resources, for_languages
 from ..lockfile import Lock, lock_path, read_lock, write_lock
 from .model import Change, Plan, describe, plan, resolve
 from .observed import existing_resources
@@ -39,6 +39,8 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
     admin = ZendeskAdmin(client)
     listed = admin.list_all()
     existing, ids = existing_resources(listed, lock.ids, [item.key for item in desired])
+    languages = frozenset(key.split(":", 1)[1] for key in ids if key.startswith("locale:"))
+    desired = for_languages(desired, languages, config.policy.default_locale)
     the_plan = plan(desired, existing)
     for change in the_plan.changes:
         echo(describe(change, prune))
@@ -93,7 +95,11 @@ def apply_plan(plan: Plan, admin, result: ApplyResult, listed: Mapping[str, list
             result.ids[change.key] = made["id"]
         elif change.action == "update":
             attributes = zendesk_shape(change.kind, resolve(dict(change.attributes), result.ids))
-            admin.update(change.kind, change.id, with_option_ids(attributes, current.get((change.kind, str(change.id)))))
+            listed_item = current.get((change.kind, str(change.id)))
+            if change.kind == "dynamic_content":
+                admin.update_dynamic_content(change.id, attributes, listed_item)
+            else:
+                admin.update(change.kind, change.id, with_option_ids(attributes, listed_item))
         else:
             admin.delete(change.kind, change.id)
             result.ids.pop(change.key, None)
@@ -111,5 +117,5 @@ def _located(message: str, marks: dict, path: Path) -> str:
 
 
 def _managed(ids: dict) -> dict:
-    """What the lock keeps: handover's own objects, not Zendesk's system fields."""
-    return {key: value for key, value in ids.items() if not key.startswith("system:")}
+    """What the lock keeps: handover's objects (and groups by name), not Zendesk's system fields or locales."""
+    return {key: value for key, value in ids.items() if not key.startswith(("system:", "locale:"))}

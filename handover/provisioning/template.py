@@ -51,8 +51,10 @@ SECTIONS = {
 #                    type's fields show only when its category is picked (conditional fields)
 #   category         its option in the category drop-down
 #   fields           the ticket fields: type (text, multiline, date, checkbox, dropdown,
-#                    integer), required (on the end-user form), titles per language (Zendesk
-#                    shows the default_locale one), options of a dropdown (value, tag, titles).
+#                    integer), required (on the end-user form), titles per language (made
+#                    Zendesk dynamic content "handover_<field>", so each user sees their own
+#                    language; languages the account lacks are left out), options of a
+#                    dropdown (value, tag, titles).
 #                    Attachments are asked for in the reply; they need no field.
 #   macros           incomplete / complete: title and actions, applied in handover's one update
 #                    (an action on group_id may name a group)

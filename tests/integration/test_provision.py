@@ -64,7 +64,7 @@ def test_empty_zendesk_plan_apply_then_nothing_to_do(run, workdir, fake_zendesk,
     assert fake_zendesk.writes == 0  # a plan only reads
     assert "+ create    ticket_field field:category" in lines
     assert "+ create    webhook webhook:handover" in lines
-    assert lines[-1].startswith("plan: 31 to create, 0 to update, 0 to delete") and "dry run" in lines[-1]
+    assert lines[-1].startswith("plan: 58 to create, 0 to update, 0 to delete") and "dry run" in lines[-1]
 
     outcome, lines = run(apply=True)
     assert outcome.writes == len(outcome.plan.changes) == fake_zendesk.writes
@@ -210,9 +210,9 @@ def test_the_command_prints_the_plan_and_applies_it(workdir, fake_zendesk, monke
         monkeypatch.setenv(name, value)
     assert main(["provision"]) == 0
     out = capsys.readouterr().out
-    assert out.count("+ create") == 31 and fake_zendesk.writes == 0
+    assert out.count("+ create") == 58 and fake_zendesk.writes == 0
     assert main(["provision", "--apply"]) == 0
-    assert "applied: 31 change(s), 31 write call(s)" in capsys.readouterr().out
+    assert "applied: 58 change(s), 58 write call(s)" in capsys.readouterr().out
     assert main(["provision", "--apply"]) == 0
     assert "applied: 0 change(s), 0 write call(s)" in capsys.readouterr().out
     assert main(["provision", "--exit-code"]) == 0  # no drift
@@ -265,3 +265,45 @@ def test_mistakes_in_the_setup_name_the_line_and_key(workdir, fake_zendesk, monk
     assert main(["provision"]) == 2
     assert "HANDOVER_PUBLIC_URL is not set" in capsys.readouterr().err
     assert fake_zendesk.writes == 0
+
+
+def test_titles_in_several_languages_are_dynamic_content(run, workdir, fake_zendesk):
+    run(apply=True)
+    lock = read_lock(lock_path(workdir / "handover.yaml"))
+    admin = fake_zendesk._admin
+    field = admin.ticket_fields[lock.ids["field:subscription_id"]]
+    assert field["raw_title"] == "{{dc.handover_subscription_id}}" and field["title"] == "Subscription ID"
+    item = admin.dynamic_content[lock.ids["dc:handover_subscription_id"]]
+    polish = next(v for v in item["variants"] if admin.locales[v["locale_id"]]["locale"] == "pl")
+    assert polish["content"] == "ID subskrypcji" and len(item["variants"]) == 7
+    option = next(o for o in admin.ticket_fields[lock.ids["field:billing_frequency"]]["custom_field_options"]
+                  if o["value"] == "billing_frequency_monthly")
+    assert option["raw_name"] == "{{dc.handover_billing_frequency_monthly}}" and option["name"] == "Monthly"
+
+    def retitle(data):
+        titles = data["request_types"]["reseller_change"]["fields"]["subscription_id"]["titles"]
+        titles["pl"] = "Numer subskrypcji"
+        del titles["ru"]
+    edit(workdir, retitle)
+    outcome, lines = run(apply=True)
+    (changed,) = [line for line in lines if line.startswith("~")]
+    assert changed.startswith("~ update    dynamic_content dc:handover_subscription_id")
+    assert '"ID subskrypcji" -> "Numer subskrypcji"' in changed
+    assert outcome.writes == 2  # the changed variant, the removed one
+    assert {v["content"] for v in admin.dynamic_content[item["id"]]["variants"]} >= {"Numer subskrypcji"}
+    assert len(admin.dynamic_content[item["id"]]["variants"]) == 6
+    assert not run()[0].plan.has_changes
+
+
+def test_languages_the_account_lacks_are_left_out(run, workdir, fake_zendesk):
+    admin = fake_zendesk._admin
+    for locale_id in [i for i, locale in admin.locales.items() if locale["locale"] in ("ru", "pt-BR")]:
+        del admin.locales[locale_id]
+    run(apply=True)
+    item = admin.dynamic_content[read_lock(lock_path(workdir / "handover.yaml")).ids["dc:handover_service_id"]]
+    assert sorted(admin.locales[v["locale_id"]]["locale"] for v in item["variants"]) == ["de", "en-US", "es", "fr", "pl"]
+    assert not run()[0].plan.has_changes
+
+    edit(workdir, lambda data: data.update(default_locale="ru"))
+    with pytest.raises(ConfigError, match="the Zendesk account has no language 'ru'"):
+        run()

@@ -14,6 +14,7 @@ from handover.provisioning.observed import existing_resources
 from handover.provisioning.template import render
 
 URL = "https://handover.example.com"
+LOCALES = ("en-US", "de", "es", "fr", "pl", "pt-BR", "ru")
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +30,13 @@ def setup(catalog):
 def as_zendesk(resources):
     """What Zendesk would list after creating `resources`: ids assigned, references resolved, extras added."""
     numbers = itertools.count(1000)
-    ids = {"system:subject": 1, "system:description": 2}
+    locales = [{"id": 100 + index, "locale": code} for index, code in enumerate(LOCALES)]
+    ids = {"system:subject": 1, "system:description": 2,
+           **{f"locale:{locale['locale'].split('-')[0]}": locale["id"] for locale in locales}}
     for item in resources:
         ids[item.key] = f"01WEBHOOK{next(numbers)}" if item.kind == "webhook" else next(numbers)
     listed = {"ticket_field": [{"id": 1, "type": "subject", "title": "Subject"},
-                               {"id": 2, "type": "description", "title": "Description"}]}
+                               {"id": 2, "type": "description", "title": "Description"}], "locale": locales}
     for item in resources:
         raw = {**resolve(dict(item.attributes), ids), "id": ids[item.key], "url": "x", "position": 3}
         for option in raw.get("custom_field_options") or ():
@@ -76,6 +79,7 @@ def test_what_zendesk_lists_after_creating_it_compares_as_unchanged(catalog, set
     desired = desired_resources(setup, catalog, URL)
     existing, ids = existing_resources(as_zendesk(desired), {}, [item.key for item in desired])
     assert {item.key for item in existing} == {item.key for item in desired}
+    assert ids["locale:pt"] == 105
     result = plan(desired, existing)
     assert not result.has_changes, [c for c in result.changes if c.action != "unchanged"]
     assert ids["system:subject"] == 1

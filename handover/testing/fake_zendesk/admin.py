@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import secrets
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -23,6 +24,10 @@ SYSTEM_FIELDS = (("subject", "Subject"), ("description", "Description"), ("statu
 WEBHOOK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WEBHOOK_FORMATS = ("json", "xml", "form_encoded")
 NO_CONTENT = (204, None)
+# The account's languages (ids are the fake's; Zendesk's differ per locale, not per account).
+LOCALES = (("en-US", "English"), ("de", "Deutsch"), ("es", "Español"), ("fr", "Français"), ("pl", "Polski"),
+           ("pt-BR", "Português (Brasil)"), ("ru", "Русский"))
+PLACEHOLDER = re.compile(r"{{\s*dc\.([a-z0-9_]+)\s*}}")
 
 
 def _invalid(description: str, field: str = "base") -> ApiError:
@@ -56,6 +61,9 @@ class AdminRecords:
         self.webhooks: dict[str, dict] = {}
         self.webhook_secrets: dict[str, str] = {}
         self._webhook_numbers = itertools.count(1)
+        self.dynamic_content: dict[int, dict] = {}
+        self.locales = {index: {"id": index, "url": "", "locale": code, "name": name, "created_at": "2024-01-01T00:00:00Z",
+                                "updated_at": "2024-01-01T00:00:00Z"} for index, (code, name) in enumerate(LOCALES, 1)}
         for field_type, title in SYSTEM_FIELDS:
             self._store_field({"type": field_type, "title": title, "active": True}, system=True)
 
@@ -77,7 +85,7 @@ class AdminRecords:
                 raise _invalid(f"Field options: the tag {value} is already used", "custom_field_options")
             values.add(value)
             known = by_id.get(option.get("id")) or by_value.get(value)
-            options.append({"id": known["id"] if known else self.new_id(), "name": str(option["name"]),
+            options.append({"id": known["id"] if known else self.new_id(), "name": self.rendered(str(option["name"])),
                             "raw_name": str(option["name"]), "value": value,
                             "default": bool(option.get("default", False)), "position": position, "url": ""})
         return options
@@ -85,19 +93,21 @@ class AdminRecords:
     def _store_field(self, given: dict, system: bool = False, field_id: int | None = None) -> dict:
         current = self.ticket_fields.get(field_id) if field_id else None
         merged = {**(current or {}), **{k: copy.deepcopy(v) for k, v in given.items() if k != "id"}}
+        for name in ("title", "title_in_portal"):  # what was given, not its rendering
+            merged[name] = given.get(name, (current or {}).get(f"raw_{name}"))
         if merged.get("type") not in FIELD_TYPES and not system:
             raise _invalid(f"Type: {merged.get('type')!r} is not a valid field type", "type")
         if not str(merged.get("title") or "").strip():
             raise _invalid("Title: cannot be blank", "title")
         stamp = iso(now())
         record = {
-            "id": field_id or self.new_id(), "url": "", "type": merged["type"], "title": merged["title"],
+            "id": field_id or self.new_id(), "url": "", "type": merged["type"], "title": self.rendered(merged["title"]),
             "raw_title": merged["title"], "description": merged.get("description") or "",
             "raw_description": merged.get("description") or "",
             "agent_description": merged.get("agent_description"), "position": merged.get("position", 0),
             "active": merged.get("active", True), "required": merged.get("required", False),
             "collapsed_for_agents": False, "regexp_for_validation": merged.get("regexp_for_validation"),
-            "title_in_portal": merged.get("title_in_portal") or merged["title"],
+            "title_in_portal": self.rendered(merged.get("title_in_portal") or merged["title"]),
             "raw_title_in_portal": merged.get("title_in_portal") or merged["title"],
             "visible_in_portal": merged.get("visible_in_portal", system),
             "editable_in_portal": merged.get("editable_in_portal", system),
@@ -116,6 +126,101 @@ class AdminRecords:
         if field_id not in self.ticket_fields:
             raise ApiError(404, "RecordNotFound", "Not found")
         return self.ticket_fields[field_id]
+
+    # ---- dynamic content -------------------------------------------------------------------
+
+    def rendered(self, text: str) -> str:
+        """A {{dc.name}} placeholder replaced by its item's default variant, as Zendesk shows it."""
+        def default(match: re.Match) -> str:
+            item = next((i for i in self.dynamic_content.values() if i["name"] == match.group(1)), None)
+            variant = next((v for v in (item or {}).get("variants") or () if v["default"]), None)
+            return variant["content"] if variant else match.group(0)
+        return PLACEHOLDER.sub(default, text)
+
+    def _variant(self, given: Any) -> dict:
+        if not isinstance(given, dict) or given.get("locale_id") not in self.locales or not given.get("content"):
+            raise _invalid("Variants: each needs content and one of the account's locale ids", "variants")
+        stamp = iso(now())
+        return {"id": self.new_id(), "url": "", "content": str(given["content"]), "locale_id": given["locale_id"],
+                "default": bool(given.get("default")), "active": given.get("active", True), "outdated": False,
+                "created_at": stamp, "updated_at": stamp}
+
+    def _check_item(self, item: dict) -> dict:
+        locales = [v["locale_id"] for v in item["variants"]]
+        if len(set(locales)) != len(locales):
+            raise _invalid("Variants: one per locale", "variants")
+        if item["default_locale_id"] not in locales or sum(v["default"] for v in item["variants"]) != 1:
+            raise _invalid("Default locale: needs the one default variant", "default_locale_id")
+        item["updated_at"] = iso(now())
+        self.dynamic_content[item["id"]] = item
+        return item
+
+    def _item(self, item_id: int) -> dict:
+        if item_id not in self.dynamic_content:
+            raise ApiError(404, "RecordNotFound", "Not found")
+        return self.dynamic_content[item_id]
+
+    def list_dynamic_content(self, request: Request) -> dict:
+        items = [copy.deepcopy(item) for item in self.dynamic_content.values()]
+        return {"items": items, "count": len(items), "next_page": None, "previous_page": None}
+
+    def create_dynamic_content(self, request: Request) -> dict:
+        given = _object(json_body(request), "item")
+        name = str(given.get("name") or "").strip().lower()
+        if not re.fullmatch(r"[a-z0-9_]+", name) or any(i["name"] == name for i in self.dynamic_content.values()):
+            raise _invalid("Name: must be unique (letters, digits, _)", "name")
+        variants = [self._variant(v) for v in given.get("variants") or ()]
+        stamp = iso(now())
+        item = {"id": self.new_id(), "url": "", "name": name, "placeholder": "{{dc.%s}}" % name,
+                "default_locale_id": given.get("default_locale_id"), "outdated": False, "variants": variants,
+                "created_at": stamp, "updated_at": stamp}
+        return {"item": copy.deepcopy(self._check_item(item))}
+
+    def update_dynamic_content(self, request: Request, item_id: int) -> dict:
+        """Update Item changes the name and the default locale; variants have their own endpoints."""
+        given = _object(json_body(request), "item")
+        item = copy.deepcopy(self._item(item_id))
+        item["default_locale_id"] = given.get("default_locale_id", item["default_locale_id"])
+        for variant in item["variants"]:
+            variant["default"] = variant["locale_id"] == item["default_locale_id"]
+        return {"item": copy.deepcopy(self._check_item(item))}
+
+    def delete_dynamic_content(self, request: Request, item_id: int) -> tuple:
+        self._item(item_id)
+        del self.dynamic_content[item_id]
+        return NO_CONTENT
+
+    def create_many_variants(self, request: Request, item_id: int) -> dict:
+        item = copy.deepcopy(self._item(item_id))
+        made = [self._variant(v) for v in json_body(request).get("variants") or ()]
+        item["variants"] += made
+        self._check_item(item)
+        return {"variants": copy.deepcopy(made)}
+
+    def update_many_variants(self, request: Request, item_id: int) -> dict:
+        item = copy.deepcopy(self._item(item_id))
+        by_id = {variant["id"]: variant for variant in item["variants"]}
+        for given in json_body(request).get("variants") or ():
+            variant = by_id.get(given.get("id") if isinstance(given, dict) else None)
+            if variant is None:
+                raise _invalid("Variants: unknown variant id", "variants")
+            variant.update({k: given[k] for k in ("content", "default", "active") if k in given}, updated_at=iso(now()))
+        if any(v["default"] for v in item["variants"]):
+            item["default_locale_id"] = next(v["locale_id"] for v in item["variants"] if v["default"])
+        return {"variants": copy.deepcopy(self._check_item(item)["variants"])}
+
+    def delete_variant(self, request: Request, item_id: int, variant_id: int) -> tuple:
+        item = copy.deepcopy(self._item(item_id))
+        kept = [v for v in item["variants"] if v["id"] != variant_id]
+        if len(kept) == len(item["variants"]):
+            raise ApiError(404, "RecordNotFound", "Not found")
+        item["variants"] = kept
+        self._check_item(item)
+        return NO_CONTENT
+
+    def list_locales(self, request: Request) -> dict:
+        locales = [copy.deepcopy(locale) for locale in self.locales.values()]
+        return {"locales": locales, "count": len(locales), "next_page": None, "previous_page": None}
 
     # ---- ticket forms ----------------------------------------------------------------------
 
@@ -420,6 +525,14 @@ ADMIN_RULES = [
     *_rules("triggers", "create_trigger", ["POST"]),
     *_rules("triggers/<id>", "update_trigger", ["PUT"]),
     *_rules("triggers/<id>", "delete_trigger", ["DELETE"]),
+    *_rules("dynamic_content/items", "list_dynamic_content", ["GET"]),
+    *_rules("dynamic_content/items", "create_dynamic_content", ["POST"]),
+    *_rules("dynamic_content/items/<id>", "update_dynamic_content", ["PUT"]),
+    *_rules("dynamic_content/items/<id>", "delete_dynamic_content", ["DELETE"]),
+    *_rules("dynamic_content/items/<id>/variants/create_many", "create_many_variants", ["POST"]),
+    *_rules("dynamic_content/items/<id>/variants/update_many", "update_many_variants", ["PUT"]),
+    *_rules("dynamic_content/items/<id>/variants/<int:variant_id>", "delete_variant", ["DELETE"]),
+    *_rules("locales", "list_locales", ["GET"]),
     Rule("/api/v2/webhooks", endpoint="list_webhooks", methods=["GET"]),
     Rule("/api/v2/webhooks", endpoint="create_webhook", methods=["POST"]),
     Rule("/api/v2/webhooks/<webhook_id>", endpoint="show_webhook", methods=["GET"]),
