@@ -34,6 +34,9 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
+    consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
+    admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -57,6 +60,8 @@ class Config:
     force_dry_run: bool = False
     public_url: str | None = None      # HANDOVER_PUBLIC_URL: where Zendesk and browsers reach handover
     lock_path: Path | None = None      # handover.lock.yaml beside the config (handover provision --apply)
+    admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -97,6 +102,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()
               if not isinstance(group_id, (Mapping, type(None)))}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+    admin = raw.get("admin") or {}
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -106,7 +112,15 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        **_consent_settings(raw.get("consent") or {}),
+        admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
+
+
+def _consent_settings(raw: Mapping) -> dict:
+    defaults = Policy()
+    return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
+            "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -157,4 +171,6 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         port=port,
         public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,
         lock_path=where,
+        admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
+        secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )
