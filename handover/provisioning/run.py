@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from integration.admin import ZendeskAdmin, with_option_ids, zendesk_shape
+
 from ..checking import catalog_for
 from ..config import Config, ConfigError
 from ..config_file import dotted, read_yaml
-from .desired import desired_resources, for_languages
 from ..lockfile import Lock, lock_path, read_lock, write_lock
+from .desired import desired_resources, for_languages
 from .model import Change, Plan, describe, plan, resolve
 from .observed import existing_resources
 
@@ -25,8 +27,6 @@ class Outcome:
 def provision(config: Config, client, apply: bool = False, prune: bool = False,
               echo: Callable[[str], None] = print) -> Outcome:
     """Plan (and with `apply`, carry out) the Zendesk set-up handover.yaml describes."""
-    from integration.admin import ZendeskAdmin
-
     if config.config_path is None:
         raise ConfigError("no configuration: run `handover init` first, or set HANDOVER_CONFIG / --config")
     raw, marks = read_yaml(config.config_path)
@@ -40,7 +40,10 @@ def provision(config: Config, client, apply: bool = False, prune: bool = False,
     listed = admin.list_all()
     existing, ids = existing_resources(listed, lock.ids, [item.key for item in desired])
     languages = frozenset(key.split(":", 1)[1] for key in ids if key.startswith("locale:"))
-    desired = for_languages(desired, languages, config.policy.default_locale)
+    try:
+        desired = for_languages(desired, languages, config.policy.default_locale)
+    except ConfigError as error:
+        raise ConfigError(_located(str(error), marks, config.config_path)) from error
     the_plan = plan(desired, existing)
     for change in the_plan.changes:
         echo(describe(change, prune))
@@ -77,8 +80,6 @@ def apply_plan(plan: Plan, admin, result: ApplyResult, listed: Mapping[str, list
     Deletes happen only with `prune`. `result` is the caller's: when Zendesk refuses a call half
     way, it still holds the ids of what was made, for the lock file.
     """
-    from integration.admin import with_option_ids, zendesk_shape
-
     current = {(kind, str(item["id"])): item for kind, items in listed.items() for item in items}
     for change in plan.changes:
         retyped = [(old, new) for path, old, new in change.differences if path == "type"]
