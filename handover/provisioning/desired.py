@@ -185,7 +185,8 @@ class _Builder:
         kind = str(raw.get("type") or KIND_TYPES.get(rtype.spec_by_name[name].kind, "text"))
         if kind not in FIELD_TYPES:
             raise ConfigError(f"{where}.type: unknown type {kind!r} (known: {', '.join(FIELD_TYPES)})")
-        titles = {str(lang): str(text) for lang, text in _mapping(raw.get("titles"), f"{where}.titles").items()}
+        titles = {str(lang): str(text) for lang, text in _mapping(raw.get("titles"), f"{where}.titles").items()} \
+            or {lang: labels[name] for lang, labels in sorted(rtype.labels.items()) if name in labels}
         title = self.localised(f"handover_{name}", titles, name)
         key = f"field:{name}"
         attributes: dict[str, Any] = {
@@ -267,8 +268,11 @@ class _Builder:
                 field_keys.append("field:category")
             for type_name in type_names:
                 settings = dict(self.request_types_raw[type_name])
-                names = [str(name) for name in _mapping(settings.get("fields"), "")]
-                required = [bool(_mapping(settings["fields"][name], "").get("required")) for name in names]
+                fields = _mapping(settings.get("fields"), "")
+                specs = self.catalog.types[type_name].spec_by_name
+                names = [str(name) for name in fields]
+                # required on the end-user form: as the file says, else as the request type's schema says
+                required = [bool(_mapping(fields[name], "").get("required", specs[name].required)) for name in names]
                 field_keys += [f"field:{name}" for name in names if f"field:{name}" not in field_keys]
                 if type_name in category_tags and names:
                     conditions.append((category_tags[type_name], names, required))

@@ -139,3 +139,14 @@ def test_mistakes_name_the_key(catalog, setup, change, message):
 def test_the_webhook_needs_the_public_url(catalog, setup):
     with pytest.raises(ConfigError, match="HANDOVER_PUBLIC_URL is not set"):
         desired_resources(setup, catalog, None)
+
+
+def test_a_field_listed_without_settings_takes_the_catalogs_labels_and_required(catalog):
+    setup = {"request_types": {"service_holder_change": {"form": "Holder change", "category": "Account Support::Holder",
+                                                         "fields": {"service_id": None}}}}
+    desired = {item.key: item for item in desired_resources(setup, catalog, URL)}
+    assert desired["field:service_id"].attributes["title"] == "{{dc.handover_service_id}}"
+    assert {v["content"] for v in desired["dc:handover_service_id"].attributes["variants"]} >= {"Service ID", "ID usługi"}
+    (condition,) = desired["form:Holder change"].attributes["end_user_conditions"]
+    assert condition["value"] == "account_support__service_holder_change"
+    assert condition["child_fields"] == [{"id": {"$ref": "field:service_id"}, "is_required": True}]
