@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from .zendesk import ZendeskClient
+from .zendesk import ZendeskClient, ZendeskRateLimited
 
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 100
 PAGE_SIZE = 100  # the largest page Zendesk serves
+RATE_LIMIT_RETRIES = 3
+LONGEST_WAIT = 60.0  # seconds: Zendesk's rate-limit window
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,22 @@ ENDPOINTS = {
 class ZendeskAdmin:
     """Admin reads and writes through one ZendeskClient (its session, errors and call counts)."""
 
-    def __init__(self, client: ZendeskClient, page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, client: ZendeskClient, page_size: int = PAGE_SIZE,
+                 wait: Callable[[float], None] = time.sleep) -> None:
         self.client = client
         self.page_size = page_size
+        self.wait = wait
 
     def _call(self, kind: str, method: str, path: str, **kwargs):
-        return self.client.api(kind, method, path, **kwargs)
+        """One call; a 429 is waited out as Retry-After says (a command line, not a request path)."""
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
+            try:
+                return self.client.api(kind, method, path, **kwargs)
+            except ZendeskRateLimited as error:
+                if attempt == RATE_LIMIT_RETRIES:
+                    raise
+                log.warning("zendesk rate limit: waiting %.0f s", min(error.retry_after, LONGEST_WAIT))
+                self.wait(min(error.retry_after, LONGEST_WAIT))
 
     def list(self, kind: str) -> list[dict]:
         """Every object of a kind, following offset pages (next_page) or cursor pages (links.next)."""

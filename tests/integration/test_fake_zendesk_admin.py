@@ -79,3 +79,15 @@ def test_the_webhooks_supplement_really_checks(contract, admin, exchanges):
     with pytest.raises(OpenAPIError):
         contract.check_response(listed)
     exchanges.pop()
+
+
+def test_a_rate_limit_is_waited_out_as_retry_after_says(client, fake_zendesk):
+    waits: list[float] = []
+    admin = ZendeskAdmin(client, wait=waits.append)
+    fake_zendesk.set_faults(rate_limited=2, retry_after=7)
+    assert admin.create("group", {"name": "Accounts"})["name"] == "Accounts"
+    assert waits == [7.0, 7.0]
+    fake_zendesk.set_faults(rate_limited=10, retry_after=1)
+    with pytest.raises(ZendeskError) as error:
+        admin.list("group")
+    assert error.value.status == 429 and len(waits) == 5
