@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .reading import Reader, Vocabulary, build_reader, build_vocabulary, reading_keys
 from .rules import RULE_KEYS
 from .text import fold, token_key
 
@@ -45,6 +46,7 @@ class Language:
     no_word: str
     stopwords: frozenset[str]
     messages: Mapping[str, str]
+    reading: Mapping[str, object] = field(default_factory=dict)   # see reading.build_vocabulary
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class RequestType:
     label_languages: Mapping[str, frozenset[str]]      # field-matching folded label -> languages
     choice_index: Mapping[str, Mapping[str, str]]      # field -> folded word -> value
     spec_by_name: Mapping[str, FieldSpec] = field(default_factory=dict)
+    reader: Reader | None = None                       # fuzzy labels, sentences, pairings
 
     def label(self, field_name: str, lang: str) -> str:
         return self.labels.get(lang, {}).get(field_name) or self.labels.get("en", {}).get(field_name) or field_name
@@ -81,6 +84,7 @@ class Catalog:
     yes_no_index: Mapping[str, bool]
     month_index: Mapping[str, int]
     stopwords: frozenset[str]
+    vocabulary: Vocabulary | None = None
 
 
 def _format_checker() -> FormatChecker:
@@ -135,6 +139,7 @@ def load_language(path: Path) -> Language:
         no_word=no_words[0],
         stopwords=frozenset(fold(word) for word in _as_words(data.get("label_stopwords", []), path, "label_stopwords")),
         messages={str(key): str(value) for key, value in messages.items()},
+        reading={key: data.get(key) for key in reading_keys() if key in data},
     )
 
 
@@ -268,7 +273,18 @@ def _check_rules(rules, specs, path: Path) -> None:
                 raise CatalogError(f"{path}: rule {kind} names unknown field {rule[key]!r}")
 
 
-def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords) -> RequestType:
+def _reader(texts, extension, specs, vocabulary, stopwords, path: Path) -> Reader:
+    kinds = {spec.name: spec.kind for spec in specs}
+    for field_name, other in (extension.get("same_as") or {}).items():
+        if field_name not in kinds or other not in kinds:
+            raise CatalogError(f"{path}: same_as pairs unknown fields {field_name!r} -> {other!r}")
+    try:
+        return build_reader(texts, extension, kinds, vocabulary, stopwords)
+    except (re.error, TypeError, ValueError, AttributeError) as error:
+        raise CatalogError(f"{path}: a sentence pattern cannot be compiled: {error}") from error
+
+
+def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords, vocabulary=None) -> RequestType:
     schema = _read_json(schema_path)
     name = schema_path.stem
     specs = _field_specs(schema, schema_path)
@@ -296,6 +312,7 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         label_languages={key: frozenset(value) for key, value in label_languages.items()},
         choice_index=choice_index,
         spec_by_name={spec.name: spec for spec in specs},
+        reader=_reader(texts, extension, specs, vocabulary or build_vocabulary({}), stopwords, schema_path),
     )
 
 
@@ -321,9 +338,10 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         raise CatalogError("no ticket_forms/common/en.yaml found: English is the fallback language")
     stopwords = frozenset().union(*(language.stopwords for language in languages.values()))
     types: dict[str, RequestType] = {}
+    vocabulary = build_vocabulary({code: language.reading for code, language in languages.items()})
     for root in roots:
         for schema_path in sorted((root / "schemas").glob("*.json")):
-            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords)
+            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords, vocabulary)
     tag_index = {tag: rtype.name for rtype in types.values() for tag in rtype.tags}
     yes_no: dict[str, bool] = {}
     for language in languages.values():
@@ -337,4 +355,5 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         yes_no_index=yes_no,
         month_index=_month_index(languages),
         stopwords=stopwords,
+        vocabulary=vocabulary,
     )

@@ -99,6 +99,13 @@ def lookup_phrase(value: str, index: Mapping[str, object]):
     return None
 
 
+def _contained_choice(folded: str, words: Mapping[str, str]):
+    """The one value whose words occur inside a sentence ('we would rather pay once a year'); None if none or several."""
+    padded = f" {folded} "
+    found = {value for word, value in words.items() if word and f" {word} " in padded}
+    return found.pop() if len(found) == 1 else None
+
+
 def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
     """Map a localised word (or a Zendesk dropdown tag like billing_frequency_monthly) to its value."""
     found = lookup_phrase(str(value), words)
@@ -108,12 +115,29 @@ def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
     for choice in choices:
         if folded.endswith(fold(choice)):
             return choice
-    return clean_text(value).lower()
+    found = _contained_choice(folded, words)
+    return found if found is not None else clean_text(value).lower()
 
 
-def normalize_yes_no(value, words: Mapping[str, bool]):
-    """True/False from yes/no words in any language; the cleaned text when it is neither."""
+def _phrase_answer(folded: str, vocabulary):
+    """Yes/no from a sentence: a refusal phrase wins; an agreement phrase next to a negation is no answer of yes."""
+    if vocabulary.no is not None and vocabulary.no.search(folded):
+        return False
+    match = vocabulary.yes.search(folded) if vocabulary.yes is not None else None
+    if match is None:
+        return None
+    outside = (folded[:match.start()] + " " + folded[match.end():]).split()
+    return False if any(word in vocabulary.negations for word in outside) else True
+
+
+def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
+    """True/False from yes/no words or sentences in any language; the cleaned text when it is neither."""
     if isinstance(value, bool):
         return value
+    folded = fold(str(value))
+    if vocabulary is not None and vocabulary.no is not None and vocabulary.no.search(folded):
+        return False
     found = lookup_phrase(str(value), words)
+    if found is None and vocabulary is not None:
+        found = _phrase_answer(folded, vocabulary)
     return found if found is not None else clean_text(value)

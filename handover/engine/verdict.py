@@ -6,13 +6,15 @@ from datetime import date, datetime
 from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
-from .extract import Extraction, extract, users_by_id
+from .extract import Extraction, extract, readings, users_by_id
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
 
 # jsonschema keywords whose failure means "absent", not "wrong".
 _ABSENT_KEYWORDS = frozenset({"minLength", "minItems", "required"})
+# Where a value came from, as the internal note names it (note_source_<name> messages).
+_SOURCE_NOTES = {"form_field": "form", "email": "comment"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Verdict:
     expected_completion: date | None = None
     consents: tuple[Mapping, ...] = ()
     checks: tuple[Mapping, ...] = ()
+    readings: tuple[Mapping, ...] = ()      # every value read and where from (extract.readings)
+    doubts: tuple[Mapping, ...] = ()        # readings the agent should check (extract.Extraction.doubts)
 
     @property
     def complete(self) -> bool:
@@ -59,7 +63,7 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
     if spec.kind == "attachment":
         return value
     if spec.kind == "yesno":
-        return normalize_yes_no(value, catalog.yes_no_index)
+        return normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary)
     if spec.kind == "enum":
         return normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
     if spec.kind == "email":
@@ -76,10 +80,6 @@ def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog) -> d
         value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog)
         if value not in ("", None):
             instance[name] = value
-    proof_fields = [spec.name for spec in rtype.fields if spec.kind == "attachment"]
-    if extraction.attachments:
-        for name in proof_fields:
-            instance[name] = list(extraction.attachments)
     return instance
 
 
@@ -156,7 +156,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         return None
     rtype = catalog.types[type_name]
     ticket = document.get("ticket") or {}
-    extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords)
+    extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords, catalog)
     instance = _instance(extraction, rtype, catalog)
     missing, invalid = schema_problems(instance, rtype)
     context = RuleContext(
@@ -184,12 +184,14 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         request_type=type_name,
         locale=locale,
         fields=instance,
-        sources={name: raw.source for name, raw in extraction.values.items()},
+        sources={name: _SOURCE_NOTES.get(raw.source, raw.source) for name, raw in extraction.values.items()},
         missing=tuple(missing),
         invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])),
         warnings=tuple(warnings),
         raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
         expected_completion=None if estimated_fields & invalid_fields else completion,
         consents=_consents(rtype, instance, context.valid - invalid_fields, document),
+        readings=tuple(readings(extraction)),
+        doubts=extraction.doubts,
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )
