@@ -20,6 +20,7 @@ _MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
 _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
 _COLON = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)")
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
+_SENTENCE_END = re.compile(r"[.!?;]\s")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
@@ -342,7 +343,8 @@ def read_sentences(prose: list[Line], rtype: RequestType) -> list[Found]:
                 if value is not None and name in rtype.spec_by_name:
                     start, end = match.span(name)
                     found.append(Found(name, text[where[start]:where[end - 1] + 1].strip(), sentence, False, "sentence"))
-            negated = bool(pattern.constants) and bool(set(fold(sentence).split()) & rtype.reader.vocabulary.negations)
+            clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
+            negated = bool(pattern.constants) and bool(set(fold(clause).split()) & rtype.reader.vocabulary.negations)
             for name, value in ({} if negated else pattern.constants).items():
                 if name in rtype.spec_by_name:
                     found.append(Found(name, value, sentence, False, "sentence"))

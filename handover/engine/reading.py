@@ -16,6 +16,8 @@ from .text import fold, soft_fold
 FUZZY_THRESHOLD = 0.85
 # ... and only when the runner-up item scores at least this much lower: otherwise we do not guess.
 AMBIGUITY_MARGIN = 0.1
+# Two items both scoring from here on, within the margin, make a label the agent is told about.
+DOUBT_THRESHOLD = 0.75
 _TOKEN_MIN_RATIO = 80          # two words are the same word from this rapidfuzz ratio on
 _SHORT_TOKEN = 3               # words this short ("id", "sub", "ec") must match exactly
 _PREFILTER_LIMIT = 12
@@ -159,11 +161,13 @@ class Reader:
                 if score > best.get(fields[index], 0.0):
                     best[fields[index]] = score
         ranked = sorted(best.items(), key=lambda item: -item[1])
-        if not ranked or ranked[0][1] < FUZZY_THRESHOLD:
+        if not ranked or ranked[0][1] < DOUBT_THRESHOLD:
             return None
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN:
             close = tuple(name for name, score in ranked if ranked[0][1] - score < AMBIGUITY_MARGIN)
             return LabelMatch(None, written, False, ranked[0][1], close)
+        if ranked[0][1] < FUZZY_THRESHOLD:
+            return None
         return LabelMatch(ranked[0][0], written, False, ranked[0][1])
 
 
