@@ -18,7 +18,6 @@ _SEPARATOR = re.compile(r"\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*")
 _MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
 # Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ..."
 _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
-_COLON = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)")
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
@@ -29,8 +28,7 @@ _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
 
 
-@dataclass(frozen=True)
-class RawValue:
+class RawValue(NamedTuple):
     """One value as found, before normalisation, and where it came from."""
     field: str
     value: object
@@ -97,6 +95,7 @@ def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tup
 
 
 _FUZZY_CACHE: dict[tuple[int, str], LabelMatch | None] = {}
+_FILE_CACHE: dict[tuple[int, int, str], tuple[str | None, str | None]] = {}
 
 
 def _fuzzy(reader: Reader, text: str) -> LabelMatch | None:
@@ -114,6 +113,10 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
     Only text that no catalog label matches reaches the fuzzy matcher. An ambiguous label is recorded
     in `doubts` and read as nothing.
     """
+    folded = fold(text) if len(text) <= _MAX_LABEL_CHARS else ""
+    field_name = rtype.label_index.get(folded)        # the common case: a catalog label as it stands
+    if field_name is not None:
+        return field_name, folded, True
     exact = match_label(text, rtype, stopwords)
     if exact:
         return exact[0], exact[1], True
@@ -140,6 +143,8 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
     A later colon opens another item only when the words between the boundary before it (a comma,
     semicolon or 'and') and the colon are a label.
     """
+    if ":" not in value and "：" not in value and " - " not in value and "–" not in value and "—" not in value:
+        return value.strip(), []
     cuts = []
     start = 0
     for colon in _LATER_SEPARATOR.finditer(value):
@@ -247,6 +252,8 @@ class _LineReader:
 
     def _bare_label(self, text: str):
         """A line that is nothing but an exact label (the value follows on the next line)."""
+        if text.endswith((",", ".", "!", "?")) or text.count(" ") > _MAX_BARE_LABEL_WORDS + 1:
+            return None
         stripped = _strip_markup(text).rstrip(":： ")
         if len(stripped.split()) > _MAX_BARE_LABEL_WORDS:
             return None
@@ -369,7 +376,7 @@ def _form_values(ticket: Mapping, rtype: RequestType, field_mapping: Mapping[int
 
 def _file_words_match(file_name: str, words) -> bool:
     folded = fold(_FILE_EXTENSION.sub("", file_name)).replace(" ", "")
-    return any(word.replace(" ", "") in folded for word in words if word)
+    return any(word in folded for word in words)
 
 
 def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tuple[str | None, str | None]:
@@ -454,6 +461,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     doubts: list[dict] = []
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
+    single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
@@ -474,7 +482,13 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 continue
             shown = {"file_name": attachment.get("file_name"), "content_type": attachment.get("content_type"),
                      "size": attachment.get("size")}
-            field_name, looks_like = _attachment_field(attachment, mentions, rtype, others)
+            # By file name alone where mentions cannot matter (one proof item or none): cached.
+            key = (id(rtype), len(others), str(attachment.get("file_name")))
+            if key not in _FILE_CACHE or single_proof is False:
+                if len(_FILE_CACHE) > 50_000:
+                    _FILE_CACHE.clear()
+                _FILE_CACHE[key] = _attachment_field(attachment, mentions, rtype, others)
+            field_name, looks_like = _FILE_CACHE[key]
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)
                 values[field_name] = RawValue(field_name, list(proof_files[field_name]), "attachment", comment_id,

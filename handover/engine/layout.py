@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from html.parser import HTMLParser
 from collections.abc import Mapping
 
@@ -19,8 +19,7 @@ _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3"
 _SKIPPED_TAGS = frozenset({"blockquote", "style", "script", "head", "title"})
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of a comment and where it belongs: the requester's own text, a table row, or a forward."""
     text: str
     origin: str = "email"       # "email" | "html_table" | "forwarded"
@@ -169,7 +168,7 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 continue
             if vocabulary.quote_header is not None and vocabulary.quote_header.match(folded):
                 break
-        if vocabulary is not None and _starts_with_from(text, vocabulary):
+        if vocabulary is not None and 0 < text.find(":", 0, 26) and _starts_with_from(text, vocabulary):
             block = _header_block(raw, index, vocabulary)
             if block is not None:
                 if not block[1]:
@@ -179,7 +178,7 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 continue
         if text in _SIGNATURE:
             reading = False
-        elif reading and not _RULE_LINE.match(text):
+        elif reading and not (text[:1] in "_=-" and _RULE_LINE.match(text)):
             lines.append(Line(text, "html_table" if in_table and origin == "email" else origin))
         index += 1
     return lines
@@ -191,5 +190,5 @@ def _could_be_marker(text: str) -> bool:
 
 
 def _starts_with_from(text: str, vocabulary) -> bool:
-    key, colon, _ = text.partition(":")
-    return bool(colon) and len(key) <= 24 and fold(key.strip("*_ ")) in vocabulary.header_from
+    colon = text.find(":", 0, 26)
+    return colon > 0 and fold(text[:colon].strip("*_ ")) in vocabulary.header_from

@@ -266,7 +266,8 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                 if tokens:
                     per_lang.setdefault(lang, []).append((" ".join(sorted(t for _, t in tokens)), tokens, field_name))
             if field_name in file_words:
-                file_words[field_name].update(fold(str(word)) for word in entry.get("file_words") or ())
+                file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
+                file_words[field_name].discard("")
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
             sentences.append(_compile_sentence(template, lang, kinds, constants))
