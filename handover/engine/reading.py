@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from collections.abc import Iterable, Mapping
 
-import snowballstemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -31,6 +30,8 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
 
 @lru_cache(maxsize=16)
 def _stemmer(algorithm: str):
+    import snowballstemmer   # imported on the first fuzzy lookup: it loads every language's algorithm
+
     return snowballstemmer.stemmer(algorithm)
 
 
@@ -127,11 +128,29 @@ class Reader:
     """Per request type: fuzzy label choices per language, sentence patterns, same-as pairings, file words."""
     vocabulary: Vocabulary
     stopwords: frozenset[str]
-    choices: Mapping[str, tuple[tuple[str, ...], tuple[tuple[tuple[str, str], ...], ...], tuple[str, ...]]]
-    sentences: tuple[SentencePattern, ...]
+    variants: Mapping[str, tuple[tuple[str, str], ...]]   # lang -> (folded label or synonym, field)
+    templates: tuple[tuple[str, str, Mapping], ...]         # (lang, sentence template, constants)
     same_as: Mapping[str, str]
     file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
     field_kinds: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def sentences(self) -> tuple[SentencePattern, ...]:
+        """The compiled sentence patterns, built on first use (the templates were checked at load)."""
+        return tuple(_compile_sentence(template, lang, self.field_kinds, constants) for lang, template, constants in self.templates)
+
+    @cached_property
+    def choices(self) -> dict[str, tuple[tuple[str, ...], tuple, tuple[str, ...]]]:
+        """Per language: sorted-stem keys (for rapidfuzz's prefilter), word/stem pairs and fields.
+
+        Built on the first label that no catalog label matches, so loading the catalog stays cheap.
+        """
+        choices = {}
+        for lang, rows in self.variants.items():
+            built = [(tokens, field_name) for folded, field_name in rows if (tokens := self.tokens(folded, lang))]
+            choices[lang] = (tuple(" ".join(sorted(stem for _, stem in tokens)) for tokens, _ in built),
+                             tuple(tokens for tokens, _ in built), tuple(field_name for _, field_name in built))
+        return choices
 
     def tokens(self, folded: str, lang: str) -> tuple[tuple[str, str], ...]:
         algorithm = self.vocabulary.stemmers.get(lang)
@@ -249,29 +268,36 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants))
 
 
+def _check_template(template: str, kinds: Mapping[str, str], constants: Mapping) -> None:
+    """A template's slots and constants name the type's fields, and it has a literal word to anchor on."""
+    slots = {piece[1:-1] for piece in _TEMPLATE_PARTS.split(template) if piece.startswith("{") and piece.endswith("}")}
+    unknown = (slots - {"_"} | set(constants)) - set(kinds)
+    if unknown:
+        raise ValueError(f"sentence pattern {template!r} names unknown fields: {', '.join(sorted(unknown))}")
+    literal = _TEMPLATE_PARTS.sub(" ", template)
+    if not _WORD.search(literal):
+        raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
+
+
 def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mapping[str, str],
                  vocabulary: Vocabulary, stopwords: frozenset[str]) -> Reader:
     """texts: lang -> the parsed ticket_forms/<type>/<lang>.yaml; extension: the schema's x-handover."""
-    reader_stub = Reader(vocabulary, stopwords, {}, (), {}, {})
-    per_lang: dict[str, list[tuple[str, tuple, str]]] = {}
-    sentences: list[SentencePattern] = []
+    per_lang: dict[str, list[tuple[str, str]]] = {}
+    templates: list[tuple[str, str, Mapping]] = []
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     for lang, data in texts.items():
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
                         *(str(word) for word in entry.get("synonyms") or ())]
-            for variant in variants:
-                tokens = reader_stub.tokens(fold(variant), lang)
-                if tokens:
-                    per_lang.setdefault(lang, []).append((" ".join(sorted(t for _, t in tokens)), tokens, field_name))
+            per_lang.setdefault(lang, []).extend((fold(variant), field_name) for variant in variants if fold(variant))
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
-            sentences.append(_compile_sentence(template, lang, kinds, constants))
-    choices = {lang: (tuple(key for key, _, _ in rows), tuple(tokens for _, tokens, _ in rows), tuple(name for _, _, name in rows))
-               for lang, rows in per_lang.items()}
-    return Reader(vocabulary, stopwords, choices, tuple(sentences), dict(extension.get("same_as") or {}),
+            _check_template(template, kinds, constants)
+            templates.append((lang, template, dict(constants)))
+    variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
+    return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds))
