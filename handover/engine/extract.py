@@ -34,8 +34,8 @@ class RawValue(NamedTuple):
     value: object
     source: str          # one of SOURCES
     source_id: int | None
-    label: str | None = None     # the label as written, None for form fields, sentences and files
-    exact: bool = True           # False: read through a synonym-free match (typo, other word order, ...)
+    label: str | None = None     # the label as written (for a sentence: the sentence); None for form fields and files
+    exact: bool = True           # False: read by fuzzy matching, a sentence pattern or "same as above"
     same_as: str | None = None   # "same as above": the item whose value this repeats
 
 
@@ -50,6 +50,7 @@ class Extraction:
 
 
 class Found(NamedTuple):
+    """One item read from a comment's text, before it becomes a RawValue."""
     field: str
     value: str
     label: str
@@ -521,5 +522,5 @@ def readings(extraction: Extraction) -> list[dict]:
                         "exact": True, "comment_id": raw.source_id} for item in raw.value)
             continue
         out.append({"field": raw.field, "value": raw.value, "source": raw.source, "label": raw.label,
-                    "exact": raw.exact, "comment_id": raw.source_id})
+                    "exact": raw.exact, "comment_id": None if raw.source == "form_field" else raw.source_id})
     return out

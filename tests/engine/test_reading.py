@@ -75,6 +75,17 @@ def test_every_non_exact_reading_is_in_the_internal_note_and_the_json(catalog, s
     json.dumps(decision_to_json(made, catalog))
 
 
+def test_form_fields_are_readings_without_a_comment(catalog):
+    from handover.engine.verdict import EvaluationSettings
+    settings = EvaluationSettings(field_mapping={360001: "service_id"})
+    document = ticket_document("service_holder_change", [comment("New holder email: b@x.example")],
+                               custom_fields=[{"id": 360001, "value": "SRV-9"}])
+    readings = {reading["field"]: reading for reading in evaluate(document, catalog, settings, TODAY).readings}
+    assert readings["service_id"] == {"field": "service_id", "value": "SRV-9", "source": "form_field", "label": None,
+                                      "exact": True, "comment_id": None}
+    assert readings["new_holder_email"]["source"] == "email" and readings["new_holder_email"]["comment_id"] == 1
+
+
 def test_fuzzy_matching_has_a_threshold_and_an_ambiguity_margin(catalog):
     match = catalog.types["reseller_change"].reader.fuzzy("Subscripton ID")
     assert match.score >= FUZZY_THRESHOLD and match.exact is False
