@@ -19,6 +19,7 @@ _MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
 # Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ..."
 _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
+_MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
@@ -238,6 +239,8 @@ class _LineReader:
         if not text:
             self.pending = self.header = None
             return
+        if self.header is None and self._plain_label_line(text, line.origin):
+            return
         if self.pending and not _MAY_SEPARATE.search(text) and not self._bare_label(text):
             self.add(self.pending[0], self.pending[1], text, line.origin)
             self.pending = None
@@ -250,6 +253,20 @@ class _LineReader:
             self.pending = bare
             return
         self.prose.append(line)
+
+    def _plain_label_line(self, text: str, origin: str) -> bool:
+        """The common case, read at once: '[- ]Catalog label: one value' with nothing else on the line."""
+        colon = text.find(":")
+        if not 0 < colon <= _MAX_LABEL_CHARS or "\t" in text or "|" in text or "**" in text or "__" in text:
+            return False
+        folded = fold(text[:colon])
+        field_name = self.rtype.label_index.get(folded)
+        value = text[colon + 1:].strip()
+        if field_name is None or not value or ";" in value or _MORE_ITEMS.search(value):
+            return False
+        self.pending = None
+        self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
+        return True
 
     def _bare_label(self, text: str):
         """A line that is nothing but an exact label (the value follows on the next line)."""
