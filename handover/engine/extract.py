@@ -25,6 +25,7 @@ _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
 _MAX_BARE_LABEL_WORDS = 6
+_MAX_SAME_AS_WORDS = 8
 _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
 
@@ -152,12 +153,16 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
     for colon in _LATER_SEPARATOR.finditer(value):
         before = value[start:colon.start()]
         boundaries = list(_ITEM_BOUNDARY.finditer(before))
-        if not boundaries:
-            continue
-        written = before[boundaries[-1].end():].strip()
-        label = read_label(written, rtype, stopwords, doubts)
-        if label:
-            cuts.append((start + boundaries[-1].start(), label, written, colon.end()))
+        if boundaries:
+            written = before[boundaries[-1].end():].strip()
+            label = read_label(written, rtype, stopwords, doubts)
+            if label:
+                cuts.append((start + boundaries[-1].start(), label, written, colon.end()))
+                start = colon.end()
+                continue
+        glued = _glued_label(before, rtype, stopwords)
+        if glued:
+            cuts.append((start + glued[0], glued[1], before[glued[0]:].strip(), colon.end()))
             start = colon.end()
     if not cuts:
         return value.strip(), []
@@ -168,6 +173,20 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
     return value[:cuts[0][0]].strip(), items
 
 
+def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
+    """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
+
+    Only exact catalog labels count here, and some value must stay before them.
+    """
+    words = list(re.finditer(r"\S+", before))
+    for size in range(min(_MAX_BARE_LABEL_WORDS, len(words) - 1), 0, -1):
+        begin = words[-size].start()
+        found = match_label(before[begin:], rtype, stopwords)
+        if found:
+            return begin, (found[0], found[1], True)
+    return None
+
+
 def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[str, str, bool], str, str]]:
     """[(label match, label as written, value)] for one `Label: value` segment (possibly several items)."""
     for separator in _SEPARATOR.finditer(segment):
@@ -176,7 +195,10 @@ def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[s
         written = segment[:separator.start()].strip()
         found = read_label(written, rtype, stopwords, doubts)
         if not found:
-            continue
+            glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
+            if not glued:
+                continue
+            written, found = written[glued[0]:], glued[1]
         first, more = _split_items(segment[separator.end():], rtype, stopwords, doubts)
         return [(found, written, first), *more]
     stripped = segment.rstrip()
@@ -463,8 +485,13 @@ def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> N
 
 
 def _says_same(value: str, reader: Reader) -> bool:
+    """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so."""
     words = fold(value).split()
-    return any(" ".join(words[:size]) in reader.vocabulary.same_as for size in range(min(len(words), 6), 0, -1))
+    if "@" in value or len(words) > _MAX_SAME_AS_WORDS:
+        return False
+    phrases = reader.vocabulary.same_as
+    return any(" ".join(words[start:start + size]) in phrases
+               for start in range(len(words)) for size in range(1, min(len(words) - start, 6) + 1))
 
 
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],

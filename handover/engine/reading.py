@@ -133,6 +133,19 @@ class Reader:
     same_as: Mapping[str, str]
     file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
     field_kinds: Mapping[str, str] = field(default_factory=dict)
+    choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
+
+    def choice_in(self, field_name: str, text: str) -> str | None:
+        """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
+        found = set()
+        words_by_lang: dict[str, set[str]] = {}
+        for lang, word, value in self.choice_words.get(field_name, ()):
+            if lang not in words_by_lang:
+                words_by_lang[lang] = {stem for _, stem in self.tokens(fold(text), lang)}
+            stems = {stem for _, stem in self.tokens(word, lang)}
+            if stems and stems <= words_by_lang[lang]:
+                found.add(value)
+        return found.pop() if len(found) == 1 else None
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
@@ -284,6 +297,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     """texts: lang -> the parsed ticket_forms/<type>/<lang>.yaml; extension: the schema's x-handover."""
     per_lang: dict[str, list[tuple[str, str]]] = {}
     templates: list[tuple[str, str, Mapping]] = []
+    choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     for lang, data in texts.items():
         for field_name, entry in (data.get("fields") or {}).items():
@@ -291,6 +305,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
                         *(str(word) for word in entry.get("synonyms") or ())]
             per_lang.setdefault(lang, []).extend((fold(variant), field_name) for variant in variants if fold(variant))
+            for value, words in (entry.get("values") or {}).items():
+                choice_words.setdefault(field_name, []).extend(
+                    (lang, fold(str(word)), value) for word in [value.replace("_", " "), *(words or ())] if fold(str(word)))
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
@@ -300,4 +317,5 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             templates.append((lang, template, dict(constants)))
     variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
-                  {name: frozenset(words) for name, words in file_words.items()}, dict(kinds))
+                  {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
+                  {name: tuple(rows) for name, rows in choice_words.items()})

@@ -65,7 +65,10 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
     if spec.kind == "yesno":
         return normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary)
     if spec.kind == "enum":
-        return normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+        choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+        if choice not in spec.choices and rtype.reader is not None and isinstance(value, str):
+            choice = rtype.reader.choice_in(spec.name, value) or choice   # inflected words in a sentence
+        return choice
     if spec.kind == "email":
         return normalize_email(value)
     if spec.kind == "date":

@@ -260,3 +260,33 @@ def test_qualifier_words_are_never_words_of_a_label():
     for lang in LANGUAGES:
         for word in yaml.safe_load((FORMS / "common" / f"{lang}.yaml").read_text(encoding="utf-8"))["label_qualifiers"]:
             assert len(fold(word).split()) > 1 or fold(word) not in label_words, (lang, word)
+
+
+def test_lines_glued_together_are_split_at_each_catalog_label(catalog):
+    body = "Hi team, Subscription ID: SUB-1 End customer name: Acme Ltd Current reseller: West IT New reseller: Cloudline"
+    assert values(catalog, "reseller_change", body) == {"subscription_id": "SUB-1", "end_customer_name": "Acme Ltd",
+                                                        "current_reseller": "West IT", "new_reseller": "Cloudline"}
+
+
+def test_same_as_the_current_holder_is_read_and_then_refused_by_the_rule(catalog, settings):
+    document = ticket_document("service_holder_change", [comment(
+        "Service ID: SRV-1\nCurrent holder email: ramon@x.example\nNew holder email: el mismo que el actual")])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("new_holder_email", "same_as_current")]
+
+
+@pytest.mark.parametrize("type_name,phrase,expected", [
+    ("partner_takeover", "переводим конечного клиента", "end_customer"),
+    ("reseller_change", "płatność roczna z góry", "annual"),
+])
+def test_inflected_enumeration_words_inside_a_sentence(type_name, phrase, expected, catalog, settings):
+    field = "takeover_kind" if type_name == "partner_takeover" else "billing_frequency"
+    label = catalog.types[type_name].label(field, "en")
+    document = ticket_document(type_name, [comment(f"{label}: {phrase}")])
+    assert evaluate(document, catalog, settings, TODAY).fields[field] == expected
+
+
+def test_number_abbreviations_in_labels(catalog):
+    rtype = catalog.types["reseller_change"]
+    for written in ("Subscrição n.º", "Nº de suscripción", "N° d'abonnement"):
+        assert read_label(written, rtype, catalog.stopwords)[0] == "subscription_id", written
