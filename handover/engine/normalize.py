@@ -59,7 +59,7 @@ def _numeric_date(text: str) -> date | None:
     return _safe_date(year, second, first)
 
 
-def _worded_date(text: str, months: Mapping[str, int]) -> date | None:
+def _worded_date(text: str, months: Mapping[str, int], today: date | None = None) -> date | None:
     day = month = year = None
     for token in fold(text).split():
         if month is None and token in months:
@@ -70,15 +70,21 @@ def _worded_date(text: str, months: Mapping[str, int]) -> date | None:
             day = int(found.group(1))
     if day and month and year:
         return _safe_date(year, month, day)
+    if day and month and today is not None:   # "15 grudnia": its next occurrence
+        this_year = _safe_date(today.year, month, day)
+        return this_year if this_year is None or this_year >= today else _safe_date(today.year + 1, month, day)
     return None
 
 
-def parse_date(value, months: Mapping[str, int]) -> date | None:
-    """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable."""
+def parse_date(value, months: Mapping[str, int], today: date | None = None) -> date | None:
+    """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable.
+
+    Given `today`, a date written without a year ("15 de diciembre") is its next occurrence.
+    """
     if isinstance(value, date):
         return value
     text = str(value)
-    return _numeric_date(text) or _worded_date(text, months)
+    return _numeric_date(text) or _worded_date(text, months, today)
 
 
 def _leading_phrases(folded: str, longest: int = 4):

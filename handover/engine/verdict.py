@@ -58,7 +58,7 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     return form_type if form_type in catalog.types else None
 
 
-def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog):
+def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog, today: date | None = None):
     """Raw value -> canonical value for the schema; unreadable input stays as text so it shows as invalid."""
     if spec.kind == "attachment":
         return value
@@ -72,15 +72,15 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
     if spec.kind == "email":
         return normalize_email(value)
     if spec.kind == "date":
-        parsed = parse_date(value, catalog.month_index)
+        parsed = parse_date(value, catalog.month_index, today)
         return parsed.isoformat() if parsed else clean_text(value)
     return clean_text(value)
 
 
-def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog) -> dict:
+def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog, today: date | None = None) -> dict:
     instance = {}
     for name, raw in extraction.values.items():
-        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog)
+        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog, today)
         if value not in ("", None):
             instance[name] = value
     return instance
@@ -160,7 +160,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
     rtype = catalog.types[type_name]
     ticket = document.get("ticket") or {}
     extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords, catalog)
-    instance = _instance(extraction, rtype, catalog)
+    instance = _instance(extraction, rtype, catalog, today)
     missing, invalid = schema_problems(instance, rtype)
     context = RuleContext(
         values=instance,

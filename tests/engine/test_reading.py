@@ -290,3 +290,14 @@ def test_number_abbreviations_in_labels(catalog):
     rtype = catalog.types["reseller_change"]
     for written in ("Subscrição n.º", "Nº de suscripción", "N° d'abonnement"):
         assert read_label(written, rtype, catalog.stopwords)[0] == "subscription_id", written
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("15 grudnia", "2026-12-15"), ("15 de diciembre", "2026-12-15"), ("December 15th", "2026-12-15"),
+    ("3 января", "2027-01-03"), ("1er mars", "2027-03-01"), ("20. November", "2027-11-20"),
+])
+def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog, settings):
+    document = ticket_document("reseller_change", [comment(f"Preferred transfer date: {written}")])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields["preferred_transfer_date"] == expected
+    assert "preferred_transfer_date" not in {problem.field for problem in verdict.invalid}
