@@ -31,6 +31,9 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
+    consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
+    admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -52,6 +55,8 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -90,6 +95,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         )
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+    admin = raw.get("admin") or {}
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -99,7 +105,15 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        **_consent_settings(raw.get("consent") or {}),
+        admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
+
+
+def _consent_settings(raw: Mapping) -> dict:
+    defaults = Policy()
+    return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
+            "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -133,4 +147,6 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
+        secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )
