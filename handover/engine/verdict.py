@@ -34,6 +34,7 @@ class Verdict:
     checks: tuple[Mapping, ...] = ()
     readings: tuple[Mapping, ...] = ()      # every value read and where from (extract.readings)
     doubts: tuple[Mapping, ...] = ()        # readings the agent should check (extract.Extraction.doubts)
+    today: date | None = None   # the date the verdict was reached on (replies' example dates start from it)
 
     @property
     def complete(self) -> bool:
@@ -60,9 +61,10 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     """The request type named by a ticket tag (nested field value tags) or by the ticket form id."""
     ticket = document.get("ticket") or {}
     for tag in ticket.get("tags") or ():
-        if tag in catalog.tag_index:
+        if isinstance(tag, str) and tag in catalog.tag_index:
             return catalog.tag_index[tag]
-    form_type = form_types.get(ticket.get("ticket_form_id"))
+    form_id = ticket.get("ticket_form_id")
+    form_type = form_types.get(form_id) if isinstance(form_id, (int, str)) else None
     return form_type if form_type in catalog.types else None
 
 
@@ -187,5 +189,6 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
             expire_after_days=settings.consent_expiry_days)),
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
+        today=today,
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )
