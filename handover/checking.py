@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping
 
-from .config import Policy
+from .config import ConfigError, Policy
 from .engine.catalog import Catalog, load_catalog
-from .engine.decide import Decision, Routing, decide
+from .engine.decide import Decision, Lookup, Routing, decide
 from .engine.verdict import EvaluationSettings
+from integration.accounts import AccountLookup, ZendeskAccounts
 
 
 def evaluation_settings(policy: Policy) -> EvaluationSettings:
@@ -34,11 +35,36 @@ def routing_for(policy: Policy):
 
 
 def catalog_for(policy: Policy) -> Catalog:
-    return load_catalog(policy.catalog_dirs)
+    """The catalog for the policy; gate exceptions the configuration names must exist in it."""
+    catalog = load_catalog(policy.catalog_dirs)
+    unknown = set(policy.gate.exceptions) - set(catalog.gate.by_code)
+    if unknown:
+        raise ConfigError(f"invalid configuration: unknown gate exceptions: {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(spec.code for spec in catalog.gate.exceptions)})")
+    return catalog
+
+
+def account_lookup(policy: Policy, http_provider=None) -> AccountLookup:
+    """The configured billing API first (when there is one), then Zendesk's own tags and fields."""
+    zendesk = ZendeskAccounts(policy.zendesk_accounts)
+    return AccountLookup((http_provider, zendesk) if http_provider is not None else (zendesk,))
+
+
+def http_provider_for(config):
+    """The HTTP billing provider when `accounts.http` is configured, else None."""
+    if config.policy.http_accounts is None:
+        return None
+    from integration.billing import HttpAccounts
+
+    return HttpAccounts(config.policy.http_accounts, auth_value=config.billing_auth)
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
-                   catalog: Catalog | None = None) -> Decision:
-    """Decide on one ticket document under the admin's policy."""
+                   catalog: Catalog | None = None, lookup: Lookup | None = None,
+                   accounts: AccountLookup | None = None) -> Decision:
+    """Decide on one ticket document under the admin's policy, account facts from `accounts` (default: Zendesk's)."""
     catalog = catalog or catalog_for(policy)
-    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type)
+    if lookup is None:
+        lookup = (accounts or account_lookup(policy)).for_document(document)
+    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type,
+                  lookup=lookup, gate_policy=policy.gate)

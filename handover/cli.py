@@ -28,15 +28,36 @@ def _parse_now(value: str | None) -> date:
         raise click.BadParameter(f"--now must be a date like 2026-12-01, got {value!r}") from error
 
 
+def _gate_line(gate: dict) -> str:
+    shown = [f"gate: {gate['decision']}"]
+    shown += [f"{key} {gate[key]}" for key in ("tier", "party", "exception", "reason") if gate.get(key)]
+    return ", ".join(shown)
+
+
+def _check_lines(result: dict) -> list[str]:
+    return [f"check: {item['check']} {item['status']} [{item['reason']}]" for item in result.get("checks") or ()]
+
+
 def _human(result: dict) -> str:
     if result["request_type"] is None:
-        return f"ticket {result['ticket_id']}: no handover request type applies (nothing to check)"
+        gate = result.get("gate") or {}
+        if not result["actions"]:
+            return (f"ticket {result['ticket_id']}: no handover request type applies (nothing to check)"
+                    + (f"; {_gate_line(gate)}" if gate else ""))
+        lines = [f"ticket {result['ticket_id']}: not a transfer request; {_gate_line(gate)}", "actions:"]
+        lines += ["  " + _action_line(action) for action in result["actions"]]
+        if result["comment"]:
+            lines += ["", "--- public reply ---", result["comment"]]
+        if result["internal_note"]:
+            lines += ["", "--- internal note ---", result["internal_note"]]
+        return "\n".join(lines)
     state = "complete" if result["complete"] else "incomplete"
     lines = [f"ticket {result['ticket_id']}: {result['request_type']}, {state}, reply language {result['locale']}"]
     if result["missing"]:
         lines.append("missing: " + ", ".join(result["missing"]))
     lines += [f"invalid: {item['field']} [{item['code']}] {item['message']}" for item in result["invalid"]]
     lines += [f"warning: [{item['code']}] {item['message']}" for item in result["warnings"]]
+    lines += _check_lines(result)
     if result.get("expected_completion"):
         lines.append(f"expected completion: {result['expected_completion']}")
     lines.append("fields:")
@@ -67,7 +88,7 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
 def check(file, now, as_json, type_name, config_path) -> None:
     """Check a ticket document (FILE, or - for stdin) and print the verdict, without touching Zendesk."""
-    from .checking import catalog_for, check_document
+    from .checking import account_lookup, catalog_for, check_document, http_provider_for
     from .engine.decide import decision_to_json
 
     today = _parse_now(now)
@@ -77,7 +98,8 @@ def check(file, now, as_json, type_name, config_path) -> None:
         raise click.BadParameter(f"unknown request type {type_name!r} (known: {', '.join(sorted(catalog.types))})")
     source = getattr(file, "name", "<stdin>")
     document = read_document(file, "stdin" if source == "<stdin>" else source)
-    decision = check_document(document, config.policy, today, type_name, catalog)
+    accounts = account_lookup(config.policy, http_provider_for(config))
+    decision = check_document(document, config.policy, today, type_name, catalog, accounts=accounts)
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))
 

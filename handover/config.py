@@ -8,6 +8,10 @@ from typing import Mapping
 
 import yaml
 
+from handover.engine.gate import ExceptionSettings, GatePolicy
+from integration.accounts import ZendeskAccountSettings
+from integration.billing import BillingConfigError, HttpAccountSettings, parse_http_settings
+
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the problem."""
@@ -33,6 +37,9 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    gate: GatePolicy = field(default_factory=GatePolicy)
+    zendesk_accounts: ZendeskAccountSettings = field(default_factory=ZendeskAccountSettings)
+    http_accounts: HttpAccountSettings | None = None
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -54,6 +61,7 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    billing_auth: str | None = field(default=None, repr=False)   # from the env variable accounts.http.auth_env names
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -70,6 +78,73 @@ class Config:
 
 def _int_or_none(value) -> int | None:
     return None if value in (None, "") else int(value)
+
+
+def _section(raw: Mapping, key: str) -> Mapping:
+    value = raw.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"invalid configuration: '{key}' must be a mapping")
+    return value
+
+
+def _tags(raw: Mapping, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    if key not in raw or raw[key] is None:
+        return default
+    value = raw[key]
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(tag, str) and tag for tag in value):
+        raise ConfigError(f"invalid configuration: '{key}' must be a tag or a list of tags")
+    return tuple(value)
+
+
+def _optional_text(raw: Mapping, key: str, default: str | None) -> str | None:
+    return default if key not in raw else (str(raw[key]) if raw[key] not in (None, "") else None)
+
+
+def parse_gate(raw: Mapping) -> GatePolicy:
+    """`gate:` -> GatePolicy (the support-tier gate of seed 003); exception codes are checked against the catalog later."""
+    default = GatePolicy()
+    refused, limited = _section(raw, "refused"), _section(raw, "limited")
+    exception, unknown = _section(raw, "exception"), _section(raw, "unknown")
+    exceptions = {}
+    for code, settings in _section(raw, "exceptions").items():
+        settings = settings if settings is not None else {}
+        if isinstance(settings, bool):
+            settings = {"enabled": settings}
+        if not isinstance(settings, Mapping):
+            raise ConfigError(f"invalid configuration: gate.exceptions.{code} must be a mapping or true/false")
+        exceptions[str(code)] = ExceptionSettings(enabled=bool(settings.get("enabled", True)),
+                                                  tags=_tags(settings, "tags", ()),
+                                                  group=_optional_text(settings, "group", None))
+    values = {str(key): str(value) for key, value in _section(raw, "values").items() if value is not None}
+    return GatePolicy(
+        enabled=bool(raw.get("enabled", True)),
+        refused_tags=_tags(refused, "tags", default.refused_tags),
+        refused_status=_optional_text(refused, "status", default.refused_status),
+        refused_group=_optional_text(refused, "group", None),
+        limited_tags=_tags(limited, "tags", default.limited_tags),
+        exception_tags=_tags(exception, "tags", default.exception_tags),
+        unknown_tags=_tags(unknown, "tags", default.unknown_tags),
+        served_channels=_tags(raw, "served_channels", ()),
+        exceptions=exceptions,
+        values=values,
+        client_field_id=_int_or_none(raw.get("client_field_id")),
+    )
+
+
+def parse_zendesk_accounts(raw: Mapping) -> ZendeskAccountSettings:
+    """`accounts.zendesk:` -> which organisation/user tags and fields mean tier, partner, verified, service state."""
+    default = ZendeskAccountSettings()
+    return ZendeskAccountSettings(
+        tier_free_tags=_tags(raw, "tier_free_tags", default.tier_free_tags),
+        tier_paid_tags=_tags(raw, "tier_paid_tags", default.tier_paid_tags),
+        partner_tags=_tags(raw, "partner_tags", default.partner_tags),
+        verified_tags=_tags(raw, "verified_tags", default.verified_tags),
+        verified_field=_optional_text(raw, "verified_field", default.verified_field),
+        service_status_field=_optional_text(raw, "service_status_field", default.service_status_field),
+        unpaid_invoices_field=_optional_text(raw, "unpaid_invoices_field", default.unpaid_invoices_field),
+    )
 
 
 def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
@@ -90,6 +165,14 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
             )
         groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
         catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+        gate = parse_gate(_section(raw, "gate"))
+        accounts = _section(raw, "accounts")
+        zendesk_accounts = parse_zendesk_accounts(_section(accounts, "zendesk"))
+        http_accounts = parse_http_settings(_section(accounts, "http")) if accounts.get("http") else None
+    except BillingConfigError as error:
+        raise ConfigError(f"invalid configuration: {error}") from error
+    except ConfigError:
+        raise
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"invalid configuration: {error}") from error
     return Policy(
@@ -101,6 +184,9 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        gate=gate,
+        zendesk_accounts=zendesk_accounts,
+        http_accounts=http_accounts,
     )
 
 
@@ -125,8 +211,11 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         port = int(env.get("PORT") or 8080)
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
+    policy = load_policy(path)
+    auth_env = policy.http_accounts.auth_env if policy.http_accounts else None
     return Config(
-        policy=load_policy(path),
+        policy=policy,
+        billing_auth=(env.get(auth_env) or None) if auth_env else None,
         zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
         zendesk_email=env.get("ZENDESK_EMAIL") or None,
         zendesk_api_token=env.get("ZENDESK_API_TOKEN") or None,

@@ -3,17 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from .accounts import Facts, Query, gate_queries
 from .actions import Action, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
 from .catalog import Catalog
+from .checks import public_check
 from .extract import users_by_id
+from .gate import Gate, GatePolicy, evaluate_gate
+from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
-from .reply import display_value, local_date, message, problem_message, problem_sections, public_reply
-from .verdict import EvaluationSettings, Verdict, evaluate
+from .reply import (check_line, check_message, display_value, local_date, message, problem_message, problem_sections,
+                    public_reply)
+from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
+TAG_CHECK_FAILED = "handover_check_failed"
+TAG_CHECKS_UNKNOWN = "handover_checks_unknown"
+
+# What the edge gives the engine for account facts: queries in, one answer per query out.
+Lookup = Callable[[tuple[Query, ...]], Mapping[Query, Facts]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class Decision:
     comment: str
     internal_note: str
     actions: tuple[Action, ...]
+    gate: Gate | None = None
 
 
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
@@ -56,7 +67,11 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
         lines += ["", say("note_consents")]
         lines += [f"- {say('party_' + str(c['party']))}: {say('consent_status_' + c['status'])}" for c in verdict.consents]
     if verdict.checks:
-        lines += ["", say("note_checks"), *(f"- {say('check_' + c['check'])}" for c in verdict.checks)]
+        lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
+        if verdict.failed_checks:
+            lines.append(say("note_check_failed"))
+        if verdict.unknown_checks:
+            lines.append(say("note_checks_unknown"))
     if verdict.expected_completion:
         lines += ["", say("note_expected", date=local_date(verdict.expected_completion, lang))]
     return "\n".join(lines)
@@ -65,11 +80,14 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
 def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) -> tuple[Action, ...]:
     """Complete: internal note + route to the accounts group. Incomplete: public reply + pending."""
     type_tag = f"handover_type_{verdict.request_type}"
+    check_tags = {TAG_CHECK_FAILED: bool(verdict.failed_checks), TAG_CHECKS_UNKNOWN: bool(verdict.unknown_checks)}
+    added = tuple(tag for tag, on in check_tags.items() if on)
+    removed = tuple(tag for tag, on in check_tags.items() if not on)
     if verdict.complete:
         actions: list[Action] = [
             AddComment(body=note, public=False),
-            AddTags((TAG_COMPLETE, type_tag)),
-            RemoveTags((TAG_INCOMPLETE,)),
+            AddTags((TAG_COMPLETE, type_tag, *added)),
+            RemoveTags((TAG_INCOMPLETE, *removed)),
             SetGroup(routing.complete_group),
             SetStatus(routing.complete_status),
         ]
@@ -77,8 +95,8 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     else:
         actions = [
             AddComment(body=comment, public=True),
-            AddTags((TAG_INCOMPLETE, type_tag)),
-            RemoveTags((TAG_COMPLETE,)),
+            AddTags((TAG_INCOMPLETE, type_tag, *added)),
+            RemoveTags((TAG_COMPLETE, *removed)),
             SetStatus(routing.incomplete_status),
         ]
         macro = routing.incomplete_macro_id
@@ -87,12 +105,41 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     return tuple(actions)
 
 
+def _no_answers(queries: tuple[Query, ...]) -> Mapping[Query, Facts]:
+    return {}
+
+
+def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, gate_policy: GatePolicy,
+                lookup: Lookup, detector: Detector = detect_text_language) -> Decision:
+    """A ticket that is not a transfer request: the support-tier gate decides, with its texts and actions."""
+    ticket = document.get("ticket") or {}
+    client_key = next((str(custom.get("value")) for custom in ticket.get("custom_fields") or ()
+                       if isinstance(custom, Mapping) and gate_policy.client_field_id is not None
+                       and custom.get("id") == gate_policy.client_field_id and custom.get("value")), None)
+    queries = gate_queries(document, client_key) if gate_policy.enabled else ()
+    answers = lookup(queries) if queries else {}
+    gate = evaluate_gate(document, catalog, gate_policy, answers, queries, settings.default_locale, detector)
+    requester = users_by_id(document.get("users")).get(ticket.get("requester_id")) or {}
+    reply = gate_reply(catalog, gate, gate_policy, requester.get("name"))
+    agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
+    note = gate_note(catalog, gate, agent_lang)
+    return Decision(None, reply, note, gate_actions(gate, gate_policy, reply, note, ticket.get("tags") or ()), gate)
+
+
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,
-           request_type: str | None = None, detector: Detector = detect_text_language) -> Decision:
-    """ticket document -> verdict -> texts -> actions; `routing_for(type_name)` gives the Routing."""
+           request_type: str | None = None, detector: Detector = detect_text_language,
+           lookup: Lookup = _no_answers, gate_policy: GatePolicy | None = None) -> Decision:
+    """ticket document -> verdict (+ account checks) -> texts -> actions; `routing_for(type_name)` gives the Routing.
+
+    `lookup` answers account queries (providers live at the edge and arrive here as a function of
+    data to data); a ticket that is not a transfer request goes through the support-tier gate.
+    """
     verdict = evaluate(document, catalog, settings, today, request_type, detector)
     if verdict is None:
-        return Decision(None, "", "", ())
+        return decide_gate(document, catalog, settings, gate_policy or GatePolicy(), lookup, detector)
+    queries = verdict_queries(verdict, catalog, document)
+    if queries:
+        verdict = with_checks(verdict, catalog, lookup(queries), queries)
     routing = routing_for(verdict.request_type)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
     comment = "" if verdict.complete else public_reply(catalog, verdict, requester.get("name"))
@@ -105,8 +152,12 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
     """The `handover check --json` document (field names are an interface: see DESIGN.md)."""
     verdict = decision.verdict
     if verdict is None:
+        gate = decision.gate
         return {"ticket_id": ticket_id, "request_type": None, "complete": False, "fields": {}, "missing": [],
-                "invalid": [], "warnings": [], "locale": None, "comment": "", "internal_note": "", "actions": []}
+                "invalid": [], "warnings": [], "locale": gate.locale if gate and decision.comment else None,
+                "checks": [], "gate": gate.to_json() if gate else None,
+                "comment": decision.comment, "internal_note": decision.internal_note,
+                "actions": [action_to_dict(action) for action in decision.actions]}
     rtype = catalog.types[verdict.request_type]
     lang = verdict.locale
     return {
@@ -121,7 +172,9 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "locale": lang,
         "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
         "consents": [dict(consent) for consent in verdict.consents],
-        "checks": [dict(check) for check in verdict.checks],
+        "checks": [{**public_check(check), "message": check_message(catalog, check, lang)} for check in verdict.checks],
+        "gate": {"decision": "not_applicable", "tier": None, "party": None, "exception": None,
+                 "reason": "transfer_request"},
         "comment": decision.comment,
         "internal_note": decision.internal_note,
         "actions": [action_to_dict(action) for action in decision.actions],

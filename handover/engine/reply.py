@@ -110,6 +110,37 @@ def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lan
     return lines
 
 
+def evidence_text(catalog: Catalog, lang: str, item: Mapping) -> str:
+    """'organization tag tier_free', 'phrase “не поступил платеж” (ru)', 'billing API status = cancelled'."""
+    source = str(item.get("source") or "")
+    template = catalog.gate.text(lang, f"evidence_{source}")
+    if not template:
+        return ", ".join(f"{key}={value}" for key, value in item.items() if key != "fact")
+    shown = {key: ("" if value is None else str(value)) for key, value in item.items()}
+    return template.format_map(_Params(shown))
+
+
+def check_message(catalog: Catalog, check: Mapping, lang: str) -> str:
+    """Why a check has its status, in `lang` (parties by their localised names)."""
+    params = dict(check.get("params") or {})
+    for key in ("party", "role"):
+        if key in params:
+            params[key] = message(catalog, lang, f"party_{params[key]}") if f"party_{params[key]}" in catalog.languages["en"].messages else params[key]
+    return message(catalog, lang, "reason_" + str(check["reason"]), **params)
+
+
+def check_line(catalog: Catalog, check: Mapping, lang: str) -> str:
+    """One internal-note line: what was checked, the outcome, why, and on what evidence."""
+    evidence = "; ".join(evidence_text(catalog, lang, item) for item in check.get("evidence") or ())
+    line = (f"- {message(catalog, lang, 'check_' + check['check'])}: {message(catalog, lang, 'check_status_' + check['status'])}"
+            f" — {check_message(catalog, check, lang)}")
+    return f"{line} [{evidence}]" if evidence else line
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None) -> str:
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
@@ -120,6 +151,9 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
              else message(catalog, lang, "greeting_anonymous"),
              "",
              message(catalog, lang, "intro", request_type=rtype.title(lang))]
+    if verdict.failed_checks:
+        parts += ["", message(catalog, lang, "checks_failed_heading")]
+        parts += [f"- {_sentence(check_message(catalog, check, lang))}" for check in verdict.failed_checks]
     parts += problem_sections(catalog, rtype, verdict, lang)
     lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
     if lines:

@@ -1,0 +1,105 @@
+"""Account facts as data: what a lookup provider is asked (queries) and what it answers (facts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+
+from .extract import users_by_id
+
+CUSTOMER = "customer"
+SERVICE = "service"
+FOUND, NOT_FOUND, UNAVAILABLE = "found", "not_found", "unavailable"
+FACT_NAMES = ("customer_id", "email_accounts", "verified", "tier", "partner", "service_status", "unpaid_invoices")
+
+
+@dataclass(frozen=True)
+class Query:
+    """Ask about one customer (by email, or by Zendesk user / organization) or one service (by id)."""
+    role: str                  # current_holder, new_holder, service, requester, client
+    kind: str                  # CUSTOMER or SERVICE
+    key: str                   # an email or a service id; "" when only Zendesk ids are known
+    user_id: int | None = None
+    organization_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A provider's answer. None means "this source does not say"; evidence says where each fact came from."""
+    status: str = FOUND        # FOUND, NOT_FOUND or UNAVAILABLE
+    reason: str | None = None  # why UNAVAILABLE: timeout, connection, http_503, malformed_response, ...
+    source: str = ""
+    customer_id: str | None = None
+    email_accounts: int | None = None    # how many customer accounts use this email
+    verified: bool | None = None
+    tier: str | None = None              # "free" | "paid"
+    partner: bool | None = None
+    service_status: str | None = None    # active, pending, cancelled, terminated, ...
+    unpaid_invoices: int | None = None
+    evidence: tuple[Mapping, ...] = field(default_factory=tuple)
+    unavailable_source: str | None = None   # FOUND, but this source (which failed) might have said more
+
+    def knows(self, name: str) -> bool:
+        return self.status == FOUND and getattr(self, name) is not None
+
+
+def merge_facts(first: Facts, second: Facts) -> Facts:
+    """Facts of `first`, each gap filled from `second` (e.g. billing API first, Zendesk tags second)."""
+    if first.status == UNAVAILABLE and second.status == FOUND:
+        # What the fallback knows is used; what only the first source could tell stays "unavailable".
+        return replace(second, reason=first.reason, unavailable_source=first.source)
+    if first.status != FOUND and second.status == FOUND:
+        return second
+    if first.status != FOUND:
+        return first if first.status == UNAVAILABLE or second.status != UNAVAILABLE else second
+    if second.status != FOUND:
+        return first
+    filled = {name: getattr(second, name) for name in FACT_NAMES
+              if getattr(first, name) is None and getattr(second, name) is not None}
+    if not filled:
+        return first
+    evidence = first.evidence + tuple(item for item in second.evidence if item.get("fact") in filled)
+    return replace(first, **filled, evidence=evidence)
+
+
+def _requester(document: Mapping) -> Mapping:
+    ticket = document.get("ticket") or {}
+    return users_by_id(document.get("users")).get(ticket.get("requester_id")) or {}
+
+
+def _as_int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def customer_query(role: str, email, document: Mapping) -> Query:
+    """A customer known by email; the Zendesk user with that address (if the document has one) is attached."""
+    email = str(email or "").strip().lower()
+    user = next((user for user in document.get("users") or ()
+                 if isinstance(user, Mapping) and email and str(user.get("email") or "").lower() == email), {})
+    return Query(role, CUSTOMER, email, _as_int(user.get("id")), _as_int(user.get("organization_id")))
+
+
+def transfer_queries(account_fields: Mapping, values: Mapping, valid: frozenset[str], document: Mapping) -> tuple[Query, ...]:
+    """What a request type's checks need to know, from its valid values (nothing for an unreadable value)."""
+    queries = []
+    for role, field_name in (account_fields.get("customers") or {}).items():
+        if field_name in valid and values.get(field_name):
+            queries.append(customer_query(role, values[field_name], document))
+    service_field = account_fields.get("service")
+    if service_field in valid and values.get(service_field):
+        queries.append(Query(SERVICE, SERVICE, str(values[service_field])))
+    return tuple(queries)
+
+
+def gate_queries(document: Mapping, client_key: str | None = None) -> tuple[Query, ...]:
+    """The requester, and the client a partner asks about (the ticket's organization when not the requester's own)."""
+    ticket = document.get("ticket") or {}
+    requester = _requester(document)
+    requester_org = _as_int(requester.get("organization_id"))
+    queries = [Query("requester", CUSTOMER, str(requester.get("email") or "").lower(),
+                     _as_int(requester.get("id")) or _as_int(ticket.get("requester_id")), requester_org)]
+    ticket_org = _as_int(ticket.get("organization_id"))
+    if client_key:
+        queries.append(customer_query("client", client_key, document))
+    elif ticket_org is not None and ticket_org != requester_org:
+        queries.append(Query("client", CUSTOMER, "", None, ticket_org))
+    return tuple(queries)

@@ -1,0 +1,329 @@
+"""Account facts from a company's own billing or CRM API over HTTP, mapped by a small declarative config.
+
+Only the configured origin (scheme, host, port) is ever called: values are quoted into the path,
+redirects and links found in responses are followed only when they stay on that origin.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import quote, urljoin, urlsplit
+
+import requests
+
+from handover.engine.accounts import CUSTOMER, FOUND, NOT_FOUND, SERVICE, UNAVAILABLE, Facts, Query
+
+log = logging.getLogger(__name__)
+
+SOURCE = "http"
+MAX_REDIRECTS = 3
+CACHE_ENTRIES = 2048
+FACT_TYPES = {"customer_id": "text", "email_accounts": "count", "verified": "bool", "tier": "text",
+              "partner": "bool", "service_status": "text", "unpaid_invoices": "count"}
+CUSTOMER_FACTS = frozenset({"customer_id", "email_accounts", "verified", "tier", "partner"})
+SERVICE_FACTS = frozenset({"service_status", "unpaid_invoices"})
+
+
+class BillingConfigError(ValueError):
+    """The `accounts.http` configuration cannot be used; the message names the key."""
+
+
+class _Unavailable(Exception):
+    """The API could not give a usable answer: a reason code for agents (no bodies, no emails)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Where one fact is in the response: a dotted path (in the record, or from the root with a leading
+    "/"), optionally through a link in the record, counted when it is a list, and mapped through `values`."""
+    fact: str
+    path: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    link: str | None = None
+    count: bool = False
+
+
+@dataclass(frozen=True)
+class ResourceMap:
+    """One lookup: the path template ({email} or {service_id}), where the record is, and its fields."""
+    path: str
+    record: str | None = None
+    fields: tuple[FieldMap, ...] = ()
+
+
+@dataclass(frozen=True)
+class HttpAccountSettings:
+    base_url: str
+    auth_header: str | None = None
+    auth_env: str | None = None          # the environment variable holding the header's value
+    auth_prefix: str = ""
+    timeout: float = 5.0
+    retries: int = 2
+    backoff: float = 0.5
+    cache_seconds: float = 300.0
+    customer: ResourceMap | None = None
+    service: ResourceMap | None = None
+
+
+# ---- configuration ---------------------------------------------------------------------
+
+def _field_map(fact: str, raw, where: str) -> FieldMap:
+    if fact not in FACT_TYPES:
+        raise BillingConfigError(f"{where}: unknown fact {fact!r} (known: {', '.join(sorted(FACT_TYPES))})")
+    if isinstance(raw, str):
+        return FieldMap(fact, raw)
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
+        raise BillingConfigError(f"{where}.{fact}: give a path, or {{path, values, link, count}}")
+    values = raw.get("values") or {}
+    if not isinstance(values, Mapping):
+        raise BillingConfigError(f"{where}.{fact}.values must map response values to facts")
+    return FieldMap(fact, raw["path"], {str(key).lower(): value for key, value in values.items()},
+                    str(raw["link"]) if raw.get("link") else None, bool(raw.get("count")))
+
+
+def _resource(raw, where: str, allowed: frozenset[str], placeholder: str) -> ResourceMap | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("path"), str):
+        raise BillingConfigError(f"{where}.path is required (e.g. 'customers?email={{{placeholder}}}')")
+    if "://" in raw["path"] or raw["path"].startswith("//"):
+        raise BillingConfigError(f"{where}.path must be relative to base_url, got {raw['path']!r}")
+    if "{" + placeholder + "}" not in raw["path"]:
+        raise BillingConfigError(f"{where}.path must contain {{{placeholder}}}")
+    fields = raw.get("fields") or {}
+    if not isinstance(fields, Mapping) or not fields:
+        raise BillingConfigError(f"{where}.fields must map facts to response paths")
+    maps = tuple(_field_map(str(fact), spec, f"{where}.fields") for fact, spec in fields.items())
+    wrong = {item.fact for item in maps} - allowed
+    if wrong:
+        raise BillingConfigError(f"{where}.fields: {', '.join(sorted(wrong))} cannot come from this lookup")
+    return ResourceMap(raw["path"], str(raw["record"]) if raw.get("record") else None, maps)
+
+
+def parse_http_settings(raw: Mapping) -> HttpAccountSettings:
+    """`accounts.http` from the YAML file -> settings; BillingConfigError names the bad key."""
+    where = "accounts.http"
+    base = urlsplit(str(raw.get("base_url") or ""))
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise BillingConfigError(f"{where}.base_url must be an absolute http(s) URL")
+    try:
+        settings = HttpAccountSettings(
+            base_url=str(raw["base_url"]).rstrip("/") + "/",
+            auth_header=str(raw["auth_header"]) if raw.get("auth_header") else None,
+            auth_env=str(raw["auth_env"]) if raw.get("auth_env") else None,
+            auth_prefix=str(raw.get("auth_prefix") or ""),
+            timeout=float(raw.get("timeout", 5.0)),
+            retries=int(raw.get("retries", 2)),
+            backoff=float(raw.get("backoff", 0.5)),
+            cache_seconds=float(raw.get("cache_seconds", 300.0)),
+            customer=_resource(raw.get("customer"), f"{where}.customer", CUSTOMER_FACTS, "email"),
+            service=_resource(raw.get("service"), f"{where}.service", SERVICE_FACTS, "service_id"),
+        )
+    except (TypeError, ValueError) as error:
+        if isinstance(error, BillingConfigError):
+            raise
+        raise BillingConfigError(f"{where}: {error}") from error
+    if settings.timeout <= 0 or settings.retries < 0 or settings.backoff < 0 or settings.cache_seconds < 0:
+        raise BillingConfigError(f"{where}: timeout must be > 0; retries, backoff and cache_seconds >= 0")
+    if settings.customer is None and settings.service is None:
+        raise BillingConfigError(f"{where}: configure at least one of 'customer' and 'service'")
+    return settings
+
+
+# ---- mapping -----------------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def dig(document, path: str):
+    """'plan.tier' / 'items.0.status' in parsed JSON; _MISSING when a step is absent."""
+    value = document
+    for step in [part for part in path.strip("/").split(".") if part]:
+        if isinstance(value, Mapping) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and step.lstrip("-").isdigit() and -len(value) <= int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return _MISSING
+    return value
+
+
+def convert(fact: str, value, spec: FieldMap):
+    """A response value -> the fact's type, through the configured value map; _Unavailable when it cannot be."""
+    if spec.count:
+        if not isinstance(value, list):
+            raise _Unavailable("malformed_response")
+        value = len(value)
+    if spec.values:
+        key = str(value).lower() if not isinstance(value, bool) else str(value).lower()
+        if key in spec.values:
+            value = spec.values[key]
+    kind = FACT_TYPES[fact]
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise _Unavailable("malformed_response")
+    if kind == "count":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise _Unavailable("malformed_response")
+        return int(value)
+    if isinstance(value, (dict, list)) or value is None:
+        raise _Unavailable("malformed_response")
+    text = str(value).strip()
+    return text.lower() if fact in ("tier", "service_status") else text
+
+
+# ---- the provider ------------------------------------------------------------------------
+
+class HttpAccounts:
+    """Looks customers and services up in the configured API; failures become UNAVAILABLE facts."""
+
+    def __init__(self, settings: HttpAccountSettings, auth_value: str | None = None,
+                 session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings = settings
+        base = urlsplit(settings.base_url)
+        self._origin = (base.scheme, base.hostname, base.port or (443 if base.scheme == "https" else 80))
+        self.session = session or requests.Session()
+        self._headers = {"Accept": "application/json"}
+        if settings.auth_header and auth_value:
+            self._headers[settings.auth_header] = settings.auth_prefix + auth_value
+        self._sleep, self._clock = sleep, clock
+        self._cache: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.requests_sent = 0
+
+    def answers(self, queries: Sequence[Query], document: Mapping | None = None) -> dict[Query, Facts]:
+        answers = {}
+        for query in queries:
+            resource = self.settings.customer if query.kind == CUSTOMER else self.settings.service
+            if resource is None or not query.key:
+                continue   # nothing to ask this API: the next provider answers
+            placeholder = "email" if query.kind == CUSTOMER else "service_id"
+            answers[query] = self.lookup(resource, placeholder, query.key)
+        return answers
+
+    def lookup(self, resource: ResourceMap, placeholder: str, key: str) -> Facts:
+        # quote(safe="") turns "/", "?", "#", ":" and "@" into %XX: a value can never change host or path.
+        url = urljoin(self.settings.base_url, resource.path.replace("{" + placeholder + "}", quote(key, safe="")))
+        try:
+            body = self._get_json(url)
+            if body is None:
+                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE)
+            record = dig(body, resource.record) if resource.record else body
+            if record is _MISSING or record in (None, [], {}):
+                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE)
+            if not isinstance(record, Mapping):
+                raise _Unavailable("malformed_response")
+            facts, evidence = {}, []
+            for spec in resource.fields:
+                found = self._field(spec, body, record, url)
+                if found is not _MISSING:
+                    facts[spec.fact] = found
+                    evidence.append({"fact": spec.fact, "source": SOURCE, "path": spec.path, "value": found})
+        except _Unavailable as failure:
+            log.warning("billing lookup unavailable: %s", failure.reason)
+            return Facts(status=UNAVAILABLE, reason=failure.reason, source=SOURCE)
+        return Facts(status=FOUND, source=SOURCE, evidence=tuple(evidence), **facts)
+
+    def _field(self, spec: FieldMap, body, record: Mapping, url: str):
+        document, path = (body, spec.path[1:]) if spec.path.startswith("/") else (record, spec.path)
+        if spec.link:
+            target = dig(record, spec.link)
+            if target is _MISSING or not isinstance(target, str):
+                return _MISSING
+            document = self._get_json(self._on_origin(urljoin(url, target), "off_host_link"))
+            if document is None:
+                return _MISSING
+        value = dig(document, path)
+        if value is _MISSING or value is None:
+            return _MISSING
+        return convert(spec.fact, value, spec)
+
+    # ---- HTTP --------------------------------------------------------------------------
+
+    def _on_origin(self, url: str, reason: str) -> str:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if (parts.scheme, parts.hostname, port) != self._origin:
+            raise _Unavailable(reason)
+        return url
+
+    def _get_json(self, url: str):
+        """Parsed JSON (None for 404), cached for cache_seconds; only the configured origin is called."""
+        self._on_origin(url, "off_host_url")
+        cached = self._cached(url)
+        if cached is not _MISSING:
+            return cached
+        response = self._send(url)
+        if response.status_code == 404:
+            self._store(url, None)
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            raise _Unavailable("malformed_response") from None
+        if not isinstance(body, (dict, list)):
+            raise _Unavailable("malformed_response")
+        self._store(url, body)
+        return body
+
+    def _send(self, url: str) -> requests.Response:
+        """GET with timeouts and retries (connection errors, timeouts, 429, 5xx) with exponential backoff."""
+        reason = "error"
+        for attempt in range(self.settings.retries + 1):
+            if attempt:
+                self._sleep(self.settings.backoff * 2 ** (attempt - 1))
+            try:
+                response = self._follow(url)
+            except requests.Timeout:
+                reason = "timeout"
+                continue
+            except requests.RequestException:
+                reason = "connection"
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                reason = f"http_{response.status_code}"
+                continue
+            if response.status_code >= 400 and response.status_code != 404:
+                raise _Unavailable(f"http_{response.status_code}")
+            return response
+        raise _Unavailable(reason)
+
+    def _follow(self, url: str) -> requests.Response:
+        """One GET; redirects are followed by hand, and only while they stay on the configured origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self.requests_sent += 1
+            response = self.session.get(url, headers=self._headers, timeout=self.settings.timeout,
+                                        allow_redirects=False)
+            if not response.is_redirect:
+                return response
+            url = self._on_origin(urljoin(url, response.headers.get("Location", "")), "off_host_redirect")
+        raise _Unavailable("too_many_redirects")
+
+    def _cached(self, url: str):
+        if self.settings.cache_seconds <= 0:
+            return _MISSING
+        with self._lock:
+            entry = self._cache.get(url)
+            if entry is None or entry[0] <= self._clock():
+                self._cache.pop(url, None)
+                return _MISSING
+            return entry[1]
+
+    def _store(self, url: str, body) -> None:
+        if self.settings.cache_seconds <= 0:
+            return
+        with self._lock:
+            self._cache[url] = (self._clock() + self.settings.cache_seconds, body)
+            self._cache.move_to_end(url)
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
