@@ -194,13 +194,16 @@ def test_no_request_ever_leaves_for_another_host(stub):
 
 
 @pytest.mark.parametrize("change,fragment", [
-    ({"base_url": "ftp://billing"}, "base_url must be an absolute http(s) URL"),
+    ({"base_url": "ftp://billing"}, "accounts.http.base_url: expected an http(s) URL"),
     ({"service": {"path": "https://elsewhere.example/services/{service_id}", "fields": {"service_status": "state"}}},
      "must be relative to base_url"),
     ({"service": {"path": "services", "fields": {"service_status": "state"}}}, "must contain {service_id}"),
-    ({"service": {"path": "services/{service_id}", "fields": {"colour": "state"}}}, "unknown fact 'colour'"),
+    ({"service": {"path": "services/{service_id}", "fields": {"colour": "state"}}},
+     "accounts.http.service.fields.colour: expected a fact (customer_id, "),
     ({"customer": {"path": "c?e={email}", "fields": {"service_status": "state"}}}, "cannot come from this lookup"),
-    ({"timeout": 0}, "timeout must be > 0"),
+    ({"timeout": 0}, "accounts.http.timeout: expected a number of seconds above 0"),
+    ({"retries": -1}, "accounts.http.retries: expected a number of retries (0-10)"),
+    ({"auth_env": "not a name"}, "accounts.http.auth_env: expected the name of an environment variable"),
 ])
 def test_bad_http_settings_are_named(change, fragment):
     raw = {"accounts": {"http": {**http_config("https://billing.example/api/"), **change}}}
