@@ -96,7 +96,7 @@ def _structure_evidence(spec: ExceptionSpec, document: Mapping) -> dict | None:
 
 def detect_exception(document: Mapping, data: GateData, policy: GatePolicy,
                      hits: list[PhraseHit]) -> tuple[ExceptionSpec, list[dict]] | None:
-    """The first exception (tags, then structure, then phrases; article order within each) that applies."""
+    """The exception that applies: by tag, else by Zendesk structure, else by the most specific phrase."""
     tags = set((document.get("ticket") or {}).get("tags") or ())
     excluded = {hit.phrase.key.removeprefix(EXCLUDE) for hit in hits if hit.phrase.key.startswith(EXCLUDE)}
     enabled = [spec for spec in data.exceptions if policy.exception(spec.code).enabled]
@@ -108,11 +108,15 @@ def detect_exception(document: Mapping, data: GateData, policy: GatePolicy,
         evidence = _structure_evidence(spec, document)
         if evidence:
             return spec, [evidence]
+    # The most specific phrase wins ("status of my hardware order" over "order hardware"); ties go to article order.
+    best = None
     for spec in enabled:
         matched = [hit for hit in hits if hit.phrase.key == spec.code]
         if matched and spec.code not in excluded:
-            return spec, [_hit_evidence(hit) for hit in matched]
-    return None
+            words = max(len(hit.phrase.words) for hit in matched)
+            if best is None or words > best[0]:
+                best = (words, spec, [_hit_evidence(hit) for hit in matched])
+    return (best[1], best[2]) if best else None
 
 
 def _tier_evidence(facts: Facts, party: str) -> list[dict]:
