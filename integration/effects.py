@@ -53,6 +53,15 @@ def verdict_fingerprint(decision_json: Mapping) -> str:
         "fields": {name: _canonical_value(value)
                    for name, value in (decision_json.get("fields") or {}).items()},
     }
+    # Account checks and the support-tier gate join only when present, so verdicts without them keep
+    # the fingerprints they had (no re-post of every ticket after an upgrade).
+    checks = decision_json.get("checks") or ()
+    if checks:
+        facts["checks"] = sorted((str(c.get("check")), str(c.get("status")), str(c.get("reason"))) for c in checks)
+    gate = decision_json.get("gate") or {}
+    if decision_json.get("request_type") is None and gate.get("decision") not in (None, "not_applicable") \
+            or gate.get("reason") == "provider_unavailable":
+        facts["gate"] = [gate.get("decision"), gate.get("exception"), bool(gate.get("remote")), gate.get("reason")]
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
