@@ -18,6 +18,7 @@ class Phrase:
     key: str              # what a match means, e.g. an exception code
     lang: str
     words: tuple[str, ...]
+    prefixes: frozenset[str] = frozenset()   # the words' index keys: a text lacking one cannot match
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def compile_phrases(entries: Iterable[tuple[str, str, str]]) -> tuple[Phrase, ..
     for key, lang, text in entries:
         words = tuple(fold(str(text)).split())
         if words:
-            phrases.append(Phrase(str(text), key, lang, words))
+            phrases.append(Phrase(str(text), key, lang, words, frozenset(word[:_PREFIX] for word in words)))
     return tuple(phrases)
 
 
@@ -65,9 +66,14 @@ class TextIndex:
 
     def contains(self, phrase: Phrase) -> bool:
         """All of the phrase's words within a window of its length plus a little slack, in any order."""
-        found = [self.positions(word) for word in phrase.words]
-        if not all(found):
+        if not phrase.prefixes <= self._by_prefix.keys():
             return False
+        found = []
+        for word in phrase.words:
+            positions = self.positions(word)
+            if not positions:
+                return False
+            found.append(positions)
         if len(found) == 1:
             return True
         window = len(phrase.words) + _SLACK
@@ -80,14 +86,14 @@ class TextIndex:
 def find_phrases(texts: Sequence[tuple[object, str]], phrases: Sequence[Phrase]) -> list[PhraseHit]:
     """Every phrase found in any of the (source id, text) pairs; the first source that has it wins."""
     hits: list[PhraseHit] = []
-    seen: set[Phrase] = set()
+    seen: set[int] = set()
     for source_id, text in texts:
         index = TextIndex(text)
         if not index.tokens:
             continue
-        for phrase in phrases:
-            if phrase not in seen and index.contains(phrase):
-                seen.add(phrase)
+        for number, phrase in enumerate(phrases):
+            if number not in seen and index.contains(phrase):
+                seen.add(number)
                 hits.append(PhraseHit(phrase, source_id))
     return hits
 
