@@ -271,3 +271,12 @@ def test_provider_down_means_unknown_and_an_internal_note_for_the_gate_too(capsy
     holder = check(holder_document(), capsys, tmp_path, config)
     assert check_statuses(holder)["service_active"] == ("unknown", "provider_unavailable")
     assert holder["complete"] is True and "Some account checks could not be done" in holder["internal_note"]
+
+
+def test_an_earlier_decisions_tags_are_removed_when_the_decision_changes(capsys, tmp_path):
+    paid_now = check(gate_document("Помогите настроить кассу", org_tags=("tier_paid",),
+                                   ticket_tags=["handover_gate_refused", "support"]), capsys, tmp_path)
+    assert paid_now["gate"]["decision"] == "allowed"
+    assert paid_now["actions"] == [{"kind": "remove_tags", "tags": ["handover_gate_refused"]}]
+    excepted = check(gate_document("Не поступил платеж", ticket_tags=["handover_gate_refused"]), capsys, tmp_path)
+    assert {"kind": "remove_tags", "tags": ["handover_gate_refused"]} in excepted["actions"]

@@ -82,7 +82,7 @@ def gate_actions(gate: Gate, policy: GatePolicy, reply: str, note: str, current_
     else:
         tags = policy.unknown_tags
     actions.append(AddTags(tuple(tags)))
-    gone = tuple(sorted(stale - set(tags)))
+    gone = tuple(sorted((stale - set(tags)) & set(current_tags)))   # an earlier decision's tags
     if gone:
         actions.append(RemoveTags(gone))
     if group:
