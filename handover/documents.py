@@ -24,10 +24,12 @@ def check_document_shape(document, source: str = "input") -> dict:
     ticket = document.get("ticket")
     if not isinstance(ticket, Mapping):
         raise DocumentError(f"{source}: 'ticket' must be an object (the ticket as GET /api/v2/tickets/{{id}}.json returns it)")
-    for key in ("comments", "users"):
+    for key in ("comments", "users", "organizations"):
         items = document.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
             raise DocumentError(f"{source}: '{key}' must be a list of objects")
+    if not isinstance(document.get("problem_ticket", {}), Mapping):
+        raise DocumentError(f"{source}: 'problem_ticket' must be an object (the incident's problem ticket)")
     if not isinstance(ticket.get("tags", []), list):
         raise DocumentError(f"{source}: 'ticket.tags' must be a list")
     if not isinstance(ticket.get("custom_fields", []) or [], list):

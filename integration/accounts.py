@@ -70,8 +70,9 @@ class ZendeskAccounts:
 
     def _tag_fact(self, records, fact: str, tags_to_values: Mapping[str, object]):
         for kind, record in records:
-            for tag in record.get("tags") or ():
-                if tag in tags_to_values:
+            tags = record.get("tags")
+            for tag in tags if isinstance(tags, list) else ():
+                if isinstance(tag, str) and tag in tags_to_values:
                     return tags_to_values[tag], {"fact": fact, "source": f"{kind}_tag", "tag": tag, f"{kind}_id": record.get("id")}
         return None, None
 

@@ -280,3 +280,23 @@ def test_an_earlier_decisions_tags_are_removed_when_the_decision_changes(capsys,
     assert paid_now["actions"] == [{"kind": "remove_tags", "tags": ["handover_gate_refused"]}]
     excepted = check(gate_document("Не поступил платеж", ticket_tags=["handover_gate_refused"]), capsys, tmp_path)
     assert {"kind": "remove_tags", "tags": ["handover_gate_refused"]} in excepted["actions"]
+
+
+@pytest.mark.parametrize("content,fragment", [
+    ('{"ticket": {}, "organizations": {"id": 1}}', "'organizations' must be a list of objects"),
+    ('{"ticket": {}, "organizations": [5]}', "'organizations' must be a list of objects"),
+    ('{"ticket": {}, "problem_ticket": [1]}', "'problem_ticket' must be an object"),
+])
+def test_malformed_organizations_exit_2_with_one_line(content, fragment, capsys, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    code = main(["check", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and fragment in err and err.count("\n") == 1
+
+
+def test_organizations_of_the_wrong_shape_inside_are_ignored_not_fatal(capsys, tmp_path):
+    document = gate_document("Помогите")
+    document["organizations"] = [{"id": CLIENT_ORG, "tags": "tier_free"}, {"name": "no id"}]
+    result = check(document, capsys, tmp_path)
+    assert (result["gate"]["decision"], result["gate"]["reason"]) == ("not_applicable", "tier_unknown")
