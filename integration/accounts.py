@@ -24,7 +24,12 @@ class ZendeskAccountSettings:
 
 
 def _by_id(items) -> dict:
-    return {item.get("id"): item for item in items or () if isinstance(item, Mapping) and item.get("id") is not None}
+    return {item["id"]: item for item in items if isinstance(item, Mapping) and _is_id(item.get("id"))} \
+        if isinstance(items, list) else {}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
 
 
 def _as_bool(value) -> bool | None:
@@ -65,7 +70,7 @@ class ZendeskAccounts:
         if user is None and query.key:
             user = next((item for item in users.values() if str(item.get("email") or "").lower() == query.key), None)
         org_id = query.organization_id if query.organization_id is not None else (user or {}).get("organization_id")
-        organization = organizations.get(org_id) if org_id is not None else None
+        organization = organizations.get(org_id) if _is_id(org_id) else None
         return [(kind, record) for kind, record in (("organization", organization), ("user", user)) if record]
 
     def _tag_fact(self, records, fact: str, tags_to_values: Mapping[str, object]):
