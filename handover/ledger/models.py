@@ -71,7 +71,7 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACCEPTED)
 
 
-class Decision(Base):
+class DecisionRecord(Base):
     """The engine's verdict for a ticket at one delivery; the fingerprint spots repeats."""
     __tablename__ = "decisions"
 

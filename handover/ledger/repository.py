@@ -18,7 +18,7 @@ from handover.ledger.models import (
     DELIVERY_STATUSES,
     FAILED,
     DeadLetter,
-    Decision,
+    DecisionRecord,
     Delivery,
     Outcome,
     utcnow,
@@ -105,7 +105,7 @@ class TicketHistory:
     """Everything the ledger knows about one ticket, oldest first."""
     ticket_id: int
     deliveries: list[Delivery]
-    decisions: list[Decision]
+    decisions: list[DecisionRecord]
     outcomes: list[Outcome]
     dead_letters: list[DeadLetter]
 
@@ -205,18 +205,18 @@ class Ledger:
 
     # decisions and outcomes
     def record_decision(self, ticket_id: int, fingerprint: str, complete: bool, verdict: Mapping[str, Any],
-                        request_type: str | None = None, delivery_id: int | None = None) -> Decision:
-        decision = Decision(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
+                        request_type: str | None = None, delivery_id: int | None = None) -> DecisionRecord:
+        decision = DecisionRecord(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
                             fingerprint=fingerprint, complete=bool(complete), verdict=dict(verdict),
                             created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(decision)
         return decision
 
-    def last_decision_for(self, ticket_id: int) -> Decision | None:
+    def last_decision_for(self, ticket_id: int) -> DecisionRecord | None:
         with self.session() as session:
-            query = (select(Decision).where(Decision.ticket_id == int(ticket_id))
-                     .order_by(Decision.created_at.desc(), Decision.id.desc()))
+            query = (select(DecisionRecord).where(DecisionRecord.ticket_id == int(ticket_id))
+                     .order_by(DecisionRecord.created_at.desc(), DecisionRecord.id.desc()))
             return session.scalars(query).first()
 
     def record_outcome(self, decision_id: int, intended_update: Mapping[str, Any], dry_run: bool, status: str,
@@ -237,9 +237,9 @@ class Ledger:
         with self.session() as session:
             deliveries = session.scalars(select(Delivery).where(Delivery.ticket_id == ticket_id)
                                          .order_by(Delivery.id)).all()
-            decisions = session.scalars(select(Decision).where(Decision.ticket_id == ticket_id)
-                                        .order_by(Decision.id)).all()
-            outcomes = session.scalars(select(Outcome).join(Decision).where(Decision.ticket_id == ticket_id)
+            decisions = session.scalars(select(DecisionRecord).where(DecisionRecord.ticket_id == ticket_id)
+                                        .order_by(DecisionRecord.id)).all()
+            outcomes = session.scalars(select(Outcome).join(DecisionRecord).where(DecisionRecord.ticket_id == ticket_id)
                                        .order_by(Outcome.id)).all()
             dead = session.scalars(select(DeadLetter).where(DeadLetter.ticket_id == ticket_id)
                                    .order_by(DeadLetter.id)).all()
