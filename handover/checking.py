@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping
 
+from .accounts import AccountLookup, ZendeskAccounts
 from .config import ConfigError, Policy
 from .engine.catalog import Catalog, load_catalog
 from .engine.decide import Decision, Lookup, Routing, decide
 from .engine.verdict import EvaluationSettings
-from integration.accounts import AccountLookup, ZendeskAccounts
 
 
 def evaluation_settings(policy: Policy) -> EvaluationSettings:
@@ -48,15 +48,6 @@ def account_lookup(policy: Policy, http_provider=None) -> AccountLookup:
     """The configured billing API first (when there is one), then Zendesk's own tags and fields."""
     zendesk = ZendeskAccounts(policy.zendesk_accounts)
     return AccountLookup((http_provider, zendesk) if http_provider is not None else (zendesk,))
-
-
-def http_provider_for(config):
-    """The HTTP billing provider when `accounts.http` is configured, else None."""
-    if config.policy.http_accounts is None:
-        return None
-    from integration.billing import HttpAccounts
-
-    return HttpAccounts(config.policy.http_accounts, auth_value=config.billing_auth)
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,

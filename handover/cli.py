@@ -88,8 +88,9 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
 def check(file, now, as_json, type_name, config_path) -> None:
     """Check a ticket document (FILE, or - for stdin) and print the verdict, without touching Zendesk."""
-    from .checking import account_lookup, catalog_for, check_document, http_provider_for
+    from .checking import catalog_for, check_document
     from .engine.decide import decision_to_json
+    from .wiring import make_accounts
 
     today = _parse_now(now)
     config = load_config(config_path=config_path)
@@ -98,8 +99,7 @@ def check(file, now, as_json, type_name, config_path) -> None:
         raise click.BadParameter(f"unknown request type {type_name!r} (known: {', '.join(sorted(catalog.types))})")
     source = getattr(file, "name", "<stdin>")
     document = read_document(file, "stdin" if source == "<stdin>" else source)
-    accounts = account_lookup(config.policy, http_provider_for(config))
-    decision = check_document(document, config.policy, today, type_name, catalog, accounts=accounts)
+    decision = check_document(document, config.policy, today, type_name, catalog, accounts=make_accounts(config))
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))
 

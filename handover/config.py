@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from handover.account_settings import BillingConfigError, HttpAccountSettings, ZendeskAccountSettings, parse_http_settings
 from handover.engine.gate import ExceptionSettings, GatePolicy
-from integration.accounts import ZendeskAccountSettings
-from integration.billing import BillingConfigError, HttpAccountSettings, parse_http_settings
 
 
 class ConfigError(ValueError):

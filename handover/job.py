@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from handover.checking import catalog_for, check_document
+from handover.accounts import AccountLookup
+from handover.checking import account_lookup, catalog_for, check_document
 from handover.config import Config
 from handover.engine.decide import decision_to_json
 from handover.ledger import Ledger
@@ -31,6 +32,11 @@ class TicketJob:
     client: ZendeskClient
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
+    accounts: AccountLookup | None = field(default=None, repr=False)   # None: Zendesk's document facts only
+
+    def __post_init__(self) -> None:
+        if self.accounts is None:
+            self.accounts = account_lookup(self.config.policy)
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
@@ -54,19 +60,22 @@ class TicketJob:
             return
         policy = self.config.policy
         catalog = catalog_for(policy)
-        decision = check_document(document, policy, self.today(), catalog=catalog)
-        if decision.verdict is None:
-            log.info("no request type applies", extra=context)
+        decision = check_document(document, policy, self.today(), catalog=catalog, accounts=self.accounts)
+        verdict = decision.verdict
+        if verdict is None and not decision.actions:
+            log.info("no request type applies", extra={**context, "gate": decision.gate.decision if decision.gate else None})
             return
         result = decision_to_json(decision, catalog, ticket_id)
         fingerprint = verdict_fingerprint(result)
-        self.metrics.verdict(decision.verdict.request_type, decision.verdict.complete)
+        request_type = verdict.request_type if verdict else None
+        complete = verdict.complete if verdict else False
+        if verdict is not None:
+            self.metrics.verdict(request_type, complete)
         ticket = document["ticket"]
 
         def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
-            """The decision and what became of it, in the ledger."""
-            recorded = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                                   decision.verdict.request_type, delivery_id)
+            """The decision and what became of it, in the ledger (the verdict JSON carries checks and gate)."""
+            recorded = self.ledger.record_decision(ticket_id, fingerprint, complete, result, request_type, delivery_id)
             self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
 
         if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
@@ -76,10 +85,11 @@ class TicketJob:
         effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
         status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
         record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
-        log.info("ticket processed", extra={**context, "request_type": decision.verdict.request_type,
-                                            "complete": decision.verdict.complete, "outcome": status,
-                                            "missing": len(decision.verdict.missing),
-                                            "invalid": len(decision.verdict.invalid)})
+        summary = ({"missing": len(verdict.missing), "invalid": len(verdict.invalid),
+                    "checks_failed": len(verdict.failed_checks), "checks_unknown": len(verdict.unknown_checks)}
+                   if verdict else {"gate": decision.gate.decision, "exception": decision.gate.exception})
+        log.info("ticket processed", extra={**context, "request_type": request_type, "complete": complete,
+                                            "outcome": status, **summary})
 
     def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
         """The ledger's last decision for the ticket had this fingerprint and was carried out."""

@@ -10,7 +10,8 @@ import requests
 from handover.checking import account_lookup, check_document
 from handover.config import ConfigError, Policy, parse_policy
 from handover.engine.accounts import CUSTOMER, SERVICE, UNAVAILABLE, Query
-from integration.billing import HttpAccounts, parse_http_settings
+from handover.account_settings import parse_http_settings
+from integration.billing import HttpAccounts
 from tests.billing_stub import BillingStub, customer, http_config, service
 from tests.builders import TODAY, comment, ticket_document
 

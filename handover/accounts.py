@@ -1,26 +1,14 @@
 """Account facts from Zendesk itself: the tags and fields of the document's users and organizations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Mapping, Sequence
 
+from handover.account_settings import ZendeskAccountSettings
 from handover.engine.accounts import CUSTOMER, FOUND, NOT_FOUND, SERVICE, Facts, Query, merge_facts
 
 SOURCE = "zendesk"
 _TRUE_WORDS = frozenset({"true", "yes", "1", "verified", "y"})
 _FALSE_WORDS = frozenset({"false", "no", "0", "unverified", "n", "not_verified"})
-
-
-@dataclass(frozen=True)
-class ZendeskAccountSettings:
-    """Which tags and fields mean what (`accounts.zendesk` in the configuration; defaults per DESIGN.md)."""
-    tier_free_tags: tuple[str, ...] = ("tier_free",)
-    tier_paid_tags: tuple[str, ...] = ("tier_paid",)
-    partner_tags: tuple[str, ...] = ("partner",)
-    verified_tags: tuple[str, ...] = ("verified",)
-    verified_field: str | None = "verified"                # user_fields / organization_fields key
-    service_status_field: str | None = "service_status"    # on the current holder's user or organization
-    unpaid_invoices_field: str | None = "unpaid_invoices"
 
 
 def _by_id(items) -> dict:
