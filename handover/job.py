@@ -71,6 +71,8 @@ class TicketJob:
         complete = verdict.complete if verdict else False
         if verdict is not None:
             self.metrics.verdict(request_type, complete)
+        else:
+            self.metrics.gate(decision.gate.decision, decision.gate.exception)
         ticket = document["ticket"]
 
         def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:

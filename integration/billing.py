@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SOURCE = "http"
 MAX_REDIRECTS = 3
 CACHE_ENTRIES = 2048
+OUTAGE_REASONS = frozenset({"timeout", "connection", "http_429", "http_500", "http_502", "http_503", "http_504"})
 
 
 class _Unavailable(Exception):
@@ -96,13 +97,19 @@ class HttpAccounts:
         self.requests_sent = 0
 
     def answers(self, queries: Sequence[Query], document: Mapping | None = None) -> dict[Query, Facts]:
-        answers = {}
+        answers: dict[Query, Facts] = {}
+        down: Facts | None = None
         for query in queries:
             resource = self.settings.customer if query.kind == CUSTOMER else self.settings.service
             if resource is None or not query.key:
                 continue   # nothing to ask this API: the next provider answers
+            if down is not None:
+                answers[query] = down   # the API is down or too slow: do not wait for it once per query
+                continue
             placeholder = "email" if query.kind == CUSTOMER else "service_id"
             answers[query] = self.lookup(resource, placeholder, query.key)
+            if answers[query].status == UNAVAILABLE and answers[query].reason in OUTAGE_REASONS:
+                down = answers[query]
         return answers
 
     def lookup(self, resource: ResourceMap, placeholder: str, key: str) -> Facts:

@@ -300,3 +300,20 @@ def test_organizations_of_the_wrong_shape_inside_are_ignored_not_fatal(capsys, t
     document["organizations"] = [{"id": CLIENT_ORG, "tags": "tier_free"}, {"name": "no id"}]
     result = check(document, capsys, tmp_path)
     assert (result["gate"]["decision"], result["gate"]["reason"]) == ("not_applicable", "tier_unknown")
+
+
+def test_free_tier_clients_may_be_served_on_configured_channels(capsys, tmp_path):
+    result = check(gate_document("Помогите настроить кассу"), capsys, tmp_path, {"gate": {"served_channels": ["email"]}})
+    assert (result["gate"]["decision"], result["gate"]["reason"]) == ("allowed", "served_channel")
+    assert result["actions"] == []
+    assert check(gate_document("Помогите"), capsys, tmp_path, {"gate": {"enabled": False}})["gate"]["reason"] == "gate_disabled"
+
+
+def test_the_readable_output_names_the_gate_decision(capsys, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(gate_document("Не поступил платеж за декабрь")), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ticket 5100: not a transfer request; gate: exception, tier free, party client, "
+                          "exception payment_not_received")
+    assert "--- internal note ---" in out and "Exception 12 applies" in out

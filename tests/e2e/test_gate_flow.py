@@ -58,6 +58,7 @@ def test_the_free_tier_client_gets_the_script_with_organizations_read_in_the_sam
     gate = decision.verdict["gate"]
     assert (gate["decision"], gate["tier"], gate["evidence"][0]["tag"]) == ("refused", "free", "tier_free")
     assert decision.request_type is None
+    assert b'gate_decisions_total{decision="refused",exception="none"} 1.0' in running.metrics.exposition()
 
 
 def test_a_failed_billing_check_blocks_routing_and_the_verdict_is_in_the_ledger(running, billing):

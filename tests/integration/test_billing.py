@@ -130,10 +130,13 @@ def test_provider_down_is_unknown_never_blocking_and_agents_get_a_note(stub):
     assert "handover_checks_unknown" in decision.actions[1].tags
 
 
-def test_a_slow_provider_times_out_into_unknown(stub):
+def test_a_slow_provider_times_out_into_unknown_and_is_not_waited_for_twice(stub):
     stub.faults = ["slow"] * 8
-    facts = provider(stub.url, timeout=0.2, retries=1).answers([Query(SERVICE, SERVICE, "SRV-77")])
-    assert [(item.status, item.reason) for item in facts.values()] == [(UNAVAILABLE, "timeout")]
+    http = provider(stub.url, timeout=0.2, retries=1)
+    facts = http.answers([Query(SERVICE, SERVICE, "SRV-77"), Query("current_holder", CUSTOMER, JUAN),
+                          Query("new_holder", CUSTOMER, JOSE)])
+    assert [(item.status, item.reason) for item in facts.values()] == [(UNAVAILABLE, "timeout")] * 3
+    assert http.requests_sent == 2          # one request and its retry, not three of each
 
 
 @pytest.mark.parametrize("fault", ["malformed", "503", "401"])
