@@ -43,6 +43,8 @@ def word_matches(word: str, token: str) -> bool:
         return True
     if len(word) < 5 or len(token) < _PREFIX:
         return False
+    if len(word) < 7 and len(token) < len(word):   # a short word may gain an ending, not lose one (nichts/nicht)
+        return False
     common = 0
     for left, right in zip(word, token):
         if left != right:

@@ -24,6 +24,7 @@ def test_phrases_are_found_fuzzily(text, phrase):
     ("не поступил ответ от менеджера по поводу скидки, а про платеж спрошу потом", "не поступил платеж"),  # far apart
     ("pay", "payment"),
     ("sbpx", "sbp"),                                             # short words must be equal
+    ("der Export des Berichts funktioniert nicht", "nichts funktioniert"),   # nichts is not nicht
 ])
 def test_unrelated_text_is_not_a_match(text, phrase):
     assert not found(text, phrase)
