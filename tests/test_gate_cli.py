@@ -317,3 +317,13 @@ def test_the_readable_output_names_the_gate_decision(capsys, tmp_path):
     assert out.startswith("ticket 5100: not a transfer request; gate: exception, tier free, party client, "
                           "exception payment_not_received")
     assert "--- internal note ---" in out and "Exception 12 applies" in out
+
+
+def test_odd_shapes_inside_the_document_never_crash_the_gate(capsys, tmp_path):
+    document = gate_document("x", ticket_tags=[{"a": 1}, "mass_incident", 3], type="incident", problem_id=[1],
+                             via="email")
+    document["users"][0].update(organization_id={"x": 1}, email=["a"], tags=["tier_free"])
+    document["organizations"] = [{"id": [1]}]
+    document["problem_ticket"] = {"id": [1]}
+    gate = check(document, capsys, tmp_path)["gate"]
+    assert (gate["decision"], gate["exception"]) == ("exception", "mass_incident")

@@ -123,7 +123,8 @@ def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSetting
     reply = gate_reply(catalog, gate, gate_policy, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = gate_note(catalog, gate, agent_lang)
-    return Decision(None, reply, note, gate_actions(gate, gate_policy, reply, note, ticket.get("tags") or ()), gate)
+    current_tags = [tag for tag in ticket.get("tags") or () if isinstance(tag, str)]
+    return Decision(None, reply, note, gate_actions(gate, gate_policy, reply, note, current_tags), gate)
 
 
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,

@@ -97,7 +97,7 @@ def _structure_evidence(spec: ExceptionSpec, document: Mapping) -> dict | None:
 def detect_exception(document: Mapping, data: GateData, policy: GatePolicy,
                      hits: list[PhraseHit]) -> tuple[ExceptionSpec, list[dict]] | None:
     """The exception that applies: by tag, else by Zendesk structure, else by the most specific phrase."""
-    tags = set((document.get("ticket") or {}).get("tags") or ())
+    tags = {tag for tag in (document.get("ticket") or {}).get("tags") or () if isinstance(tag, str)}
     excluded = {hit.phrase.key.removeprefix(EXCLUDE) for hit in hits if hit.phrase.key.startswith(EXCLUDE)}
     enabled = [spec for spec in data.exceptions if policy.exception(spec.code).enabled]
     for spec in enabled:

@@ -58,7 +58,7 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     """The request type named by a ticket tag (nested field value tags) or by the ticket form id."""
     ticket = document.get("ticket") or {}
     for tag in ticket.get("tags") or ():
-        if tag in catalog.tag_index:
+        if isinstance(tag, str) and tag in catalog.tag_index:
             return catalog.tag_index[tag]
     form_type = form_types.get(ticket.get("ticket_form_id"))
     return form_type if form_type in catalog.types else None
