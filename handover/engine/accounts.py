@@ -95,7 +95,8 @@ def gate_queries(document: Mapping, client_key: str | None = None) -> tuple[Quer
     ticket = document.get("ticket") or {}
     requester = _requester(document)
     requester_org = _as_int(requester.get("organization_id"))
-    queries = [Query("requester", CUSTOMER, str(requester.get("email") or "").lower(),
+    email = requester.get("email") if isinstance(requester.get("email"), str) else ""
+    queries = [Query("requester", CUSTOMER, email.strip().lower(),
                      _as_int(requester.get("id")) or _as_int(ticket.get("requester_id")), requester_org)]
     ticket_org = _as_int(ticket.get("organization_id"))
     if client_key:
