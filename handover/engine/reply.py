@@ -126,9 +126,10 @@ def evidence_text(catalog: Catalog, lang: str, item: Mapping) -> str:
 def check_message(catalog: Catalog, check: Mapping, lang: str) -> str:
     """Why a check has its status, in `lang` (parties by their localised names)."""
     params = dict(check.get("params") or {})
+    known = catalog.languages["en"].messages
     for key in ("party", "role"):
-        if key in params:
-            params[key] = message(catalog, lang, f"party_{params[key]}") if f"party_{params[key]}" in catalog.languages["en"].messages else params[key]
+        if f"party_{params.get(key)}" in known:
+            params[key] = message(catalog, lang, f"party_{params[key]}")
     return message(catalog, lang, "reason_" + str(check["reason"]), **params)
 
 
