@@ -58,7 +58,7 @@ def convert(fact: str, value, spec: FieldMap):
             raise _Unavailable("malformed_response")
         value = len(value)
     if spec.values:
-        key = str(value).lower() if not isinstance(value, bool) else str(value).lower()
+        key = str(value).lower()   # True -> "true", "Canceled" -> "canceled"
         if key in spec.values:
             value = spec.values[key]
     kind = FACT_TYPES[fact]
