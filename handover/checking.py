@@ -8,6 +8,7 @@ from .accounts import AccountLookup, ZendeskAccounts
 from .config import ConfigError, Policy
 from .engine.catalog import Catalog, load_catalog
 from .engine.decide import Decision, Lookup, Routing, decide
+from .engine.language import Detector, detect_text_language
 from .engine.verdict import EvaluationSettings
 
 
@@ -18,6 +19,7 @@ def evaluation_settings(policy: Policy) -> EvaluationSettings:
         form_types=form_types,
         country=policy.country,
         default_locale=policy.default_locale,
+        consent_expiry_days=policy.consent_expire_after_days,
     )
 
 
@@ -51,11 +53,12 @@ def account_lookup(policy: Policy, http_provider=None) -> AccountLookup:
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
-                   catalog: Catalog | None = None, lookup: Lookup | None = None,
-                   accounts: AccountLookup | None = None) -> Decision:
-    """Decide on one ticket document under the admin's policy, account facts from `accounts` (default: Zendesk's)."""
+                   catalog: Catalog | None = None, detector: Detector = detect_text_language,
+                   lookup: Lookup | None = None, accounts: AccountLookup | None = None) -> Decision:
+    """Decide on one ticket document under the admin's policy (`detector` tells the text's language);
+    account facts from `lookup`, else from `accounts` (default: Zendesk's own, from the document)."""
     catalog = catalog or catalog_for(policy)
     if lookup is None:
         lookup = (accounts or account_lookup(policy)).for_document(document)
-    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type,
+    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type, detector,
                   lookup=lookup, gate_policy=policy.gate)

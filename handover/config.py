@@ -37,6 +37,9 @@ class Policy:
     gate: GatePolicy = field(default_factory=GatePolicy)
     zendesk_accounts: ZendeskAccountSettings = field(default_factory=ZendeskAccountSettings)
     http_accounts: HttpAccountSettings | None = None
+    consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
+    consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
+    admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -59,6 +62,8 @@ class Config:
     port: int = 8080
     force_dry_run: bool = False
     billing_auth: str | None = field(default=None, repr=False)   # from the env variable accounts.http.auth_env names
+    admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -171,6 +176,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         http_accounts = parse_http_settings(_section(accounts, "http")) if accounts.get("http") else None
     except BillingConfigError as error:
         raise ConfigError(f"{source}: {error}") from error
+    admin = raw.get("admin") or {}
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -183,7 +189,15 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         gate=gate,
         zendesk_accounts=zendesk_accounts,
         http_accounts=http_accounts,
+        **_consent_settings(raw.get("consent") or {}),
+        admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
+
+
+def _consent_settings(raw: Mapping) -> dict:
+    defaults = Policy()
+    return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
+            "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -220,4 +234,6 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
+        secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )

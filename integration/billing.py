@@ -10,6 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -103,8 +104,8 @@ class HttpAccounts:
             resource = self.settings.customer if query.kind == CUSTOMER else self.settings.service
             if resource is None or not query.key:
                 continue   # nothing to ask this API: the next provider answers
-            if down is not None:
-                answers[query] = down   # the API is down or too slow: do not wait for it once per query
+            if down is not None:   # the API is down or too slow: do not wait for it once per query
+                answers[query] = replace(down, covers=frozenset(spec.fact for spec in resource.fields))
                 continue
             placeholder = "email" if query.kind == CUSTOMER else "service_id"
             answers[query] = self.lookup(resource, placeholder, query.key)
@@ -114,14 +115,15 @@ class HttpAccounts:
 
     def lookup(self, resource: ResourceMap, placeholder: str, key: str) -> Facts:
         # quote(safe="") turns "/", "?", "#", ":" and "@" into %XX: a value can never change host or path.
+        covers = frozenset(spec.fact for spec in resource.fields)
         url = urljoin(self.settings.base_url, resource.path.replace("{" + placeholder + "}", quote(key, safe="")))
         try:
             body = self._get_json(url)
             if body is None:
-                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE)
+                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE, covers=covers)
             record = dig(body, resource.record) if resource.record else body
             if record is _MISSING or record in (None, [], {}):
-                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE)
+                return Facts(status=NOT_FOUND, reason="not_found", source=SOURCE, covers=covers)
             if not isinstance(record, Mapping):
                 raise _Unavailable("malformed_response")
             facts, evidence = {}, []
@@ -132,8 +134,8 @@ class HttpAccounts:
                     evidence.append({"fact": spec.fact, "source": SOURCE, "path": spec.path, "value": found})
         except _Unavailable as failure:
             log.warning("billing lookup unavailable: %s", failure.reason)
-            return Facts(status=UNAVAILABLE, reason=failure.reason, source=SOURCE)
-        return Facts(status=FOUND, source=SOURCE, evidence=tuple(evidence), **facts)
+            return Facts(status=UNAVAILABLE, reason=failure.reason, source=SOURCE, covers=covers)
+        return Facts(status=FOUND, source=SOURCE, evidence=tuple(evidence), covers=covers, **facts)
 
     def _field(self, spec: FieldMap, body, record: Mapping, url: str):
         document, path = (body, spec.path[1:]) if spec.path.startswith("/") else (record, spec.path)

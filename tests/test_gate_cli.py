@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 from handover.cli import main
+from handover.engine.catalog import load_catalog
 from tests.billing_stub import BillingStub, customer, http_config, service
+from tests.builders import with_confirmed_consents
 
 CLIENT_ORG, PARTNER_ORG, REQUESTER = 700, 800, 9100
 ARTICLE_REFUSAL = ("Я вижу, что Вы являетесь пользователем тарифа «Базовый», который предоставляется клиентам на "
@@ -227,7 +229,7 @@ def holder_document(**fields) -> dict:
     document["organizations"][0]["organization_fields"] = fields
     for user in document["users"]:
         user["user_fields"] = {"verified": True}
-    return document
+    return with_confirmed_consents(document, load_catalog())
 
 
 def check_statuses(result: dict) -> dict:

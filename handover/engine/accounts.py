@@ -37,23 +37,30 @@ class Facts:
     unpaid_invoices: int | None = None
     evidence: tuple[Mapping, ...] = field(default_factory=tuple)
     unavailable_source: str | None = None   # FOUND, but this source (which failed) might have said more
+    covers: frozenset[str] = frozenset()    # the facts this source is asked for (its mapping): no fallback for them
 
     def knows(self, name: str) -> bool:
         return self.status == FOUND and getattr(self, name) is not None
 
 
 def merge_facts(first: Facts, second: Facts) -> Facts:
-    """Facts of `first`, each gap filled from `second` (e.g. billing API first, Zendesk tags second)."""
-    if first.status == UNAVAILABLE and second.status == FOUND:
-        # What the fallback knows is used; what only the first source could tell stays "unavailable".
-        return replace(second, reason=first.reason, unavailable_source=first.source)
-    if first.status != FOUND and second.status == FOUND:
-        return second
-    if first.status != FOUND:
-        return first if first.status == UNAVAILABLE or second.status != UNAVAILABLE else second
+    """Facts of `first` (the billing API), gaps filled from `second` (Zendesk's tags and fields).
+
+    Only facts `first` does not cover are filled: what the configured API is asked about is its
+    answer alone, so when it is down those facts stay unknown instead of being guessed from Zendesk.
+    """
+    if first.status == NOT_FOUND and first.reason == "not_found":
+        return first   # the first source knows there is no such account: a Zendesk user does not make one
     if second.status != FOUND:
-        return first
-    filled = {name: getattr(second, name) for name in FACT_NAMES
+        return first if first.status != NOT_FOUND or second.status == NOT_FOUND else second
+    if first.status == NOT_FOUND:
+        return second
+    fillable = [name for name in FACT_NAMES if name not in first.covers]
+    if first.status == UNAVAILABLE:
+        kept = {name: None for name in first.covers}
+        evidence = tuple(item for item in second.evidence if item.get("fact") not in first.covers)
+        return replace(second, **kept, evidence=evidence, reason=first.reason, unavailable_source=first.source)
+    filled = {name: getattr(second, name) for name in fillable
               if getattr(first, name) is None and getattr(second, name) is not None}
     if not filled:
         return first

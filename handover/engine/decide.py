@@ -6,19 +6,20 @@ from datetime import date
 from collections.abc import Callable, Mapping
 
 from .accounts import Facts, Query, gate_queries
-from .actions import Action, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
+from .actions import Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
 from .catalog import Catalog
 from .checks import public_check
 from .extract import users_by_id
 from .gate import Gate, GatePolicy, evaluate_gate
 from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
-from .reply import (check_line, check_message, display_value, local_date, message, problem_message, problem_sections,
-                    public_reply)
+from .reply import (check_line, check_message, display_value, local_date, message, party_name, problem_message,
+                    problem_sections, public_reply)
 from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
+TAG_STOPPED = "handover_consent_stopped"
 TAG_CHECK_FAILED = "handover_check_failed"
 TAG_CHECKS_UNKNOWN = "handover_checks_unknown"
 
@@ -52,6 +53,8 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     lines = [say("note_heading", request_type=rtype.title(lang))]
     if verdict.complete:
         lines.append(say("note_complete", group=routing.complete_group))
+    elif verdict.items_complete:
+        lines.append(say("note_waiting_consents"))
     else:
         lines.append(say("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
     lines.append(say("note_language", language=catalog.languages[verdict.locale].name))
@@ -64,8 +67,10 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
     lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
-        lines += ["", say("note_consents")]
-        lines += [f"- {say('party_' + str(c['party']))}: {say('consent_status_' + c['status'])}" for c in verdict.consents]
+        lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {_consent_status(c, say)}"
+                                              for c in verdict.consents)]
+    for consent in stopped_consents(verdict):
+        lines += ["", say("note_consent_" + consent["status"], party=party_name(catalog, lang, consent["party"]))]
     if verdict.checks:
         lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
         if verdict.failed_checks:
@@ -77,9 +82,34 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     return "\n".join(lines)
 
 
+def _consent_status(consent: Mapping, say) -> str:
+    if consent["method"] == "declaration" and consent["status"] == "confirmed":
+        return say("consent_status_declared")
+    if consent["status"] == "pending" and consent["method"] != "declaration" and not consent.get("email"):
+        return say("consent_status_unknown")
+    return say("consent_status_" + consent["status"])
+
+
+def stopped_consents(verdict: Verdict) -> list[Mapping]:
+    """Parties who refused by their own reply or link, or whose consent expired: the request stops there."""
+    return [c for c in verdict.consents if c["method"] != "declaration" and c["status"] in ("refused", "expired")]
+
+
+def parties_to_copy(verdict: Verdict) -> tuple[str, ...]:
+    """Once every item is in, the parties whose consent is pending are copied on the ticket (not while a check fails)."""
+    if not verdict.items_complete or verdict.failed_checks:
+        return ()
+    emails = (c.get("email") for c in verdict.consents if c["method"] != "declaration" and c["status"] == "pending")
+    return tuple(dict.fromkeys(email for email in emails if email))
+
+
 def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) -> tuple[Action, ...]:
     """Complete: internal note + route to the accounts group. Incomplete: public reply + pending."""
     type_tag = f"handover_type_{verdict.request_type}"
+    if stopped_consents(verdict):
+        # A party said no (or never answered in time): agents take over; nothing is routed or asked again.
+        return (AddComment(body=note, public=False), AddTags((TAG_STOPPED, type_tag)),
+                RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)), SetStatus(routing.complete_status))
     check_tags = {TAG_CHECK_FAILED: bool(verdict.failed_checks), TAG_CHECKS_UNKNOWN: bool(verdict.unknown_checks)}
     added = tuple(tag for tag, on in check_tags.items() if on)
     removed = tuple(tag for tag, on in check_tags.items() if not on)
@@ -99,6 +129,9 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
             RemoveTags((TAG_COMPLETE, *removed)),
             SetStatus(routing.incomplete_status),
         ]
+        copied = parties_to_copy(verdict)
+        if copied:
+            actions.append(AddCcs(copied))
         macro = routing.incomplete_macro_id
     if macro is not None:
         actions.append(ApplyMacro(macro))
@@ -143,7 +176,8 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
         verdict = with_checks(verdict, catalog, lookup(queries), queries)
     routing = routing_for(verdict.request_type)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
-    comment = "" if verdict.complete else public_reply(catalog, verdict, requester.get("name"))
+    silent = verdict.complete or bool(stopped_consents(verdict))
+    comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = internal_note(catalog, verdict, agent_lang, routing)
     return Decision(verdict, comment, note, plan_actions(verdict, comment, note, routing))

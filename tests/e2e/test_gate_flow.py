@@ -17,7 +17,8 @@ HOLDER_BODY = ("Hola,\nID del servicio: SRV-77\nCorreo del titular actual: juan@
 @pytest.fixture
 def billing():
     with BillingStub() as stub:
-        stub.customers = {"juan@perez.example": [customer("C-1")], "jose@garcia.example": [customer("C-2")]}
+        stub.customers = {"juan@perez.example": [customer("C-1")], "jose@garcia.example": [customer("C-2")],
+                          "olga@magazin.example": [customer("C-7", plan="basic")]}
         stub.services = {"SRV-77": service("SRV-77", state="cancelled")}
         stub.invoices = {"SRV-77": []}
         yield stub
@@ -42,6 +43,7 @@ def holder_document() -> dict:
 
 
 def test_the_free_tier_client_gets_the_script_with_organizations_read_in_the_same_request(running):
+    """The billing API says the plan is basic (free); the organization's tier_free tag agrees."""
     ticket_id = running.fake.add_document(example("support_free_tier_ru", ticket_id=61000))["id"]
     delivery = running.deliver(ticket_id)
     running.wait_processed(delivery.body["delivery_id"])
@@ -56,7 +58,8 @@ def test_the_free_tier_client_gets_the_script_with_organizations_read_in_the_sam
     assert comment["public"] is True and "help@litebox.ru" in comment["body"]
     [decision] = running.ledger.history_for(ticket_id).decisions
     gate = decision.verdict["gate"]
-    assert (gate["decision"], gate["tier"], gate["evidence"][0]["tag"]) == ("refused", "free", "tier_free")
+    assert (gate["decision"], gate["tier"]) == ("refused", "free")
+    assert gate["evidence"][0] == {"fact": "tier", "source": "http", "path": "plan", "value": "free", "party": "requester"}
     assert decision.request_type is None
     assert b'gate_decisions_total{decision="refused",exception="none"} 1.0' in running.metrics.exposition()
 

@@ -58,6 +58,19 @@ def test_a_fallback_that_knows_less_keeps_the_failed_source_as_the_reason():
     assert result["service_active"] == ("unknown", "provider_unavailable")
 
 
+def test_what_the_billing_api_is_asked_is_never_guessed_from_zendesk():
+    zendesk = Facts(status=FOUND, source="zendesk", tier="free", verified=True, customer_id="9001",
+                    evidence=({"fact": "tier", "source": "organization_tag"}, {"fact": "verified", "source": "user_tag"}))
+    down = Facts(status=UNAVAILABLE, reason="timeout", source="http", covers=frozenset({"verified", "customer_id"}))
+    merged = merge_facts(down, zendesk)
+    assert (merged.tier, merged.verified, merged.customer_id) == ("free", None, None)
+    assert [item["fact"] for item in merged.evidence] == ["tier"]
+    found = Facts(status=FOUND, source="http", verified=None, covers=frozenset({"verified"}))
+    assert merge_facts(found, zendesk).verified is None and merge_facts(found, zendesk).tier == "free"
+    absent = Facts(status=NOT_FOUND, reason="not_found", source="http")
+    assert merge_facts(absent, zendesk) is absent
+
+
 def test_merge_fills_gaps_from_the_second_source_with_its_evidence():
     first = Facts(status=FOUND, source="http", verified=True, evidence=({"fact": "verified", "source": "http"},))
     second = Facts(status=FOUND, source="zendesk", verified=False, tier="paid",

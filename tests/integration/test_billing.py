@@ -13,7 +13,8 @@ from handover.engine.accounts import CUSTOMER, SERVICE, UNAVAILABLE, Query
 from handover.account_settings import parse_http_settings
 from integration.billing import HttpAccounts
 from tests.billing_stub import BillingStub, customer, http_config, service
-from tests.builders import TODAY, comment, ticket_document
+from handover.engine.catalog import load_catalog
+from tests.builders import TODAY, comment, ticket_document, with_confirmed_consents
 
 JUAN, JOSE = "juan@perez.example", "jose@garcia.example"
 REQUEST = f"Hola,\nID del servicio: SRV-77\nCorreo del titular actual: {JUAN}\nCorreo del nuevo titular: {JOSE}\nGracias"
@@ -50,7 +51,7 @@ def provider(base_url: str, session=None, clock=None, sleeps=None, **overrides) 
 def holder_document(body: str = REQUEST) -> dict:
     document = ticket_document("service_holder_change", [comment(body)], locale="es")
     document["users"][0]["email"] = JUAN
-    return document
+    return with_confirmed_consents(document, load_catalog())
 
 
 def decide_with(http: HttpAccounts, document=None):
