@@ -12,15 +12,12 @@ from handover.config import Config
 from handover.engine.decide import decision_to_json
 from handover.ledger import Ledger
 from handover.metrics import Metrics
-from handover.queue import TransientError
-from integration.effects import Effects, last_posted_fingerprint, verdict_fingerprint
+from handover.queue import RetryPolicy, TransientError
+from integration.effects import Effects
 from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskNotFound, ZendeskRateLimited,
                                  ZendeskUnavailable)
 
 log = logging.getLogger(__name__)
-
-MAX_CONFLICTS = 3
-DONE_STATUSES = frozenset({"sent", "dry_run", "unchanged"})
 
 
 @dataclass
@@ -32,6 +29,7 @@ class TicketJob:
     client: ZendeskClient
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     accounts: AccountLookup | None = field(default=None, repr=False)   # None: Zendesk's document facts only
 
     def __post_init__(self) -> None:
@@ -40,7 +38,7 @@ class TicketJob:
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
-        for _ in range(MAX_CONFLICTS):
+        for _ in range(self.retry.conflicts):
             try:
                 self._process_once(delivery_id, ticket_id, context)
                 return
@@ -50,7 +48,7 @@ class TicketJob:
                 raise TransientError("Zendesk rate limit", retry_after=error.retry_after) from error
             except ZendeskUnavailable as error:
                 raise TransientError(f"Zendesk unavailable: {error}") from error
-        raise TransientError(f"ticket kept changing ({MAX_CONFLICTS} conflicts in a row)")
+        raise TransientError(f"ticket kept changing ({self.retry.conflicts} conflicts in a row)")
 
     def _process_once(self, delivery_id: int, ticket_id: int, context: dict) -> None:
         try:
@@ -61,40 +59,27 @@ class TicketJob:
         policy = self.config.policy
         catalog = catalog_for(policy)
         decision = check_document(document, policy, self.today(), catalog=catalog, accounts=self.accounts)
-        verdict = decision.verdict
+        verdict, gate = decision.verdict, decision.gate
         if verdict is None and not decision.actions:
-            log.info("no request type applies", extra={**context, "gate": decision.gate.decision if decision.gate else None})
+            log.info("no request type applies", extra={**context, "gate": gate.decision if gate else None})
             return
         result = decision_to_json(decision, catalog, ticket_id)
-        fingerprint = verdict_fingerprint(result)
         request_type = verdict.request_type if verdict else None
         complete = verdict.complete if verdict else False
         if verdict is not None:
             self.metrics.verdict(request_type, complete)
         else:
-            self.metrics.gate(decision.gate.decision, decision.gate.exception)
-        ticket = document["ticket"]
-
-        def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
-            """The decision and what became of it, in the ledger (the verdict JSON carries checks and gate)."""
-            recorded = self.ledger.record_decision(ticket_id, fingerprint, complete, result, request_type, delivery_id)
-            self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
-
-        if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
-            record("unchanged", {}, self.config.dry_run)
+            self.metrics.gate(gate.decision, gate.exception)
+        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions, gate)
+        recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, complete, result, request_type,
+                                               delivery_id)
+        self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
+                                   200 if effect.sent else None)
+        if effect.repeated:
             log.info("verdict unchanged; no update", extra=context)
             return
-        effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
-        status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
-        record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
         summary = ({"missing": len(verdict.missing), "invalid": len(verdict.invalid),
                     "checks_failed": len(verdict.failed_checks), "checks_unknown": len(verdict.unknown_checks)}
-                   if verdict else {"gate": decision.gate.decision, "exception": decision.gate.exception})
+                   if verdict else {"gate": gate.decision, "exception": gate.exception})
         log.info("ticket processed", extra={**context, "request_type": request_type, "complete": complete,
-                                            "outcome": status, **summary})
-
-    def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
-        """The ledger's last decision for the ticket had this fingerprint and was carried out."""
-        last = self.ledger.last_decision_for(ticket_id)
-        return (last is not None and last.fingerprint == fingerprint
-                and bool(self.ledger.outcome_statuses(last.id) & DONE_STATUSES))
+                                            "outcome": effect.status, **summary})

@@ -77,7 +77,7 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name).huey
+    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after).huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     try:
         run_consumer(huey, workers=workers)

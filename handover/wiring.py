@@ -11,7 +11,7 @@ from handover.errors import ZendeskNotConfigured
 from handover.job import TicketJob
 from handover.ledger import Ledger
 from handover.metrics import Metrics
-from handover.queue import Processor, make_huey, queue_state
+from handover.queue import Processor, RetryPolicy, make_huey, queue_state
 from handover.services import Services, utc_now
 from handover.accounts import AccountLookup
 from handover.checking import account_lookup
@@ -44,11 +44,11 @@ def make_accounts(config: Config) -> AccountLookup:
     return account_lookup(config.policy, http_provider_for(config))
 
 
-def make_job(config: Config, ledger: Ledger, metrics: Metrics) -> TicketJob:
+def make_job(config: Config, ledger: Ledger, metrics: Metrics, retry: RetryPolicy = RetryPolicy()) -> TicketJob:
     """The ticket job with its own Zendesk client and effects layer, on this process's ledger and metrics."""
     client = make_client(config, on_call=metrics.zendesk_call)
-    effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None)
-    return TicketJob(config, ledger, metrics, client, effects, accounts=make_accounts(config))
+    effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None, history=ledger)
+    return TicketJob(config, ledger, metrics, client, effects, retry=retry, accounts=make_accounts(config))
 
 
 def job_factory(config: Config) -> JobFactory:
@@ -58,10 +58,11 @@ def job_factory(config: Config) -> JobFactory:
 
 def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey | None = None,
                    ledger: Ledger | None = None, metrics: Metrics | None = None, queue_name: str = "handover",
-                   clock: Callable[[], datetime] = utc_now) -> Services:
+                   clock: Callable[[], datetime] = utc_now, lease: float | None = None) -> Services:
     """One process's parts: metrics, the ledger and the queue, whose consumers run `job` (none: enqueue only).
 
-    A given huey brings the ledger and metrics it was built with, unless others are given.
+    A given huey brings the ledger and metrics it was built with, unless others are given. `lease`:
+    seconds a job holds its delivery between renewals (handover.queue.make_huey).
     """
     if huey is not None:
         state = queue_state(huey)
@@ -70,5 +71,5 @@ def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey 
     ledger = ledger or Ledger.from_url(config.effective_database_url)
     if huey is None:
         processor = job(ledger, metrics) if job is not None else None
-        huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name)
+        huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name, lease=lease)
     return Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)

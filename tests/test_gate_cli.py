@@ -322,10 +322,9 @@ def test_the_readable_output_names_the_gate_decision(capsys, tmp_path):
 
 
 def test_odd_shapes_inside_the_document_never_crash_the_gate(capsys, tmp_path):
-    document = gate_document("x", ticket_tags=[{"a": 1}, "mass_incident", 3], type="incident", problem_id=[1],
-                             via="email")
-    document["users"][0].update(organization_id={"x": 1}, email=["a"], tags=["tier_free"])
-    document["organizations"] = [{"id": [1]}]
+    document = gate_document("x", ticket_tags=["mass_incident"], type="incident", problem_id=[1], via="email")
+    document["users"][0].update(email=["a"], tags=["tier_free"], user_fields="none")
+    document["organizations"] = [{"id": CLIENT_ORG, "tags": "tier_paid", "organization_fields": [1]}]
     document["problem_ticket"] = {"id": [1]}
     gate = check(document, capsys, tmp_path)["gate"]
     assert (gate["decision"], gate["exception"]) == ("exception", "mass_incident")

@@ -98,6 +98,12 @@ class Delivery(Base):
     request_type: Mapped[str | None] = mapped_column(String(64))
     complete: Mapped[bool | None] = mapped_column(Boolean)
     outcome: Mapped[str | None] = mapped_column(String(32))
+    # Which queued task may work on the delivery: each enqueue after the first (a retry, a
+    # recovery, an admin retry) takes the next generation, and a task of an older one is dropped.
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    # Until when a running job holds the delivery (it renews the lease while it works); the
+    # recovery sweep re-enqueues only deliveries nobody holds.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DecisionRecord(Base):

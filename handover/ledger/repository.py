@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,7 @@ from handover.ledger.models import (
 )
 
 MAX_HEADER_KEY = 200
+UNFINISHED = (ACCEPTED, FAILED)
 _DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
 
@@ -100,6 +101,11 @@ def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
     return "sha256:" + hashlib.sha256(raw_body).hexdigest()
 
 
+def _unleased(now: datetime):
+    """No running job holds the delivery: it never took a lease, or let it expire."""
+    return or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
+
+
 @dataclass(frozen=True)
 class TicketHistory:
     """Everything the ledger knows about one ticket, oldest first."""
@@ -142,7 +148,7 @@ class Ledger:
         """
         values = self._delivery_values(key, ticket_id, payload, received_at)
         try:
-            return Delivery(id=self._insert_delivery(values), **values), True
+            return Delivery(id=self._insert_delivery(values), generation=0, **values), True
         except IntegrityError:
             return self._existing_delivery(key), False
 
@@ -192,12 +198,55 @@ class Ledger:
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=status))
 
     def unfinished_deliveries(self, received_before: datetime, limit: int = 500) -> list[Delivery]:
-        """Deliveries still accepted or failed (not processed, not dead) received before the given time."""
-        query = (select(Delivery).where(Delivery.status.in_((ACCEPTED, FAILED)),
-                                        Delivery.received_at < received_before)
+        """Deliveries still accepted or failed (not processed, not dead), received before the given
+        time, that no running job holds (no lease, or an expired one)."""
+        query = (select(Delivery).where(Delivery.status.in_(UNFINISHED), Delivery.received_at < received_before,
+                                        _unleased(utcnow()))
                  .order_by(Delivery.id).limit(limit))
         with self.session() as session:
             return list(session.scalars(query).all())
+
+    # leases: which task may work on a delivery, and whether a running job holds it
+    def claim_delivery(self, delivery_id: int, generation: int, lease_seconds: float) -> bool:
+        """Take the lease for a job of the task of this generation; False when the delivery is finished
+        or a newer task superseded this one (the job must then do nothing)."""
+        query = (update(Delivery)
+                 .where(Delivery.id == delivery_id, Delivery.generation == generation,
+                        Delivery.status.in_(UNFINISHED))
+                 .values(lease_until=utcnow() + timedelta(seconds=lease_seconds)))
+        return self._changed(query)
+
+    def renew_leases(self, leases: Iterable[tuple[int, int]], lease_seconds: float) -> None:
+        """Extend the leases of running jobs, given as (delivery_id, generation) pairs."""
+        until = utcnow() + timedelta(seconds=lease_seconds)
+        with self.session() as session, session.begin():
+            for delivery_id, generation in leases:
+                session.execute(update(Delivery)
+                                .where(Delivery.id == delivery_id, Delivery.generation == generation)
+                                .values(lease_until=until))
+
+    def release_for_retry(self, delivery_id: int, generation: int) -> int | None:
+        """Mark the delivery failed and hand it to the next generation (the retry's task), releasing the
+        lease; the new generation, or None when this job's generation was superseded meanwhile."""
+        return self._next_generation(delivery_id, generation, FAILED)
+
+    def supersede_delivery(self, delivery_id: int, generation: int) -> int | None:
+        """For the recovery sweep: give an unfinished, unheld delivery a new generation (its lost task
+        is void from now on); the new generation, or None when a job claimed it or it moved on."""
+        return self._next_generation(delivery_id, generation, None, _unleased(utcnow()),
+                                     Delivery.status.in_(UNFINISHED))
+
+    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions) -> int | None:
+        values = {"generation": generation + 1, "lease_until": None}
+        if status is not None:
+            values["status"] = status
+        query = (update(Delivery).where(Delivery.id == delivery_id, Delivery.generation == generation, *conditions)
+                 .values(**values))
+        return generation + 1 if self._changed(query) else None
+
+    def _changed(self, query) -> bool:
+        with self.session() as session, session.begin():
+            return session.execute(query).rowcount == 1
 
     def count_deliveries(self) -> int:
         with self.session() as session:
@@ -278,7 +327,8 @@ class Ledger:
             if letter is None:
                 return None
             letter.retried_at = utcnow()
-            session.execute(update(Delivery).where(Delivery.id == letter.delivery_id).values(status="accepted"))
+            session.execute(update(Delivery).where(Delivery.id == letter.delivery_id)
+                            .values(status=ACCEPTED, generation=Delivery.generation + 1, lease_until=None))
         return letter
 
     def discard_dead_letter(self, dead_letter_id: int) -> DeadLetter | None:

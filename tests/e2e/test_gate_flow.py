@@ -63,6 +63,11 @@ def test_the_free_tier_client_gets_the_script_with_organizations_read_in_the_sam
     assert decision.request_type is None
     assert b'gate_decisions_total{decision="refused",exception="none"} 1.0' in running.metrics.exposition()
 
+    again = running.deliver(ticket_id, updated_at="2026-11-24T10:05:00Z")   # the same ticket, delivered again
+    running.wait_processed(again.body["delivery_id"])
+    assert len(running.puts(ticket_id)) == 1                                # the same decision is not posted twice
+    assert [o.status for o in running.ledger.history_for(ticket_id).outcomes] == ["sent", "unchanged"]
+
 
 def test_a_failed_billing_check_blocks_routing_and_the_verdict_is_in_the_ledger(running, billing):
     ticket_id = running.fake.add_document(holder_document())["id"]
