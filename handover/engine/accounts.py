@@ -50,7 +50,12 @@ def merge_facts(first: Facts, second: Facts) -> Facts:
     answer alone, so when it is down those facts stay unknown instead of being guessed from Zendesk.
     """
     if first.status == NOT_FOUND and first.reason == "not_found":
-        return first   # the first source knows there is no such account: a Zendesk user does not make one
+        # The first source knows there is no such account (a Zendesk user does not make one); facts it
+        # is not asked for, such as a tier tag, still come from Zendesk.
+        extra = {name: getattr(second, name) for name in FACT_NAMES
+                 if name not in first.covers and getattr(second, name) is not None} if second.status == FOUND else {}
+        evidence = tuple(item for item in second.evidence if item.get("fact") in extra)
+        return replace(first, **extra, evidence=first.evidence + evidence) if extra else first
     if second.status != FOUND:
         return first if first.status != NOT_FOUND or second.status == NOT_FOUND else second
     if first.status == NOT_FOUND:

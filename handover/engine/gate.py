@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
 
-from .accounts import CUSTOMER, FOUND, UNAVAILABLE, Facts, Query
+from .accounts import CUSTOMER, UNAVAILABLE, Facts, Query
 from .catalog import Catalog
 from .extract import own_text, requester_comments, users_by_id
 from .gate_data import EXCLUDE, REMOTE, ExceptionSpec, GateData, placeholders
@@ -149,7 +149,7 @@ def evaluate_gate(document: Mapping, catalog: Catalog, policy: GatePolicy, answe
         if subject.status == UNAVAILABLE:
             return _not_known(subject, party, locale)
         evidence += _tier_evidence(subject, "client")
-    tier = subject.tier if subject.status == FOUND else None
+    tier = subject.tier if subject.status != UNAVAILABLE else None
     if tier is None and subject.unavailable_source:
         return _not_known(replace(subject, source=subject.unavailable_source), party, locale)
     if tier is None:

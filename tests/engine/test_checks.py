@@ -67,8 +67,10 @@ def test_what_the_billing_api_is_asked_is_never_guessed_from_zendesk():
     assert [item["fact"] for item in merged.evidence] == ["tier"]
     found = Facts(status=FOUND, source="http", verified=None, covers=frozenset({"verified"}))
     assert merge_facts(found, zendesk).verified is None and merge_facts(found, zendesk).tier == "free"
-    absent = Facts(status=NOT_FOUND, reason="not_found", source="http")
-    assert merge_facts(absent, zendesk) is absent
+    absent = Facts(status=NOT_FOUND, reason="not_found", source="http", covers=frozenset({"verified", "customer_id"}))
+    merged = merge_facts(absent, zendesk)
+    assert (merged.status, merged.tier, merged.verified) == (NOT_FOUND, "free", None)   # still no such account
+    assert outcome({CURRENT: ok("C1"), NEW: merged})["both_accounts_verified"] == ("failed", "account_not_found")
 
 
 def test_merge_fills_gaps_from_the_second_source_with_its_evidence():
