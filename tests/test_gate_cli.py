@@ -328,3 +328,17 @@ def test_odd_shapes_inside_the_document_never_crash_the_gate(capsys, tmp_path):
     document["problem_ticket"] = {"id": [1]}
     gate = check(document, capsys, tmp_path)["gate"]
     assert (gate["decision"], gate["exception"]) == ("exception", "mass_incident")
+
+
+def test_the_client_a_partner_asks_about_can_come_from_a_ticket_field(capsys, tmp_path):
+    document = partner_document("Клиенту нужно удаленное подключение, не выгружаются товары")
+    document["ticket"]["organization_id"] = PARTNER_ORG                    # filed under the partner's own org
+    document["ticket"]["custom_fields"] = [{"id": 360077, "value": "shop@client.example"}]
+    document["users"].append({"id": 9300, "name": "Shop", "email": "shop@client.example", "role": "end-user",
+                              "organization_id": CLIENT_ORG, "tags": []})
+    without = check(document, capsys, tmp_path)["gate"]
+    assert (without["decision"], without["reason"]) == ("not_applicable", "client_not_identified")
+    gate = check(document, capsys, tmp_path, {"gate": {"client_field_id": 360077}})["gate"]
+    assert (gate["decision"], gate["party"], gate["tier"], gate["remote"]) == ("limited", "partner", "free", True)
+    assert {"fact": "tier", "source": "organization_tag", "tag": "tier_free", "organization_id": CLIENT_ORG,
+            "party": "client"} in gate["evidence"]
