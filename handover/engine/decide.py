@@ -14,7 +14,7 @@ from .gate import Gate, GatePolicy, evaluate_gate
 from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
 from .reply import (check_line, check_message, display_value, local_date, message, party_name, problem_message,
-                    problem_sections, public_reply)
+                    problem_sections, public_reply, reading_lines)
 from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
 
 TAG_COMPLETE = "handover_complete"
@@ -65,6 +65,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 source = say("note_source_" + verdict.sources.get(spec.name, "comment"))
                 shown = display_value(catalog, rtype, spec.name, verdict.fields[spec.name], lang)
                 lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
+    lines += reading_lines(catalog, verdict, lang)
     lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
         lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {_consent_status(c, say)}"
@@ -190,7 +191,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         gate = decision.gate
         return {"ticket_id": ticket_id, "request_type": None, "complete": False, "fields": {}, "missing": [],
                 "invalid": [], "warnings": [], "locale": gate.locale if gate and decision.comment else None,
-                "checks": [], "gate": gate.to_json() if gate else None,
+                "readings": [], "checks": [], "gate": gate.to_json() if gate else None,
                 "comment": decision.comment, "internal_note": decision.internal_note,
                 "actions": [action_to_dict(action) for action in decision.actions]}
     rtype = catalog.types[verdict.request_type]
@@ -210,6 +211,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "checks": [{**public_check(check), "message": check_message(catalog, check, lang)} for check in verdict.checks],
         "gate": {"decision": "not_applicable", "tier": None, "party": None, "exception": None,
                  "reason": "transfer_request"},
+        "readings": [dict(reading) for reading in verdict.readings],
         "comment": decision.comment,
         "internal_note": decision.internal_note,
         "actions": [action_to_dict(action) for action in decision.actions],
