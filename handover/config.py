@@ -33,6 +33,7 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    retention_days: int = 90  # how long the full record (values, texts, payloads) is kept
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -54,6 +55,7 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    data_keys: tuple[str, ...] = field(default=(), repr=False)  # HANDOVER_DATA_KEY: Fernet keys, the first encrypts
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -90,6 +92,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
             )
         groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
         catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+        retention_days = _retention_days(raw.get("retention_days", 90))
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"invalid configuration: {error}") from error
     return Policy(
@@ -101,7 +104,29 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        retention_days=retention_days,
     )
+
+
+def _retention_days(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"retention_days must be a whole number of days, at least 1, got {value!r}")
+    return value
+
+
+def parse_data_keys(raw: str | None) -> tuple[str, ...]:
+    """HANDOVER_DATA_KEY: comma-separated Fernet keys; the first encrypts, every one decrypts (rotation)."""
+    keys = tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+    if keys:
+        from cryptography.fernet import Fernet  # only deployments with a key pay for the import
+
+        for position, key in enumerate(keys, 1):
+            try:
+                Fernet(key)
+            except (ValueError, TypeError):
+                raise ConfigError(f"HANDOVER_DATA_KEY: key {position} is not a Fernet key (32 url-safe "
+                                  "base64-encoded bytes, e.g. from Fernet.generate_key())") from None
+    return keys
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -125,6 +150,7 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         port = int(env.get("PORT") or 8080)
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
+    data_keys = parse_data_keys(env.get("HANDOVER_DATA_KEY"))
     return Config(
         policy=load_policy(path),
         zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
@@ -138,4 +164,5 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        data_keys=data_keys,
     )

@@ -10,6 +10,7 @@ from handover.ledger import Ledger, migrate
 from handover.metrics import Metrics
 from handover.queue import (RECOVER_AFTER, RECOVER_EVERY, Processor, make_huey, run_consumer, start_consumer_thread,
                             start_recovery)
+from handover.retention import start_retention
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,12 @@ class EmbeddedServer(BaseApplication):
         from app import create_app
 
         metrics = Metrics()
-        ledger = Ledger.from_url(self.config_obj.effective_database_url)
+        ledger = Ledger.from_url(self.config_obj.effective_database_url, self.config_obj.data_keys)
         huey = make_huey(self.config_obj, bind_processor(self.processor, ledger, metrics), ledger=ledger, metrics=metrics)
         self.consumer = start_consumer_thread(huey, workers=self.consumer_workers)
         # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
         start_recovery(huey, RECOVER_AFTER, RECOVER_EVERY)
+        start_retention(ledger, self.config_obj.policy.retention_days)
         return create_app(self.config_obj, huey, ledger=ledger, metrics=metrics)
 
 
@@ -84,11 +86,13 @@ def run_worker(config: Config, workers: int = 2, *, processor: Processor, queue_
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    ledger, metrics = Ledger.from_url(config.effective_database_url), Metrics()
+    ledger, metrics = Ledger.from_url(config.effective_database_url, config.data_keys), Metrics()
     huey = make_huey(config, bind_processor(processor, ledger, metrics), ledger=ledger, metrics=metrics,
                      name=queue_name)
     stop_recovery = start_recovery(huey, recover_after, recover_every)
+    stop_retention = start_retention(ledger, config.policy.retention_days)
     try:
         run_consumer(huey, workers=workers)
     finally:
         stop_recovery.set()
+        stop_retention.set()

@@ -9,6 +9,7 @@ from typing import Callable
 from handover.checking import catalog_for, check_document
 from handover.config import Config
 from handover.engine.decide import decision_to_json
+from handover.engine.extract import users_by_id
 from handover.errors import ZendeskNotConfigured
 from handover.ledger import Ledger
 from handover.metrics import Metrics
@@ -84,7 +85,8 @@ class TicketProcessor:
         def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
             """The decision and what became of it, in the ledger."""
             recorded = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                                   decision.verdict.request_type, delivery_id)
+                                                   decision.verdict.request_type, delivery_id,
+                                                   subjects=requester_addresses(document))
             self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
 
         if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
@@ -104,3 +106,9 @@ class TicketProcessor:
         last = self.ledger.last_decision_for(ticket_id)
         return (last is not None and last.fingerprint == fingerprint
                 and bool(self.ledger.outcome_statuses(last.id) & DONE_STATUSES))
+
+
+def requester_addresses(document: dict) -> list[str]:
+    """The requester's email, so a purge by address finds the ticket even when no value repeats it."""
+    requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
+    return [requester["email"]] if isinstance(requester.get("email"), str) else []
