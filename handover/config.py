@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-import yaml
-
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the problem."""
@@ -74,27 +72,26 @@ def _int_or_none(value) -> int | None:
     return None if value in (None, "") else int(value)
 
 
-def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
-    """Turn the YAML document (already parsed) into a Policy; raises ConfigError naming the key."""
-    raw = raw or {}
-    if not isinstance(raw, Mapping):
-        raise ConfigError("configuration must be a mapping at the top level")
-    try:
-        mapping = {int(field_id): str(name) for field_id, name in (raw.get("field_mapping") or {}).items()}
-        request_types = {}
-        for name, settings in (raw.get("request_types") or {}).items():
-            settings = settings or {}
-            request_types[str(name)] = RequestTypeSettings(
-                form_ids=tuple(int(form_id) for form_id in settings.get("form_ids") or ()),
-                complete_group=str(settings.get("complete_group") or "Accounts"),
-                complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
-                incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
-            )
-        groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
-        catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
-        retention_days = _retention_days(raw.get("retention_days", 90))
-    except (TypeError, ValueError, AttributeError) as error:
-        raise ConfigError(f"invalid configuration: {error}") from error
+def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping | None = None,
+                 source: str = "configuration") -> Policy:
+    """Validate the YAML document (already parsed) against the schema, then turn it into a Policy.
+
+    Raises ConfigError naming the first problem's line (when `marks` are known) and key."""
+    from .config_file import validate
+
+    raw = validate(raw, base_dir, marks or {}, source) or {}
+    mapping = {int(field_id): str(name) for field_id, name in (raw.get("field_mapping") or {}).items()}
+    request_types = {}
+    for name, settings in (raw.get("request_types") or {}).items():
+        settings = settings or {}
+        request_types[str(name)] = RequestTypeSettings(
+            form_ids=tuple(int(form_id) for form_id in settings.get("form_ids") or ()),
+            complete_group=str(settings.get("complete_group") or "Accounts"),
+            complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
+            incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
+        )
+    groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
+    catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -104,14 +101,8 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path(".")) -> Policy:
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
-        retention_days=retention_days,
+        retention_days=int(raw.get("retention_days", 90)),
     )
-
-
-def _retention_days(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"retention_days must be a whole number of days, at least 1, got {value!r}")
-    return value
 
 
 def parse_data_keys(raw: str | None) -> tuple[str, ...]:
@@ -131,16 +122,13 @@ def parse_data_keys(raw: str | None) -> tuple[str, ...]:
 
 def load_policy(path: Path | str | None) -> Policy:
     """Read the admin's YAML file; no path means the defaults."""
+    from .config_file import read_yaml
+
     if not path:
         return Policy()
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read configuration {path}: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"configuration {path} is not valid YAML: {error}".splitlines()[0]) from error
-    return parse_policy(raw, base_dir=path.parent)
+    raw, marks = read_yaml(path)
+    return parse_policy(raw, base_dir=path.parent, marks=marks, source=str(path))
 
 
 def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = None) -> Config:

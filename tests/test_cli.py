@@ -107,10 +107,10 @@ def test_bad_config_values_are_named(capsys, tmp_path, monkeypatch):
     config = tmp_path / "handover.yaml"
     config.write_text("country: XX\n")
     code, _, err = run(["check", "examples/reseller_change_en_complete.json", "--config", str(config), "--now", "2026-11-25"], capsys)
-    assert code == 2 and "unknown holiday country 'XX'" in err
+    assert code == 2 and "country: unknown holiday country 'XX'" in err
     config.write_text("field_mapping: [1, 2]\n")
     code, _, err = run(["check", "examples/reseller_change_en_complete.json", "--config", str(config)], capsys)
-    assert code == 2 and "invalid configuration" in err
+    assert code == 2 and "handover.yaml:1: field_mapping: expected a mapping of Zendesk field ids" in err
 
 
 def test_console_script_and_help():

@@ -38,8 +38,6 @@ def normalize_email(value: str) -> str:
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
-    if year < 100:
-        year += 2000
     try:
         return date(year, month, day)
     except ValueError:
@@ -54,6 +52,7 @@ def _numeric_date(text: str) -> date | None:
     if not match:
         return None
     first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    year += 2000 if len(match.group(3)) == 2 else 0  # 15.12.26; a written 0001 stays year 1
     # Day first, as in every language we read; an impossible month means the US order was used.
     if second > 12 >= first:
         first, second = second, first

@@ -1,10 +1,10 @@
 """Texts for people: the public reply in the requester's language and the internal note for agents."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from collections.abc import Mapping
 
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 
 from .catalog import Catalog, RequestType
 from .rules import Problem
@@ -41,6 +41,9 @@ def problem_message(catalog: Catalog, rtype: RequestType, verdict: Verdict, prob
         params["choices"] = choice_list(rtype, problem.field, lang) if rtype.spec_by_name[problem.field].choices else ""
     if "other_field" in params:
         params["other"] = rtype.label(str(params["other_field"]), lang)
+    if "years" in params:
+        params["years"] = format_timedelta(timedelta(days=365.25 * int(params["years"])), granularity="year",
+                                           threshold=10, locale=lang)
     params["example"] = catalog.languages[lang].date_example
     return message(catalog, lang, problem.code, **params)
 

@@ -47,16 +47,27 @@ def holiday_calendar(country: str, year: int) -> holidays.HolidayBase:
         raise UnknownCountry(f"unknown holiday country {country!r}; use an ISO 3166 code such as GB, PL, ES") from error
 
 
-def add_business_days(start: date, days: int, country: str) -> date:
-    """The date `days` business days after start, skipping weekends and the country's public holidays."""
+def add_business_days(start: date, days: int, country: str) -> date | None:
+    """The date `days` business days after start, skipping weekends and the country's public holidays.
+
+    None when that lies beyond the last date the calendar can hold (9999-12-31)."""
     calendar = holiday_calendar(country, start.year)
     current = start
     remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in calendar:
-            remaining -= 1
+    try:
+        while remaining > 0:
+            current += timedelta(days=1)
+            if current.weekday() < 5 and current not in calendar:
+                remaining -= 1
+    except OverflowError:
+        return None
     return current
+
+
+def years_later(day: date, years: int) -> date:
+    """The same day `years` later (28 February for 29 February), no later than date.max."""
+    year = min(day.year + years, date.max.year)
+    return day.replace(year=year, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
 
 
 def differs(rule: Mapping, context: RuleContext) -> RuleOutcome:
@@ -67,10 +78,20 @@ def differs(rule: Mapping, context: RuleContext) -> RuleOutcome:
     return RuleOutcome()
 
 
+MAX_YEARS_AHEAD = 5  # a requested date further away than this is a typo in the year, not a plan
+
+
 def not_in_past(rule: Mapping, context: RuleContext) -> RuleOutcome:
+    """The date must be today or later, and no more than `max_years` (default 5) years away."""
     name = rule["field"]
-    if name in context.valid and date.fromisoformat(str(context.values[name])) < context.today:
+    if name not in context.valid:
+        return RuleOutcome()
+    value = date.fromisoformat(str(context.values[name]))
+    years = int(rule.get("max_years", MAX_YEARS_AHEAD))
+    if value < context.today:
         return RuleOutcome(invalid=(Problem(name, "date_in_past"),))
+    if value > years_later(context.today, years):
+        return RuleOutcome(invalid=(Problem(name, "date_too_far", {"years": years}),))
     return RuleOutcome()
 
 

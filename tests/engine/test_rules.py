@@ -130,3 +130,34 @@ def test_service_holder_consent_pending_until_that_party_writes(settings, catalo
     body = "Service ID: SRV-77\nCurrent holder email: anna@partner.example\nNew holder email: jose@garcia.example"
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
     assert {c["party"]: c["status"] for c in verdict.consents} == {"current_holder": "confirmed", "new_holder": "pending"}
+
+
+@pytest.mark.parametrize("written", ["31.12.9999", "9999-12-30", "December 31, 9999", "01.01.2032"])
+def test_a_date_absurdly_far_away_is_invalid_not_a_crash(written, verdict_for):
+    verdict = verdict_for("reseller_change", RESELLER_BASE, **{"Preferred transfer date": written,
+                                                              "Proof of paid invoices": "attached"})
+    assert ("preferred_transfer_date", "date_too_far") in codes(verdict)
+    assert verdict.expected_completion is None
+
+
+def test_five_years_ahead_is_still_accepted(verdict_for):
+    verdict = verdict_for("reseller_change", RESELLER_BASE, **{"Preferred transfer date": "2031-11-25"})
+    assert verdict.invalid == () and verdict.expected_completion == date(2031, 11, 27)
+
+
+@pytest.mark.parametrize("now", [date(9999, 12, 31), date(9999, 12, 30), date(1, 1, 1)])
+def test_extreme_evaluation_dates_do_not_crash(now, catalog, settings):
+    body = lines({**RESELLER_BASE, "Preferred transfer date": "9999-12-31"})
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])]),
+                       catalog, settings, now)
+    assert verdict.expected_completion is None or verdict.expected_completion <= date.max
+
+
+def test_business_days_past_the_last_calendar_date_are_unknown():
+    assert add_business_days(date(9999, 12, 30), 2, "PL") is None
+
+
+@pytest.mark.parametrize("written,year", [("0001-01-01", 1), ("01.01.0001", 1), ("15.12.26", 2026), ("15.12.2026", 2026)])
+def test_a_written_four_digit_year_is_taken_as_written(written, year, verdict_for):
+    verdict = verdict_for("reseller_change", RESELLER_BASE, **{"Preferred transfer date": written})
+    assert date.fromisoformat(verdict.fields["preferred_transfer_date"]).year == year

@@ -1,0 +1,64 @@
+"""The one schema (JSON Schema 2020-12) every handover.yaml is validated against; register new keys here."""
+from __future__ import annotations
+
+# To add a configuration key: add its schema under PROPERTIES (top level) or under the schema of the
+# mapping it belongs to, with an "x-expected" phrase ("a number of days") that completes the error
+# message "<key>: expected …". Keys not listed here are refused with a "did you mean …?" suggestion.
+# Custom keywords (checked against the loaded catalog, see handover/config.py):
+#   "x-names": "request_types" | "fields" | "languages" | "countries" — a string naming one of those;
+#   "x-keys":  same vocabulary, for the keys of a mapping (e.g. request_types.<type>);
+#   "x-directory": true — a path (relative to the YAML file) that must be an existing directory.
+
+ZENDESK_ID = {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1,
+              "x-expected": "an id (a whole number)"}
+ZENDESK_STATUS = {"enum": ["new", "open", "pending", "hold", "solved"], "x-expected": "a ticket status"}
+
+REQUEST_TYPE_SETTINGS = {
+    "type": "object",
+    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id)",
+    "additionalProperties": False,
+    "properties": {
+        "form_ids": {"type": "array", "items": ZENDESK_ID, "x-expected": "a list of ids"},
+        "complete_group": {"type": "string", "minLength": 1, "x-expected": "a group name"},
+        "complete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "incomplete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+    },
+}
+
+PROPERTIES: dict[str, dict] = {
+    "default_locale": {"type": "string", "x-names": "languages", "x-expected": "a language code such as en"},
+    "country": {"type": "string", "x-names": "countries", "x-expected": "an ISO 3166 country code such as PL"},
+    "field_mapping": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of Zendesk field ids to field names",
+        "propertyNames": {"pattern": "^[0-9]+$", "x-expected": "a Zendesk field id (a whole number)"},
+        "additionalProperties": {"type": "string", "x-names": "fields", "x-expected": "a field name"},
+    },
+    "request_types": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of request type names to their settings",
+        "x-keys": "request_types",
+        "additionalProperties": {**REQUEST_TYPE_SETTINGS, "type": ["object", "null"]},
+    },
+    "groups": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of group names to Zendesk group ids",
+        "additionalProperties": ZENDESK_ID,
+    },
+    "catalog_dirs": {
+        "type": ["array", "null"],
+        "x-expected": "a list of directories",
+        "items": {"type": "string", "x-directory": True, "x-expected": "a directory path"},
+    },
+    "complete_status": ZENDESK_STATUS,
+    "incomplete_status": ZENDESK_STATUS,
+    "retention_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days (a whole number, at least 1)"},
+}
+
+SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": ["object", "null"],
+    "x-expected": "a mapping of settings at the top level",
+    "additionalProperties": False,
+    "properties": PROPERTIES,
+}
