@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -99,6 +100,11 @@ def addresses_in(value) -> set[str]:
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
     return found
+
+
+def new_hash_key() -> str:
+    """A fresh installation key for address hashes (kept in the ledger, never in a log)."""
+    return secrets.token_urlsafe(32)
 
 
 def address_hash(key: bytes, address: str) -> str:

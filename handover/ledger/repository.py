@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,8 +30,8 @@ from handover.ledger.models import (
     TicketPurge,
     utcnow,
 )
-from handover.ledger.privacy import (Codec, UnreadableValue, address_hash, addresses_in, reduce_error, reduce_update,
-                                     reduce_verdict, reduced_form, subject_hashes)
+from handover.ledger.privacy import (Codec, UnreadableValue, address_hash, addresses_in, new_hash_key, reduce_error,
+                                     reduce_update, reduce_verdict, reduced_form, subject_hashes)
 
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("handover.audit")  # one line per erasure: who, when, how many; never whose data
@@ -378,7 +377,7 @@ class Ledger:
                 with self.session() as session, session.begin():
                     row = session.get(LedgerSetting, SUBJECT_KEY)
                     if row is None:
-                        row = LedgerSetting(name=SUBJECT_KEY, value=self.codec.seal_text(secrets.token_urlsafe(32)),
+                        row = LedgerSetting(name=SUBJECT_KEY, value=self.codec.seal_text(new_hash_key()),
                                             updated_at=utcnow())
                         session.add(row)
                     elif self.codec.enabled and not self.codec.sealed_with_primary(row.value):

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from cryptography.fernet import Fernet
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app import create_app
 from handover.config import Config, ConfigError, load_config, parse_policy
@@ -253,3 +253,47 @@ def test_the_service_and_the_worker_run_retention(tmp_path, mode):
         assert ledger.history_for(501).decisions[0].reduced_at is not None
     finally:
         ledger.dispose()
+
+
+def test_the_upgrade_hashes_addresses_of_decisions_made_before_it_and_downgrades(backend):
+    import sqlalchemy as sa
+    from alembic import command
+
+    from handover.ledger.db import alembic_config
+
+    url = backend.config.effective_database_url
+    command.downgrade(alembic_config(url), "0001")
+    decisions = sa.table("decisions", sa.column("ticket_id", sa.BigInteger), sa.column("fingerprint", sa.String),
+                         sa.column("complete", sa.Boolean), sa.column("verdict", sa.JSON),
+                         sa.column("created_at", sa.DateTime(timezone=True)))
+    with backend.ledger.engine.begin() as connection:
+        connection.execute(decisions.insert(), [
+            {"ticket_id": ticket_id, "fingerprint": "fp", "complete": False, "verdict": verdict,
+             "created_at": datetime.now(timezone.utc)}
+            for ticket_id, verdict in ((601, VERDICT), (602, {"fields": {"billing_email": "Old@Example.com"}}))])
+    migrate(url)
+    ledger = Ledger.from_url(url)
+    try:
+        assert ledger.tickets_with_address("marta.lopez@example.org") == [601]
+        assert ledger.tickets_with_address("old@example.com") == [602]
+        assert ledger.purge_address("old@example.com", "dpo").tickets == 1
+        assert traces(stored_text(backend), ["Old@Example.com"]) == []
+    finally:
+        ledger.dispose()
+
+
+def test_processes_starting_at_once_agree_on_one_address_hash_key(backend):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from handover.ledger.models import LedgerSetting
+
+    with backend.ledger.session() as session, session.begin():
+        session.execute(delete(LedgerSetting))  # as on a ledger whose key was never made
+    ledgers = [Ledger.from_url(backend.config.effective_database_url) for _ in range(6)]
+    try:
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            keys = list(pool.map(lambda ledger: ledger.hash_key(), ledgers))
+        assert len(set(keys)) == 1 and len(keys[0]) >= 32
+    finally:
+        for ledger in ledgers:
+            ledger.dispose()

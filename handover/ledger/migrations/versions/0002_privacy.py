@@ -1,11 +1,19 @@
 """Personal data: reduced_at markers, hashed subjects, erasure audit, purge markers, ledger settings.
 
+Existing decisions get the hashes of the addresses their verdicts hold (under a new installation
+key, sealed later by the ledger when HANDOVER_DATA_KEY is set), so `handover purge --email` finds
+tickets decided before the upgrade too; their requesters' own addresses were never recorded.
+
 Revision ID: 0002_privacy
 Revises: 0001
 Create Date: 2026-12-01 18:29:40.418428
 """
+from datetime import datetime, timezone
+
 from alembic import op
 import sqlalchemy as sa
+
+from handover.ledger.privacy import addresses_in, new_hash_key, subject_hashes
 
 
 revision = '0002_privacy'
@@ -66,6 +74,31 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reduced_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_deliveries_unreduced', ['reduced_at', 'received_at'], unique=False)
 
+    _hash_existing_subjects()
+
+
+def _hash_existing_subjects() -> None:
+    settings = sa.table("ledger_settings", sa.column("name", sa.String), sa.column("value", sa.Text),
+                        sa.column("updated_at", sa.DateTime(timezone=True)))
+    decisions = sa.table("decisions", sa.column("id", sa.Integer), sa.column("ticket_id", sa.BigInteger),
+                         sa.column("verdict", sa.JSON))
+    subjects = sa.table("decision_subjects", sa.column("decision_id", sa.Integer),
+                        sa.column("ticket_id", sa.BigInteger), sa.column("subject_hash", sa.String))
+    connection = op.get_bind()
+    key = new_hash_key()
+    connection.execute(settings.insert().values(name="subject_hash_key", value=key,
+                                                updated_at=datetime.now(timezone.utc)))
+    last_id = 0
+    while True:
+        rows = connection.execute(sa.select(decisions.c.id, decisions.c.ticket_id, decisions.c.verdict)
+                                  .where(decisions.c.id > last_id).order_by(decisions.c.id).limit(500)).all()
+        if not rows:
+            return
+        found = [{"decision_id": row.id, "ticket_id": row.ticket_id, "subject_hash": digest} for row in rows
+                 for digest in sorted(subject_hashes(key.encode("utf-8"), addresses_in(row.verdict)))]
+        if found:
+            connection.execute(subjects.insert(), found)
+        last_id = rows[-1].id
 
 
 def downgrade() -> None:
