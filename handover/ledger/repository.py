@@ -296,7 +296,14 @@ class Ledger:
                           created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(outcome)
-        outcome.intended_update = update_
+            session.flush()
+            # A purge that reduced the decision meanwhile must not be undone by this outcome. The row
+            # lock (PostgreSQL; SQLite has one writer) waits for a purge in progress to commit.
+            reduced = session.scalar(select(Decision.reduced_at).where(Decision.id == decision_id).with_for_update())
+            if reduced is not None:
+                outcome.intended_update, outcome.error = reduce_update(update_), reduce_error(error)
+        if reduced is None:
+            outcome.intended_update = update_
         return outcome
 
     def _readable(self, stored, reduce):

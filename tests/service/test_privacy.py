@@ -297,3 +297,12 @@ def test_processes_starting_at_once_agree_on_one_address_hash_key(backend):
     finally:
         for ledger in ledgers:
             ledger.dispose()
+
+
+def test_an_outcome_recorded_after_its_decision_was_purged_is_stored_reduced(backend):
+    decision = backend.ledger.record_decision(701, "fp", False, VERDICT)
+    backend.ledger.purge_tickets([701], actor="dpo")  # between the job's decision and its outcome
+    outcome = backend.ledger.record_outcome(decision.id, UPDATE, dry_run=False, status="sent", http_status=200)
+    assert outcome.intended_update == reduce_update(UPDATE)
+    assert backend.ledger.history_for(701).outcomes[0].intended_update == reduce_update(UPDATE)
+    assert traces(stored_text(backend), VALUES) == []
