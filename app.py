@@ -14,10 +14,11 @@ from werkzeug.exceptions import HTTPException
 from handover.config import Config, load_config
 from handover.ledger import Ledger
 from handover.metrics import Metrics
-from handover.queue import make_huey, queue_depth, retry_dead_letter
+from handover.queue import queue_depth, retry_dead_letter
+from handover.services import EXTENSION, Services, services, utc_now
+from handover.wiring import build_services
 from webhooks import MAX_BODY_BYTES
 from webhooks import blueprint as webhooks_blueprint
-from webhooks.context import EXTENSION, Services, services, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +28,19 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 
 def create_app(config: Config | None = None, huey: Huey | None = None, *, ledger: Ledger | None = None,
                metrics: Metrics | None = None, clock: Callable[[], datetime] = utc_now) -> Flask:
-    """Build the app; config defaults to load_config(os.environ), huey to make_huey(config)."""
+    """Build the app; config defaults to load_config(os.environ), the other parts to handover.wiring's."""
     config = config or load_config(os.environ)
-    if huey is not None and hasattr(huey, "handover"):
-        ledger = ledger or huey.handover.ledger
-        metrics = metrics or huey.handover.metrics
-    metrics = metrics or Metrics()
-    ledger = ledger or Ledger.from_url(config.effective_database_url, config.data_keys)
-    huey = huey or make_huey(config, ledger=ledger, metrics=metrics)
-    metrics.track_queue_depth(lambda: queue_depth(huey))
-    metrics.track_retention(ledger.last_retention_run)
+    return app_for(build_services(config, huey=huey, ledger=ledger, metrics=metrics, clock=clock))
 
+
+def app_for(svc: Services) -> Flask:
+    """The Flask app serving these parts (built by handover.wiring)."""
+    svc.metrics.track_queue_depth(lambda: queue_depth(svc.huey))
+    svc.metrics.track_retention(svc.ledger.last_retention_run)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False
-    app.extensions[EXTENSION] = Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)
+    app.extensions[EXTENSION] = svc
     app.register_blueprint(webhooks_blueprint)
     app.register_blueprint(ops)
     app.register_blueprint(admin)

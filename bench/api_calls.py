@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from handover.config import Policy, load_config  # noqa: E402
 from handover.ledger import Ledger, migrate  # noqa: E402
 from handover.metrics import Metrics  # noqa: E402
-from handover.worker import TicketProcessor  # noqa: E402
-from integration.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk  # noqa: E402
+from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk  # noqa: E402
+from handover.wiring import make_job  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -38,7 +38,7 @@ def measure(copies: int = 20) -> dict:
                          zendesk_url=fake.url, zendesk_email=DEFAULT_EMAIL, zendesk_api_token=DEFAULT_TOKEN)
         migrate(config.effective_database_url)
         ledger = Ledger.from_url(config.effective_database_url)
-        processor = TicketProcessor(config).bind(ledger, Metrics())
+        processor = make_job(config, ledger, Metrics())
         per_ticket = []
         for ticket_id in ticket_ids:
             delivery, _ = ledger.record_delivery(f"bench:{ticket_id}", ticket_id, {"ticket_id": str(ticket_id)})

@@ -93,7 +93,7 @@ def _start_demo_zendesk(config, tickets_dir: Path | None):
     """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
     from dataclasses import replace
 
-    from integration.fake_zendesk import FakeZendesk
+    from handover.testing.fake_zendesk import FakeZendesk
 
     fake = FakeZendesk(email=None, token=None)
     ticket_ids: list[int] = []
@@ -109,17 +109,18 @@ def _start_demo_zendesk(config, tickets_dir: Path | None):
 
 def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
     """Queue every example ticket once, so the first run shows real verdicts in the log."""
-    from handover.ledger import Ledger, migrate
-    from handover.queue import enqueue_delivery, make_huey
+    from handover.ledger import migrate
+    from handover.queue import enqueue_delivery
+    from handover.wiring import build_services
 
     migrate(config.effective_database_url)
-    ledger = Ledger.from_url(config.effective_database_url)
-    huey = make_huey(config, ledger=ledger)
+    services = build_services(config)
     for ticket_id in ticket_ids:
-        delivery, created = ledger.record_delivery(f"demo:{ticket_id}", ticket_id, {"ticket_id": str(ticket_id), "via": "demo"})
+        delivery, created = services.ledger.record_delivery(f"demo:{ticket_id}", ticket_id,
+                                                            {"ticket_id": str(ticket_id), "via": "demo"})
         if created:
-            enqueue_delivery(huey, delivery.id, ticket_id)
-    ledger.dispose()
+            enqueue_delivery(services.huey, delivery.id, ticket_id)
+    services.ledger.dispose()
 
 
 @cli.command()
@@ -133,7 +134,6 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
-    from handover.worker import TicketProcessor
 
     configure_logging("INFO")
     config = _runtime_config(dry_run)
@@ -145,7 +145,7 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
     if not config.webhook_secret:
         log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
     try:
-        run_server(config, host, port, processor=TicketProcessor(config), threads=threads)
+        run_server(config, host, port, threads=threads)
     finally:
         if fake is not None:
             fake.stop()
@@ -160,13 +160,13 @@ def worker(workers, dry_run, recover_after) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
-    from handover.worker import TicketProcessor, make_client
+    from handover.wiring import make_client
 
     configure_logging("INFO")
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
-    run_worker(config, workers, processor=TicketProcessor(config), recover_after=recover_after)
+    run_worker(config, workers, recover_after=recover_after)
 
 
 @cli.command()
@@ -228,7 +228,7 @@ def _login_name() -> str:
 def fake_zendesk(seed_files, host, port) -> None:
     """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files)."""
     from handover.logs import configure_logging
-    from integration.fake_zendesk import run
+    from handover.testing.fake_zendesk import run
 
     configure_logging("INFO")
     run(host, port, list(seed_files))

@@ -99,6 +99,11 @@ def set_processor(huey: Huey, processor: Processor) -> None:
     _state(huey).processor = processor
 
 
+def queue_state(huey: Huey) -> QueueState:
+    """The ledger, metrics and policy a huey instance from make_huey was built with."""
+    return _state(huey)
+
+
 def _state(huey: Huey) -> QueueState:
     state = getattr(huey, "handover", None)
     if state is None:
@@ -182,7 +187,7 @@ def queue_depth(huey: Huey) -> int:
 # huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
-# deliveries. Running a job twice is safe: TicketProcessor skips the write when the ticket
+# deliveries. Running a job twice is safe: the ticket job skips the write when the ticket
 # already carries the verdict's fingerprint tag or the ledger shows it was carried out.
 
 RECOVER_AFTER = 300.0

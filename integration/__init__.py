@@ -1,1 +1,1 @@
-"""Zendesk specifics: the API client, the one-write effects layer and the fake Zendesk."""
+"""Zendesk specifics: the API client and the one-write effects layer."""

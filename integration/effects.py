@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 from handover.engine.actions import (Action, AddComment, AddTags, ApplyMacro, RemoveTags,
                                      SetGroup, SetStatus)
 
+from .tags import apply_tags, minus, plus
 from .zendesk import ZendeskClient
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def macro_result(effects: Mapping, ticket: Mapping) -> dict:
     """Cached effects replayed on a ticket: the apply result a static macro would give."""
     after = dict(ticket)
     after.update(effects.get("fields") or {})
-    after["tags"] = _tag_arithmetic(ticket.get("tags") or (), effects.get("add_tags") or (),
+    after["tags"] = apply_tags(ticket.get("tags") or (), effects.get("add_tags") or (),
                                     effects.get("remove_tags") or ())
     custom = {f["id"]: f.get("value") for f in ticket.get("custom_fields") or ()}
     custom.update({f["id"]: f["value"] for f in effects.get("custom_fields") or ()})
@@ -141,14 +142,14 @@ def build_update(actions: Iterable[Action], current_ticket: Mapping, group_ids: 
     _engine_fields(actions, group_ids, update, strict)
     for action in actions:  # engine tag changes come after the macro's, so they win
         if isinstance(action, AddTags):
-            add, remove = _plus(add, action.tags), _minus(remove, action.tags)
+            add, remove = plus(add, action.tags), minus(remove, action.tags)
         elif isinstance(action, RemoveTags):
-            add, remove = _minus(add, action.tags), _plus(remove, action.tags)
+            add, remove = minus(add, action.tags), plus(remove, action.tags)
     if fingerprint:
         old = [tag for tag in current_ticket.get("tags") or () if tag.startswith(FP_TAG_PREFIX)]
         new = fingerprint_tag(fingerprint)
-        add, remove = _plus(add, [new]), _minus(_plus(remove, old), [new])
-    tags = _tag_arithmetic(current_ticket.get("tags") or (), add, remove)
+        add, remove = plus(add, [new]), minus(plus(remove, old), [new])
+    tags = apply_tags(current_ticket.get("tags") or (), add, remove)
     # The full resulting list, not additional_tags/remove_tags: Zendesk's OpenAPI description
     # of UpdateTicket (TicketUpdateInput) declares only `tags`. Replacing the list is safe
     # because the write carries safe_update: if anyone changed the tags since we read them,
@@ -177,8 +178,8 @@ def _macro_fold(actions, current_ticket, macro_results, update, strict):
         effects = macro_effects(macro_results[action.macro_id], current_ticket)
         update.update(effects["fields"])
         _merge_custom_fields(update, effects["custom_fields"])
-        add = _minus(_plus(add, effects["add_tags"]), effects["remove_tags"])
-        remove = _minus(_plus(remove, effects["remove_tags"]), effects["add_tags"])
+        add = minus(plus(add, effects["add_tags"]), effects["remove_tags"])
+        remove = minus(plus(remove, effects["remove_tags"]), effects["add_tags"])
         if effects["comment"]:
             comments.append(effects["comment"])
     return add, remove, (_join_comments(comments) if comments else None)
@@ -230,22 +231,6 @@ def _merged_comment(actions, macro_comment: dict | None) -> dict | None:
 def _join_comments(comments: list[dict]) -> dict:
     return {"body": "\n\n".join(c["body"] for c in comments),
             "public": any(c["public"] for c in comments)}
-
-
-def _plus(tags: Iterable[str], extra: Iterable[str]) -> list[str]:
-    merged = list(dict.fromkeys(tags))
-    merged += [tag for tag in dict.fromkeys(extra) if tag not in merged]
-    return merged
-
-
-def _minus(tags: Iterable[str], gone: Iterable[str]) -> list[str]:
-    gone = set(gone)
-    return [tag for tag in dict.fromkeys(tags) if tag not in gone]
-
-
-def _tag_arithmetic(current: Iterable[str], add: Iterable[str], remove: Iterable[str]) -> list[str]:
-    """current + add − remove, keeping first-seen order and no duplicates."""
-    return _minus(_plus(current, add), remove)
 
 
 # ---- the I/O side ------------------------------------------------------------------------

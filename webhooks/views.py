@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from handover.ledger import delivery_key
 from handover.queue import enqueue_delivery
-from webhooks.context import services
+from handover.services import services
 from webhooks.schema import WebhookBodySchema
 from webhooks.signature import MAX_SKEW, is_fresh, verify_signature
 

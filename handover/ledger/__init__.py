@@ -7,7 +7,7 @@ from handover.ledger.models import (
     ACCEPTED,
     Base,
     DeadLetter,
-    Decision,
+    DecisionRecord,
     Delivery,
     Outcome,
 )
@@ -15,6 +15,6 @@ from handover.ledger.repository import Ledger, delivery_key
 
 __all__ = [
     "ACCEPTED", "PROCESSED", "FAILED", "DEAD",
-    "Base", "Delivery", "Decision", "Outcome", "DeadLetter",
+    "Base", "Delivery", "DecisionRecord", "Outcome", "DeadLetter",
     "Ledger", "delivery_key", "make_engine", "migrate", "normalise_url",
 ]

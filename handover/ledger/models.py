@@ -74,7 +74,7 @@ class Delivery(Base):
     reduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Decision(Base):
+class DecisionRecord(Base):
     """The engine's verdict for a ticket at one delivery; the fingerprint spots repeats."""
     __tablename__ = "decisions"
     # The retention sweep's lookup: not yet reduced, created before the cutoff.

@@ -21,7 +21,7 @@ from handover.ledger.models import (
     DELIVERY_STATUSES,
     FAILED,
     DeadLetter,
-    Decision,
+    DecisionRecord,
     DecisionSubject,
     Delivery,
     Erasure,
@@ -120,7 +120,7 @@ class TicketHistory:
     """Everything the ledger knows about one ticket, oldest first."""
     ticket_id: int
     deliveries: list[Delivery]
-    decisions: list[Decision]
+    decisions: list[DecisionRecord]
     outcomes: list[Outcome]
     dead_letters: list[DeadLetter]
     purges: list[TicketPurge] = field(default_factory=list)
@@ -263,11 +263,11 @@ class Ledger:
     # decisions and outcomes
     def record_decision(self, ticket_id: int, fingerprint: str, complete: bool, verdict: Mapping[str, Any],
                         request_type: str | None = None, delivery_id: int | None = None,
-                        subjects: Iterable[str] = ()) -> Decision:
+                        subjects: Iterable[str] = ()) -> DecisionRecord:
         """Store a verdict (sealed when a data key is set) with keyed hashes of every address it holds
         and of `subjects` (e.g. the requester's), so a purge by address finds it."""
         verdict = dict(verdict)
-        decision = Decision(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
+        decision = DecisionRecord(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
                             fingerprint=fingerprint, complete=bool(complete),
                             verdict=self.codec.seal(verdict, reduce_verdict), created_at=utcnow())
         hashes = subject_hashes(self.hash_key(), addresses_in(verdict) | set(subjects))
@@ -279,10 +279,10 @@ class Ledger:
         decision.verdict = verdict
         return decision
 
-    def last_decision_for(self, ticket_id: int) -> Decision | None:
+    def last_decision_for(self, ticket_id: int) -> DecisionRecord | None:
         with self.session() as session:
-            query = (select(Decision).where(Decision.ticket_id == int(ticket_id))
-                     .order_by(Decision.created_at.desc(), Decision.id.desc()))
+            query = (select(DecisionRecord).where(DecisionRecord.ticket_id == int(ticket_id))
+                     .order_by(DecisionRecord.created_at.desc(), DecisionRecord.id.desc()))
             decision = session.scalars(query).first()
         if decision is not None:
             decision.verdict = self._readable(decision.verdict, reduce_verdict)
@@ -299,7 +299,7 @@ class Ledger:
             session.flush()
             # A purge that reduced the decision meanwhile must not be undone by this outcome. The row
             # lock (PostgreSQL; SQLite has one writer) waits for a purge in progress to commit.
-            reduced = session.scalar(select(Decision.reduced_at).where(Decision.id == decision_id).with_for_update())
+            reduced = session.scalar(select(DecisionRecord.reduced_at).where(DecisionRecord.id == decision_id).with_for_update())
             if reduced is not None:
                 outcome.intended_update, outcome.error = reduce_update(update_), reduce_error(error)
         if reduced is None:
@@ -324,9 +324,9 @@ class Ledger:
         with self.session() as session:
             deliveries = session.scalars(select(Delivery).where(Delivery.ticket_id == ticket_id)
                                          .order_by(Delivery.id)).all()
-            decisions = session.scalars(select(Decision).where(Decision.ticket_id == ticket_id)
-                                        .order_by(Decision.id)).all()
-            outcomes = session.scalars(select(Outcome).join(Decision).where(Decision.ticket_id == ticket_id)
+            decisions = session.scalars(select(DecisionRecord).where(DecisionRecord.ticket_id == ticket_id)
+                                        .order_by(DecisionRecord.id)).all()
+            outcomes = session.scalars(select(Outcome).join(DecisionRecord).where(DecisionRecord.ticket_id == ticket_id)
                                        .order_by(Outcome.id)).all()
             dead = session.scalars(select(DeadLetter).where(DeadLetter.ticket_id == ticket_id)
                                    .order_by(DeadLetter.id)).all()
@@ -412,7 +412,7 @@ class Ledger:
             total += self._reduce_rows(session, now, Delivery.received_at < cutoff, DeadLetter.created_at < cutoff)
         while True:
             with self.session() as session, session.begin():
-                batch = self._reduce_decisions(session, now, Decision.created_at < cutoff, limit=REDUCE_BATCH)
+                batch = self._reduce_decisions(session, now, DecisionRecord.created_at < cutoff, limit=REDUCE_BATCH)
             total += batch
             if batch.decisions < REDUCE_BATCH:
                 break
@@ -455,7 +455,7 @@ class Ledger:
             if known:
                 reduction = self._reduce_rows(session, now, Delivery.ticket_id.in_(known),
                                               DeadLetter.ticket_id.in_(known))
-                reduction += self._reduce_decisions(session, now, Decision.ticket_id.in_(known), limit=None)
+                reduction += self._reduce_decisions(session, now, DecisionRecord.ticket_id.in_(known), limit=None)
                 session.execute(delete(DecisionSubject).where(DecisionSubject.ticket_id.in_(known)))
             erasure = Erasure(created_at=now, actor=actor, scope=scope, tickets=len(known), records=reduction.records)
             session.add(erasure)
@@ -479,7 +479,7 @@ class Ledger:
         if not ids:
             return []
         found: set[int] = set()
-        for model in (Delivery, Decision, DeadLetter):
+        for model in (Delivery, DecisionRecord, DeadLetter):
             found.update(session.scalars(select(model.ticket_id).where(model.ticket_id.in_(ids)).distinct()))
         return sorted(found)
 
@@ -496,7 +496,7 @@ class Ledger:
     @staticmethod
     def _reduce_decisions(session: Session, now: datetime, where, limit: int | None) -> Reduction:
         """Decisions keep their codes, outcomes what was changed, not what was said; address hashes go."""
-        query = select(Decision).where(Decision.reduced_at.is_(None), where).order_by(Decision.id)
+        query = select(DecisionRecord).where(DecisionRecord.reduced_at.is_(None), where).order_by(DecisionRecord.id)
         decisions = session.scalars(query.limit(limit) if limit else query).all()
         if not decisions:
             return Reduction()

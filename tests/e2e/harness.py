@@ -17,8 +17,8 @@ from handover.config import Config
 from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import EmbeddedConsumer, RetryPolicy
-from handover.worker import TicketProcessor
-from integration.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
+from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
+from handover.wiring import make_job
 from webhooks import sign
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -153,7 +153,7 @@ def start_service(backend, fake: FakeZendesk, *, consumers: int = 2, policy: Ret
     """App + consumer threads on the backend's storage, talking to the fake over HTTP."""
     config = zendesk_config(backend.config, fake, **config_changes)
     metrics = Metrics()
-    processor = TicketProcessor(config).bind(backend.ledger, metrics)
+    processor = make_job(config, backend.ledger, metrics)
     huey = backend.make_huey(processor, policy=policy, metrics=metrics)
     server = AppServer(create_app(config, huey, ledger=backend.ledger, metrics=metrics))
     service = Service(config, backend.ledger, metrics, huey, server, fake)

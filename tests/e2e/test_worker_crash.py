@@ -21,12 +21,10 @@ WORKER = textwrap.dedent("""
     from handover.config import load_config
     from handover.logs import configure_logging
     from handover.service import run_worker
-    from handover.worker import TicketProcessor
 
     configure_logging("INFO")
     config = load_config(os.environ)
-    run_worker(config, 1, processor=TicketProcessor(config), queue_name=sys.argv[1],
-               recover_after=float(sys.argv[2]), recover_every=float(sys.argv[3]))
+    run_worker(config, 1, queue_name=sys.argv[1], recover_after=float(sys.argv[2]), recover_every=float(sys.argv[3]))
 """)
 RECOVER_AFTER = 1.0  # production default: 300 s
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "HANDOVER_DATA_DIR", "HANDOVER_CONFIG", "ZENDESK_SUBDOMAIN",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from integration.fake_zendesk import FakeZendesk
+from handover.testing.fake_zendesk import FakeZendesk
 from integration.zendesk import ZendeskClient
 from tests.integration.zendesk_contract import Contract, find_spec
 from tests.integration.zendesk_testdata import EMAIL, TOKEN, load_fixture

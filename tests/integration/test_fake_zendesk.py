@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from integration.fake_zendesk import FakeZendesk
+from handover.testing.fake_zendesk import FakeZendesk
 from tests.integration.zendesk_testdata import EMAIL, FIXTURES, TOKEN
 
 AUTH = (f"{EMAIL}/token", TOKEN)
@@ -133,7 +133,7 @@ def _free_port() -> int:
 
 def test_run_serves_in_the_foreground_until_sigterm():
     port = _free_port()
-    code = ("import sys; from integration.fake_zendesk import run; "
+    code = ("import sys; from handover.testing.fake_zendesk import run; "
             "run('127.0.0.1', int(sys.argv[1]), sys.argv[2:])")
     process = subprocess.Popen([sys.executable, "-c", code, str(port),
                                 str(FIXTURES / "seed_documents.json")], cwd=ROOT,

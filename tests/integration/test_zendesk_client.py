@@ -9,7 +9,7 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from integration.fake_zendesk import API_USER_ID
+from handover.testing.fake_zendesk import API_USER_ID
 from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskError, ZendeskNotFound,
                                  ZendeskRateLimited, ZendeskUnavailable)
 from tests.integration.zendesk_testdata import EMAIL, TOKEN, load_fixture

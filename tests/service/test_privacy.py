@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 
 from app import create_app
 from handover.config import Config, ConfigError, load_config, parse_policy
-from handover.ledger import DeadLetter, Decision, Delivery, Ledger, migrate
+from handover.ledger import DeadLetter, DecisionRecord, Delivery, Ledger, migrate
 from handover.ledger.models import DecisionSubject
 from handover.ledger.privacy import UnreadableValue, addresses_in, normalise_address, reduce_update, reduce_verdict
 from handover.retention import run_retention
@@ -37,7 +37,7 @@ ERROR = "ValueError: unexpected value 'M. López'"  # error texts are reduced an
 REQUESTER = "requester.only@example.net"
 
 
-def record_ticket(ledger: Ledger, ticket_id: int, received_at: datetime | None = None) -> Decision:
+def record_ticket(ledger: Ledger, ticket_id: int, received_at: datetime | None = None) -> DecisionRecord:
     delivery, _ = ledger.record_delivery(f"zd:{ticket_id}:{received_at}", ticket_id,
                                          {"ticket_id": ticket_id, "via": "M. López"}, received_at=received_at)
     decision = ledger.record_decision(ticket_id, f"fp{ticket_id}", False, {**VERDICT, "ticket_id": ticket_id},
@@ -52,7 +52,7 @@ def age(ledger: Ledger, ticket_id: int, days: int) -> None:
     """Move a ticket's records `days` into the past."""
     then = datetime.now(timezone.utc) - timedelta(days=days)
     with ledger.session() as session, session.begin():
-        for model, column in ((Delivery, Delivery.received_at), (Decision, Decision.created_at),
+        for model, column in ((Delivery, Delivery.received_at), (DecisionRecord, DecisionRecord.created_at),
                               (DeadLetter, DeadLetter.created_at)):
             session.execute(update(model).where(model.ticket_id == ticket_id).values({column: then}))
 

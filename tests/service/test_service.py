@@ -36,9 +36,9 @@ RUNNER = textwrap.dedent("""
 
     config = Config(data_dir=data_dir, webhook_secret=sys.argv[4])
     if mode == "serve":
-        serve(config, "127.0.0.1", port, processor=processor, threads=4)
+        serve(config, "127.0.0.1", port, job=lambda ledger, metrics: processor, threads=4)
     else:
-        run_worker(config, 1, processor=processor)
+        run_worker(config, 1, job=lambda ledger, metrics: processor)
 """)
 
 

@@ -10,7 +10,6 @@ from handover.checking import catalog_for, check_document
 from handover.config import Config
 from handover.engine.decide import decision_to_json
 from handover.engine.extract import users_by_id
-from handover.errors import ZendeskNotConfigured
 from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import TransientError
@@ -24,34 +23,17 @@ MAX_CONFLICTS = 3
 DONE_STATUSES = frozenset({"sent", "dry_run", "unchanged"})
 
 
-def make_client(config: Config, on_call=None) -> ZendeskClient:
-    """The Zendesk client for the configured account (or ZENDESK_URL, e.g. a fake Zendesk)."""
-    if not config.has_zendesk_credentials:
-        raise ZendeskNotConfigured(
-            "no Zendesk credentials: set ZENDESK_SUBDOMAIN (or ZENDESK_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN")
-    return ZendeskClient(subdomain=config.zendesk_subdomain, email=config.zendesk_email or "",
-                         token=config.zendesk_api_token or "", base_url=config.zendesk_url, on_call=on_call)
-
-
 @dataclass
-class TicketProcessor:
-    """processor(delivery_id, ticket_id) for the queue; `bind` gives it the process's ledger and metrics."""
+class TicketJob:
+    """job(delivery_id, ticket_id), the queue's processor; handover.wiring gives it its parts."""
     config: Config
-    ledger: Ledger | None = None
-    metrics: Metrics | None = None
+    ledger: Ledger
+    metrics: Metrics
+    client: ZendeskClient
+    effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
-    client: ZendeskClient | None = None
-    effects: Effects | None = field(default=None, repr=False)
-
-    def bind(self, ledger: Ledger, metrics: Metrics) -> "TicketProcessor":
-        """A processor using this process's ledger and metrics, with its own Zendesk client."""
-        client = make_client(self.config, on_call=metrics.zendesk_call)
-        return TicketProcessor(self.config, ledger, metrics, self.today, client,
-                               Effects(client, dry_run=self.config.dry_run, group_ids=self.config.policy.groups or None))
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
-        if self.ledger is None or self.client is None or self.effects is None:
-            raise RuntimeError("TicketProcessor used before bind(ledger, metrics)")
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
         for _ in range(MAX_CONFLICTS):
             try:

@@ -1,4 +1,4 @@
-"""What the web handlers share: config, ledger, queue, metrics and the clock, kept on the app."""
+"""The parts one process shares (config, ledger, queue, metrics, clock); handover.wiring builds them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """Built once by create_app and stored in app.extensions['handover']."""
+    """Built by handover.wiring.build_services; create_app stores it in app.extensions["handover"]."""
     config: Config
     ledger: Ledger
     huey: Huey

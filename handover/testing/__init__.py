@@ -1,0 +1,1 @@
+"""Test tools that ship with handover: the fake Zendesk served over real HTTP."""

@@ -1,0 +1,297 @@
+"""A fake Zendesk Support API served over real HTTP, for tests and demos."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import logging
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from handover.testing.fake_zendesk.faults import FaultControls, Faults
+from handover.testing.fake_zendesk.routes import RULES, Endpoints, json_response
+from handover.testing.fake_zendesk.store import (
+    API_USER_ID,
+    TICKET_UPDATE_LIMIT,
+    TICKET_UPDATE_WINDOW,
+    ApiError,
+    Store,
+    comment_record,
+    group_record,
+    macro_record,
+    ticket_record,
+    user_record,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMAIL = "handover@example.com"
+DEFAULT_TOKEN = "fake-token"
+ACCOUNT_RATE_LIMIT = 700
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Sends werkzeug's access lines to our logger at debug level instead of stderr."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug("fake zendesk %s: " + message, type, *args)
+
+
+class FakeZendesk(FaultControls, Endpoints):
+    """In-memory Zendesk Support API; `start()` serves it on a background thread."""
+
+    def __init__(self, email: str | None = DEFAULT_EMAIL, token: str | None = DEFAULT_TOKEN,
+                 comments_per_page: int = 100) -> None:
+        """With email and token None, any `email/token:TOKEN` credentials are accepted."""
+        self.email = email
+        self.token = token
+        self.comments_per_page = comments_per_page
+        self.faults = Faults()
+        self._store = Store()
+        self._log: list[dict] = []
+        self._lock = threading.RLock()
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._host = "127.0.0.1"
+        self._port = 0
+        self._window = (time.monotonic(), 0)
+        self._routes = Map([rule.empty() for rule in RULES], strict_slashes=False)
+        self.add_user(id=API_USER_ID, name="Handover", email=email or DEFAULT_EMAIL, role="admin")
+
+    # ---- serving -----------------------------------------------------------------------
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on a background thread; returns the base URL (port 0 picks a free one)."""
+        self._server = make_server(host, port, self.wsgi_app, threaded=True,
+                                   request_handler=_QuietHandler)
+        self._host, self._port = host, self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="fake-zendesk", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def pause(self) -> None:
+        """Close the listening socket so clients get 'connection refused'."""
+        self.stop()
+
+    def resume(self) -> None:
+        """Listen again on the same host and port after `pause()`."""
+        self.start(self._host, self._port)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self._port}"
+
+    def __enter__(self) -> "FakeZendesk":
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    # ---- seeding -----------------------------------------------------------------------
+
+    def add_user(self, id: int | None = None, name: str = "", email: str | None = None,
+                 role: str = "end-user", locale: str = "en-US", **extra: Any) -> dict:
+        """Add or replace a user; returns the stored record."""
+        with self._lock:
+            user_id = int(id) if id is not None else self._store.new_id()
+            user = user_record(user_id, name or f"User {user_id}", email, role, locale)
+            user.update(extra)
+            self._store.users[user_id] = user
+            return copy.deepcopy(user)
+
+    def add_group(self, id: int, name: str) -> dict:
+        """Add or replace a group."""
+        with self._lock:
+            group = group_record(int(id), name)
+            self._store.groups[int(id)] = group
+            return copy.deepcopy(group)
+
+    def add_macro(self, id: int, title: str, actions: list[dict], active: bool = True) -> dict:
+        """Add or replace a macro with Zendesk action objects ({"field", "value"})."""
+        with self._lock:
+            macro = macro_record(int(id), title, actions, active)
+            self._store.macros[int(id)] = macro
+            return copy.deepcopy(macro)
+
+    def add_ticket(self, ticket: dict, comments: Iterable[dict] = ()) -> dict:
+        """Add or replace a ticket (missing fields get Zendesk's defaults) and its comments."""
+        with self._lock:
+            record = ticket_record(ticket, self._store.new_id)
+            self._store.tickets[record["id"]] = record
+            self._store.comments[record["id"]] = []
+            for comment in comments:
+                self.add_comment(record["id"], comment)
+            return copy.deepcopy(record)
+
+    def add_comment(self, ticket_id: int, comment: dict) -> dict:
+        """Append a comment as given (defaults filled in) without touching updated_at."""
+        with self._lock:
+            ticket = self._ticket(int(ticket_id))
+            record = comment_record(comment, ticket, self._store.new_id)
+            self._store.comments[ticket["id"]].append(record)
+            return copy.deepcopy(record)
+
+    def add_document(self, document: dict) -> dict:
+        """Seed one `{"ticket", "comments", "users"}` document; returns the stored ticket."""
+        for user in document.get("users") or []:
+            self.add_user(**user)
+        return self.add_ticket(document["ticket"], document.get("comments") or [])
+
+    def load_file(self, path: str | Path) -> list[int]:
+        """Seed from JSON: a document, a list of them, or {"documents", "groups", "macros"}."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "ticket" in data:
+            data = {"documents": [data]}
+        elif isinstance(data, list):
+            data = {"documents": data}
+        for group in data.get("groups") or []:
+            self.add_group(group["id"], group["name"])
+        for macro in data.get("macros") or []:
+            self.add_macro(macro["id"], macro["title"], macro.get("actions") or [])
+        return [self.add_document(doc)["id"] for doc in data.get("documents") or []]
+
+    # ---- inspection --------------------------------------------------------------------
+
+    def ticket(self, ticket_id: int) -> dict:
+        """The stored ticket, as a copy."""
+        with self._lock:
+            return copy.deepcopy(self._ticket(int(ticket_id)))
+
+    def comments(self, ticket_id: int) -> list[dict]:
+        """The stored comments of a ticket, as copies."""
+        with self._lock:
+            self._ticket(int(ticket_id))
+            return copy.deepcopy(self._store.comments[int(ticket_id)])
+
+    @property
+    def requests(self) -> list[dict]:
+        """API requests served so far: method, path, query, json, status, kind (read/write)."""
+        with self._lock:
+            return copy.deepcopy(self._log)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    @property
+    def reads(self) -> int:
+        return sum(1 for entry in self.requests if entry["kind"] == "read")
+
+    @property
+    def writes(self) -> int:
+        return sum(1 for entry in self.requests if entry["kind"] == "write")
+
+    # ---- WSGI --------------------------------------------------------------------------
+
+    def wsgi_app(self, environ: dict, start_response) -> Iterable[bytes]:
+        request = Request(environ)
+        if request.path.startswith("/__fake__/"):
+            return self._control(request)(environ, start_response)
+        response = self._api(request)
+        self._record(request, response)
+        return response(environ, start_response)
+
+    def _api(self, request: Request) -> Response:
+        try:
+            self._apply_latency()
+            self._check_auth(request)
+            self._inject_faults(request)
+            endpoint, args = self._routes.bind_to_environ(request.environ).match()
+            body = getattr(self, f"_{endpoint}")(request, **args)
+            status = 201 if request.method == "POST" else 200
+            response = json_response(body, status)
+            if endpoint == "update_ticket":
+                response.headers["Zendesk-Rate-Limit-Tickets-Update"] = self._ticket_quota(
+                    args["ticket_id"])
+        except ApiError as error:
+            response = json_response(error.body, error.status, error.headers)
+        except HTTPException as error:
+            body = {"error": "InvalidEndpoint", "description": "Not found"}
+            response = json_response(body, 404 if error.code == 404 else error.code)
+        self._rate_headers(response)
+        return response
+
+    def _check_auth(self, request: Request) -> None:
+        header = request.headers.get("Authorization", "")
+        try:
+            user, _, token = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            user, token = "", ""
+        email, _, suffix = user.rpartition("/")
+        good = header.startswith("Basic ") and suffix == "token" and email and token
+        if good and self.email is not None:
+            good = email == self.email and token == self.token
+        if not good:
+            raise ApiError(401, "Couldn't authenticate you", "Couldn't authenticate you")
+
+    def _rate_headers(self, response: Response) -> None:
+        with self._lock:
+            started, used = self._window
+            if time.monotonic() - started >= 60:
+                started, used = time.monotonic(), 0
+            self._window = (started, used + 1)
+        response.headers["X-Rate-Limit"] = str(ACCOUNT_RATE_LIMIT)
+        response.headers["X-Rate-Limit-Remaining"] = str(max(ACCOUNT_RATE_LIMIT - used - 1, 0))
+
+    def _ticket_quota(self, ticket_id: int) -> str:
+        with self._lock:
+            times = self._store.update_times.get(ticket_id, [])
+            remaining = max(TICKET_UPDATE_LIMIT - len(times), 0)
+            resets = int(TICKET_UPDATE_WINDOW - (time.monotonic() - times[0])) if times else 0
+        return f"total={TICKET_UPDATE_LIMIT}; remaining={remaining}; resets={max(resets, 0)}"
+
+    def _record(self, request: Request, response: Response) -> None:
+        try:
+            body = json.loads(request.get_data(as_text=True)) if request.get_data() else None
+        except ValueError:
+            body = None
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "query": request.args.to_dict(),
+            "json": body,
+            "status": response.status_code,
+            "kind": "read" if request.method in ("GET", "HEAD") else "write",
+        }
+        with self._lock:
+            self._log.append(entry)
+
+
+def run(host: str, port: int, seed_files: list[str]) -> None:
+    """Serve a fake Zendesk in the foreground until SIGINT/SIGTERM; accepts any API token."""
+    fake = FakeZendesk(email=None, token=None)
+    for path in seed_files:
+        ids = fake.load_file(path)
+        log.info("fake zendesk seeded tickets %s from %s", ids, path)
+    stopping = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stopping.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        url = fake.start(host, port)
+        log.info("fake zendesk listening on %s", url)
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        fake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,59 @@
+"""The one place that builds handover's parts from the config and connects them (the composition root)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from huey import Huey
+
+from handover.config import Config
+from handover.errors import ZendeskNotConfigured
+from handover.job import TicketJob
+from handover.ledger import Ledger
+from handover.metrics import Metrics
+from handover.queue import Processor, make_huey, queue_state
+from handover.services import Services, utc_now
+from integration.effects import Effects
+from integration.zendesk import ZendeskClient
+
+JobFactory = Callable[[Ledger, Metrics], Processor]
+"""job_factory(ledger, metrics): the processor one process's consumers run, using that process's parts."""
+
+
+def make_client(config: Config, on_call=None) -> ZendeskClient:
+    """The Zendesk client for the configured account (or ZENDESK_URL, e.g. a fake Zendesk)."""
+    if not config.has_zendesk_credentials:
+        raise ZendeskNotConfigured(
+            "no Zendesk credentials: set ZENDESK_SUBDOMAIN (or ZENDESK_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN")
+    return ZendeskClient(subdomain=config.zendesk_subdomain, email=config.zendesk_email or "",
+                         token=config.zendesk_api_token or "", base_url=config.zendesk_url, on_call=on_call)
+
+
+def make_job(config: Config, ledger: Ledger, metrics: Metrics) -> TicketJob:
+    """The ticket job with its own Zendesk client and effects layer, on this process's ledger and metrics."""
+    client = make_client(config, on_call=metrics.zendesk_call)
+    effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None)
+    return TicketJob(config, ledger, metrics, client, effects)
+
+
+def job_factory(config: Config) -> JobFactory:
+    """make_job for this config, to be called in each process once its ledger and metrics exist."""
+    return lambda ledger, metrics: make_job(config, ledger, metrics)
+
+
+def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey | None = None,
+                   ledger: Ledger | None = None, metrics: Metrics | None = None, queue_name: str = "handover",
+                   clock: Callable[[], datetime] = utc_now) -> Services:
+    """One process's parts: metrics, the ledger and the queue, whose consumers run `job` (none: enqueue only).
+
+    A given huey brings the ledger and metrics it was built with, unless others are given.
+    """
+    if huey is not None:
+        state = queue_state(huey)
+        ledger, metrics = ledger or state.ledger, metrics or state.metrics
+    metrics = metrics or Metrics()
+    ledger = ledger or Ledger.from_url(config.effective_database_url, config.data_keys)
+    if huey is None:
+        processor = job(ledger, metrics) if job is not None else None
+        huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name)
+    return Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)
