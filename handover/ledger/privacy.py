@@ -42,7 +42,7 @@ def reduce_verdict(verdict: Mapping) -> dict:
         "warnings": _codes(verdict.get("warnings"), "code"),
         "locale": verdict.get("locale"),
         "expected_completion": verdict.get("expected_completion"),
-        "consents": _codes(verdict.get("consents"), "party", "status"),
+        "consents": _codes(verdict.get("consents"), "party", "method", "status"),
         "checks": _codes(verdict.get("checks"), "check", "status"),
         "actions": [{key: value for key, value in action.items() if key != "body"}
                     for action in verdict.get("actions") or () if isinstance(action, Mapping)],

@@ -62,7 +62,7 @@ def age(ledger: Ledger, ticket_id: int, days: int) -> None:
 def test_reduced_verdict_keeps_codes_and_statuses_only():
     reduced = reduce_verdict(VERDICT)
     assert reduced["missing"] == ["new_holder_email"] and reduced["invalid"] == [{"field": "service_id", "code": "pattern"}]
-    assert reduced["consents"] == [{"party": "current_holder", "status": "pending"}]
+    assert reduced["consents"] == [{"party": "current_holder", "method": None, "status": "pending"}]
     assert reduced["checks"] == [{"check": "account_active", "status": "failed"}]
     assert reduced["request_type"] == "service_holder_change" and reduced["complete"] is False
     assert traces(repr(reduced), VALUES) == [] and reduce_verdict(reduced) == reduced
