@@ -50,9 +50,27 @@ PROPERTIES: dict[str, dict] = {
         "x-expected": "a list of directories",
         "items": {"type": "string", "x-directory": True, "x-expected": "a directory path"},
     },
+    "consent": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of consent settings (remind_after_days, expire_after_days)",
+        "additionalProperties": False,
+        "properties": {
+            "remind_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+            "expire_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+        },
+    },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
     "retention_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days (a whole number, at least 1)"},
+    "admin": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of admin page settings (password_hash)",
+        "additionalProperties": False,
+        "properties": {
+            "password_hash": {"type": "string", "pattern": "^[a-z0-9]+(:[^$]*)?\\$", "x-expected":
+                              "a werkzeug.security password hash (generate_password_hash), e.g. scrypt:32768:8:1$…"},
+        },
+    },
 }
 
 SCHEMA: dict = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +15,7 @@ from huey.consumer import Consumer
 from huey.storage import SqliteStorage
 
 from handover.config import Config
-from handover.ledger import FAILED, PROCESSED, Ledger
+from handover.ledger import PROCESSED, Ledger
 from handover.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,36 @@ class QueueState:
     policy: RetryPolicy
     processor: Processor | None = None
     task: object = field(default=None, repr=False)
-    # Deliveries whose job runs in this process now: the recovery sweep must not re-enqueue them.
-    running: set = field(default_factory=set, repr=False)
+    lease_seconds: float = 300.0
+    # {delivery_id: generation} of the jobs running in this process; their leases are renewed.
+    leases: dict = field(default_factory=dict, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _heartbeat: threading.Thread | None = field(default=None, repr=False)
+
+    def hold(self, delivery_id: int, generation: int) -> None:
+        with self.lock:
+            self.leases[delivery_id] = generation
+            if self._heartbeat is None:
+                self._heartbeat = threading.Thread(target=self._renew_forever, name="handover-leases", daemon=True)
+                self._heartbeat.start()
+
+    def release(self, delivery_id: int) -> None:
+        with self.lock:
+            self.leases.pop(delivery_id, None)
+
+    def _renew_forever(self) -> None:
+        # Four renewals per lease: a job survives a few missed beats before the sweep may take it over.
+        interval = self.lease_seconds / 4
+        while True:
+            time.sleep(interval)
+            with self.lock:
+                leases = list(self.leases.items())
+            if not leases:
+                continue
+            try:
+                self.ledger.renew_leases(leases, self.lease_seconds)
+            except Exception:  # noqa: BLE001 - the ledger may be down for a moment; the next beat retries
+                log.warning("could not renew job leases", exc_info=True)
 
 
 class WalNormalSqliteStorage(SqliteStorage):
@@ -84,11 +112,16 @@ def _storage(config: Config, name: str) -> Huey:
 
 def make_huey(config: Config, processor: Processor | None = None, *, ledger: Ledger | None = None,
               metrics: Metrics | None = None, policy: RetryPolicy | None = None,
-              name: str = "handover") -> Huey:
-    """A huey instance for the config (Redis when REDIS_URL is set, else SQLite) with the task registered."""
+              name: str = "handover", lease: float | None = None) -> Huey:
+    """A huey instance for the config (Redis when REDIS_URL is set, else SQLite) with the task registered.
+
+    `lease`: seconds a job holds its delivery without renewing (it renews four times as often);
+    after a crash the sweep takes the delivery over once the lease has run out.
+    """
     huey = _storage(config, name)
     state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url, config.data_keys),
-                       metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor)
+                       metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor,
+                       lease_seconds=lease or RECOVER_AFTER)
     huey.handover = state
     state.task = _register_task(huey, state)
     return huey
@@ -114,19 +147,24 @@ def _state(huey: Huey) -> QueueState:
 def _register_task(huey: Huey, state: QueueState):
     # Huey-level retries cover only infrastructure failures (e.g. the ledger is down); the
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
+    # Tasks queued before generations existed carry none: every delivery then had generation 0.
     @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
-    def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1) -> None:
-        with state.lock:
-            state.running.add(delivery_id)
+    def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1, generation: int = 0) -> None:
+        context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
+        # The lease is what keeps the recovery sweep off a delivery whose job is running (here or
+        # in any other process); a task the sweep has superseded finds the claim refused.
+        if not state.ledger.claim_delivery(delivery_id, generation, state.lease_seconds):
+            log.info("task skipped: its delivery is finished or was queued again", extra=context)
+            return
+        state.hold(delivery_id, generation)
         try:
-            _run_job(state, delivery_id, ticket_id, attempt)
+            _run_job(state, delivery_id, ticket_id, attempt, generation)
         finally:
-            with state.lock:
-                state.running.discard(delivery_id)
+            state.release(delivery_id)
     return process_delivery
 
 
-def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int) -> None:
+def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int, generation: int) -> None:
     context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
     if state.processor is None:
         _dead_letter(state, delivery_id, ticket_id, attempt, "no processor is configured", context)
@@ -134,7 +172,7 @@ def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int) 
     try:
         state.processor(delivery_id, ticket_id)
     except TransientError as error:
-        _retry_or_give_up(state, delivery_id, ticket_id, attempt, error, context)
+        _retry_or_give_up(state, delivery_id, ticket_id, attempt, generation, error, context)
     except Exception as error:  # noqa: BLE001 - a permanent failure: no retry, keep it for an admin
         log.exception("job failed permanently", extra=context)
         _dead_letter(state, delivery_id, ticket_id, attempt, f"{type(error).__name__}: {error}", context)
@@ -143,15 +181,19 @@ def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int) 
         log.info("job done", extra=context)
 
 
-def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attempt: int,
+def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attempt: int, generation: int,
                       error: TransientError, context: dict) -> None:
     message = f"{type(error).__name__}: {error}"
     if attempt >= state.policy.max_attempts:
         _dead_letter(state, delivery_id, ticket_id, attempt, message, context)
         return
     delay = state.policy.delay(attempt, error.retry_after)
-    state.ledger.set_delivery_status(delivery_id, FAILED)
-    state.task.schedule(args=(delivery_id, ticket_id), kwargs={"attempt": attempt + 1}, delay=delay)
+    next_generation = state.ledger.release_for_retry(delivery_id, generation)
+    if next_generation is None:
+        log.warning("job lost its lease while running; its delivery was queued again", extra=context)
+        return
+    state.task.schedule(args=(delivery_id, ticket_id), kwargs={"attempt": attempt + 1, "generation": next_generation},
+                        delay=delay)
     state.metrics.job_retries.inc()
     log.warning("job will be retried in %.1fs: %s", delay, message, extra=context)
 
@@ -163,19 +205,22 @@ def _dead_letter(state: QueueState, delivery_id: int, ticket_id: int, attempt: i
     log.error("job dead-lettered after %d attempt(s)", attempt, extra=context)
 
 
-def enqueue_delivery(huey: Huey, delivery_id: int, ticket_id: int) -> str:
-    """Put a delivery on the queue; returns huey's task id."""
-    return _state(huey).task(delivery_id, ticket_id).id
+def enqueue_delivery(huey: Huey, delivery_id: int, ticket_id: int, generation: int = 0) -> str:
+    """Put a delivery on the queue (a new delivery is generation 0); returns huey's task id."""
+    return _state(huey).task(delivery_id, ticket_id, generation=generation).id
 
 
 def retry_dead_letter(huey: Huey, dead_letter_id: int):
-    """Re-enqueue a dead letter's delivery from attempt 1 and stamp it retried; None if unknown."""
+    """Re-enqueue a dead letter's delivery from attempt 1 and stamp it retried; None if unknown.
+
+    The ledger is updated first: if enqueueing then fails, the sweep finds the delivery unfinished."""
     state = _state(huey)
-    letter = state.ledger.get_dead_letter(dead_letter_id)
+    letter = state.ledger.mark_retried(dead_letter_id)
     if letter is None:
         return None
-    enqueue_delivery(huey, letter.delivery_id, letter.ticket_id)
-    return state.ledger.mark_retried(dead_letter_id)
+    delivery = state.ledger.get_delivery(letter.delivery_id)
+    enqueue_delivery(huey, letter.delivery_id, letter.ticket_id, generation=delivery.generation)
+    return letter
 
 
 def queue_depth(huey: Huey) -> int:
@@ -187,12 +232,17 @@ def queue_depth(huey: Huey) -> int:
 # huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
-# deliveries. Running a job twice is safe: the ticket job skips the write when the ticket
-# already carries the verdict's fingerprint tag or the ledger shows it was carried out.
+# deliveries. What tells a lost delivery from a busy one is in the ledger, so it holds across
+# processes and hosts: a running job holds a lease on its delivery and renews it. Between a
+# consumer taking a task and claiming the lease there is a moment in which the delivery is
+# neither queued nor held; a sweep then may re-enqueue it, but it does so by moving the delivery
+# to a new generation first, and the claim of the task of the old generation is refused. So at
+# most one task per delivery ever works on it. Running a job twice would still be safe:
+# the ticket job skips the write when the ticket already carries the verdict's fingerprint tag.
 
 RECOVER_AFTER = 300.0
-"""Seconds a delivery may stay unfinished, with no task queued for it, before it is re-enqueued.
-Longer than any job runs (a job that is still running elsewhere would simply run twice)."""
+"""Seconds a delivery may go unfinished and unheld, with no task queued for it, before it is
+re-enqueued; also the lease a job takes (and renews while it runs)."""
 RECOVER_EVERY = 60.0
 """Seconds between recovery sweeps of a running consumer process."""
 
@@ -200,8 +250,8 @@ RECOVER_EVERY = 60.0
 def recover_lost_deliveries(huey: Huey, older_than: float = RECOVER_AFTER, limit: int = 500) -> list[int]:
     """Re-enqueue deliveries still accepted/failed after `older_than` seconds whose task is gone.
 
-    A delivery counts as lost when no task for it is waiting or scheduled in the queue and no job
-    of this process is running it. Returns the delivery ids put back on the queue.
+    A delivery counts as lost when no running job holds its lease and no task for it is waiting or
+    scheduled in the queue. Returns the delivery ids put back on the queue.
     """
     state = _state(huey)
     cutoff = datetime.now(timezone.utc) - timedelta(seconds=older_than)
@@ -209,13 +259,14 @@ def recover_lost_deliveries(huey: Huey, older_than: float = RECOVER_AFTER, limit
     if not candidates:
         return []
     queued = _queued_delivery_ids(huey)
-    with state.lock:
-        busy = queued | state.running
     recovered = []
     for delivery in candidates:
-        if delivery.id in busy:
+        if delivery.id in queued:
             continue
-        enqueue_delivery(huey, delivery.id, delivery.ticket_id)
+        generation = state.ledger.supersede_delivery(delivery.id, delivery.generation)
+        if generation is None:  # a job claimed it since we looked
+            continue
+        enqueue_delivery(huey, delivery.id, delivery.ticket_id, generation=generation)
         recovered.append(delivery.id)
         log.warning("re-enqueued a delivery whose job was lost",
                     extra={"delivery_id": delivery.id, "ticket_id": delivery.ticket_id})

@@ -79,7 +79,7 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    services = build_services(config, job=job or job_factory(config), queue_name=queue_name)
+    services = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after)
     huey = services.huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     stop_retention = start_retention(services.ledger, config.policy.retention_days)

@@ -43,10 +43,11 @@ def job_factory(config: Config) -> JobFactory:
 
 def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey | None = None,
                    ledger: Ledger | None = None, metrics: Metrics | None = None, queue_name: str = "handover",
-                   clock: Callable[[], datetime] = utc_now) -> Services:
+                   clock: Callable[[], datetime] = utc_now, lease: float | None = None) -> Services:
     """One process's parts: metrics, the ledger and the queue, whose consumers run `job` (none: enqueue only).
 
-    A given huey brings the ledger and metrics it was built with, unless others are given.
+    A given huey brings the ledger and metrics it was built with, unless others are given. `lease`:
+    seconds a job holds its delivery between renewals (handover.queue.make_huey).
     """
     if huey is not None:
         state = queue_state(huey)
@@ -55,5 +56,5 @@ def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey 
     ledger = ledger or Ledger.from_url(config.effective_database_url, config.data_keys)
     if huey is None:
         processor = job(ledger, metrics) if job is not None else None
-        huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name)
+        huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name, lease=lease)
     return Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)

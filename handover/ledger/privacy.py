@@ -44,6 +44,7 @@ def reduce_verdict(verdict: Mapping) -> dict:
         "expected_completion": verdict.get("expected_completion"),
         "consents": _codes(verdict.get("consents"), "party", "method", "status"),
         "checks": _codes(verdict.get("checks"), "check", "status"),
+        "readings": _codes(verdict.get("readings"), "field", "source", "exact"),  # where, not what
         "actions": [{key: value for key, value in action.items() if key != "body"}
                     for action in verdict.get("actions") or () if isinstance(action, Mapping)],
     }

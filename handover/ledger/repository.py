@@ -6,10 +6,10 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 audit_log = logging.getLogger("handover.audit")  # one line per erasure: who, when, how many; never whose data
 
 MAX_HEADER_KEY = 200
+UNFINISHED = (ACCEPTED, FAILED)
 _DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
 SUBJECT_KEY = "subject_hash_key"
@@ -113,6 +114,11 @@ def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
             return f"zd:{invocation_id}"
         return "zd-sha256:" + hashlib.sha256(invocation_id.encode("utf-8", "replace")).hexdigest()
     return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+
+
+def _unleased(now: datetime):
+    """No running job holds the delivery: it never took a lease, or let it expire."""
+    return or_(Delivery.lease_until.is_(None), Delivery.lease_until < now)
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,7 @@ class Ledger:
         """
         values = self._delivery_values(key, ticket_id, payload, received_at)
         try:
-            return Delivery(id=self._insert_delivery(values), **values), True
+            return Delivery(id=self._insert_delivery(values), generation=0, **values), True
         except IntegrityError:
             return self._existing_delivery(key), False
 
@@ -249,12 +255,55 @@ class Ledger:
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=status))
 
     def unfinished_deliveries(self, received_before: datetime, limit: int = 500) -> list[Delivery]:
-        """Deliveries still accepted or failed (not processed, not dead) received before the given time."""
-        query = (select(Delivery).where(Delivery.status.in_((ACCEPTED, FAILED)),
-                                        Delivery.received_at < received_before)
+        """Deliveries still accepted or failed (not processed, not dead), received before the given
+        time, that no running job holds (no lease, or an expired one)."""
+        query = (select(Delivery).where(Delivery.status.in_(UNFINISHED), Delivery.received_at < received_before,
+                                        _unleased(utcnow()))
                  .order_by(Delivery.id).limit(limit))
         with self.session() as session:
             return list(session.scalars(query).all())
+
+    # leases: which task may work on a delivery, and whether a running job holds it
+    def claim_delivery(self, delivery_id: int, generation: int, lease_seconds: float) -> bool:
+        """Take the lease for a job of the task of this generation; False when the delivery is finished
+        or a newer task superseded this one (the job must then do nothing)."""
+        query = (update(Delivery)
+                 .where(Delivery.id == delivery_id, Delivery.generation == generation,
+                        Delivery.status.in_(UNFINISHED))
+                 .values(lease_until=utcnow() + timedelta(seconds=lease_seconds)))
+        return self._changed(query)
+
+    def renew_leases(self, leases: Iterable[tuple[int, int]], lease_seconds: float) -> None:
+        """Extend the leases of running jobs, given as (delivery_id, generation) pairs."""
+        until = utcnow() + timedelta(seconds=lease_seconds)
+        with self.session() as session, session.begin():
+            for delivery_id, generation in leases:
+                session.execute(update(Delivery)
+                                .where(Delivery.id == delivery_id, Delivery.generation == generation)
+                                .values(lease_until=until))
+
+    def release_for_retry(self, delivery_id: int, generation: int) -> int | None:
+        """Mark the delivery failed and hand it to the next generation (the retry's task), releasing the
+        lease; the new generation, or None when this job's generation was superseded meanwhile."""
+        return self._next_generation(delivery_id, generation, FAILED)
+
+    def supersede_delivery(self, delivery_id: int, generation: int) -> int | None:
+        """For the recovery sweep: give an unfinished, unheld delivery a new generation (its lost task
+        is void from now on); the new generation, or None when a job claimed it or it moved on."""
+        return self._next_generation(delivery_id, generation, None, _unleased(utcnow()),
+                                     Delivery.status.in_(UNFINISHED))
+
+    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions) -> int | None:
+        values = {"generation": generation + 1, "lease_until": None}
+        if status is not None:
+            values["status"] = status
+        query = (update(Delivery).where(Delivery.id == delivery_id, Delivery.generation == generation, *conditions)
+                 .values(**values))
+        return generation + 1 if self._changed(query) else None
+
+    def _changed(self, query) -> bool:
+        with self.session() as session, session.begin():
+            return session.execute(query).rowcount == 1
 
     def count_deliveries(self) -> int:
         with self.session() as session:
@@ -268,14 +317,17 @@ class Ledger:
         and of `subjects` (e.g. the requester's), so a purge by address finds it."""
         verdict = dict(verdict)
         decision = DecisionRecord(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
-                            fingerprint=fingerprint, complete=bool(complete),
-                            verdict=self.codec.seal(verdict, reduce_verdict), created_at=utcnow())
+                                  fingerprint=fingerprint, complete=bool(complete),
+                                  verdict=self.codec.seal(verdict, reduce_verdict), created_at=utcnow())
         hashes = subject_hashes(self.hash_key(), addresses_in(verdict) | set(subjects))
         with self.session() as session, session.begin():
             session.add(decision)
             session.flush()
             session.add_all(DecisionSubject(decision_id=decision.id, ticket_id=decision.ticket_id, subject_hash=digest)
                             for digest in sorted(hashes))
+            if delivery_id is not None:  # the delivery's summary for the admin ledger
+                session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+                    request_type=request_type, complete=bool(complete), outcome=None))
         decision.verdict = verdict
         return decision
 
@@ -296,10 +348,12 @@ class Ledger:
                           created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(outcome)
-            session.flush()
+            delivery_id = select(DecisionRecord.delivery_id).where(DecisionRecord.id == decision_id).scalar_subquery()
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(outcome=status))
             # A purge that reduced the decision meanwhile must not be undone by this outcome. The row
             # lock (PostgreSQL; SQLite has one writer) waits for a purge in progress to commit.
-            reduced = session.scalar(select(DecisionRecord.reduced_at).where(DecisionRecord.id == decision_id).with_for_update())
+            reduced = session.scalar(select(DecisionRecord.reduced_at).where(DecisionRecord.id == decision_id)
+                                     .with_for_update())
             if reduced is not None:
                 outcome.intended_update, outcome.error = reduce_update(update_), reduce_error(error)
         if reduced is None:
@@ -351,7 +405,7 @@ class Ledger:
     def list_dead_letters(self, include_retried: bool = False, limit: int = 100) -> list[DeadLetter]:
         query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)
         if not include_retried:
-            query = query.where(DeadLetter.retried_at.is_(None))
+            query = query.where(DeadLetter.retried_at.is_(None), DeadLetter.discarded_at.is_(None))
         with self.session() as session:
             return list(session.scalars(query).all())
 
@@ -366,7 +420,18 @@ class Ledger:
             if letter is None:
                 return None
             letter.retried_at = utcnow()
-            session.execute(update(Delivery).where(Delivery.id == letter.delivery_id).values(status="accepted"))
+            session.execute(update(Delivery).where(Delivery.id == letter.delivery_id)
+                            .values(status=ACCEPTED, generation=Delivery.generation + 1, lease_until=None))
+        return letter
+
+    def discard_dead_letter(self, dead_letter_id: int) -> DeadLetter | None:
+        """Stamp discarded_at (an admin gave up on it; the delivery stays dead); None when no such letter."""
+        with self.session() as session, session.begin():
+            letter = session.get(DeadLetter, dead_letter_id)
+            if letter is None:
+                return None
+            if letter.discarded_at is None:
+                letter.discarded_at = utcnow()
         return letter
 
     # personal data: address hashes, retention, purges
@@ -408,8 +473,12 @@ class Ledger:
         is remembered (see last_retention_run) and, when it changed anything, audited."""
         now = now or utcnow()
         total = Reduction()
+        received = Delivery.received_at < cutoff
+        previous = self.last_retention_run()
+        if previous is not None:  # what the last run's cutoff left behind is reduced already
+            received = and_(received, Delivery.received_at >= datetime.fromtimestamp(previous["cutoff"], timezone.utc))
         with self.session() as session, session.begin():
-            total += self._reduce_rows(session, now, Delivery.received_at < cutoff, DeadLetter.created_at < cutoff)
+            total += self._reduce_rows(session, now, received, DeadLetter.created_at < cutoff)
         while True:
             with self.session() as session, session.begin():
                 batch = self._reduce_decisions(session, now, DecisionRecord.created_at < cutoff, limit=REDUCE_BATCH)

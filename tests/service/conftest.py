@@ -51,9 +51,10 @@ class Backend:
     hueys: list = field(default_factory=list)
 
     def make_huey(self, processor: Callable | None = None, policy: RetryPolicy | None = None,
-                  metrics: Metrics | None = None):
+                  metrics: Metrics | None = None, lease: float | None = None):
         huey = make_huey(self.config, processor, ledger=self.ledger, metrics=metrics or Metrics(),
-                         policy=policy or RetryPolicy(max_attempts=3, base_delay=0.01, jitter=0), name=self.huey_name)
+                         policy=policy or RetryPolicy(max_attempts=3, base_delay=0.01, jitter=0), name=self.huey_name,
+                         lease=lease)
         self.hueys.append(huey)
         return huey
 

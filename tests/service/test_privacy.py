@@ -26,6 +26,8 @@ VERDICT = {
     "consents": [{"party": "current_holder", "email_field": "current_holder_email",
                   "email": "marta.lopez@example.org", "status": "pending", "sentence": "Yo, Marta López, confirmo"}],
     "checks": [{"check": "account_active", "status": "failed", "reason": "cuenta de Marta López cerrada"}],
+    "readings": [{"field": "service_id", "value": "VPS-77001", "source": "email", "label": "Servicio de Marta",
+                  "exact": True, "comment_id": 1}],
     "comment": "Hola Marta López, falta el correo del nuevo titular", "internal_note": "Marta López: VPS-77001",
     "actions": [{"kind": "add_comment", "body": "Hola Marta López", "public": True},
                 {"kind": "add_tags", "tags": ["handover_incomplete"]}],
@@ -64,6 +66,7 @@ def test_reduced_verdict_keeps_codes_and_statuses_only():
     assert reduced["missing"] == ["new_holder_email"] and reduced["invalid"] == [{"field": "service_id", "code": "pattern"}]
     assert reduced["consents"] == [{"party": "current_holder", "method": None, "status": "pending"}]
     assert reduced["checks"] == [{"check": "account_active", "status": "failed"}]
+    assert reduced["readings"] == [{"field": "service_id", "source": "email", "exact": True}]
     assert reduced["request_type"] == "service_holder_change" and reduced["complete"] is False
     assert traces(repr(reduced), VALUES) == [] and reduce_verdict(reduced) == reduced
     assert traces(repr(reduce_update(UPDATE)), VALUES) == []

@@ -5,7 +5,7 @@ key, sealed later by the ledger when HANDOVER_DATA_KEY is set), so `handover pur
 tickets decided before the upgrade too; their requesters' own addresses were never recorded.
 
 Revision ID: 0002_privacy
-Revises: 0001
+Revises: 0002_svc
 Create Date: 2026-12-01 18:29:40.418428
 """
 from datetime import datetime, timezone
@@ -17,7 +17,7 @@ from handover.ledger.privacy import addresses_in, new_hash_key, subject_hashes
 
 
 revision = '0002_privacy'
-down_revision = '0001'
+down_revision = '0002_svc'
 branch_labels = None
 depends_on = None
 
@@ -72,7 +72,6 @@ def upgrade() -> None:
 
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reduced_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index('ix_deliveries_unreduced', ['reduced_at', 'received_at'], unique=False)
 
     _hash_existing_subjects()
 
@@ -103,7 +102,6 @@ def _hash_existing_subjects() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.drop_index('ix_deliveries_unreduced')
         batch_op.drop_column('reduced_at')
 
     with op.batch_alter_table('decisions', schema=None) as batch_op:
