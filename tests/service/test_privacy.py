@@ -309,3 +309,16 @@ def test_an_outcome_recorded_after_its_decision_was_purged_is_stored_reduced(bac
     assert outcome.intended_update == reduce_update(UPDATE)
     assert backend.ledger.history_for(701).outcomes[0].intended_update == reduce_update(UPDATE)
     assert traces(stored_text(backend), VALUES) == []
+
+
+def test_each_retention_run_reduces_what_has_aged_past_the_cutoff_since_the_last_run(backend):
+    ledger = backend.ledger
+    now = datetime.now(timezone.utc)
+    first, _ = ledger.record_delivery("zd:aged", 801, {"ticket_id": 801, "via": "M. López"},
+                                      received_at=now - timedelta(days=91))
+    later, _ = ledger.record_delivery("zd:later", 802, {"ticket_id": 802, "via": "M. López"},
+                                      received_at=now - timedelta(days=89))
+    assert run_retention(ledger, 90, now=now).reduction.deliveries == 1
+    assert ledger.get_delivery(later.id).payload["via"] == "M. López"
+    assert run_retention(ledger, 90, now=now + timedelta(days=2)).reduction.deliveries == 1
+    assert ledger.get_delivery(later.id).payload == {} and ledger.get_delivery(first.id).reduced_at is not None
