@@ -38,11 +38,14 @@ class TransientError(Exception):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how patiently a delivery is retried before it is dead-lettered."""
-    max_attempts: int = 5
-    base_delay: float = 5.0
+    """Every retry of a delivery, in one place: how often and how patiently before it is dead-lettered."""
+    max_attempts: int = 5       # job attempts (a TransientError schedules the next) before the dead letter
+    base_delay: float = 5.0     # seconds before attempt 2, doubling up to max_delay (Retry-After wins)
     max_delay: float = 600.0
     jitter: float = 0.1
+    conflicts: int = 3          # within one attempt: re-reads of a ticket that changed while it was decided (409)
+    task_retries: int = 3       # huey's own retries of the task, for failures outside the job (the ledger is down)
+    task_retry_delay: float = 10.0
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds before attempt+1: the server's Retry-After when given, else exponential backoff."""
@@ -54,7 +57,8 @@ class RetryPolicy:
 
 @dataclass
 class QueueState:
-    """What the registered task needs, attached to the huey instance as `huey.handover`."""
+    """What the registered task needs, attached to the huey instance as `huey.handover` (read it with
+    queue_state): huey has no place for application state, and the task closes over this object."""
     ledger: Ledger
     metrics: Metrics
     policy: RetryPolicy
@@ -96,6 +100,8 @@ class WalNormalSqliteStorage(SqliteStorage):
     """huey's SQLite storage with synchronous=NORMAL: in WAL mode a commit survives an application
     crash without an fsync per enqueue (huey's default FULL fsyncs every task)."""
 
+    # Private huey API, kept on purpose: SqliteStorage takes no pragmas, and _create_connection is
+    # where it opens each connection (huey >= 2.5). test_queue checks the pragma took effect.
     def _create_connection(self):
         connection = super()._create_connection()
         connection.execute("pragma synchronous=NORMAL")
@@ -148,7 +154,7 @@ def _register_task(huey: Huey, state: QueueState):
     # Huey-level retries cover only infrastructure failures (e.g. the ledger is down); the
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
     # Tasks queued before generations existed carry none: every delivery then had generation 0.
-    @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
+    @huey.task(name=TASK_NAME, retries=state.policy.task_retries, retry_delay=state.policy.task_retry_delay)
     def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1, generation: int = 0) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
         # The lease is what keeps the recovery sweep off a delivery whose job is running (here or
@@ -229,7 +235,8 @@ def queue_depth(huey: Huey) -> int:
 
 
 # ---- recovery of lost jobs ---------------------------------------------------------------
-# huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
+# huey has no acknowledgements: it removes a task from its queue when a consumer takes it (Redis
+# RPOP, a DELETE in SQLite), before the job runs, and keeps no record of tasks in flight.
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
 # deliveries. What tells a lost delivery from a busy one is in the ledger, so it holds across
@@ -238,7 +245,8 @@ def queue_depth(huey: Huey) -> int:
 # neither queued nor held; a sweep then may re-enqueue it, but it does so by moving the delivery
 # to a new generation first, and the claim of the task of the old generation is refused. So at
 # most one task per delivery ever works on it. Running a job twice would still be safe:
-# the ticket job skips the write when the ticket already carries the verdict's fingerprint tag.
+# the effects layer skips the write when the ticket already carries the verdict's fingerprint
+# tag or the ledger shows it was carried out.
 
 RECOVER_AFTER = 300.0
 """Seconds a delivery may go unfinished and unheld, with no task queued for it, before it is
@@ -309,6 +317,9 @@ def start_periodic(name: str, job: Callable[[], object], every: float) -> thread
 class EmbeddedConsumer(Consumer):
     """A consumer that can start from any thread: the host process owns the signal handlers."""
 
+    # Private huey API, kept on purpose: Consumer.start() installs signal handlers, which Python
+    # allows only on the main thread; under gunicorn the consumer starts in a worker's thread and
+    # gunicorn owns the signals. huey has no switch for it, so the hook is overridden.
     def _set_signal_handlers(self) -> None:
         pass
 
