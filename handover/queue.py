@@ -125,7 +125,7 @@ def make_huey(config: Config, processor: Processor | None = None, *, ledger: Led
     after a crash the sweep takes the delivery over once the lease has run out.
     """
     huey = _storage(config, name)
-    state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url),
+    state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url, config.data_keys),
                        metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor,
                        lease_seconds=lease or RECOVER_AFTER)
     huey.handover = state
@@ -293,20 +293,20 @@ def _queued_delivery_ids(huey: Huey) -> set[int]:
 def start_recovery(huey: Huey, older_than: float = RECOVER_AFTER, every: float = RECOVER_EVERY) -> threading.Event:
     """Sweep for lost deliveries now and then every `every` seconds on a daemon thread; set the
     returned event to stop. every <= 0 sweeps once only."""
-    return start_periodic("handover-recovery", every, lambda: recover_lost_deliveries(huey, older_than))
+    return start_periodic("handover-recovery", lambda: recover_lost_deliveries(huey, older_than), every)
 
 
-def start_periodic(name: str, every: float, work: Callable[[], object]) -> threading.Event:
-    """Run `work` now and then every `every` seconds on a daemon thread named `name` (every <= 0: once);
-    a failure is logged and tried again next time. Set the returned event to stop."""
+def start_periodic(name: str, job: Callable[[], object], every: float) -> threading.Event:
+    """Run job() now and then every `every` seconds on a daemon thread named `name`; set the
+    returned event to stop. every <= 0 runs it once only. A failing run is logged and retried next time."""
     stop = threading.Event()
 
     def run_forever() -> None:
         while True:
             try:
-                work()
+                job()
             except Exception:  # noqa: BLE001 - the ledger or queue may be down; try again later
-                log.warning("%s failed", name, exc_info=True)
+                log.warning("%s run failed", name, exc_info=True)
             if every <= 0 or stop.wait(every):
                 return
 

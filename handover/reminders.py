@@ -47,4 +47,4 @@ def sweep_consents(huey: Huey, policy: Policy, now: datetime) -> list[int]:
 def start_consent_sweep(huey: Huey, policy: Policy, every: float = SWEEP_EVERY,
                         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> threading.Event:
     """Sweep now and then every `every` seconds on a daemon thread; set the returned event to stop."""
-    return start_periodic("handover-consent-sweep", every, lambda: sweep_consents(huey, policy, clock()))
+    return start_periodic("handover-consent-sweep", lambda: sweep_consents(huey, policy, clock()), every)

@@ -10,6 +10,7 @@ from handover.config import Config
 from handover.ledger import migrate
 from handover.queue import RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
 from handover.reminders import start_consent_sweep
+from handover.retention import start_retention
 from handover.wiring import JobFactory, build_services, job_factory
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class EmbeddedServer(BaseApplication):
         start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
         # Parties due a reminder, or whose consent expired, are checked again.
         start_consent_sweep(services.huey, self.config_obj.policy)
+        start_retention(services.ledger, self.config_obj.policy.retention_days)
         return app_for(services)
 
 
@@ -80,11 +82,14 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after).huey
+    services = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after)
+    huey = services.huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     stop_sweep = start_consent_sweep(huey, config.policy)
+    stop_retention = start_retention(services.ledger, config.policy.retention_days)
     try:
         run_consumer(huey, workers=workers)
     finally:
         stop_recovery.set()
         stop_sweep.set()
+        stop_retention.set()

@@ -1,7 +1,7 @@
 """Consent events: parties asked, reminded, sent a signed link, confirmed; requesters activated.
 
 Revision ID: 0002_consent
-Revises: 0002_svc
+Revises: 0002_privacy
 Create Date: 2026-12-01 19:20:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0002_consent'
-down_revision = '0002_svc'
+down_revision = '0002_privacy'
 branch_labels = None
 depends_on = None
 
