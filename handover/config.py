@@ -34,6 +34,7 @@ class Policy:
     consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
     consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
     admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
+    zendesk_rate_share: float = 1.0          # zendesk.rate_share: the part of the account's API limit handover uses
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -107,6 +108,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
         **_consent_settings(raw.get("consent") or {}),
         admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
+        zendesk_rate_share=float((raw.get("zendesk") or {}).get("rate_share", 1.0)),
     )
 
 

@@ -59,6 +59,15 @@ PROPERTIES: dict[str, dict] = {
             "expire_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
         },
     },
+    "zendesk": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of Zendesk settings (rate_share)",
+        "additionalProperties": False,
+        "properties": {
+            "rate_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                           "x-expected": "a share of the account's rate limit above 0 and at most 1, e.g. 0.5"},
+        },
+    },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
     "admin": {
