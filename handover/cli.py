@@ -157,6 +157,9 @@ def _ledger_name(config) -> str:
     return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.split("@")[-1]
 
 
+QUEUE = click.option("--queue", default="handover", show_default=True, metavar="NAME",
+                     help="The queue's name: web and worker processes of one installation use the same "
+                          "(several installations may share one Redis).")
 LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "json"]), default="auto",
                           show_default=True, help="Log lines: readable text on a terminal, JSON otherwise (auto).")
 
@@ -169,8 +172,11 @@ LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "js
 @click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Without credentials: example tickets the built-in fake Zendesk serves "
                    "(default: ./examples, else the examples of the handover checkout).")
+@click.option("--no-worker", is_flag=True,
+              help="Web only: run no consumer here (scale-out: `handover worker` processes do the jobs).")
+@QUEUE
 @LOG_FORMAT
-def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
+def serve(host, port, threads, dry_run, demo_tickets, no_worker, queue, log_format) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
@@ -187,19 +193,21 @@ def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
         log.warning("no webhook secret (HANDOVER_WEBHOOK_SECRET, or the lock file of handover provision --apply): "
                     "POST /webhooks/zendesk answers 503 until there is one")
     try:
-        run_server(config, host, port, threads=threads)
+        run_server(config, host, port, threads=threads, consumer_workers=0 if no_worker else 1, queue_name=queue)
     finally:
         if fake is not None:
             fake.stop()
 
 
 @cli.command()
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Consumer threads.")
+@click.option("--concurrency", "--workers", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              metavar="N", help="Consumers (threads) in this process; the shared rate budget paces them all.")
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
 @click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
               help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
+@QUEUE
 @LOG_FORMAT
-def worker(workers, dry_run, recover_after, log_format) -> None:
+def worker(workers, dry_run, recover_after, queue, log_format) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
@@ -209,7 +217,7 @@ def worker(workers, dry_run, recover_after, log_format) -> None:
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
-    run_worker(config, workers, recover_after=recover_after)
+    run_worker(config, workers, recover_after=recover_after, queue_name=queue)
 
 
 @cli.command()

@@ -17,8 +17,10 @@ log = logging.getLogger(__name__)
 class EmbeddedServer(BaseApplication):
     """Gunicorn hosting the app; each worker process builds its app and starts a consumer thread."""
 
-    def __init__(self, config: Config, job: JobFactory, options: dict, consumer_workers: int = 1):
+    def __init__(self, config: Config, job: JobFactory, options: dict, consumer_workers: int = 1,
+                 queue_name: str = "handover"):
         self.config_obj = config
+        self.queue_name = queue_name
         self.job = job
         self.options = options
         self.consumer_workers = consumer_workers
@@ -32,7 +34,9 @@ class EmbeddedServer(BaseApplication):
 
     def load(self):
         # Runs in the worker after the fork, so connections and threads belong to the worker.
-        services = build_services(self.config_obj, job=self.job)
+        if not self.consumer_workers:  # web only (--no-worker): `handover worker` processes run the jobs
+            return app_for(build_services(self.config_obj, queue_name=self.queue_name))
+        services = build_services(self.config_obj, job=self.job, queue_name=self.queue_name)
         self.consumer = start_consumer_thread(services.huey, workers=self.consumer_workers)
         # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
         start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
@@ -59,14 +63,16 @@ def _stop_consumer(server, worker) -> None:
 
 
 def serve(config: Config, host: str = "0.0.0.0", port: int | None = None, *, job: JobFactory | None = None,
-          threads: int = 8, consumer_workers: int = 1) -> None:
+          threads: int = 8, consumer_workers: int = 1, queue_name: str = "handover") -> None:
     """Migrate the ledger, then serve the app on host:port with an embedded huey consumer (blocks).
 
     `job(ledger, metrics)` builds each process's processor; the default is the ticket job.
+    consumer_workers=0 serves the web only (the jobs are left to `handover worker` processes).
     """
     migrate(config.effective_database_url)
     options = gunicorn_options(host, port or config.port, threads=threads)
-    EmbeddedServer(config, job or job_factory(config), options, consumer_workers=consumer_workers).run()
+    EmbeddedServer(config, job or job_factory(config), options, consumer_workers=consumer_workers,
+                   queue_name=queue_name).run()
 
 
 def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = None, queue_name: str = "handover",

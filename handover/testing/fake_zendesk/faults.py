@@ -37,6 +37,7 @@ class SlidingWindow:
     def __init__(self, clock=time.monotonic) -> None:
         self.clock = clock
         self.times: collections.deque[float] = collections.deque()
+        self.admitted: list[float] = []  # when each admitted request arrived (benchmarks read the drain time)
         self.refused = 0
         self._lock = threading.Lock()
 
@@ -49,6 +50,7 @@ class SlidingWindow:
             admitted = len(self.times) < limit
             if admitted:
                 self.times.append(now)
+                self.admitted.append(now)
             else:
                 self.refused += 1
             # The earliest moment a slot frees: when the oldest request counted leaves the window.
