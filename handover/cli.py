@@ -205,9 +205,11 @@ def serve(host, port, threads, dry_run, demo_tickets, no_worker, queue, log_form
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
 @click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
               help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
+@click.option("--recover-every", type=click.FloatRange(min=0.1), default=60, show_default=True, metavar="SECONDS",
+              help="How often this process sweeps for such deliveries.")
 @QUEUE
 @LOG_FORMAT
-def worker(workers, dry_run, recover_after, queue, log_format) -> None:
+def worker(workers, dry_run, recover_after, recover_every, queue, log_format) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
@@ -217,7 +219,7 @@ def worker(workers, dry_run, recover_after, queue, log_format) -> None:
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
-    run_worker(config, workers, recover_after=recover_after, queue_name=queue)
+    run_worker(config, workers, recover_after=recover_after, recover_every=recover_every, queue_name=queue)
 
 
 @cli.command()
