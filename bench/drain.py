@@ -34,7 +34,7 @@ from handover.ledger import PROCESSED, Ledger, make_engine, migrate  # noqa: E40
 from handover.ledger.models import Delivery  # noqa: E402
 from handover.queue import enqueue_delivery, make_huey  # noqa: E402
 from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk  # noqa: E402
-from integration.budget import WINDOW  # noqa: E402
+from integration.budget import WINDOW, RedisStore, budget_key  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -117,6 +117,7 @@ def drain(args) -> dict:
             huey.flush()
             ledger.dispose()
             if schema:
+                RedisStore.from_url(REDIS_URL).clear(budget_key(fake.url))  # the calls it counted
                 with admin.begin() as connection:
                     connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 admin.dispose()
