@@ -90,7 +90,7 @@ def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey 
         metrics = Metrics()
         if config.has_zendesk_credentials:
             metrics.track_rate_budget(make_budget(config).usage)
-    ledger = ledger or Ledger.from_url(config.effective_database_url)
+    ledger = ledger or Ledger.from_url(config.effective_database_url, config.data_keys)
     if huey is None:
         processor = job(ledger, metrics) if job is not None else None
         huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name, lease=lease)
