@@ -1,6 +1,7 @@
 """What a new user meets on the command line, found by trying the product as its users would."""
-import json
 from pathlib import Path
+
+import pytest
 
 from handover.cli import main
 
@@ -20,3 +21,43 @@ def test_the_report_and_the_internal_note_agree_on_declared_consent(capsys):
     report = out.split("--- public reply")[0]
     assert "own address" not in out
     assert "The customer             confirmed (declared in the request)" in report
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_list_is_not_cut_off(capsys):
+    code, out, _ = run([], capsys)
+    commands = out.split("Commands:")[1].strip().splitlines()
+    assert code == 0 and len(commands) == 6
+    assert not any(line.rstrip().endswith("...") for line in commands)
+
+
+def test_every_option_of_every_command_says_what_it_does(capsys):
+    for command in ("check", "serve", "worker", "init", "provision", "fake-zendesk"):
+        code, out, _ = run([command, "--help"], capsys)
+        options = out.split("Options:")[1]
+        described = [line for line in options.splitlines() if line.startswith("  -")]
+        assert code == 0 and all(len(line.split("  ", 2)[-1].strip()) > 0 and "  " in line.strip() for line in described), out
+
+
+def test_a_missing_seed_file_is_named_as_such(capsys, tmp_path):
+    code, out, err = run(["fake-zendesk", "--port", "0", str(tmp_path / "nope.json")], capsys)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "seed file" in err and "nope.json" in err and "SEED_FILES" not in err
+
+
+@pytest.mark.parametrize("command", [["worker"], ["serve", "--port", "0"]])
+@pytest.mark.parametrize("url, fragment", [("nosuch://x", "Can't load plugin"), ("not a url", "parse")])
+def test_a_bad_database_url_stops_the_start_in_one_line(command, url, fragment, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for name, value in {"DATABASE_URL": url, "ZENDESK_URL": "http://127.0.0.1:9", "ZENDESK_EMAIL": "a@example.com",
+                        "ZENDESK_API_TOKEN": "x", "HANDOVER_DATA_DIR": str(tmp_path), "HANDOVER_WEBHOOK_SECRET": "s"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("HANDOVER_CONFIG", raising=False)
+    code, _, err = run(command, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "cannot use the database (DATABASE_URL)" in err and fragment in err
