@@ -16,6 +16,8 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .gate_data import GateData, load_gate_data
+from .reading import Reader, Vocabulary, build_reader, build_vocabulary, reading_keys
 from .parties import Party, parse_parties
 from .rules import RULE_KEYS
 from .text import fold, token_key
@@ -23,6 +25,8 @@ from .text import fold, token_key
 KINDS = frozenset({"text", "email", "date", "enum", "yesno", "attachment"})
 EMAIL_PATTERN = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# libyaml's safe loader where PyYAML was built with it (same results, several times faster to load the catalog).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(ValueError):
@@ -48,6 +52,7 @@ class Language:
     no_word: str
     stopwords: frozenset[str]
     messages: Mapping[str, str]
+    reading: Mapping[str, object] = field(default_factory=dict)   # see reading.build_vocabulary
     refusals: tuple[str, ...] = ()
     date_format: str = "yyyy-MM-dd"   # CLDR pattern; replies show an example date from today in it
 
@@ -70,6 +75,8 @@ class RequestType:
     label_languages: Mapping[str, frozenset[str]]      # field-matching folded label -> languages
     choice_index: Mapping[str, Mapping[str, str]]      # field -> folded word -> value
     spec_by_name: Mapping[str, FieldSpec] = field(default_factory=dict)
+    accounts: Mapping = field(default_factory=dict)    # {"customers": {role: email field}, "service": field}
+    reader: Reader | None = None                       # fuzzy labels, sentences, pairings
     consent_sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> party -> template
 
     def label(self, field_name: str, lang: str) -> str:
@@ -87,6 +94,8 @@ class Catalog:
     yes_no_index: Mapping[str, bool]
     month_index: Mapping[str, int]
     stopwords: frozenset[str]
+    gate: GateData = field(default_factory=GateData)
+    vocabulary: Vocabulary | None = None
     refusals: tuple[str, ...] = ()            # refusal phrases of every language
 
 
@@ -99,7 +108,7 @@ def _format_checker() -> FormatChecker:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"{path}: {str(error).splitlines()[0]}") from error
     if not isinstance(data, dict):
@@ -159,6 +168,7 @@ def load_language(path: Path) -> Language:
         no_word=no_words[0],
         stopwords=frozenset(fold(word) for word in _as_words(data.get("label_stopwords", []), path, "label_stopwords")),
         messages={str(key): str(value) for key, value in messages.items()},
+        reading={key: data.get(key) for key in reading_keys() if key in data},
         refusals=tuple(_as_words(data.get("refusal_phrases", []), path, "refusal_phrases")),
     )
 
@@ -293,7 +303,35 @@ def _check_rules(rules, specs, path: Path) -> None:
                 raise CatalogError(f"{path}: rule {kind} names unknown field {rule[key]!r}")
 
 
-def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords) -> RequestType:
+def _check_accounts(extension: Mapping, specs, path: Path) -> dict:
+    """The checks a type runs must exist, and its account roles must name its own fields."""
+    from .checks import CHECKS   # here, not at the top: checks -> accounts -> extract -> catalog
+
+    names = {spec.name for spec in specs}
+    for check in extension.get("checks") or ():
+        if check not in CHECKS:
+            raise CatalogError(f"{path}: unknown check {check!r} (known: {', '.join(sorted(CHECKS))})")
+    accounts = extension.get("accounts") or {}
+    if not isinstance(accounts, dict) or not isinstance(accounts.get("customers", {}), dict):
+        raise CatalogError(f"{path}: 'accounts' must be {{\"customers\": {{role: field}}, \"service\": field}}")
+    for field_name in [*accounts.get("customers", {}).values(), *([accounts["service"]] if "service" in accounts else [])]:
+        if field_name not in names:
+            raise CatalogError(f"{path}: accounts names unknown field {field_name!r}")
+    return accounts
+
+
+def _reader(texts, extension, specs, vocabulary, stopwords, path: Path) -> Reader:
+    kinds = {spec.name: spec.kind for spec in specs}
+    for field_name, other in (extension.get("same_as") or {}).items():
+        if field_name not in kinds or other not in kinds:
+            raise CatalogError(f"{path}: same_as pairs unknown fields {field_name!r} -> {other!r}")
+    try:
+        return build_reader(texts, extension, kinds, vocabulary, stopwords)
+    except (re.error, TypeError, ValueError, AttributeError) as error:
+        raise CatalogError(f"{path}: a sentence pattern cannot be compiled: {error}") from error
+
+
+def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords, vocabulary=None) -> RequestType:
     schema = _read_json(schema_path)
     name = schema_path.stem
     specs = _field_specs(schema, schema_path)
@@ -316,6 +354,7 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         rules=tuple(extension.get("rules") or ()),
         consents=parties,
         checks=tuple(extension.get("checks") or ()),
+        accounts=_check_accounts(extension, specs, schema_path),
         validator=validator,
         property_validators=_property_validators(schema),
         titles={lang: str(data.get("title") or name) for lang, data in texts.items()},
@@ -326,6 +365,7 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         label_languages={key: frozenset(value) for key, value in label_languages.items()},
         choice_index=choice_index,
         spec_by_name={spec.name: spec for spec in specs},
+        reader=_reader(texts, extension, specs, vocabulary or build_vocabulary({}), stopwords, schema_path),
         consent_sentences=sentences,
     )
 
@@ -373,10 +413,15 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         raise CatalogError("no ticket_forms/common/en.yaml found: English is the fallback language")
     stopwords = frozenset().union(*(language.stopwords for language in languages.values()))
     types: dict[str, RequestType] = {}
+    vocabulary = build_vocabulary({code: language.reading for code, language in languages.items()})
     for root in roots:
         for schema_path in sorted((root / "schemas").glob("*.json")):
-            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords)
+            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords, vocabulary)
     tag_index = {tag: rtype.name for rtype in types.values() for tag in rtype.tags}
+    definitions = [(root / "ticket_forms" / "gate.yaml", _read_yaml(root / "ticket_forms" / "gate.yaml"))
+                   for root in roots if (root / "ticket_forms" / "gate.yaml").is_file()]
+    gate_texts = [(path, _read_yaml(path)) for root in roots
+                  for path in sorted((root / "ticket_forms" / "gate").glob("*.yaml"))]
     yes_no: dict[str, bool] = {}
     for language in languages.values():
         yes_no.update({word: False for word in language.no})
@@ -389,5 +434,7 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         yes_no_index=yes_no,
         month_index=_month_index(languages),
         stopwords=stopwords,
+        gate=load_gate_data(definitions, gate_texts, CatalogError),
+        vocabulary=vocabulary,
         refusals=tuple(dict.fromkeys(phrase for language in languages.values() for phrase in language.refusals)),
     )
