@@ -61,3 +61,19 @@ def test_a_bad_database_url_stops_the_start_in_one_line(command, url, fragment, 
     code, _, err = run(command, capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "cannot use the database (DATABASE_URL)" in err and fragment in err
+
+
+def test_every_option_the_readme_names_exists(capsys):
+    """The README's `handover <command> … --option` mentions are real options of that command."""
+    import re
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    commands = {"check", "serve", "worker", "init", "provision", "fake-zendesk"}
+    mentions = set()
+    for line in readme.splitlines():
+        for command, rest in re.findall(r"handover (" + "|".join(sorted(commands)) + r")\b((?:(?!handover )[^`&|;#])*)", line):
+            mentions |= {(command, option) for option in re.findall(r"(--[a-z][a-z-]+)", rest)}
+    assert len(mentions) > 15
+    helps = {command: run([command, "--help"], capsys)[1] for command in commands}
+    unknown = sorted((command, option) for command, option in mentions if option not in helps[command])
+    assert unknown == []
