@@ -1,4 +1,5 @@
 """What a new user meets on the command line, found by trying the product as its users would."""
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,12 @@ def test_every_option_the_readme_names_exists(capsys):
     helps = {command: run([command, "--help"], capsys)[1] for command in commands}
     unknown = sorted((command, option) for command, option in mentions if option not in helps[command])
     assert unknown == []
+
+
+def test_same_as_current_says_the_value_is_in_both_fields(capsys):
+    """'must be different from Current reseller (it partner krakow)' read as if that were the current reseller."""
+    code, out, _ = check([str(EXAMPLES / "reseller_change_pl_incomplete.json"), "--json", "--now", "2026-11-25"], capsys)
+    result = json.loads(out)
+    assert code == 0
+    assert "„Imię i nazwisko obecnego sprzedawcy”; w obu podano: it partner krakow." in result["comment"]
+    assert "must be different from Current reseller; both are it partner krakow." in result["internal_note"]
