@@ -87,3 +87,12 @@ def test_same_as_current_says_the_value_is_in_both_fields(capsys):
     assert code == 0
     assert "„Imię i nazwisko obecnego sprzedawcy”; w obu podano: it partner krakow." in result["comment"]
     assert "must be different from Current reseller; both are it partner krakow." in result["internal_note"]
+
+
+def test_the_shipped_catalog_passes_the_admin_pages_catalog_check():
+    from handover.admin.catalog_report import catalog_findings
+    from handover.checking import catalog_for
+    from handover.config import load_config
+
+    policy = load_config(env={}).policy
+    assert catalog_findings(catalog_for(policy), policy) == []

@@ -256,3 +256,11 @@ def test_operations_show_hooks_only_when_the_app_has_them(signed_in):
     services.provisioning_plan = lambda: [{"action": "create", "kind": "webhook", "name": "handover"}]
     page = text(client.get("/admin/operations"))
     assert "Zendesk rate budget" in page and "640" in page and "Provisioning plan" in page and "webhook" in page
+
+
+def test_request_types_show_parties_as_facts_and_no_false_placeholder_alarm(signed_in):
+    """Consents read 'party customer · method declaration', not a Python repr; a greeting without {name} is allowed."""
+    page = text(signed_in[0].get("/admin/request-types"))
+    assert "Party(" not in page and "email_field=None" not in page
+    assert "declaration" in page and "current_holder_email" in page
+    assert "messages.greeting" not in page
