@@ -37,6 +37,7 @@ def create_app(config: Config | None = None, huey: Huey | None = None, *, ledger
 def app_for(svc: Services) -> Flask:
     """The Flask app serving these parts (built by handover.wiring)."""
     svc.metrics.track_queue_depth(lambda: queue_depth(svc.huey))
+    svc.metrics.track_retention(svc.ledger.last_retention_run)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False
@@ -134,11 +135,13 @@ def ticket_history(ticket_id: int):
     history = services().ledger.history_for(ticket_id)
     return jsonify(
         ticket_id=ticket_id,
-        deliveries=[{"id": d.id, "received_at": _iso(d.received_at), "status": d.status, "payload": d.payload}
-                    for d in history.deliveries],
+        purged_at=_iso(history.purged_at),
+        purges=[{"erasure_id": p.erasure_id, "purged_at": _iso(p.purged_at)} for p in history.purges],
+        deliveries=[{"id": d.id, "received_at": _iso(d.received_at), "status": d.status, "payload": d.payload,
+                     "reduced_at": _iso(d.reduced_at)} for d in history.deliveries],
         decisions=[{"id": d.id, "delivery_id": d.delivery_id, "request_type": d.request_type,
                     "fingerprint": d.fingerprint, "complete": d.complete, "verdict": d.verdict,
-                    "created_at": _iso(d.created_at)} for d in history.decisions],
+                    "created_at": _iso(d.created_at), "reduced_at": _iso(d.reduced_at)} for d in history.decisions],
         outcomes=[{"id": o.id, "decision_id": o.decision_id, "intended_update": o.intended_update,
                    "dry_run": o.dry_run, "status": o.status, "http_status": o.http_status, "error": o.error,
                    "created_at": _iso(o.created_at)} for o in history.outcomes],

@@ -1,4 +1,4 @@
-"""The `handover` command line: check, serve, worker, init, provision, fake-zendesk."""
+"""The `handover` command line: check, serve, worker, init, provision, purge, fake-zendesk."""
 from __future__ import annotations
 
 import codecs
@@ -249,6 +249,59 @@ def provision(apply_changes, prune, config_path, exit_code) -> None:
         raise click.ClickException(f"provision stopped: {error}") from error
     if exit_code and not apply_changes and outcome.plan.has_changes:
         raise click.exceptions.Exit(1)
+
+
+@cli.command(short_help="Erase personal data from the ledger (audited).")
+@click.option("--ticket", "ticket_id", type=click.IntRange(min=1), metavar="ID",
+              help="Erase what this ticket's records hold about people.")
+@click.option("--email", "address", metavar="ADDRESS",
+              help="Erase it from every ticket where this address appears (requester, party or value).")
+@click.option("--by", "actor", metavar="NAME", help="Who asked for it, for the audit line (default: your login name).")
+@LOG_FORMAT
+def purge(ticket_id, address, actor, log_format) -> None:
+    """Erase personal data from the ledger by ticket or by email address, and write an audit line."""
+    from handover.ledger.privacy import is_address
+    from handover.logs import configure_logging
+
+    if (ticket_id is None) == (address is None):
+        raise click.UsageError("give exactly one of --ticket ID or --email ADDRESS")
+    if address is not None and not is_address(address):
+        raise click.BadParameter("--email must be one email address, e.g. anna@example.com")
+    configure_logging("INFO", log_format=log_format)
+    report = _purge(load_config(), ticket_id, address, (actor or _login_name()).strip()[:200] or "unknown")
+    counts = report.reduction
+    click.echo(f"purged {report.tickets} ticket(s): {counts.deliveries} deliveries, {counts.decisions} decisions, "
+               f"{counts.outcomes} outcomes, {counts.dead_letters} dead letters (audit: erasure {report.id})")
+
+
+def _purge(config, ticket_id: int | None, address: str | None, actor: str):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handover.ledger import Ledger, migrate
+    from handover.ledger.privacy import UnreadableValue
+
+    try:
+        migrate(config.effective_database_url)
+        ledger = Ledger.from_url(config.effective_database_url, config.data_keys)
+        try:
+            if ticket_id is not None:
+                return ledger.purge_tickets([ticket_id], actor)
+            return ledger.purge_address(address, actor)
+        finally:
+            ledger.dispose()
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"the ledger cannot be reached: {type(error).__name__}") from error
+    except UnreadableValue as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        return "unknown"
 
 
 @cli.command("fake-zendesk", short_help="Serve an in-memory fake Zendesk (tests and demos).")

@@ -37,6 +37,7 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    retention_days: int = 90  # how long the full record (values, texts, payloads) is kept
     gate: GatePolicy = field(default_factory=GatePolicy)
     zendesk_accounts: ZendeskAccountSettings = field(default_factory=ZendeskAccountSettings)
     http_accounts: HttpAccountSettings | None = None
@@ -64,6 +65,7 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    data_keys: tuple[str, ...] = field(default=(), repr=False)  # HANDOVER_DATA_KEY: Fernet keys, the first encrypts
     billing_auth: str | None = field(default=None, repr=False)   # from the env variable accounts.http.auth_env names
     public_url: str | None = None      # HANDOVER_PUBLIC_URL: where Zendesk and browsers reach handover
     lock_path: Path | None = None      # handover.lock.yaml beside the config (handover provision --apply)
@@ -193,6 +195,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        retention_days=int(raw.get("retention_days", 90)),
         gate=gate,
         zendesk_accounts=zendesk_accounts,
         http_accounts=http_accounts,
@@ -205,6 +208,21 @@ def _consent_settings(raw: Mapping) -> dict:
     defaults = Policy()
     return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
             "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
+
+
+def parse_data_keys(raw: str | None) -> tuple[str, ...]:
+    """HANDOVER_DATA_KEY: comma-separated Fernet keys; the first encrypts, every one decrypts (rotation)."""
+    keys = tuple(part.strip() for part in (raw or "").split(",") if part.strip())
+    if keys:
+        from cryptography.fernet import Fernet  # only deployments with a key pay for the import
+
+        for position, key in enumerate(keys, 1):
+            try:
+                Fernet(key)
+            except (ValueError, TypeError):
+                raise ConfigError(f"HANDOVER_DATA_KEY: key {position} is not a Fernet key (32 url-safe "
+                                  "base64-encoded bytes, e.g. from Fernet.generate_key())") from None
+    return keys
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -240,6 +258,7 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
     policy, lock, where = _with_lock(Path(path) if path else None)
+    data_keys = parse_data_keys(env.get("HANDOVER_DATA_KEY"))
     auth_env = policy.http_accounts.auth_env if policy.http_accounts else None
     return Config(
         policy=policy,
@@ -255,6 +274,7 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         redis_url=env.get("REDIS_URL") or None,
         admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
         port=port,
+        data_keys=data_keys,
         public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,
         lock_path=where,
         admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,

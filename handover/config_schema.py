@@ -218,6 +218,7 @@ PROPERTIES: dict[str, dict] = {
     },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
+    "retention_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days (a whole number, at least 1)"},
     "gate": GATE,
     "accounts": ACCOUNTS,
     "admin": {

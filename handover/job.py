@@ -10,6 +10,7 @@ from handover.accounts import AccountLookup
 from handover.checking import account_lookup, catalog_for, check_document
 from handover.config import Config
 from handover.engine.decide import decision_to_json
+from handover.engine.extract import users_by_id
 from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import RetryPolicy, TransientError
@@ -72,7 +73,7 @@ class TicketJob:
             self.metrics.gate(gate.decision, gate.exception)
         effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions, gate)
         recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, complete, result, request_type,
-                                               delivery_id)
+                                               delivery_id, subjects=requester_addresses(document))
         self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
                                    200 if effect.sent else None)
         if effect.repeated:
@@ -83,3 +84,10 @@ class TicketJob:
                    if verdict else {"gate": gate.decision, "exception": gate.exception})
         log.info("ticket processed", extra={**context, "request_type": request_type, "complete": complete,
                                             "outcome": effect.status, **summary})
+
+
+def requester_addresses(document: dict) -> list[str]:
+    """The requester's email, so a purge by address finds the ticket even when no value repeats it."""
+    requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
+    return [requester["email"]] if isinstance(requester.get("email"), str) else []
+

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+RetentionRun = Callable[[], "Mapping[str, float] | None"]
+"""Reads the last retention run: {"at": epoch seconds, "records": count, "cutoff": epoch seconds} or None."""
 
 
 class Metrics:
@@ -26,6 +31,7 @@ class Metrics:
         self.dead_letters = Counter("dead_letters", "Deliveries given up and dead-lettered", registry=self.registry)
         self.queue_depth = Gauge("queue_depth", "Tasks waiting in the queue", registry=self.registry)
         self._delivery_outcomes: dict[str, object] = {}  # outcome -> its bound child, looked up once
+        self._retention: _RetentionCollector | None = None
 
     def delivery(self, outcome: str) -> None:
         child = self._delivery_outcomes.get(outcome)
@@ -51,5 +57,36 @@ class Metrics:
                 return math.nan
         self.queue_depth.set_function(depth)
 
+    def track_retention(self, last_run: RetentionRun) -> None:
+        """Expose the last retention run (of any process: it is read from the ledger at scrape time)."""
+        if self._retention is None:
+            self._retention = _RetentionCollector(last_run)
+            self.registry.register(self._retention)
+        self._retention.last_run = last_run
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _RetentionCollector(Collector):
+    """retention_last_run_* gauges; NaN when the ledger cannot be read, absent before the first run."""
+
+    def __init__(self, last_run: RetentionRun):
+        self.last_run = last_run
+
+    def describe(self):
+        return []  # read the ledger at scrape time only, not at registration
+
+    def collect(self):
+        try:
+            run = self.last_run()
+        except Exception:  # noqa: BLE001 - an unreachable ledger means "unknown", not a failed scrape
+            run = {"at": math.nan, "records": math.nan, "cutoff": math.nan}
+        if run is None:
+            return
+        for name, key, documentation in (
+                ("retention_last_run_timestamp_seconds", "at", "When the retention job last ran (Unix time)"),
+                ("retention_last_run_records", "records", "Records the last retention run reduced"),
+                ("retention_last_run_cutoff_timestamp_seconds", "cutoff",
+                 "Records older than this (Unix time) are reduced")):
+            yield GaugeMetricFamily(name, documentation, value=float(run[key]))

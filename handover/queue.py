@@ -125,7 +125,7 @@ def make_huey(config: Config, processor: Processor | None = None, *, ledger: Led
     after a crash the sweep takes the delivery over once the lease has run out.
     """
     huey = _storage(config, name)
-    state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url),
+    state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url, config.data_keys),
                        metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor,
                        lease_seconds=lease or RECOVER_AFTER)
     huey.handover = state
@@ -293,18 +293,24 @@ def _queued_delivery_ids(huey: Huey) -> set[int]:
 def start_recovery(huey: Huey, older_than: float = RECOVER_AFTER, every: float = RECOVER_EVERY) -> threading.Event:
     """Sweep for lost deliveries now and then every `every` seconds on a daemon thread; set the
     returned event to stop. every <= 0 sweeps once only."""
+    return start_periodic("handover-recovery", lambda: recover_lost_deliveries(huey, older_than), every)
+
+
+def start_periodic(name: str, job: Callable[[], object], every: float) -> threading.Event:
+    """Run job() now and then every `every` seconds on a daemon thread named `name`; set the
+    returned event to stop. every <= 0 runs it once only. A failing run is logged and retried next time."""
     stop = threading.Event()
 
-    def sweep_forever() -> None:
+    def run_forever() -> None:
         while True:
             try:
-                recover_lost_deliveries(huey, older_than)
+                job()
             except Exception:  # noqa: BLE001 - the ledger or queue may be down; try again later
-                log.warning("recovery sweep failed", exc_info=True)
+                log.warning("%s run failed", name, exc_info=True)
             if every <= 0 or stop.wait(every):
                 return
 
-    threading.Thread(target=sweep_forever, name="handover-recovery", daemon=True).start()
+    threading.Thread(target=run_forever, name=name, daemon=True).start()
     return stop
 
 

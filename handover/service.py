@@ -9,6 +9,7 @@ from app import app_for
 from handover.config import Config
 from handover.ledger import migrate
 from handover.queue import RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
+from handover.retention import start_retention
 from handover.wiring import JobFactory, build_services, job_factory
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class EmbeddedServer(BaseApplication):
         self.consumer = start_consumer_thread(services.huey, workers=self.consumer_workers)
         # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
         start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
+        start_retention(services.ledger, self.config_obj.policy.retention_days)
         return app_for(services)
 
 
@@ -77,9 +79,12 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after).huey
+    services = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after)
+    huey = services.huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
+    stop_retention = start_retention(services.ledger, config.policy.retention_days)
     try:
         run_consumer(huey, workers=workers)
     finally:
         stop_recovery.set()
+        stop_retention.set()

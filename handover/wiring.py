@@ -68,7 +68,7 @@ def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey 
         state = queue_state(huey)
         ledger, metrics = ledger or state.ledger, metrics or state.metrics
     metrics = metrics or Metrics()
-    ledger = ledger or Ledger.from_url(config.effective_database_url)
+    ledger = ledger or Ledger.from_url(config.effective_database_url, config.data_keys)
     if huey is None:
         processor = job(ledger, metrics) if job is not None else None
         huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name, lease=lease)

@@ -281,7 +281,7 @@ def ticket(ticket_id: int):
     history = svc.ledger.history_for(ticket_id)
     return render_template("admin/ticket.html", ticket_id=ticket_id, story=ticket_story(history),
                            events=timeline(history), zendesk_url=zendesk_ticket_url(svc.config, ticket_id),
-                           found=bool(history.deliveries or history.decisions))
+                           found=bool(history.deliveries or history.decisions), purged_at=history.purged_at)
 
 
 # ---- preview ----------------------------------------------------------------------------------

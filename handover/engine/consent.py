@@ -124,8 +124,10 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
         if party.method == "declaration":
             entry["email_field"] = None
             entry["field"] = party.field
-            declared = values.get(party.field) if party.field in valid else None
-            entry["status"] = CONFIRMED if declared is True else (REFUSED if declared is False else PENDING)
+            # A declared "no" is invalid as an item (consent_refused) and, for the party, a refusal.
+            declared = values.get(party.field)
+            entry["status"] = (CONFIRMED if declared is True and party.field in valid
+                               else REFUSED if declared is False else PENDING)
             results.append(entry)
             continue
         email = _party_email(party, values, valid, requester)

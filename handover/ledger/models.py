@@ -93,6 +93,9 @@ class Delivery(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     payload: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACCEPTED)
+    # Set when retention or a purge removed the payload. No index: the webhook's INSERT stays as
+    # cheap as it is; retention finds its deliveries by received_at (ix_deliveries_recent).
+    reduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A summary of the delivery's latest decision and outcome, kept by the ledger as they are
     # recorded, so the admin ledger filters one table (decisions and outcomes stay the record).
     request_type: Mapped[str | None] = mapped_column(String(64))
@@ -109,6 +112,8 @@ class Delivery(Base):
 class DecisionRecord(Base):
     """The engine's verdict for a ticket at one delivery; the fingerprint spots repeats."""
     __tablename__ = "decisions"
+    # The retention sweep's lookup: not yet reduced, created before the cutoff.
+    __table_args__ = (Index("ix_decisions_unreduced", "reduced_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(BigInteger, index=True, nullable=False)
@@ -118,6 +123,8 @@ class DecisionRecord(Base):
     complete: Mapped[bool] = mapped_column(Boolean, nullable=False)
     verdict: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Set when retention or a purge reduced the verdict and its outcomes to codes (no personal data).
+    reduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Outcome(Base):
@@ -146,6 +153,49 @@ class DeadLetter(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     retried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DecisionSubject(Base):
+    """A keyed hash of an email address a decision holds (requester, party or value), for purges."""
+    __tablename__ = "decision_subjects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True, nullable=False)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    subject_hash: Mapped[str] = mapped_column(String(64), index=True, nullable=False)
+
+
+class Erasure(Base):
+    """The audit line of one purge or retention run: who, when, how much; never whose data."""
+    __tablename__ = "erasures"
+    __table_args__ = (CheckConstraint("scope IN ('ticket', 'address', 'retention')", name="scope"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    scope: Mapped[str] = mapped_column(String(16), nullable=False)
+    tickets: Mapped[int] = mapped_column(Integer, nullable=False)
+    records: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class TicketPurge(Base):
+    """Marks a ticket whose personal data was purged, so it shows as purged rather than missing."""
+    __tablename__ = "ticket_purges"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, index=True, nullable=False)
+    erasure_id: Mapped[int] = mapped_column(ForeignKey("erasures.id", ondelete="CASCADE"), index=True, nullable=False)
+    purged_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class LedgerSetting(Base):
+    """Small named values the ledger keeps for itself: the address-hash key, the last retention run."""
+    __tablename__ = "ledger_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class AdminLoginFailure(Base):

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,15 +22,27 @@ from handover.ledger.models import (
     FAILED,
     DeadLetter,
     DecisionRecord,
+    DecisionSubject,
     Delivery,
+    Erasure,
+    LedgerSetting,
     Outcome,
+    TicketPurge,
     utcnow,
 )
+from handover.ledger.privacy import (Codec, UnreadableValue, address_hash, addresses_in, new_hash_key, reduce_error,
+                                     reduce_update, reduce_verdict, reduced_form, subject_hashes)
+
+log = logging.getLogger(__name__)
+audit_log = logging.getLogger("handover.audit")  # one line per erasure: who, when, how many; never whose data
 
 MAX_HEADER_KEY = 200
 UNFINISHED = (ACCEPTED, FAILED)
 _DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
+SUBJECT_KEY = "subject_hash_key"
+RETENTION_RUN = "retention_last_run"
+REDUCE_BATCH = 500
 
 
 class _DeliveryInsert:
@@ -114,19 +129,61 @@ class TicketHistory:
     decisions: list[DecisionRecord]
     outcomes: list[Outcome]
     dead_letters: list[DeadLetter]
+    purges: list[TicketPurge] = field(default_factory=list)
+
+    @property
+    def purged_at(self) -> datetime | None:
+        """When the ticket's personal data was last purged (None when never)."""
+        return self.purges[-1].purged_at if self.purges else None
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """How many rows one retention run or purge stripped of personal data."""
+    deliveries: int = 0
+    decisions: int = 0
+    outcomes: int = 0
+    dead_letters: int = 0
+
+    @property
+    def records(self) -> int:
+        return self.deliveries + self.decisions + self.outcomes + self.dead_letters
+
+    def __add__(self, other: "Reduction") -> "Reduction":
+        return Reduction(self.deliveries + other.deliveries, self.decisions + other.decisions,
+                         self.outcomes + other.outcomes, self.dead_letters + other.dead_letters)
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """The audit line of a purge or retention run (no personal data), and what it reduced."""
+    id: int | None
+    scope: str
+    actor: str
+    created_at: datetime
+    tickets: int
+    reduction: Reduction
+
+    @property
+    def records(self) -> int:
+        return self.reduction.records
 
 
 class Ledger:
     """Repository over one database; objects returned stay readable after their session closes."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, data_keys: Sequence[str] = ()):
         self.engine = engine
+        self.codec = Codec(data_keys)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._insert_delivery = _DeliveryInsert(engine)
+        self._hash_key: bytes | None = None
+        self._hash_key_lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, database_url: str) -> "Ledger":
-        return cls(make_engine(database_url))
+    def from_url(cls, database_url: str, data_keys: Sequence[str] = ()) -> "Ledger":
+        """data_keys: Fernet keys (HANDOVER_DATA_KEY); with them, values and comment texts are encrypted."""
+        return cls(make_engine(database_url), data_keys)
 
     def session(self) -> Session:
         return self._sessions()
@@ -254,32 +311,62 @@ class Ledger:
 
     # decisions and outcomes
     def record_decision(self, ticket_id: int, fingerprint: str, complete: bool, verdict: Mapping[str, Any],
-                        request_type: str | None = None, delivery_id: int | None = None) -> DecisionRecord:
+                        request_type: str | None = None, delivery_id: int | None = None,
+                        subjects: Iterable[str] = ()) -> DecisionRecord:
+        """Store a verdict (sealed when a data key is set) with keyed hashes of every address it holds
+        and of `subjects` (e.g. the requester's), so a purge by address finds it."""
+        verdict = dict(verdict)
         decision = DecisionRecord(ticket_id=int(ticket_id), delivery_id=delivery_id, request_type=request_type,
-                            fingerprint=fingerprint, complete=bool(complete), verdict=dict(verdict),
-                            created_at=utcnow())
+                                  fingerprint=fingerprint, complete=bool(complete),
+                                  verdict=self.codec.seal(verdict, reduce_verdict), created_at=utcnow())
+        hashes = subject_hashes(self.hash_key(), addresses_in(verdict) | set(subjects))
         with self.session() as session, session.begin():
             session.add(decision)
+            session.flush()
+            session.add_all(DecisionSubject(decision_id=decision.id, ticket_id=decision.ticket_id, subject_hash=digest)
+                            for digest in sorted(hashes))
             if delivery_id is not None:  # the delivery's summary for the admin ledger
                 session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
                     request_type=request_type, complete=bool(complete), outcome=None))
+        decision.verdict = verdict
         return decision
 
     def last_decision_for(self, ticket_id: int) -> DecisionRecord | None:
         with self.session() as session:
             query = (select(DecisionRecord).where(DecisionRecord.ticket_id == int(ticket_id))
                      .order_by(DecisionRecord.created_at.desc(), DecisionRecord.id.desc()))
-            return session.scalars(query).first()
+            decision = session.scalars(query).first()
+        if decision is not None:
+            decision.verdict = self._readable(decision.verdict, reduce_verdict)
+        return decision
 
     def record_outcome(self, decision_id: int, intended_update: Mapping[str, Any], dry_run: bool, status: str,
                        http_status: int | None = None, error: str | None = None) -> Outcome:
-        outcome = Outcome(decision_id=decision_id, intended_update=dict(intended_update), dry_run=bool(dry_run),
-                          status=status, http_status=http_status, error=error, created_at=utcnow())
+        update_ = dict(intended_update)
+        outcome = Outcome(decision_id=decision_id, intended_update=self.codec.seal(update_, reduce_update),
+                          dry_run=bool(dry_run), status=status, http_status=http_status, error=error,
+                          created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(outcome)
             delivery_id = select(DecisionRecord.delivery_id).where(DecisionRecord.id == decision_id).scalar_subquery()
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(outcome=status))
+            # A purge that reduced the decision meanwhile must not be undone by this outcome. The row
+            # lock (PostgreSQL; SQLite has one writer) waits for a purge in progress to commit.
+            reduced = session.scalar(select(DecisionRecord.reduced_at).where(DecisionRecord.id == decision_id)
+                                     .with_for_update())
+            if reduced is not None:
+                outcome.intended_update, outcome.error = reduce_update(update_), reduce_error(error)
+        if reduced is None:
+            outcome.intended_update = update_
         return outcome
+
+    def _readable(self, stored, reduce):
+        """A stored JSON value opened; one no configured key opens reads as its reduced form, flagged."""
+        try:
+            return self.codec.open(stored)
+        except UnreadableValue as error:
+            log.warning("ledger value left encrypted: %s", error)
+            return {**reduced_form(stored, reduce), "unreadable": str(error)}
 
     def outcome_statuses(self, decision_id: int) -> set[str]:
         """The statuses of every outcome recorded for one decision."""
@@ -297,7 +384,13 @@ class Ledger:
                                        .order_by(Outcome.id)).all()
             dead = session.scalars(select(DeadLetter).where(DeadLetter.ticket_id == ticket_id)
                                    .order_by(DeadLetter.id)).all()
-        return TicketHistory(ticket_id, list(deliveries), list(decisions), list(outcomes), list(dead))
+            purges = session.scalars(select(TicketPurge).where(TicketPurge.ticket_id == ticket_id)
+                                     .order_by(TicketPurge.id)).all()
+        for decision in decisions:
+            decision.verdict = self._readable(decision.verdict, reduce_verdict)
+        for outcome in outcomes:
+            outcome.intended_update = self._readable(outcome.intended_update, reduce_update)
+        return TicketHistory(ticket_id, list(deliveries), list(decisions), list(outcomes), list(dead), list(purges))
 
     # dead letters
     def add_dead_letter(self, delivery_id: int, ticket_id: int, error: str, attempts: int) -> DeadLetter:
@@ -340,3 +433,159 @@ class Ledger:
             if letter.discarded_at is None:
                 letter.discarded_at = utcnow()
         return letter
+
+    # personal data: address hashes, retention, purges
+    def hash_key(self) -> bytes:
+        """The installation's secret key for address hashes: made once, kept in the ledger (sealed
+        when a data key is set, and re-sealed with the first key after a rotation)."""
+        with self._hash_key_lock:
+            if self._hash_key is None:
+                self._hash_key = self._load_hash_key()
+            return self._hash_key
+
+    def _load_hash_key(self) -> bytes:
+        for _ in range(2):  # a concurrent first start may insert the row between our read and insert
+            try:
+                with self.session() as session, session.begin():
+                    row = session.get(LedgerSetting, SUBJECT_KEY)
+                    if row is None:
+                        row = LedgerSetting(name=SUBJECT_KEY, value=self.codec.seal_text(new_hash_key()),
+                                            updated_at=utcnow())
+                        session.add(row)
+                    elif self.codec.enabled and not self.codec.sealed_with_primary(row.value):
+                        row.value, row.updated_at = self.codec.seal_text(self.codec.open_text(row.value)), utcnow()
+                    stored = row.value
+                return self.codec.open_text(stored).encode("utf-8")
+            except IntegrityError:
+                continue
+        raise RuntimeError("the address-hash key can be neither read nor created")
+
+    def tickets_with_address(self, address: str) -> list[int]:
+        """Tickets whose decisions hold the address (as requester, party or value), by its keyed hash."""
+        digest = address_hash(self.hash_key(), address)
+        with self.session() as session:
+            query = (select(DecisionSubject.ticket_id).where(DecisionSubject.subject_hash == digest)
+                     .distinct().order_by(DecisionSubject.ticket_id))
+            return list(session.scalars(query))
+
+    def reduce_before(self, cutoff: datetime, now: datetime | None = None) -> ErasureReport:
+        """Retention: strip personal data from everything recorded before `cutoff`, in batches; the run
+        is remembered (see last_retention_run) and, when it changed anything, audited."""
+        now = now or utcnow()
+        total = Reduction()
+        received = Delivery.received_at < cutoff
+        previous = self.last_retention_run()
+        if previous is not None:  # what the last run's cutoff left behind is reduced already
+            received = and_(received, Delivery.received_at >= datetime.fromtimestamp(previous["cutoff"], timezone.utc))
+        with self.session() as session, session.begin():
+            total += self._reduce_rows(session, now, received, DeadLetter.created_at < cutoff)
+        while True:
+            with self.session() as session, session.begin():
+                batch = self._reduce_decisions(session, now, DecisionRecord.created_at < cutoff, limit=REDUCE_BATCH)
+            total += batch
+            if batch.decisions < REDUCE_BATCH:
+                break
+        erasure_id = None
+        if total.records:
+            with self.session() as session, session.begin():
+                erasure = Erasure(created_at=now, actor="retention", scope="retention", tickets=0,
+                                  records=total.records)
+                session.add(erasure)
+                session.flush()
+                erasure_id = erasure.id
+        self._put_setting(RETENTION_RUN, json.dumps({"at": now.timestamp(), "records": total.records,
+                                                     "cutoff": cutoff.timestamp()}), now)
+        self._scrub()
+        return ErasureReport(erasure_id, "retention", "retention", now, 0, total)
+
+    def last_retention_run(self) -> dict | None:
+        """{"at", "records", "cutoff"} (epoch seconds, count) of the last retention run of any process."""
+        with self.session() as session:
+            row = session.get(LedgerSetting, RETENTION_RUN)
+        return json.loads(row.value) if row is not None else None
+
+    def _put_setting(self, name: str, value: str, now: datetime) -> None:
+        for _ in range(2):  # two processes may create the row at once: the loser updates it
+            try:
+                with self.session() as session, session.begin():
+                    session.merge(LedgerSetting(name=name, value=value, updated_at=now))
+                return
+            except IntegrityError:
+                continue
+
+    def purge_tickets(self, ticket_ids: Iterable[int], actor: str, scope: str = "ticket") -> ErasureReport:
+        """Erase what the tickets' records hold about people (values, texts, payloads, address hashes),
+        keep the codes, mark each ticket purged and write the audit line, all in one transaction."""
+        ids = sorted({int(ticket_id) for ticket_id in ticket_ids})
+        now = utcnow()
+        with self.session() as session, session.begin():
+            known = self._tickets_on_record(session, ids)
+            reduction = Reduction()
+            if known:
+                reduction = self._reduce_rows(session, now, Delivery.ticket_id.in_(known),
+                                              DeadLetter.ticket_id.in_(known))
+                reduction += self._reduce_decisions(session, now, DecisionRecord.ticket_id.in_(known), limit=None)
+                session.execute(delete(DecisionSubject).where(DecisionSubject.ticket_id.in_(known)))
+            erasure = Erasure(created_at=now, actor=actor, scope=scope, tickets=len(known), records=reduction.records)
+            session.add(erasure)
+            session.flush()
+            session.add_all(TicketPurge(ticket_id=ticket_id, erasure_id=erasure.id, purged_at=now) for ticket_id in known)
+        self._scrub()
+        audit_log.info("audit: purge by %s requested by %s: %d ticket(s), %d record(s) erased (erasure %d)",
+                 scope, actor, len(known), reduction.records, erasure.id)
+        return ErasureReport(erasure.id, scope, actor, now, len(known), reduction)
+
+    def purge_address(self, address: str, actor: str) -> ErasureReport:
+        """purge_tickets for every ticket where the address appears; the address itself is never stored."""
+        return self.purge_tickets(self.tickets_with_address(address), actor, scope="address")
+
+    def erasures(self, limit: int = 100) -> list[Erasure]:
+        with self.session() as session:
+            return list(session.scalars(select(Erasure).order_by(Erasure.id.desc()).limit(limit)))
+
+    @staticmethod
+    def _tickets_on_record(session: Session, ids: list[int]) -> list[int]:
+        if not ids:
+            return []
+        found: set[int] = set()
+        for model in (Delivery, DecisionRecord, DeadLetter):
+            found.update(session.scalars(select(model.ticket_id).where(model.ticket_id.in_(ids)).distinct()))
+        return sorted(found)
+
+    @staticmethod
+    def _reduce_rows(session: Session, now: datetime, deliveries_where, dead_letters_where) -> Reduction:
+        """Deliveries lose their payload, dead letters keep only the kind of their error."""
+        delivered = session.execute(update(Delivery).where(Delivery.reduced_at.is_(None), deliveries_where)
+                                    .values(payload={}, reduced_at=now)).rowcount
+        letters = session.scalars(select(DeadLetter).where(DeadLetter.reduced_at.is_(None), dead_letters_where)).all()
+        for letter in letters:
+            letter.error, letter.reduced_at = reduce_error(letter.error) or "error", now
+        return Reduction(deliveries=delivered, dead_letters=len(letters))
+
+    @staticmethod
+    def _reduce_decisions(session: Session, now: datetime, where, limit: int | None) -> Reduction:
+        """Decisions keep their codes, outcomes what was changed, not what was said; address hashes go."""
+        query = select(DecisionRecord).where(DecisionRecord.reduced_at.is_(None), where).order_by(DecisionRecord.id)
+        decisions = session.scalars(query.limit(limit) if limit else query).all()
+        if not decisions:
+            return Reduction()
+        ids = [decision.id for decision in decisions]
+        for decision in decisions:
+            decision.verdict, decision.reduced_at = reduced_form(decision.verdict, reduce_verdict), now
+        outcomes = session.scalars(select(Outcome).where(Outcome.decision_id.in_(ids))).all()
+        for outcome in outcomes:
+            outcome.intended_update = reduced_form(outcome.intended_update, reduce_update)
+            outcome.error = reduce_error(outcome.error)
+        session.execute(delete(DecisionSubject).where(DecisionSubject.decision_id.in_(ids)))
+        return Reduction(decisions=len(decisions), outcomes=len(outcomes))
+
+    def _scrub(self) -> None:
+        """SQLite: move the WAL into the database file and truncate it, so erased pages (zeroed by
+        secure_delete) leave no old copy behind in the log."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DBAPIError:  # a busy reader; the next checkpoint overwrites the log anyway
+            log.warning("could not truncate the SQLite write-ahead log after an erasure", exc_info=True)

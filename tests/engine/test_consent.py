@@ -195,3 +195,13 @@ def test_every_language_has_both_sentences_naming_the_requests_values(lang):
     for template in sentences.values():
         for name in VALUES:
             assert "{" + name + "}" in template
+
+
+def test_a_declared_no_is_that_partys_refusal_and_asked_again_as_an_item(capsys):
+    code = main(["check", "examples/partner_takeover_ru_incomplete.json", "--json", "--now", "2026-11-25"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    refused = {c["party"] for c in result["consents"] if c["status"] == "refused"}
+    declared_no = {p["field"] for p in result["invalid"] if p["code"] == "consent_refused"}
+    assert refused and {c["field"] for c in result["consents"] if c["party"] in refused} == declared_no
+    assert "add_comment" in [a["kind"] for a in result["actions"]] and result["comment"], "asked again, not stopped"

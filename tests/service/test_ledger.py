@@ -12,6 +12,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from handover.ledger import Base, Delivery, delivery_key, migrate, normalise_url
+from handover.ledger.db import MIGRATIONS_DIR
+
+
+def migration_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    [head] = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    return head
 
 
 def test_migrations_produce_the_models_schema(backend):
@@ -66,6 +74,7 @@ def test_record_delivery_failures_are_sqlalchemy_errors(backend):
     with backend.ledger.engine.begin() as connection:
         connection.execute(text("DROP TABLE dead_letters"))
         connection.execute(text("DROP TABLE outcomes"))
+        connection.execute(text("DROP TABLE decision_subjects"))
         connection.execute(text("DROP TABLE decisions"))
         connection.execute(text("DROP TABLE deliveries"))
     with pytest.raises(SQLAlchemyError):  # the webhook answers 503 to these
