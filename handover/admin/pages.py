@@ -206,17 +206,17 @@ def parse_ledger_query(args, known_types) -> LedgerQuery:
     ticket_id = None
     if form["ticket_id"]:
         if not form["ticket_id"].isdigit():
-            raise BadFilter(f"ticket id must be a number, got {form['ticket_id'][:40]!r}")
+            raise BadFilter(f"Ticket id must be a number, got {form['ticket_id'][:40]!r}")
         ticket_id = int(form["ticket_id"])
     if form["request_type"] and form["request_type"] not in known_types:
         raise BadFilter(f"unknown request type {form['request_type'][:64]!r}")
     if form["state"] not in ("", "complete", "incomplete"):
-        raise BadFilter("state must be complete or incomplete")
+        raise BadFilter("Complete? must be complete or incomplete")
     if form["outcome"] and form["outcome"] not in OUTCOME_FILTERS:
-        raise BadFilter(f"outcome must be one of {', '.join(OUTCOME_FILTERS)}")
-    start, end = _day(form["from"], "from"), _day(form["until"], "until")
+        raise BadFilter(f"Outcome must be one of {', '.join(OUTCOME_FILTERS)}")
+    start, end = _day(form["from"], "Received from"), _day(form["until"], "Received until")
     if start and end and end < start:
-        raise BadFilter("the date range ends before it starts")
+        raise BadFilter("Received until is before Received from")
     where = LedgerFilter(
         ticket_id=ticket_id, request_type=form["request_type"] or None,
         complete={"complete": True, "incomplete": False}.get(form["state"]),
@@ -309,7 +309,7 @@ def preview_page():
                                        "request_type": sorted(catalog.types)[0], "as_of": ""})
     form = _preview_form(catalog)
     try:
-        today = _day(form["as_of"], "as of") or svc.clock().date()
+        today = _day(form["as_of"], "As of") or svc.clock().date()
         if form["language"] != DETECT and form["language"] not in catalog.languages:
             raise BadFilter(f"unknown language {form['language'][:16]!r}")
         if form["request_type"] and form["request_type"] not in catalog.types:

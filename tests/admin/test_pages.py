@@ -97,11 +97,13 @@ def test_the_ledger_page_filters_and_links_tickets(signed_in):
     assert text(client.get("/admin/?ticket_id=501&from=2026-11-20&until=2026-11-20")).count("#501") == 1
 
 
-@pytest.mark.parametrize("query, problem", [("ticket_id=abc", "ticket id must be a number"),
-                                            ("outcome=exploded", "outcome must be one of"),
-                                            ("from=yesterday", "from must be a date"),
+@pytest.mark.parametrize("query, problem", [("ticket_id=abc", "Ticket id must be a number"),
+                                            ("outcome=exploded", "Outcome must be one of"),
+                                            ("from=yesterday", "Received from must be a date"),
+                                            ("until=soon", "Received until must be a date"),
+                                            ("state=maybe", "Complete? must be complete or incomplete"),
                                             ("request_type=nope", "unknown request type"),
-                                            ("from=2026-12-02&until=2026-12-01", "ends before it starts"),
+                                            ("from=2026-12-02&until=2026-12-01", "Received until is before Received from"),
                                             ("older=garbage", "not a ledger page cursor")])
 def test_a_bad_filter_is_a_400_naming_it(signed_in, query, problem):
     response = signed_in[0].get(f"/admin/?{query}")
@@ -192,7 +194,7 @@ def test_preview_a_ticket_json(signed_in):
     ({"mode": "ticket", "ticket_json": "[]"}, "expected a JSON object"),
     ({"mode": "email", "text": "  "}, "paste the email text"),
     ({"mode": "email", "text": "x", "language": "xx"}, "unknown language"),
-    ({"mode": "email", "text": "x", "as_of": "soon"}, "as of must be a date")])
+    ({"mode": "email", "text": "x", "as_of": "soon"}, "As of must be a date")])
 def test_preview_names_bad_input(signed_in, form, problem):
     response = signed_in[0].submit("/admin/preview", "/admin/preview", form)
     assert response.status_code == 400 and problem in text(response)
