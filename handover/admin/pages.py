@@ -121,7 +121,18 @@ def when(value: datetime | None) -> str:
 
 @pages.app_context_processor
 def page_context():
-    return {"outcome_labels": OUTCOME_LABELS, "signed_in": request.blueprint == "admin_pages" and _safe_signed_in()}
+    return {"outcome_labels": OUTCOME_LABELS, "signed_in": request.blueprint == "admin_pages" and _safe_signed_in(),
+            "item_label": _item_label}
+
+
+def _item_label(request_type: str | None, name: str) -> str:
+    """An item's human label in the admin's language (the canonical name stays in the cell's title)."""
+    try:
+        policy = services().config.policy
+        rtype = catalog_for(policy).types.get(request_type or "")
+    except (RuntimeError, CatalogError):   # outside a configured app: the name is still correct
+        return name
+    return rtype.label(name, policy.default_locale) if rtype else name
 
 
 def _safe_signed_in() -> bool:

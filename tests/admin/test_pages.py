@@ -130,7 +130,8 @@ def test_find_a_ticket_and_see_its_verdict_and_exact_reply(signed_in):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/ticket/777"
     page = text(client.get("/admin/ticket/777"))
     assert "Dzień dobry,\nprosimy o numer subskrypcji." in page
-    assert "incomplete" in page and "subscription_id" in page and "HTTP 200" in page
+    assert "incomplete" in page and "Subscription ID" in page and "HTTP 200" in page
+    assert 'title="new_reseller">New reseller<' in page   # the label for people, the canonical name in the title
     assert "Nowy sprzedawca" in page and "9001" in page and "email" in page
     assert "360009876543" in page and "Timeline" in page
 
