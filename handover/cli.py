@@ -133,6 +133,7 @@ def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
 def serve(host, port, threads, dry_run, demo_tickets) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
+    from handover.server import exit_now
     from handover.service import serve as run_server
 
     configure_logging("INFO")
@@ -149,6 +150,7 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
     finally:
         if fake is not None:
             fake.stop()
+    exit_now(0)
 
 
 @cli.command()
@@ -159,6 +161,7 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
 def worker(workers, dry_run, recover_after) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
+    from handover.server import exit_now
     from handover.service import run_worker
     from handover.wiring import make_client
 
@@ -167,6 +170,7 @@ def worker(workers, dry_run, recover_after) -> None:
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
     run_worker(config, workers, recover_after=recover_after)
+    exit_now(0)
 
 
 @cli.command("fake-zendesk")
