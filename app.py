@@ -22,6 +22,8 @@ from webhooks import blueprint as webhooks_blueprint
 
 log = logging.getLogger(__name__)
 
+MAX_ID = 2**63 - 1  # ids are BIGINT: a larger number names nothing (404), it is not an error (500)
+
 ops = Blueprint("ops", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -119,7 +121,7 @@ def list_dead_letters():
     return jsonify(dead_letters=[_dead_letter_json(letter) for letter in letters])
 
 
-@admin.post("/dead-letters/<int:dead_letter_id>/retry")
+@admin.post(f"/dead-letters/<int(max={MAX_ID}):dead_letter_id>/retry")
 def retry(dead_letter_id: int):
     letter = retry_dead_letter(services().huey, dead_letter_id)
     if letter is None:
@@ -127,7 +129,7 @@ def retry(dead_letter_id: int):
     return jsonify(status="requeued", dead_letter=_dead_letter_json(letter)), 202
 
 
-@admin.get("/tickets/<int:ticket_id>")
+@admin.get(f"/tickets/<int(max={MAX_ID}):ticket_id>")
 def ticket_history(ticket_id: int):
     history = services().ledger.history_for(ticket_id)
     return jsonify(

@@ -31,6 +31,7 @@ class Policy:
     catalog_dirs: tuple[Path, ...] = ()
     complete_status: str = "open"
     incomplete_status: str = "pending"
+    retry_for_hours: float = 24.0  # how long a failing delivery is retried before it is dead-lettered
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -90,6 +91,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         )
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+    retry_for_hours = float(raw.get("retry_for_hours", 24.0))
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -99,6 +101,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         catalog_dirs=catalog_dirs,
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
+        retry_for_hours=retry_for_hours,
     )
 
 
@@ -131,6 +134,7 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         data_dir=Path(env.get("HANDOVER_DATA_DIR") or "var"),
         database_url=env.get("DATABASE_URL") or None,
         redis_url=env.get("REDIS_URL") or None,
-        admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
+        # A token pasted with a newline or spaces around it would lock every admin out.
+        admin_token=(env.get("HANDOVER_ADMIN_TOKEN") or "").strip() or None,
         port=port,
     )

@@ -52,6 +52,9 @@ PROPERTIES: dict[str, dict] = {
     },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
+    # While Zendesk is down, how long a failing delivery is retried before it becomes a dead letter.
+    "retry_for_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 720,
+                        "x-expected": "a number of hours above 0 and at most 720 (30 days)"},
 }
 
 SCHEMA: dict = {

@@ -24,7 +24,6 @@ from handover.ledger.models import (
     utcnow,
 )
 
-MAX_HEADER_KEY = 200
 UNFINISHED = (ACCEPTED, FAILED)
 _DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
@@ -92,13 +91,13 @@ class _DeliveryInsert:
             connection.invalidate(rollback_error)
 
 
-def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
-    """Zendesk's invocation id when present (hashed if oversized), else sha256 of the raw body."""
-    if invocation_id:
-        if len(invocation_id) <= MAX_HEADER_KEY:
-            return f"zd:{invocation_id}"
-        return "zd-sha256:" + hashlib.sha256(invocation_id.encode("utf-8", "replace")).hexdigest()
-    return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+def delivery_key(raw_body: bytes, timestamp: str | None = None) -> str:
+    """The deduplication key: sha256 of signed material only, the raw body plus, when given, the
+    signature timestamp. An unsigned header such as the invocation id would let anyone holding one
+    captured delivery replay it under new ids, each replay costing Zendesk reads."""
+    if timestamp is None:
+        return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+    return "sha256-at:" + hashlib.sha256(timestamp.encode("utf-8", "replace") + b"\n" + raw_body).hexdigest()
 
 
 def _unleased(now: datetime):
