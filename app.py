@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from huey import Huey
 from werkzeug.exceptions import HTTPException
 
+from handover.admin import init_admin_pages
 from handover.config import Config, load_config
 from handover.ledger import Ledger
 from handover.metrics import Metrics
@@ -45,6 +46,7 @@ def app_for(svc: Services) -> Flask:
     app.register_blueprint(webhooks_blueprint)
     app.register_blueprint(ops)
     app.register_blueprint(admin)
+    init_admin_pages(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

@@ -7,6 +7,7 @@ from typing import Mapping
 from .config import Policy
 from .engine.catalog import Catalog, load_catalog
 from .engine.decide import Decision, Routing, decide
+from .engine.language import Detector, detect_text_language
 from .engine.verdict import EvaluationSettings
 
 
@@ -17,6 +18,7 @@ def evaluation_settings(policy: Policy) -> EvaluationSettings:
         form_types=form_types,
         country=policy.country,
         default_locale=policy.default_locale,
+        consent_expiry_days=policy.consent_expire_after_days,
     )
 
 
@@ -38,7 +40,7 @@ def catalog_for(policy: Policy) -> Catalog:
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
-                   catalog: Catalog | None = None) -> Decision:
-    """Decide on one ticket document under the admin's policy."""
+                   catalog: Catalog | None = None, detector: Detector = detect_text_language) -> Decision:
+    """Decide on one ticket document under the admin's policy (`detector` tells the text's language)."""
     catalog = catalog or catalog_for(policy)
-    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type)
+    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type, detector)

@@ -32,6 +32,9 @@ class Policy:
     complete_status: str = "open"
     incomplete_status: str = "pending"
     retry_for_hours: float = 24.0  # how long a failing delivery is retried before it is dead-lettered
+    consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
+    consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
+    admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -53,6 +56,8 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
+    secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
     @property
     def has_zendesk_credentials(self) -> bool:
@@ -92,6 +97,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
     retry_for_hours = float(raw.get("retry_for_hours", 24.0))
+    admin = raw.get("admin") or {}
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
         country=str(raw.get("country") or "GB").upper(),
@@ -102,7 +108,15 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
         retry_for_hours=retry_for_hours,
+        **_consent_settings(raw.get("consent") or {}),
+        admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
+
+
+def _consent_settings(raw: Mapping) -> dict:
+    defaults = Policy()
+    return {"consent_remind_after_days": int(raw.get("remind_after_days", defaults.consent_remind_after_days)),
+            "consent_expire_after_days": int(raw.get("expire_after_days", defaults.consent_expire_after_days))}
 
 
 def load_policy(path: Path | str | None) -> Policy:
@@ -137,4 +151,6 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         # A token pasted with a newline or spaces around it would lock every admin out.
         admin_token=(env.get("HANDOVER_ADMIN_TOKEN") or "").strip() or None,
         port=port,
+        admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
+        secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )

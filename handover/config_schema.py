@@ -50,11 +50,29 @@ PROPERTIES: dict[str, dict] = {
         "x-expected": "a list of directories",
         "items": {"type": "string", "x-directory": True, "x-expected": "a directory path"},
     },
+    "consent": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of consent settings (remind_after_days, expire_after_days)",
+        "additionalProperties": False,
+        "properties": {
+            "remind_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+            "expire_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
+        },
+    },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
     # While Zendesk is down, how long a failing delivery is retried before it becomes a dead letter.
     "retry_for_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 720,
                         "x-expected": "a number of hours above 0 and at most 720 (30 days)"},
+    "admin": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of admin page settings (password_hash)",
+        "additionalProperties": False,
+        "properties": {
+            "password_hash": {"type": "string", "pattern": "^[a-z0-9]+(:[^$]*)?\\$", "x-expected":
+                              "a werkzeug.security password hash (generate_password_hash), e.g. scrypt:32768:8:1$…"},
+        },
+    },
 }
 
 SCHEMA: dict = {

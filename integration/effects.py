@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from handover.engine.actions import (Action, AddComment, AddTags, ApplyMacro, RemoveTags,
+from handover.engine.actions import (Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags,
                                      SetGroup, SetStatus)
 
 from .tags import apply_tags, minus, plus
@@ -53,6 +53,9 @@ def verdict_fingerprint(decision_json: Mapping) -> str:
         "expected_completion": decision_json.get("expected_completion"),
         "fields": {name: _canonical_value(value)
                    for name, value in (decision_json.get("fields") or {}).items()},
+        # A party's consent arriving, or an attempt that does not count, changes what is said.
+        "consents": sorted((str(c.get("party")), str(c.get("status")), str((c.get("attempt") or {}).get("comment_id")))
+                           for c in decision_json.get("consents") or ()),
     }
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
@@ -159,7 +162,20 @@ def build_update(actions: Iterable[Action], current_ticket: Mapping, group_ids: 
     comment = _merged_comment(actions, macro_comment)
     if comment is not None:
         update["comment"] = comment
+    ccs = _new_ccs(actions)
+    if ccs:
+        update["email_ccs"] = ccs
     return update
+
+
+def _new_ccs(actions) -> list[dict]:
+    """Email CCs to add, as UpdateTicket's `email_ccs` (EmailCCObject: user_email + action "put").
+
+    https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#setting-email-ccs —
+    Zendesk creates an end user for an address it does not know; "put" on a copied one is a no-op.
+    """
+    wanted = [email for action in actions if isinstance(action, AddCcs) for email in action.emails]
+    return [{"user_email": email, "action": "put"} for email in dict.fromkeys(wanted)]
 
 
 def _macro_fold(actions, current_ticket, macro_results, update, strict):

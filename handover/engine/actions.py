@@ -44,7 +44,14 @@ class ApplyMacro:
     kind: str = "apply_macro"
 
 
-Action = AddComment | AddTags | RemoveTags | SetGroup | SetStatus | ApplyMacro
+@dataclass(frozen=True)
+class AddCcs:
+    """Copy parties on the ticket (email CCs) so they receive the reply that asks for their consent."""
+    emails: tuple[str, ...]
+    kind: str = "add_ccs"
+
+
+Action = AddComment | AddTags | RemoveTags | SetGroup | SetStatus | ApplyMacro | AddCcs
 
 
 def action_to_dict(action: Action) -> dict:

@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .parties import Party, parse_parties
 from .rules import RULE_KEYS
 from .text import fold, token_key
 
@@ -45,6 +46,7 @@ class Language:
     no_word: str
     stopwords: frozenset[str]
     messages: Mapping[str, str]
+    refusals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class RequestType:
     tags: tuple[str, ...]
     fields: tuple[FieldSpec, ...]
     rules: tuple[Mapping, ...]
-    consents: tuple[Mapping, ...]
+    consents: tuple[Party, ...]
     checks: tuple[str, ...]
     validator: Draft202012Validator
     property_validators: Mapping[str, Draft202012Validator] | None   # see _property_validators
@@ -65,6 +67,7 @@ class RequestType:
     label_languages: Mapping[str, frozenset[str]]      # field-matching folded label -> languages
     choice_index: Mapping[str, Mapping[str, str]]      # field -> folded word -> value
     spec_by_name: Mapping[str, FieldSpec] = field(default_factory=dict)
+    consent_sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> party -> template
 
     def label(self, field_name: str, lang: str) -> str:
         return self.labels.get(lang, {}).get(field_name) or self.labels.get("en", {}).get(field_name) or field_name
@@ -81,6 +84,7 @@ class Catalog:
     yes_no_index: Mapping[str, bool]
     month_index: Mapping[str, int]
     stopwords: frozenset[str]
+    refusals: tuple[str, ...] = ()            # refusal phrases of every language
 
 
 def _format_checker() -> FormatChecker:
@@ -135,6 +139,7 @@ def load_language(path: Path) -> Language:
         no_word=no_words[0],
         stopwords=frozenset(fold(word) for word in _as_words(data.get("label_stopwords", []), path, "label_stopwords")),
         messages={str(key): str(value) for key, value in messages.items()},
+        refusals=tuple(_as_words(data.get("refusal_phrases", []), path, "refusal_phrases")),
     )
 
 
@@ -279,12 +284,17 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
     if not texts:
         raise CatalogError(f"{forms_root / name}: no label files for request type {name}")
     labels, choice_words, label_index, bag_index, label_languages, choice_index = _indexes(name, specs, texts, stopwords)
+    try:
+        parties = parse_parties(extension.get("consents") or (), {spec.name: spec.kind for spec in specs})
+    except ValueError as error:
+        raise CatalogError(f"{schema_path}: {error}") from error
+    sentences = _consent_sentences(forms_root / name, texts, parties, {spec.name for spec in specs})
     return RequestType(
         name=name,
         tags=tuple(extension.get("tags") or ()),
         fields=specs,
         rules=tuple(extension.get("rules") or ()),
-        consents=tuple(extension.get("consents") or ()),
+        consents=parties,
         checks=tuple(extension.get("checks") or ()),
         validator=validator,
         property_validators=_property_validators(schema),
@@ -296,7 +306,29 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         label_languages={key: frozenset(value) for key, value in label_languages.items()},
         choice_index=choice_index,
         spec_by_name={spec.name: spec for spec in specs},
+        consent_sentences=sentences,
     )
+
+
+def _consent_sentences(forms_dir: Path, texts: Mapping[str, dict], parties, field_names: set[str]) -> dict:
+    """lang -> party -> sentence template; every `reply` party needs one in English, placeholders are fields."""
+    reply_parties = {party.party for party in parties if party.method == "reply"}
+    sentences: dict[str, dict[str, str]] = {}
+    for lang, data in texts.items():
+        given = data.get("consent_sentences") or {}
+        if not isinstance(given, dict):
+            raise CatalogError(f"{forms_dir / lang}.yaml: 'consent_sentences' must map parties to sentences")
+        for party, template in given.items():
+            if party not in reply_parties:
+                raise CatalogError(f"{forms_dir / lang}.yaml: consent sentence for {party!r}, which is no reply party")
+            unknown = set(re.findall(r"{(\w+)}", str(template))) - field_names
+            if unknown:
+                raise CatalogError(f"{forms_dir / lang}.yaml: sentence of {party} names unknown fields {sorted(unknown)}")
+            sentences.setdefault(lang, {})[str(party)] = str(template)
+    missing = reply_parties - set(sentences.get("en", {}))
+    if missing and texts:
+        raise CatalogError(f"{forms_dir}/en.yaml: no consent sentence for {', '.join(sorted(missing))}")
+    return sentences
 
 
 def default_roots() -> tuple[Path, ...]:
@@ -337,4 +369,5 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         yes_no_index=yes_no,
         month_index=_month_index(languages),
         stopwords=stopwords,
+        refusals=tuple(dict.fromkeys(phrase for language in languages.values() for phrase in language.refusals)),
     )

@@ -5,15 +5,16 @@ from dataclasses import dataclass
 from datetime import date
 from collections.abc import Mapping
 
-from .actions import Action, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
+from .actions import Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
 from .catalog import Catalog
 from .extract import users_by_id
 from .language import Detector, detect_text_language
-from .reply import display_value, local_date, message, problem_message, problem_sections, public_reply
+from .reply import display_value, local_date, message, party_name, problem_message, problem_sections, public_reply
 from .verdict import EvaluationSettings, Verdict, evaluate
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
+TAG_STOPPED = "handover_consent_stopped"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     lines = [say("note_heading", request_type=rtype.title(lang))]
     if verdict.complete:
         lines.append(say("note_complete", group=routing.complete_group))
+    elif verdict.items_complete:
+        lines.append(say("note_waiting_consents"))
     else:
         lines.append(say("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
     lines.append(say("note_language", language=catalog.languages[verdict.locale].name))
@@ -53,8 +56,10 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
     lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
-        lines += ["", say("note_consents")]
-        lines += [f"- {say('party_' + str(c['party']))}: {say('consent_status_' + c['status'])}" for c in verdict.consents]
+        lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {_consent_status(c, say)}"
+                                              for c in verdict.consents)]
+    for consent in stopped_consents(verdict):
+        lines += ["", say("note_consent_" + consent["status"], party=party_name(catalog, lang, consent["party"]))]
     if verdict.checks:
         lines += ["", say("note_checks"), *(f"- {say('check_' + c['check'])}" for c in verdict.checks)]
     if verdict.expected_completion:
@@ -62,9 +67,34 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     return "\n".join(lines)
 
 
+def _consent_status(consent: Mapping, say) -> str:
+    if consent["method"] == "declaration" and consent["status"] == "confirmed":
+        return say("consent_status_declared")
+    if consent["status"] == "pending" and consent["method"] != "declaration" and not consent.get("email"):
+        return say("consent_status_unknown")
+    return say("consent_status_" + consent["status"])
+
+
+def stopped_consents(verdict: Verdict) -> list[Mapping]:
+    """Parties who refused by their own reply or link, or whose consent expired: the request stops there."""
+    return [c for c in verdict.consents if c["method"] != "declaration" and c["status"] in ("refused", "expired")]
+
+
+def parties_to_copy(verdict: Verdict) -> tuple[str, ...]:
+    """Once every item is in, the parties whose consent is pending are copied on the ticket."""
+    if not verdict.items_complete:
+        return ()
+    emails = (c.get("email") for c in verdict.consents if c["method"] != "declaration" and c["status"] == "pending")
+    return tuple(dict.fromkeys(email for email in emails if email))
+
+
 def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) -> tuple[Action, ...]:
     """Complete: internal note + route to the accounts group. Incomplete: public reply + pending."""
     type_tag = f"handover_type_{verdict.request_type}"
+    if stopped_consents(verdict):
+        # A party said no (or never answered in time): agents take over; nothing is routed or asked again.
+        return (AddComment(body=note, public=False), AddTags((TAG_STOPPED, type_tag)),
+                RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)), SetStatus(routing.complete_status))
     if verdict.complete:
         actions: list[Action] = [
             AddComment(body=note, public=False),
@@ -81,6 +111,9 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
             RemoveTags((TAG_COMPLETE,)),
             SetStatus(routing.incomplete_status),
         ]
+        copied = parties_to_copy(verdict)
+        if copied:
+            actions.append(AddCcs(copied))
         macro = routing.incomplete_macro_id
     if macro is not None:
         actions.append(ApplyMacro(macro))
@@ -95,7 +128,8 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
         return Decision(None, "", "", ())
     routing = routing_for(verdict.request_type)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
-    comment = "" if verdict.complete else public_reply(catalog, verdict, requester.get("name"))
+    silent = verdict.complete or bool(stopped_consents(verdict))
+    comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = internal_note(catalog, verdict, agent_lang, routing)
     return Decision(verdict, comment, note, plan_actions(verdict, comment, note, routing))

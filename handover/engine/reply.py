@@ -113,6 +113,30 @@ def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lan
     return lines
 
 
+def party_name(catalog: Catalog, lang: str, party: str) -> str:
+    return message(catalog, lang, "party_" + party)
+
+
+def consent_requests(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
+    """Once every item is in: what each party still has to send, the exact sentence on a line of its own."""
+    if not verdict.items_complete:
+        return []
+    lines: list[str] = []
+    for consent in verdict.consents:
+        if consent["status"] != "pending" or not consent.get("email"):
+            continue
+        party, email = party_name(catalog, lang, consent["party"]), consent["email"]
+        attempt = consent.get("attempt")
+        if attempt:
+            lines += ["", message(catalog, lang, "consent_attempt_" + attempt["reason"], party=party, email=email)]
+        if consent["method"] == "reply" and consent.get("sentence"):
+            lines += ["", message(catalog, lang, "consent_sentence_intro", party=party, email=email), "",
+                      consent["sentence"]]
+        elif consent["method"] == "link":
+            lines += ["", message(catalog, lang, "consent_link_pending", party=party, email=email)]
+    return ["", message(catalog, lang, "consents_heading"), *lines] if lines else []
+
+
 def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None) -> str:
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
@@ -122,18 +146,15 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     parts = [message(catalog, lang, "greeting", name=first_name) if first_name
              else message(catalog, lang, "greeting_anonymous"),
              "",
-             message(catalog, lang, "intro", request_type=rtype.title(lang))]
+             message(catalog, lang, "intro_consents" if verdict.items_complete else "intro",
+                     request_type=rtype.title(lang))]
     parts += problem_sections(catalog, rtype, verdict, lang)
     lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
     if lines:
         parts += ["", message(catalog, lang, "template_intro"), "", *lines]
     if attachments:
         parts += ["", *attachments]
-    pending = [consent for consent in verdict.consents if consent["status"] == "pending"]
-    if pending:
-        parts += ["", message(catalog, lang, "consents_heading")]
-        parts += [f"- {message(catalog, lang, 'consent_pending', party=message(catalog, lang, 'party_' + str(c['party'])), email=verdict.fields.get(c['email_field'], ''))}"
-                  for c in pending]
+    parts += consent_requests(catalog, verdict, lang)
     if verdict.expected_completion:
         days = next((rule.get("business_days", 2) for rule in rtype.rules if rule["rule"] == "expected_completion"), 2)
         parts += ["", message(catalog, lang, "expected_completion",

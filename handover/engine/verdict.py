@@ -6,7 +6,8 @@ from datetime import date, datetime
 from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
-from .extract import Extraction, extract, users_by_id
+from .consent import ConsentInput, all_confirmed, evaluate_consents
+from .extract import Extraction, extract
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
@@ -32,6 +33,12 @@ class Verdict:
 
     @property
     def complete(self) -> bool:
+        """Every item present and valid, and every party's consent confirmed."""
+        return not self.missing and not self.invalid and all_confirmed(self.consents)
+
+    @property
+    def items_complete(self) -> bool:
+        """Every item present and valid (consents aside): the point at which parties are asked to consent."""
         return not self.missing and not self.invalid
 
 
@@ -42,6 +49,7 @@ class EvaluationSettings:
     form_types: Mapping[int, str] = field(default_factory=dict)   # ticket form id -> request type
     country: str = "GB"
     default_locale: str = "en"
+    consent_expiry_days: int | None = None    # a pending consent asked for longer ago expires
 
 
 def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[int, str]) -> str | None:
@@ -129,25 +137,6 @@ def _to_date(text, fallback: date) -> date:
         return fallback
 
 
-def _consents(rtype: RequestType, instance: Mapping, valid: frozenset[str], document: Mapping) -> tuple[dict, ...]:
-    """Each party's confirmation: confirmed when that party wrote a public comment from its own address."""
-    if not rtype.consents:
-        return ()
-    users = users_by_id(document.get("users"))
-    writers = {
-        str(users.get(comment.get("author_id"), {}).get("email") or "").lower()
-        for comment in document.get("comments") or ()
-        if isinstance(comment, Mapping) and comment.get("public", True)
-    }
-    consents = []
-    for consent in rtype.consents:
-        email_field = consent.get("email_field")
-        email = instance.get(email_field) if email_field in valid else None
-        status = "unknown" if email is None else ("confirmed" if email in writers else "pending")
-        consents.append({"party": consent.get("party"), "email_field": email_field, "status": status})
-    return tuple(consents)
-
-
 def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, today: date,
              request_type: str | None = None, detector: Detector = detect_text_language) -> Verdict | None:
     """Decide on one ticket document; None when no request type applies."""
@@ -190,6 +179,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         warnings=tuple(warnings),
         raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
         expected_completion=None if estimated_fields & invalid_fields else completion,
-        consents=_consents(rtype, instance, context.valid - invalid_fields, document),
+        consents=evaluate_consents(rtype.consents, instance, context.valid - invalid_fields, document, ConsentInput(
+            sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
+            expire_after_days=settings.consent_expiry_days)),
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )

@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -58,17 +60,44 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+UNFINISHED = (ACCEPTED, FAILED, DEAD)
+UNFINISHED_SQL = "status IN ('accepted', 'failed', 'dead')"
+"""Deliveries not (yet) processed; queries on status repeat this condition so SQLite uses the partial index."""
+
+
+def _partial(name: str, column: str, where: str) -> Index:
+    """(column, received_at, id) over the rows where `where` holds, on SQLite and PostgreSQL alike."""
+    return Index(name, column, "received_at", "id", sqlite_where=text(where), postgresql_where=text(where))
+
+
 class Delivery(Base):
     """One webhook delivery, stored before it is enqueued; the key makes redelivery a no-op."""
     __tablename__ = "deliveries"
-    __table_args__ = (CheckConstraint("status IN ('accepted', 'processed', 'failed', 'dead')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('accepted', 'processed', 'failed', 'dead')", name="status"),
+        # The admin ledger pages newest first by (received_at, id) — keyset pagination — alone or
+        # after one equality filter; each index serves one filter as a range scan in that order.
+        # The webhook's INSERT (status accepted, no summary yet) touches only the first three:
+        # the summary indexes are partial, so they cost nothing until the worker fills them.
+        Index("ix_deliveries_recent", "received_at", "id"),
+        Index("ix_deliveries_ticket_recent", "ticket_id", "received_at", "id"),
+        _partial("ix_deliveries_unfinished", "status", UNFINISHED_SQL),
+        _partial("ix_deliveries_outcome_recent", "outcome", "outcome IS NOT NULL"),
+        _partial("ix_deliveries_type_recent", "request_type", "request_type IS NOT NULL"),
+        _partial("ix_deliveries_complete_recent", "complete", "complete IS NOT NULL"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     delivery_key: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    ticket_id: Mapped[int] = mapped_column(BigInteger, index=True, nullable=False)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, nullable=False)  # ix_deliveries_ticket_recent
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     payload: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default=ACCEPTED)
+    # A summary of the delivery's latest decision and outcome, kept by the ledger as they are
+    # recorded, so the admin ledger filters one table (decisions and outcomes stay the record).
+    request_type: Mapped[str | None] = mapped_column(String(64))
+    complete: Mapped[bool | None] = mapped_column(Boolean)
+    outcome: Mapped[str | None] = mapped_column(String(32))
     # Which queued task may work on the delivery: each enqueue after the first (a retry, a
     # recovery, an admin retry) takes the next generation, and a task of an older one is dropped.
     generation: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
@@ -116,3 +145,14 @@ class DeadLetter(Base):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     retried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminLoginFailure(Base):
+    """One failed admin sign-in, by client address: the login rate limit counts these."""
+    __tablename__ = "admin_login_failures"
+    __table_args__ = (Index("ix_admin_login_failures_address_at", "address", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

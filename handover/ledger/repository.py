@@ -259,6 +259,9 @@ class Ledger:
                             created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(decision)
+            if delivery_id is not None:  # the delivery's summary for the admin ledger
+                session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+                    request_type=request_type, complete=bool(complete), outcome=None))
         return decision
 
     def last_decision_for(self, ticket_id: int) -> DecisionRecord | None:
@@ -273,6 +276,8 @@ class Ledger:
                           status=status, http_status=http_status, error=error, created_at=utcnow())
         with self.session() as session, session.begin():
             session.add(outcome)
+            delivery_id = select(DecisionRecord.delivery_id).where(DecisionRecord.id == decision_id).scalar_subquery()
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(outcome=status))
         return outcome
 
     def outcome_statuses(self, decision_id: int) -> set[str]:
@@ -306,7 +311,7 @@ class Ledger:
     def list_dead_letters(self, include_retried: bool = False, limit: int = 100) -> list[DeadLetter]:
         query = select(DeadLetter).order_by(DeadLetter.id.desc()).limit(limit)
         if not include_retried:
-            query = query.where(DeadLetter.retried_at.is_(None))
+            query = query.where(DeadLetter.retried_at.is_(None), DeadLetter.discarded_at.is_(None))
         with self.session() as session:
             return list(session.scalars(query).all())
 
@@ -323,4 +328,14 @@ class Ledger:
             letter.retried_at = utcnow()
             session.execute(update(Delivery).where(Delivery.id == letter.delivery_id)
                             .values(status=ACCEPTED, generation=Delivery.generation + 1, lease_until=None))
+        return letter
+
+    def discard_dead_letter(self, dead_letter_id: int) -> DeadLetter | None:
+        """Stamp discarded_at (an admin gave up on it; the delivery stays dead); None when no such letter."""
+        with self.session() as session, session.begin():
+            letter = session.get(DeadLetter, dead_letter_id)
+            if letter is None:
+                return None
+            if letter.discarded_at is None:
+                letter.discarded_at = utcnow()
         return letter

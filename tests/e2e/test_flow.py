@@ -113,7 +113,7 @@ def test_our_own_update_echoing_back_writes_nothing(service):
     assert history.decisions[-1].delivery_id == echo.body["delivery_id"]
 
 
-def test_requester_answers_and_the_ticket_becomes_complete(service):
+def test_requester_answers_then_both_holders_consent_and_the_ticket_is_routed_once(service):
     document = example("service_holder_change_es_incomplete")
     ticket_id = service.fake.add_document(document)["id"]
     first = service.deliver(ticket_id)
@@ -122,23 +122,38 @@ def test_requester_answers_and_the_ticket_becomes_complete(service):
     template = [line for line in reply["body"].splitlines() if line.startswith(REPLY_ES)]
     assert template == [f"{REPLY_ES}: "]
 
-    # The requester fills in the template line of our reply.
-    service.fake.add_comment(ticket_id, {"author_id": document["ticket"]["requester_id"],
-                                         "body": f"Hola,\n\n{template[0]}maria.garcia@correo.example\n\nJuan"})
-    second = service.deliver(ticket_id, updated_at=service.fake.ticket(ticket_id)["updated_at"])
-    assert second.status == 202
-    service.wait_processed(second.body["delivery_id"])
+    def answer(author_id: int, body: str):
+        service.fake.add_comment(ticket_id, {"author_id": author_id, "body": body})
+        delivery = service.deliver(ticket_id, updated_at=service.fake.ticket(ticket_id)["updated_at"])
+        assert delivery.status == 202
+        service.wait_processed(delivery.body["delivery_id"])
 
-    assert [put["status"] for put in service.puts(ticket_id)] == [200, 200]
+    # The requester fills in the template line of our reply: every item is in, the holders are asked.
+    requester = document["ticket"]["requester_id"]
+    answer(requester, f"Hola,\n\n{template[0]}maria.garcia@correo.example\n\nJuan")
+    asking = service.bot_comments(ticket_id)[-1]["body"]
+    sentences = [line for line in asking.splitlines() if line.startswith("Hola! Mi correo de cliente es")]
+    assert len(sentences) == 2
+    ticket = service.fake.ticket(ticket_id)
+    copied = {service.fake.user(user_id)["email"] for user_id in ticket["email_cc_ids"]}
+    assert copied == {"juan.perez@correo.example", "maria.garcia@correo.example"}
+    assert ticket["status"] == "pending" and "handover_complete" not in ticket["tags"]
+
+    # Each holder sends their sentence from their own account; the last one completes the request.
+    answer(requester, f"{sentences[0]}\n\nJuan")
+    maria = next(user_id for user_id in ticket["email_cc_ids"] if service.fake.user(user_id)["email"].startswith("maria"))
+    answer(maria, sentences[1])
+
+    assert [put["status"] for put in service.puts(ticket_id)] == [200, 200, 200, 200]
     ticket = service.fake.ticket(ticket_id)
     assert ticket["status"] == "open" and ticket["group_id"] == ACCOUNTS_GROUP_ID
     assert "handover_complete" in ticket["tags"] and "handover_incomplete" not in ticket["tags"]
     assert len(fp_tags(ticket)) == 1
-    public, note = service.bot_comments(ticket_id)
-    assert public["public"] is True and note["public"] is False
+    *public, note = service.bot_comments(ticket_id)
+    assert all(comment["public"] for comment in public) and note["public"] is False
     history = service.ledger.history_for(ticket_id)
-    assert [d.complete for d in history.decisions] == [False, True]
-    assert [o.status for o in history.outcomes] == ["sent", "sent"]
+    assert [d.complete for d in history.decisions] == [False, False, False, True]
+    assert [o.status for o in history.outcomes] == ["sent"] * 4
     assert fp_tags(ticket) == ["handover_fp_" + history.decisions[-1].fingerprint[:12]]
 
 

@@ -141,4 +141,4 @@ def test_real_looking_email_is_read_completely(lang, catalog, settings):
     proofs = {spec.name for spec in catalog.types[type_name].fields if spec.kind == "attachment"}
     assert {name: value for name, value in verdict.fields.items() if name not in proofs} == expected
     assert verdict.locale == lang
-    assert verdict.complete, (verdict.missing, verdict.invalid)
+    assert verdict.items_complete, (verdict.missing, verdict.invalid)

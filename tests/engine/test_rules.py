@@ -120,16 +120,18 @@ def test_service_holder_change_consents_are_their_own_verdict_part(settings, cat
         extra_users=[jose])
     document["users"][0]["email"] = "juan@perez.example"
     verdict = evaluate(document, catalog, settings, TODAY)
-    assert verdict.complete and verdict.missing == ()
-    assert {c["party"]: c["status"] for c in verdict.consents} == {"current_holder": "confirmed", "new_holder": "confirmed"}
+    # Every item is in, but neither holder has sent their sentence: consents are not `missing`.
+    assert verdict.items_complete and verdict.missing == () and not verdict.complete
+    assert {c["party"]: c["status"] for c in verdict.consents} == {"current_holder": "pending", "new_holder": "pending"}
+    assert "attempt" not in verdict.consents[1], "nobody has shown Jose the sentence yet"
     assert [c["check"] for c in verdict.checks] == ["both_accounts_verified", "service_active", "service_paid_up"]
     assert {c["status"] for c in verdict.checks} == {"not_checked"}
 
 
-def test_service_holder_consent_pending_until_that_party_writes(settings, catalog):
+def test_the_requesters_own_request_is_not_the_current_holders_consent(settings, catalog):
     body = "Service ID: SRV-77\nCurrent holder email: anna@partner.example\nNew holder email: jose@garcia.example"
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
-    assert {c["party"]: c["status"] for c in verdict.consents} == {"current_holder": "confirmed", "new_holder": "pending"}
+    assert {c["party"]: c["status"] for c in verdict.consents} == {"current_holder": "pending", "new_holder": "pending"}
 
 
 @pytest.mark.parametrize("written", ["31.12.9999", "9999-12-30", "December 31, 9999", "01.01.2032"])

@@ -135,3 +135,27 @@ def test_sqlite_uses_wal_and_a_busy_timeout(sqlite_config):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     engine.dispose()
+
+
+def test_the_admin_migration_fills_the_delivery_summaries_of_an_older_ledger(tmp_path):
+    from handover.ledger import Ledger
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate(url, "0001")
+    engine = Ledger.from_url(url).engine
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO deliveries (id, delivery_key, ticket_id, received_at, payload, status) "
+                                "VALUES (1, 'k', 5, '2026-11-30 10:00:00', '{}', 'processed'), "
+                                "(2, 'k2', 6, '2026-11-30 10:00:01', '{}', 'dead')"))
+        connection.execute(text("INSERT INTO decisions (id, ticket_id, delivery_id, request_type, fingerprint, complete, "
+                                "verdict, created_at) VALUES (1, 5, 1, 'reseller_change', 'a', 0, '{}', '2026-11-30'), "
+                                "(2, 5, 1, 'partner_takeover', 'b', 1, '{}', '2026-11-30')"))
+        connection.execute(text("INSERT INTO outcomes (decision_id, intended_update, dry_run, status, created_at) "
+                                "VALUES (1, '{}', 1, 'dry_run', '2026-11-30'), (2, '{}', 0, 'sent', '2026-11-30')"))
+    engine.dispose()
+    migrate(url)
+    ledger = Ledger.from_url(url)
+    first, second = ledger.get_delivery(1), ledger.get_delivery(2)
+    assert (first.request_type, first.complete, first.outcome) == ("partner_takeover", True, "sent")
+    assert (second.request_type, second.complete, second.outcome) == (None, None, None)
+    ledger.dispose()

@@ -18,6 +18,7 @@ from handover.testing.fake_zendesk.store import (
     ApiError,
     apply_actions,
     apply_changes,
+    user_record,
     comment_event,
     comment_record,
     conflict,
@@ -150,6 +151,7 @@ class Endpoints:
             self._check_update(ticket, changes)
             updated = copy.deepcopy(ticket)
             events = apply_changes(updated, changes, self._store.groups)
+            self._put_email_ccs(updated, changes.get("email_ccs"))
             author = API_USER_ID
             if isinstance(changes.get("comment"), dict):
                 comment = self._new_comment(updated, changes["comment"])
@@ -161,6 +163,20 @@ class Endpoints:
             self._store.update_times.setdefault(ticket_id, []).append(time.monotonic())
             audit = self._audit(updated, author, events)
             return {"ticket": self._ticket_view(updated, request), "audit": audit}
+
+    def _put_email_ccs(self, ticket: dict, email_ccs) -> None:
+        """`email_ccs` [{"user_email", "action": "put"|"delete"}]: an unknown address becomes an end user."""
+        for cc in email_ccs or ():
+            email = str(cc.get("user_email") or "").strip().lower() if isinstance(cc, dict) else ""
+            if not email:
+                raise ApiError(422, "RecordInvalid", "Email CCs: user_email is required")
+            user = next((u for u in self._store.users.values() if str(u.get("email") or "").lower() == email), None)
+            if user is None:
+                user = user_record(self._store.new_id(), email.split("@")[0], email, "end-user", "en-US")
+                self._store.users[user["id"]] = user
+            ids = [i for i in ticket["email_cc_ids"] if i != user["id"]]
+            ticket["email_cc_ids"] = ids + ([user["id"]] if cc.get("action", "put") == "put" else [])
+            ticket["collaborator_ids"] = list(dict.fromkeys([*ticket["collaborator_ids"], *ticket["email_cc_ids"]]))
 
     def _check_update(self, ticket: dict, changes: dict) -> None:
         if self.faults.conflicts > 0:

@@ -177,6 +177,11 @@ class FakeZendesk(FaultControls, Endpoints):
         with self._lock:
             return copy.deepcopy(self._ticket(int(ticket_id)))
 
+    def user(self, user_id: int) -> dict:
+        """A copy of one stored user."""
+        with self._lock:
+            return copy.deepcopy(self._store.users[int(user_id)])
+
     def comments(self, ticket_id: int) -> list[dict]:
         """The stored comments of a ticket, as copies."""
         with self._lock:

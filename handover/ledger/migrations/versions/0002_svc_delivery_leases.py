@@ -1,14 +1,14 @@
 """Delivery leases: the generation of the task allowed to work on a delivery, and its job's lease.
 
 Revision ID: 0002_svc
-Revises: 0001
+Revises: 0002_admin
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0002_svc'
-down_revision = '0001'
+down_revision = '0002_admin'
 branch_labels = None
 depends_on = None
 
