@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from handover.admin import init_admin_pages
 from handover.config import Config, load_config
-from handover.ledger import Ledger
+from handover.ledger import MAX_ID, Ledger
 from handover.metrics import Metrics
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, Services, services, utc_now
@@ -22,8 +22,6 @@ from webhooks import MAX_BODY_BYTES
 from webhooks import blueprint as webhooks_blueprint
 
 log = logging.getLogger(__name__)
-
-MAX_ID = 2**63 - 1  # ids are BIGINT: a larger number names nothing (404), it is not an error (500)
 
 ops = Blueprint("ops", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")

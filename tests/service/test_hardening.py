@@ -44,6 +44,17 @@ def test_retrying_a_dead_letter_with_a_20_digit_id_is_not_found(app):
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
 
 
+def test_the_admin_pages_answer_404_for_ids_beyond_bigint(app):
+    from tests.admin.conftest import AdminClient
+
+    client = AdminClient(app)
+    assert client.sign_in(secret=TOKEN).status_code == 303
+    assert client.get("/admin/ticket/9223372036854775808").status_code == 404
+    for action in ("retry", "discard"):
+        answer = client.submit("/admin/operations", f"/admin/operations/dead-letters/12345678901234567890/{action}")
+        assert answer.status_code == 404
+
+
 def test_a_chunked_body_over_the_limit_is_413_not_401(app):
     environ = EnvironBuilder(path="/webhooks/zendesk", method="POST", headers={"Transfer-Encoding": "chunked"},
                              input_stream=io.BytesIO(b"{" + b" " * MAX_BODY_BYTES + b"}")).get_environ()
