@@ -63,6 +63,7 @@ def stop_mid_job(tmp_path: Path, job_seconds: float, ticket_id: int) -> tuple[in
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, process.stderr.read().decode()[-2000:]
+    print(f"serve with a {job_seconds:g} s job in flight stopped in {seconds:.2f}s after SIGTERM")
     return delivery_id, seconds
 
 
