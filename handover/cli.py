@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -133,7 +134,6 @@ def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
 def serve(host, port, threads, dry_run, demo_tickets) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
-    from handover.server import exit_now
     from handover.service import serve as run_server
 
     configure_logging("INFO")
@@ -150,7 +150,7 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
     finally:
         if fake is not None:
             fake.stop()
-    exit_now(0)
+    SERVED.set()
 
 
 @cli.command()
@@ -161,7 +161,6 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
 def worker(workers, dry_run, recover_after) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
-    from handover.server import exit_now
     from handover.service import run_worker
     from handover.wiring import make_client
 
@@ -170,7 +169,7 @@ def worker(workers, dry_run, recover_after) -> None:
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
     run_worker(config, workers, recover_after=recover_after)
-    exit_now(0)
+    SERVED.set()
 
 
 @cli.command("fake-zendesk")
@@ -213,5 +212,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+SERVED = threading.Event()
+"""Set when `serve` or `worker` has run to its end."""
+
+
+def entry() -> None:
+    """The `handover` command: main(); after a server or worker stopped, exit without tearing the
+    interpreter down, which takes seconds of garbage collection that free nothing anyone needs."""
+    code = main()
+    if SERVED.is_set():
+        from handover.server import exit_now
+
+        exit_now(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -84,7 +84,7 @@ class WebServer:
 
 def exit_now(code: int = 0) -> None:
     """End a server process that has stopped: flush the logs and exit without tearing the interpreter
-    down, which for this process means seconds of garbage collection that free nothing anyone needs."""
+    down (for this process seconds of garbage collection). Only for the command's own process."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:
