@@ -1,4 +1,4 @@
-"""Zendesk API calls per processed ticket: the real worker job against the fake Zendesk over HTTP.
+"""Zendesk API calls per processed ticket: the real ticket job against the fake Zendesk over HTTP.
 
 Run: python bench/api_calls.py [--copies 20]   (also printed at the end of bench/ingest.py)
 """

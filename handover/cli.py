@@ -1,8 +1,10 @@
 """The `handover` command line: check, serve, worker, fake-zendesk."""
 from __future__ import annotations
 
+import codecs
 import json
 import logging
+import os
 import sys
 import threading
 from datetime import date, datetime
@@ -29,35 +31,13 @@ def _parse_now(value: str | None) -> date:
         raise click.BadParameter(f"--now must be a date like 2026-12-01, got {value!r}") from error
 
 
-def _human(result: dict) -> str:
-    if result["request_type"] is None:
-        return f"ticket {result['ticket_id']}: no handover request type applies (nothing to check)"
-    state = "complete" if result["complete"] else "incomplete"
-    lines = [f"ticket {result['ticket_id']}: {result['request_type']}, {state}, reply language {result['locale']}"]
-    if result["missing"]:
-        lines.append("missing: " + ", ".join(result["missing"]))
-    lines += [f"invalid: {item['field']} [{item['code']}] {item['message']}" for item in result["invalid"]]
-    lines += [f"warning: [{item['code']}] {item['message']}" for item in result["warnings"]]
-    if result.get("expected_completion"):
-        lines.append(f"expected completion: {result['expected_completion']}")
-    lines.append("fields:")
-    lines += [f"  {name} = {json.dumps(value, ensure_ascii=False)}" for name, value in result["fields"].items()]
-    lines.append("actions:")
-    lines += ["  " + _action_line(action) for action in result["actions"]]
-    if result["comment"]:
-        lines += ["", "--- public reply ---", result["comment"]]
-    lines += ["", "--- internal note ---", result["internal_note"]]
-    return "\n".join(lines)
-
-
-def _action_line(action: dict) -> str:
-    shown = {key: (f"<{len(value)} characters>" if key == "body" else value) for key, value in action.items()}
-    return " ".join(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in shown.items())
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+@click.version_option(package_name="handover", prog_name="handover", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx) -> None:
     """handover: checks account-transfer requests the moment they arrive."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 @cli.command()
@@ -68,6 +48,7 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
 def check(file, now, as_json, type_name, config_path) -> None:
     """Check a ticket document (FILE, or - for stdin) and print the verdict, without touching Zendesk."""
+    from .check_report import render as render_report
     from .checking import catalog_for, check_document
     from .engine.decide import decision_to_json
 
@@ -80,7 +61,20 @@ def check(file, now, as_json, type_name, config_path) -> None:
     document = read_document(file, "stdin" if source == "<stdin>" else source)
     decision = check_document(document, config.policy, today, type_name, catalog)
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else _human(result))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=not _stdout_takes_unicode(), indent=2))
+    else:
+        admin_lang = config.policy.default_locale if config.policy.default_locale in catalog.languages else "en"
+        click.echo(render_report(decision, result, catalog, admin_lang), color=False if os.environ.get("NO_COLOR") else None)
+
+
+def _stdout_takes_unicode() -> bool:
+    """False on a terminal or pipe whose encoding cannot hold every character (PYTHONIOENCODING=latin-1)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "gb18030")
+    except LookupError:
+        return False
 
 
 def _runtime_config(dry_run: bool):
@@ -90,59 +84,106 @@ def _runtime_config(dry_run: bool):
     return replace(config, force_dry_run=True) if dry_run else config
 
 
+def _demo_dirs(chosen: Path | None) -> list[Path]:
+    """Where example tickets are looked for: the given directory, else ./examples, else the checkout's."""
+    if chosen is not None:
+        return [chosen]
+    checkout = Path(__file__).resolve().parents[1] / "examples"
+    return [Path("examples"), checkout] if checkout.resolve() != Path("examples").resolve() else [checkout]
+
+
+def _demo_directory(tickets_dir: Path | None) -> Path | None:
+    """The first candidate directory that holds JSON files."""
+    return next((path for path in _demo_dirs(tickets_dir) if path.is_dir() and any(path.glob("*.json"))), None)
+
+
 def _start_demo_zendesk(config, tickets_dir: Path | None):
     """No credentials: serve a built-in fake Zendesk seeded with example tickets, in dry run."""
     from dataclasses import replace
 
-    from handover.testing.fake_zendesk import FakeZendesk
+    from handover.testing.fake_zendesk import FakeZendesk, SeedError
 
     fake = FakeZendesk(email=None, token=None)
-    ticket_ids: list[int] = []
-    for path in sorted(tickets_dir.glob("*.json")) if tickets_dir and tickets_dir.is_dir() else ():
-        ticket_ids += fake.load_file(path)
+    directory = _demo_directory(tickets_dir)
+    seeded: list[tuple[Path, int]] = []
+    for path in sorted(directory.glob("*.json")) if directory else ():
+        try:
+            seeded += [(path, ticket_id) for ticket_id in fake.load_file(path)]
+        except SeedError as error:
+            log.warning("demo: skipping %s", error)
     url = fake.start("127.0.0.1", 0)
-    log.warning("dry run: no Zendesk credentials; reading from a built-in fake Zendesk at %s with %d example "
-                "tickets; nothing is written to any Zendesk", url, len(ticket_ids))
+    if seeded:
+        log.warning("dry run: no Zendesk credentials; a built-in fake Zendesk at %s serves the %d example tickets "
+                    "in %s; nothing is written to any Zendesk", url, len(seeded), directory)
+    else:
+        looked = " and ".join(str(path) for path in _demo_dirs(tickets_dir))
+        log.warning("dry run: no Zendesk credentials and no example tickets (looked in %s): the built-in fake "
+                    "Zendesk at %s is empty, so there is nothing to check. Pass --demo-tickets DIR (ticket "
+                    "documents as JSON), or set ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN", looked, url)
     demo = replace(config, zendesk_url=url, zendesk_email="demo@handover.invalid", zendesk_api_token="demo",
                    force_dry_run=True)
-    return demo, fake, ticket_ids
+    return demo, fake, seeded
 
 
-def _enqueue_demo_tickets(config, ticket_ids: list[int]) -> None:
-    """Queue every example ticket once, so the first run shows real verdicts in the log."""
+def _enqueue_demo_tickets(config, seeded: list[tuple[Path, int]], admin_url: str) -> None:
+    """Queue every example ticket at each start, and say where each verdict and would-be reply can be read."""
+    import uuid
+
     from handover.ledger import migrate
     from handover.queue import enqueue_delivery
     from handover.wiring import build_services
 
     migrate(config.effective_database_url)
     services = build_services(config)
-    for ticket_id in ticket_ids:
-        delivery, created = services.ledger.record_delivery(f"demo:{ticket_id}", ticket_id,
-                                                            {"ticket_id": str(ticket_id), "via": "demo"})
-        if created:
-            enqueue_delivery(services.huey, delivery.id, ticket_id)
-    services.ledger.dispose()
+    ledger, huey = services.ledger, services.huey
+    run = uuid.uuid4().hex[:8]  # a new delivery per start: a second `serve` checks the examples again
+    for path, ticket_id in seeded:
+        delivery, _ = ledger.record_delivery(f"demo:{run}:{ticket_id}", ticket_id,
+                                             {"ticket_id": str(ticket_id), "via": "demo"})
+        enqueue_delivery(huey, delivery.id, ticket_id)
+        log.info("demo: ticket %s (%s) queued; `handover check %s` shows the same verdict and reply",
+                 ticket_id, path.name, path, extra={"ticket_id": ticket_id})
+    ledger.dispose()
+    if seeded:
+        where = f"{admin_url}/admin/tickets/<ticket id>"
+        token = ("with the header 'Authorization: Bearer $HANDOVER_ADMIN_TOKEN'" if config.admin_token
+                 else "once HANDOVER_ADMIN_TOKEN is set")
+        log.info("dry run: each update handover would make (reply, tags, status) is recorded in the ledger %s, "
+                 "not sent; read it at %s %s. A ticket whose verdict did not change since the last run is "
+                 "logged as 'verdict unchanged'", _ledger_name(config), where, token)
+
+
+def _ledger_name(config) -> str:
+    url = config.effective_database_url
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.split("@")[-1]
+
+
+LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "json"]), default="auto",
+                          show_default=True, help="Log lines: readable text on a terminal, JSON otherwise (auto).")
 
 
 @cli.command()
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, help="Port (default: $PORT or 8080).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (default: $PORT or 8080).")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Web server threads.")
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
-@click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=Path("examples"),
-              show_default=True, help="Without credentials: example tickets the built-in fake Zendesk serves.")
-def serve(host, port, threads, dry_run, demo_tickets) -> None:
+@click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Without credentials: example tickets the built-in fake Zendesk serves "
+                   "(default: ./examples, else the examples of the handover checkout).")
+@LOG_FORMAT
+def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
 
-    configure_logging("INFO")
+    configure_logging("INFO", log_format=log_format)
     config = _runtime_config(dry_run)
     catalog_check(config)
     fake = None
     if not config.has_zendesk_credentials:
-        config, fake, ticket_ids = _start_demo_zendesk(config, demo_tickets)
-        _enqueue_demo_tickets(config, ticket_ids)
+        config, fake, seeded = _start_demo_zendesk(config, demo_tickets)
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        _enqueue_demo_tickets(config, seeded, f"http://{shown_host}:{port or config.port}")
     if not config.webhook_secret:
         log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
     try:
@@ -158,13 +199,14 @@ def serve(host, port, threads, dry_run, demo_tickets) -> None:
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
 @click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
               help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
-def worker(workers, dry_run, recover_after) -> None:
+@LOG_FORMAT
+def worker(workers, dry_run, recover_after, log_format) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
     from handover.wiring import make_client
 
-    configure_logging("INFO")
+    configure_logging("INFO", log_format=log_format)
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
@@ -175,14 +217,37 @@ def worker(workers, dry_run, recover_after) -> None:
 @cli.command("fake-zendesk")
 @click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8081, show_default=True)
-def fake_zendesk(seed_files, host, port) -> None:
-    """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files)."""
-    from handover.logs import configure_logging
-    from handover.testing.fake_zendesk import run
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True)
+@LOG_FORMAT
+def fake_zendesk(seed_files, host, port, log_format) -> None:
+    """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files).
 
-    configure_logging("INFO")
-    run(host, port, list(seed_files))
+    It accepts any credentials: run handover with ZENDESK_URL=http://HOST:PORT, ZENDESK_EMAIL=<any address>
+    and ZENDESK_API_TOKEN=<any text>."""
+    from handover.logs import configure_logging
+    from handover.testing.fake_zendesk import SeedError, run
+
+    configure_logging("INFO", log_format=log_format)
+    _check_can_listen(host, port)
+    try:
+        run(host, port, list(seed_files))
+    except SeedError as error:
+        raise click.ClickException(f"seed file {error}") from error
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse a taken or unusable address in one line (the server library would print its own text and exit 1)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
 
 
 def catalog_check(config) -> None:
@@ -196,6 +261,7 @@ def catalog_check(config) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error is one line on stderr and exit code 2, never a traceback."""
+    _tolerant_streams()
     try:
         cli.main(args=argv, prog_name="handover", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -210,6 +276,16 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("handover: aborted", err=True)
         return 1
     return 0
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character gets an escape (\\u0436), not a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
 
 
 SERVED = threading.Event()

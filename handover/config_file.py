@@ -22,6 +22,14 @@ class ConfigProblem:
     line: int | None = None
 
 
+class Marks(dict):
+    """{path: line} for every key and list item, plus the duplicate keys found while reading."""
+
+    def __init__(self):
+        super().__init__()
+        self.duplicates: list[ConfigProblem] = []
+
+
 def _plain(value):
     """The YAML value with every mapping key as text, the way the schema (and a JSON document) sees it."""
     if isinstance(value, Mapping):
@@ -56,8 +64,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def parse_yaml(text: str, source: str) -> tuple[object, dict]:
     """The YAML document and {path: line}; ConfigError with line and column when it is not YAML."""
-    marks: dict = {}
-    duplicates: list[ConfigProblem] = []
+    marks = Marks()
     loader = None
     try:
         loader = yaml.SafeLoader(text)
@@ -65,7 +72,7 @@ def parse_yaml(text: str, source: str) -> tuple[object, dict]:
         data = loader.construct_document(node) if node is not None else None
         if node is not None:
             marks[()] = node.start_mark.line + 1
-            _walk(node, loader, (), marks, duplicates)
+            _walk(node, loader, (), marks, marks.duplicates)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
@@ -80,9 +87,6 @@ def parse_yaml(text: str, source: str) -> tuple[object, dict]:
     finally:
         if loader is not None:
             loader.dispose()
-    if duplicates:
-        first = duplicates[0]
-        raise ConfigError(f"{source}:{first.line}: {dotted(first.path)}: {first.message}")
     return data, marks
 
 
@@ -164,6 +168,27 @@ def _validator_class(vocabulary: Vocabulary, base_dir: Path):
     return validators.extend(Draft202012Validator, {"x-names": names, "x-keys": keys, "x-directory": directory})
 
 
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+              "array": "a list", "object": "a mapping", "null": "nothing"}
+
+
+def _expected(schema: Mapping) -> str:
+    """What a schema without an "x-expected" phrase wants, in words: 'a whole number from 1 to 100'."""
+    types = schema.get("type", [])
+    words = " or ".join(TYPE_WORDS.get(kind, kind) for kind in ([types] if isinstance(types, str) else types))
+    words = words or "another value"
+    low, high = schema.get("minimum", schema.get("exclusiveMinimum")), schema.get("maximum", schema.get("exclusiveMaximum"))
+    if low is not None and high is not None:
+        return f"{words} from {low} to {high}"
+    if low is not None:
+        return f"{words} of at least {low}"
+    if high is not None:
+        return f"{words} of at most {high}"
+    if "minLength" in schema:
+        return f"{words} of at least {schema['minLength']} characters"
+    return words
+
+
 def _describe(error: ValidationError) -> Iterator[tuple[Location, str]]:
     path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
@@ -177,7 +202,7 @@ def _describe(error: ValidationError) -> Iterator[tuple[Location, str]]:
     elif "propertyNames" in error.schema_path:
         yield (*path, error.instance), f"expected {schema.get('x-expected', 'another key')}"
     else:
-        expected = schema.get("x-expected") or "another value"
+        expected = schema.get("x-expected") or _expected(schema)
         if error.validator == "enum":
             expected += " (" + ", ".join(map(str, error.validator_value)) + ")"
         if isinstance(error.instance, bool) and "string" in str(schema.get("type")):
@@ -212,6 +237,8 @@ def problems(raw, base_dir: Path, marks: Mapping) -> list[ConfigProblem]:
         for path, text in _describe(error):
             line = next((marks[path[:end]] for end in range(len(path), -1, -1) if path[:end] in marks), None)
             found.setdefault(path, ConfigProblem(path, text, line))
+    for duplicate in getattr(marks, "duplicates", ()):
+        found[(*duplicate.path, "(duplicate)", duplicate.line)] = duplicate
     return sorted(found.values(), key=lambda problem: (problem.line or 0, dotted(problem.path)))
 
 

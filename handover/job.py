@@ -11,15 +11,12 @@ from handover.config import Config
 from handover.engine.decide import decision_to_json
 from handover.ledger import Ledger
 from handover.metrics import Metrics
-from handover.queue import TransientError
-from integration.effects import Effects, last_posted_fingerprint, verdict_fingerprint
+from handover.queue import RetryPolicy, TransientError
+from integration.effects import Effects
 from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskNotFound, ZendeskRateLimited,
                                  ZendeskUnavailable)
 
 log = logging.getLogger(__name__)
-
-MAX_CONFLICTS = 3
-DONE_STATUSES = frozenset({"sent", "dry_run", "unchanged"})
 
 
 @dataclass
@@ -31,10 +28,11 @@ class TicketJob:
     client: ZendeskClient
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
-        for _ in range(MAX_CONFLICTS):
+        for _ in range(self.retry.conflicts):
             try:
                 self._process_once(delivery_id, ticket_id, context)
                 return
@@ -44,7 +42,7 @@ class TicketJob:
                 raise TransientError("Zendesk rate limit", retry_after=error.retry_after) from error
             except ZendeskUnavailable as error:
                 raise TransientError(f"Zendesk unavailable: {error}", outage=True) from error
-        raise TransientError(f"ticket kept changing ({MAX_CONFLICTS} conflicts in a row)")
+        raise TransientError(f"ticket kept changing ({self.retry.conflicts} conflicts in a row)")
 
     def _process_once(self, delivery_id: int, ticket_id: int, context: dict) -> None:
         try:
@@ -59,30 +57,16 @@ class TicketJob:
             log.info("no request type applies", extra=context)
             return
         result = decision_to_json(decision, catalog, ticket_id)
-        fingerprint = verdict_fingerprint(result)
-        self.metrics.verdict(decision.verdict.request_type, decision.verdict.complete)
-        ticket = document["ticket"]
-
-        def record(status: str, update: dict, dry_run: bool, http_status: int | None = None) -> None:
-            """The decision and what became of it, in the ledger."""
-            recorded = self.ledger.record_decision(ticket_id, fingerprint, decision.verdict.complete, result,
-                                                   decision.verdict.request_type, delivery_id)
-            self.ledger.record_outcome(recorded.id, update, dry_run, status, http_status)
-
-        if last_posted_fingerprint(ticket) == fingerprint[:12] or self._already_done(ticket_id, fingerprint):
-            record("unchanged", {}, self.config.dry_run)
+        verdict = decision.verdict
+        self.metrics.verdict(verdict.request_type, verdict.complete)
+        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions)
+        recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, verdict.complete, result,
+                                               verdict.request_type, delivery_id)
+        self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
+                                   200 if effect.sent else None)
+        if effect.repeated:
             log.info("verdict unchanged; no update", extra=context)
             return
-        effect = self.effects.apply(ticket_id, ticket, decision.actions, fingerprint)
-        status = "dry_run" if effect.dry_run else ("sent" if effect.sent else "unchanged")
-        record(status, effect.update, effect.dry_run, 200 if effect.sent else None)
-        log.info("ticket processed", extra={**context, "request_type": decision.verdict.request_type,
-                                            "complete": decision.verdict.complete, "outcome": status,
-                                            "missing": len(decision.verdict.missing),
-                                            "invalid": len(decision.verdict.invalid)})
-
-    def _already_done(self, ticket_id: int, fingerprint: str) -> bool:
-        """The ledger's last decision for the ticket had this fingerprint and was carried out."""
-        last = self.ledger.last_decision_for(ticket_id)
-        return (last is not None and last.fingerprint == fingerprint
-                and bool(self.ledger.outcome_statuses(last.id) & DONE_STATUSES))
+        log.info("ticket processed", extra={**context, "request_type": verdict.request_type,
+                                            "complete": verdict.complete, "outcome": effect.status,
+                                            "missing": len(verdict.missing), "invalid": len(verdict.invalid)})

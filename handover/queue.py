@@ -51,18 +51,23 @@ DAY = 24 * 3600.0
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often and how patiently a delivery is retried before it is dead-lettered: with capped
-    exponential backoff for `retry_for` seconds after its first failure (and, when set, for at most
-    `max_attempts` attempts). Outages of Zendesk last minutes to hours, hence a day by default.
-    During an outage every consumer pauses, first for `outage_pause` seconds, doubling up to
-    `outage_pause_max` while the probes fail (see handover.pause.CircuitBreaker)."""
-    max_attempts: int | None = None
-    base_delay: float = 5.0
+    """Every retry of a delivery, in one place: how often and how patiently before it is dead-lettered.
+
+    A failing delivery is retried with capped exponential backoff for `retry_for` seconds after its
+    first failure (and, when set, for at most `max_attempts` attempts): Zendesk outages last minutes
+    to hours, hence a day by default. During an outage every consumer pauses, first for
+    `outage_pause` seconds, doubling up to `outage_pause_max` while the probes fail
+    (handover.pause.CircuitBreaker)."""
+    max_attempts: int | None = None  # job attempts before the dead letter, if limited besides retry_for
+    base_delay: float = 5.0     # seconds before attempt 2, doubling up to max_delay (Retry-After wins)
     max_delay: float = 600.0
     jitter: float = 0.1
-    retry_for: float = DAY
+    retry_for: float = DAY      # seconds from the first failure to the dead letter (config: retry_for_hours)
     outage_pause: float = 5.0
     outage_pause_max: float = 300.0
+    conflicts: int = 3          # within one attempt: re-reads of a ticket that changed while it was decided (409)
+    task_retries: int = 3       # huey's own retries of the task, for failures outside the job (the ledger is down)
+    task_retry_delay: float = 10.0
 
     @classmethod
     def from_config(cls, config: Config) -> "RetryPolicy":
@@ -84,7 +89,8 @@ class RetryPolicy:
 
 @dataclass
 class QueueState:
-    """What the registered task needs, attached to the huey instance as `huey.handover`."""
+    """What the registered task needs, attached to the huey instance as `huey.handover` (read it with
+    queue_state): huey has no place for application state, and the task closes over this object."""
     ledger: Ledger
     metrics: Metrics
     policy: RetryPolicy
@@ -128,6 +134,8 @@ class WalNormalSqliteStorage(SqliteStorage):
     """huey's SQLite storage with synchronous=NORMAL: in WAL mode a commit survives an application
     crash without an fsync per enqueue (huey's default FULL fsyncs every task)."""
 
+    # Private huey API, kept on purpose: SqliteStorage takes no pragmas, and _create_connection is
+    # where it opens each connection (huey >= 2.5). test_queue checks the pragma took effect.
     def _create_connection(self):
         connection = super()._create_connection()
         connection.execute("pragma synchronous=NORMAL")
@@ -183,7 +191,7 @@ def _register_task(huey: Huey, state: QueueState):
     # Huey-level retries cover only infrastructure failures (e.g. the ledger is down); the
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
     # Tasks queued before generations existed carry none: every delivery then had generation 0.
-    @huey.task(name=TASK_NAME, retries=3, retry_delay=10)
+    @huey.task(name=TASK_NAME, retries=state.policy.task_retries, retry_delay=state.policy.task_retry_delay)
     def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1, generation: int = 0,
                          since: float | None = None) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
@@ -287,7 +295,8 @@ def queue_depth(huey: Huey) -> int:
 
 
 # ---- recovery of lost jobs ---------------------------------------------------------------
-# huey removes a task from its queue when a consumer takes it (Redis RPOP, a DELETE in SQLite).
+# huey has no acknowledgements: it removes a task from its queue when a consumer takes it (Redis
+# RPOP, a DELETE in SQLite), before the job runs, and keeps no record of tasks in flight.
 # A consumer killed mid-job (SIGKILL, OOM, a lost machine) therefore loses the task for good,
 # while the ledger still says `accepted` (or `failed`, for a retry). The sweep re-enqueues such
 # deliveries. What tells a lost delivery from a busy one is in the ledger, so it holds across
@@ -296,7 +305,8 @@ def queue_depth(huey: Huey) -> int:
 # neither queued nor held; a sweep then may re-enqueue it, but it does so by moving the delivery
 # to a new generation first, and the claim of the task of the old generation is refused. So at
 # most one task per delivery ever works on it. Running a job twice would still be safe:
-# the ticket job skips the write when the ticket already carries the verdict's fingerprint tag.
+# the effects layer skips the write when the ticket already carries the verdict's fingerprint
+# tag or the ledger shows it was carried out.
 
 RECOVER_AFTER = 300.0
 """Seconds a delivery may go unfinished and unheld, with no task queued for it, before it is
@@ -378,6 +388,9 @@ class PausingConsumer(Consumer):
 class EmbeddedConsumer(PausingConsumer):
     """A consumer that can start from any thread: the host process owns the signal handlers."""
 
+    # Private huey API, kept on purpose: Consumer.start() installs signal handlers, which Python
+    # allows only on the main thread; under `serve` the consumer runs beside the web server, and the
+    # process (handover.server.stop_on_signals) owns the signals. huey has no switch for it, so the hook is overridden.
     def _set_signal_handlers(self) -> None:
         pass
 

@@ -11,7 +11,7 @@ from handover.errors import ZendeskNotConfigured
 from handover.job import TicketJob
 from handover.ledger import Ledger
 from handover.metrics import Metrics
-from handover.queue import Processor, make_huey, queue_state
+from handover.queue import Processor, RetryPolicy, make_huey, queue_state
 from handover.services import Services, utc_now
 from integration.effects import Effects
 from integration.zendesk import ZendeskClient
@@ -29,11 +29,11 @@ def make_client(config: Config, on_call=None) -> ZendeskClient:
                          token=config.zendesk_api_token or "", base_url=config.zendesk_url, on_call=on_call)
 
 
-def make_job(config: Config, ledger: Ledger, metrics: Metrics) -> TicketJob:
+def make_job(config: Config, ledger: Ledger, metrics: Metrics, retry: RetryPolicy = RetryPolicy()) -> TicketJob:
     """The ticket job with its own Zendesk client and effects layer, on this process's ledger and metrics."""
     client = make_client(config, on_call=metrics.zendesk_call)
-    effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None)
-    return TicketJob(config, ledger, metrics, client, effects)
+    effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None, history=ledger)
+    return TicketJob(config, ledger, metrics, client, effects, retry=retry)
 
 
 def job_factory(config: Config) -> JobFactory:

@@ -6,10 +6,11 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Protocol
 
 from handover.engine.actions import (Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags,
                                      SetGroup, SetStatus)
+from handover.engine.verdict import Verdict
 
 from .tags import apply_tags, minus, plus
 from .zendesk import ZendeskClient
@@ -27,39 +28,74 @@ class EffectsError(Exception):
     """The actions cannot be turned into an update (e.g. a group name Zendesk does not know)."""
 
 
+SENT, DRY_RUN, UNCHANGED = "sent", "dry_run", "unchanged"
+CARRIED_OUT = frozenset({SENT, DRY_RUN, UNCHANGED})
+"""Outcome statuses that mean a verdict needs no further write (the ledger records them)."""
+
+
+class DecisionHistory(Protocol):
+    """What the effects layer asks the ledger (handover.ledger.Ledger is one) before it writes."""
+
+    def last_decision_for(self, ticket_id: int):
+        """The ticket's latest recorded decision (with `id` and `fingerprint`), or None."""
+
+    def outcome_statuses(self, decision_id: int) -> set[str]:
+        """The statuses of that decision's outcomes."""
+
+
 @dataclass(frozen=True)
 class EffectResult:
-    """What `Effects.apply` did: the payload, whether it was sent, and Zendesk's answer."""
+    """What `Effects.apply` / `carry_out` did: the payload, whether it was sent, and Zendesk's answer."""
 
     sent: bool
     dry_run: bool
     update: dict
     response: dict | None
+    fingerprint: str | None = None
+    repeated: bool = False  # this verdict had been carried out before: nothing was written
+
+    @property
+    def status(self) -> str:
+        """The outcome to record: sent, dry_run, or unchanged (a repeat, or nothing to change)."""
+        if self.repeated:
+            return UNCHANGED
+        return DRY_RUN if self.dry_run else (SENT if self.sent else UNCHANGED)
 
 
 # ---- fingerprints ------------------------------------------------------------------------
 
-def verdict_fingerprint(decision_json: Mapping) -> str:
-    """sha256 hex of what the requester is told: same facts, same fingerprint."""
+def verdict_fingerprint(verdict: Verdict) -> str:
+    """sha256 hex of what the verdict tells the requester and the agents, by stable codes, fields and
+    values: never a rendered text, so rewording a message or a translation posts nothing again."""
     facts = {
-        "request_type": decision_json.get("request_type"),
-        "complete": bool(decision_json.get("complete")),
-        "missing": sorted(decision_json.get("missing") or ()),
-        "invalid": sorted((str(p.get("field") or ""), str(p.get("code")))
-                          for p in decision_json.get("invalid") or ()),
-        "warnings": sorted(str(p.get("code")) for p in decision_json.get("warnings") or ()),
-        "locale": decision_json.get("locale"),
+        "request_type": verdict.request_type,
+        "complete": bool(verdict.complete),
+        "missing": sorted(verdict.missing),
+        "invalid": sorted((str(p.field or ""), str(p.code)) for p in verdict.invalid),
+        "warnings": sorted(str(p.code) for p in verdict.warnings),
+        "locale": verdict.locale,
         # The public reply states the expected completion date, so it is part of the reply.
-        "expected_completion": decision_json.get("expected_completion"),
-        "fields": {name: _canonical_value(value)
-                   for name, value in (decision_json.get("fields") or {}).items()},
-        # A party's consent arriving, or an attempt that does not count, changes what is said.
-        "consents": sorted((str(c.get("party")), str(c.get("status")), str((c.get("attempt") or {}).get("comment_id")))
-                           for c in decision_json.get("consents") or ()),
+        "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
+        "fields": {name: _canonical_value(value) for name, value in verdict.fields.items()},
     }
+    # Consents, account checks and the support-tier gate are told to the requester or the agents: a
+    # party confirming, a new consent attempt, a check or gate outcome changing is a new verdict.
+    if verdict.consents:
+        facts["consents"] = sorted([str(c.get("party")), str(c.get("status")),
+                                    str((c.get("attempt") or {}).get("comment_id"))] for c in verdict.consents)
+    if verdict.checks:
+        facts["checks"] = _facts(verdict.checks, "check", "status")
+    gate = getattr(verdict, "gate", None)  # not every engine version has a gate
+    if gate:
+        facts["gate"] = _facts([gate], "decision", "tier", "party", "exception")
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _facts(entries, *keys: str) -> list[list[str]]:
+    """The named keys of each entry, as sorted text rows (missing keys read as None)."""
+    return sorted([str(entry.get(key)) for key in keys] for entry in entries)
 
 
 def _canonical_value(value):
@@ -69,16 +105,36 @@ def _canonical_value(value):
     return value
 
 
+def short_fingerprint(fingerprint: str) -> str:
+    """The part of a fingerprint a ticket tag holds (FP_LENGTH hex characters, lowercase)."""
+    return fingerprint[:FP_LENGTH].lower()
+
+
 def fingerprint_tag(fingerprint: str) -> str:
     """The ticket tag that records a verdict fingerprint (Zendesk tags are lowercase)."""
-    return FP_TAG_PREFIX + fingerprint[:FP_LENGTH].lower()
+    return FP_TAG_PREFIX + short_fingerprint(fingerprint)
 
 
 def last_posted_fingerprint(ticket: Mapping) -> str | None:
-    """The short fingerprint (first 12 hex chars) of the last verdict posted, from its tag."""
+    """The short fingerprint of the last verdict posted, from its tag."""
     found = [tag.removeprefix(FP_TAG_PREFIX) for tag in ticket.get("tags") or ()
              if tag.startswith(FP_TAG_PREFIX)]
     return found[-1] if found else None
+
+
+def already_carried_out(ticket_id: int, ticket: Mapping, fingerprint: str,
+                        history: DecisionHistory | None) -> bool:
+    """Has this verdict been posted already? The ticket's tag says so, or else the ledger does.
+
+    The ledger is the only guard in dry run (nothing is tagged) and when an agent removed the tag.
+    """
+    if last_posted_fingerprint(ticket) == short_fingerprint(fingerprint):
+        return True
+    if history is None:
+        return False
+    last = history.last_decision_for(ticket_id)
+    return (last is not None and last.fingerprint == fingerprint
+            and bool(history.outcome_statuses(last.id) & CARRIED_OUT))
 
 
 # ---- macro effects -----------------------------------------------------------------------
@@ -255,12 +311,14 @@ class Effects:
     """Sends one update per decision; caches groups and macro effects per instance."""
 
     def __init__(self, client: ZendeskClient | None, dry_run: bool, logger=None, *,
-                 group_ids: Mapping[str, int] | None = None) -> None:
-        """`group_ids` (e.g. from the provisioning lock file) seeds the group cache."""
+                 group_ids: Mapping[str, int] | None = None, history: DecisionHistory | None = None) -> None:
+        """`group_ids` (e.g. from the provisioning lock file) seeds the group cache; `history` (the
+        ledger) tells `carry_out` which verdicts were carried out before."""
         if client is None and not dry_run:
             raise ValueError("Effects needs a ZendeskClient unless dry_run is set")
         self.client = client
         self.dry_run = dry_run
+        self.history = history
         self.log = logger or log
         self._groups: dict[str, int] | None = dict(group_ids) if group_ids is not None else None
         # Per macro id, not per ticket: Show Ticket After Changes is per ticket, but a static
@@ -269,6 +327,15 @@ class Effects:
         # the first ticket only; keep handover's macros static.
         self._macros: dict[int, dict] = {}
 
+    def carry_out(self, ticket_id: int, current_ticket: Mapping, verdict: Verdict,
+                  actions: Iterable[Action]) -> EffectResult:
+        """The verdict's actions as one update, unless this verdict was carried out before."""
+        fingerprint = verdict_fingerprint(verdict)
+        if already_carried_out(ticket_id, current_ticket, fingerprint, self.history):
+            return EffectResult(sent=False, dry_run=self.dry_run, update={}, response=None,
+                                fingerprint=fingerprint, repeated=True)
+        return self.apply(ticket_id, current_ticket, actions, fingerprint)
+
     def apply(self, ticket_id: int, current_ticket: Mapping, actions: Iterable[Action],
               fingerprint: str | None) -> EffectResult:
         """Fold and send; ZendeskConflict / RateLimited / Unavailable reach the caller."""
@@ -276,16 +343,16 @@ class Effects:
         if self.dry_run:
             update = self._preview(current_ticket, actions, fingerprint)
             self._log_update("zendesk update (dry run)", ticket_id, update)
-            return EffectResult(sent=False, dry_run=True, update=update, response=None)
+            return EffectResult(sent=False, dry_run=True, update=update, response=None, fingerprint=fingerprint)
         update = build_update(actions, current_ticket, self._group_ids(actions),
                               self._macro_results(ticket_id, current_ticket, actions), fingerprint)
         if not update:
             self._log_update("zendesk update skipped: nothing changes", ticket_id, update)
-            return EffectResult(sent=False, dry_run=False, update=update, response=None)
+            return EffectResult(sent=False, dry_run=False, update=update, response=None, fingerprint=fingerprint)
         response = self.client.update_ticket(ticket_id, update,
                                              updated_stamp=current_ticket["updated_at"])
         self._log_update("zendesk update sent", ticket_id, update)
-        return EffectResult(sent=True, dry_run=False, update=update, response=response)
+        return EffectResult(sent=True, dry_run=False, update=update, response=response, fingerprint=fingerprint)
 
     def _preview(self, current_ticket, actions, fingerprint) -> dict:
         """No HTTP: known ids and cached macros are used, the rest is left by name."""

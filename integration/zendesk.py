@@ -1,19 +1,18 @@
-"""Zendesk API client: reads through zenpy's endpoints and session, one raw safe update."""
+"""Zendesk API client: raw JSON reads and one safe update, over requests (ARCHITECTURE.md: why not zenpy)."""
 
 from __future__ import annotations
 
 import collections
 import logging
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
-from zenpy import Zenpy
-from zenpy.lib.endpoint import EndpointFactory, Url
 
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 50  # a ticket holds at most 5000 comments: 50 pages of 100
+USER_AGENT = "handover"
 
 
 class ZendeskError(Exception):
@@ -61,27 +60,26 @@ class ZendeskClient:
         if base.scheme not in ("http", "https") or not base.netloc:
             raise ValueError(f"not an absolute http(s) URL: {base_url!r}")
         self._scheme, self._netloc = base.scheme, base.netloc
-        self._prefix = base.path.strip("/")
+        self._api = "/".join(part for part in (base.path.strip("/"), "api/v2") if part)
         self.timeout = timeout
         self.on_call = on_call
         self.calls: collections.Counter = collections.Counter()
-        # zenpy authenticates the session (`email/token`) and knows the endpoint paths. Its
-        # own call path is not used: it sleeps through 429s and its URL override is global.
         self.session = requests.Session()
-        self._zenpy = Zenpy(subdomain=subdomain or "handover", email=email, token=token,
-                            session=self.session, timeout=timeout)
+        # API token authentication: basic auth as `{email}/token:{token}`
+        # https://developer.zendesk.com/api-reference/introduction/security-and-auth/#api-token
+        self.session.auth = (f"{email}/token", token)
+        self.session.headers["User-Agent"] = USER_AGENT
 
     # ---- reads -------------------------------------------------------------------------
 
     def fetch_ticket_document(self, ticket_id: int) -> dict:
         """`{"ticket", "comments", "users"}` as Zendesk sends them, in two reads."""
         # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket
-        shown = self._get(EndpointFactory.tickets(id=ticket_id, include="users"), ticket_id)
+        shown = self._get(self._url(f"tickets/{int(ticket_id)}", include="users"), ticket_id)
         users = {user["id"]: user for user in shown.get("users") or []}
         comments = []
         # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/
-        for page in self._pages(EndpointFactory.tickets.comments(ticket_id, include="users"),
-                                ticket_id):
+        for page in self._pages(self._url(f"tickets/{int(ticket_id)}/comments", include="users"), ticket_id):
             comments.extend(page.get("comments") or [])
             for user in page.get("users") or []:
                 users.setdefault(user["id"], user)
@@ -90,13 +88,14 @@ class ZendeskClient:
     def apply_macro(self, ticket_id: int, macro_id: int) -> dict:
         """The ticket as the macro would leave it (`result` of Show Ticket After Changes)."""
         # https://developer.zendesk.com/api-reference/ticketing/business-rules/macros/#show-ticket-after-changes
-        url = EndpointFactory.tickets.macro(ticket_id, macro_id)
+        url = self._url(f"tickets/{int(ticket_id)}/macros/{int(macro_id)}/apply")
         return self._get(url, ticket_id)["result"]
 
     def list_groups(self) -> dict[str, int]:
         """Group name → id for every group of the account."""
         groups: dict[str, int] = {}
-        for page in self._pages(EndpointFactory.groups(), None):
+        # https://developer.zendesk.com/api-reference/ticketing/groups/groups/#list-groups
+        for page in self._pages(self._url("groups"), None):
             groups.update({group["name"]: group["id"] for group in page.get("groups") or []})
         return groups
 
@@ -105,24 +104,21 @@ class ZendeskClient:
     def update_ticket(self, ticket_id: int, ticket_fields: dict,
                       updated_stamp: str | None) -> dict:
         """One PUT with safe_update; raises ZendeskConflict when the ticket moved on."""
-        # zenpy has no safe_update helper, so this is a raw call:
         # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#protecting-against-ticket-update-collisions
         body = dict(ticket_fields)
         if updated_stamp:
             body.update(safe_update=True, updated_stamp=updated_stamp)
-        url = self._url(EndpointFactory.tickets(id=ticket_id))
+        url = self._url(f"tickets/{int(ticket_id)}")
         response = self._send("write", "PUT", url, ticket_id, json={"ticket": body})
         log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
         return response.json()
 
     # ---- plumbing ----------------------------------------------------------------------
 
-    def _url(self, endpoint: Url) -> str:
-        """Absolute URL for a zenpy endpoint, on this client's base URL only."""
-        endpoint.scheme, endpoint.netloc = self._scheme, self._netloc
-        endpoint.prefix_path("/".join(part for part in (self._prefix, "api/v2") if part))
-        endpoint.path = "/" + endpoint.path
-        return endpoint.build()
+    def _url(self, path: str, **query: str) -> str:
+        """Absolute URL of an API path (e.g. `tickets/7`), on this client's base URL only."""
+        url = f"{self._scheme}://{self._netloc}/{self._api}/{path}.json"
+        return f"{url}?{urlencode(query)}" if query else url
 
     def _rebase(self, absolute: str) -> str:
         """A next_page URL from Zendesk, pointed at our base URL (proxies, fakes)."""
@@ -130,11 +126,10 @@ class ZendeskClient:
         query = f"?{parts.query}" if parts.query else ""
         return f"{self._scheme}://{self._netloc}{parts.path}{query}"
 
-    def _get(self, endpoint: Url, ticket_id: int | None) -> dict:
-        return self._send("read", "GET", self._url(endpoint), ticket_id).json()
+    def _get(self, url: str, ticket_id: int | None) -> dict:
+        return self._send("read", "GET", url, ticket_id).json()
 
-    def _pages(self, endpoint: Url, ticket_id: int | None):
-        url: str | None = self._url(endpoint)
+    def _pages(self, url: str | None, ticket_id: int | None):
         for _ in range(MAX_PAGES):
             page = self._send("read", "GET", url, ticket_id).json()
             yield page

@@ -57,16 +57,20 @@ def copy_of_the_code(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("module, wrong_import, contract", [
-    ("handover/engine/text.py", "from handover.config import Config", "Dependencies point one way"),
-    ("integration/zendesk.py", "from handover.job import TicketJob", "Dependencies point one way"),
-    ("handover/ledger/db.py", "from webhooks.views import blueprint", "Dependencies point one way"),
-    ("webhooks/views.py", "from handover.wiring import build_services", "Dependencies point one way"),
-    ("handover/wiring.py", "import app", "Only the processes and the command line import the app"),
-    ("handover/engine/text.py", "import requests", "The engine is pure"),
-    ("integration/zendesk.py", "from integration.effects import Effects", "The effects layer uses the client"),
-    ("handover/testing/fake_zendesk/store.py", "from integration.zendesk import ZendeskClient", "The fake Zendesk"),
-])
+LAYERS, APP, PURE = "Dependencies point one way", "Only the processes and the command line import the app", "The engine is pure"
+WRONG_WAY = {  # module: (the import that does not belong there, the contract it breaks)
+    "handover/engine/text.py": [("from handover.config import Config", LAYERS), ("import requests", PURE)],
+    "integration/zendesk.py": [("from handover.job import TicketJob", LAYERS),
+                               ("from integration.effects import Effects", "The effects layer uses the client")],
+    "handover/ledger/db.py": [("from webhooks.views import blueprint", LAYERS)],
+    "webhooks/views.py": [("from handover.wiring import build_services", LAYERS)],
+    "handover/wiring.py": [("import app", APP)],
+    "handover/testing/fake_zendesk/store.py": [("from integration.zendesk import ZendeskClient", "The fake Zendesk")],
+}
+
+
+@pytest.mark.parametrize("module, wrong_import, contract",
+                         [(module, *case) for module, cases in WRONG_WAY.items() for case in cases])
 def test_a_wrong_way_import_breaks_a_contract(tmp_path, module, wrong_import, contract):
     root = copy_of_the_code(tmp_path)
     target = root / module

@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from handover.cli import main
 from handover.config import ConfigError, load_config, parse_policy
@@ -101,6 +102,18 @@ def test_dict_configurations_are_validated_too():
     assert parse_policy({"field_mapping": {1: "subscription_id"}}).field_mapping == {1: "subscription_id"}
 
 
+@pytest.mark.parametrize("schema,text,expected", [
+    ({"type": "integer", "minimum": 1}, "0", "expected a whole number of at least 1"),
+    ({"type": "number", "minimum": 0, "maximum": 1}, "2", "expected a number from 0 to 1"),
+    ({"type": "boolean"}, "maybe", "expected true or false"),
+    ({"type": "object", "additionalProperties": False, "properties": {"share": {"type": "number"}}},
+     "{shares: 1}", "example_key.shares: unknown key 'shares'; did you mean 'share'?"),
+])
+def test_a_registered_key_without_a_phrase_still_gets_a_readable_error(schema, text, expected, tmp_path, monkeypatch):
+    monkeypatch.setitem(PROPERTIES, "example_key", schema)
+    assert config_error(tmp_path, f"example_key: {text}\n").endswith(expected)
+
+
 def test_the_schema_is_the_one_place_keys_are_registered(tmp_path, monkeypatch):
     """A helper adding a key registers it in config_schema.PROPERTIES; the validator then accepts it."""
     path = write(tmp_path, "retention_days_example: 30\n")
@@ -123,3 +136,33 @@ def test_every_command_refuses_a_bad_configuration_in_one_line(command, tmp_path
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "handover.yaml:3: request_types.reseller_change.form_idz: unknown key 'form_idz'; did you mean 'form_ids'?" in err
+
+
+YAML_VALUES = st.sampled_from(["", "~", "yes", "NO", "1e999", "0x1F", "-1", "[]", "{}", "[a, [b, {c: d}]]", "!!binary aGk=",
+                               "2026-12-15", "'quoted'", "&a x", "*a", "|\n  text", "!!python/object:os.system ls",
+                               "\"\\ud800\"", "{? a: b}", "[1, 2", "::", "\t", "@", "`", "%TAG", "- - -"]) \
+    | st.text(max_size=20)
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.integers(0, README_CONFIG.count("\n")), value=YAML_VALUES)
+def test_any_edit_of_the_readme_configuration_is_accepted_or_named_in_one_line(line, value, tmp_path):
+    lines = README_CONFIG.split("\n")
+    key, sep, _ = lines[line].partition(":")
+    lines[line] = f"{key}: {value}" if sep else value
+    (tmp_path / "my-catalog").mkdir(exist_ok=True)
+    path = write(tmp_path, "\n".join(lines))
+    try:
+        load_config({}, config_path=str(path))
+    except ConfigError as error:
+        assert "\n" not in str(error) and str(error).startswith(str(path))
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=200))
+def test_any_bytes_are_accepted_or_named_in_one_line(data, tmp_path):
+    path = write(tmp_path, data)
+    try:
+        load_config({}, config_path=str(path))
+    except ConfigError as error:
+        assert "\n" not in str(error) and str(error).startswith(str(path))

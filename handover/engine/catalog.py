@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -11,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
@@ -47,6 +49,7 @@ class Language:
     stopwords: frozenset[str]
     messages: Mapping[str, str]
     refusals: tuple[str, ...] = ()
+    date_format: str = "yyyy-MM-dd"   # CLDR pattern; replies show an example date from today in it
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ def _as_words(values, path: Path, key: str) -> list[str]:
     return [str(value) for value in values]
 
 
+EXAMPLE_DAY = date(2026, 12, 15)
+
+
+def _date_format(data: Mapping, path: Path) -> str:
+    """The language's numeric date pattern: `date_format` (CLDR, e.g. dd.MM.yyyy), or inferred from an
+    older catalog's `date_example` written for 15 December 2026."""
+    if "date_format" in data:
+        pattern = str(data["date_format"])
+        if not {"dd", "MM", "yyyy"} <= set(re.findall(r"d+|M+|y+", pattern)):
+            raise CatalogError(f"{path}: 'date_format' must contain dd, MM and yyyy, e.g. dd.MM.yyyy")
+        return pattern
+    example = str(data.get("date_example") or "2026-12-15")
+    return example.replace("2026", "yyyy").replace("15", "dd").replace("12", "MM")
+
+
 def load_language(path: Path) -> Language:
     data = _read_yaml(path)
     messages = data.get("messages")
@@ -129,10 +147,12 @@ def load_language(path: Path) -> Language:
     no_words = _as_words(data.get("no_words", []), path, "no_words")
     if not yes_words or not no_words:
         raise CatalogError(f"{path}: 'yes_words' and 'no_words' need at least one word each")
+    date_format = _date_format(data, path)
     return Language(
         code=path.stem,
         name=str(data.get("language") or path.stem),
-        date_example=str(data.get("date_example") or "2026-12-15"),
+        date_format=date_format,
+        date_example=format_date(EXAMPLE_DAY, format=date_format, locale="en"),
         yes=frozenset(fold(word) for word in yes_words),
         no=frozenset(fold(word) for word in no_words),
         yes_word=yes_words[0],

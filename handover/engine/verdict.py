@@ -30,6 +30,7 @@ class Verdict:
     expected_completion: date | None = None
     consents: tuple[Mapping, ...] = ()
     checks: tuple[Mapping, ...] = ()
+    today: date | None = None   # the date the verdict was reached on (replies' example dates start from it)
 
     @property
     def complete(self) -> bool:
@@ -56,9 +57,10 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     """The request type named by a ticket tag (nested field value tags) or by the ticket form id."""
     ticket = document.get("ticket") or {}
     for tag in ticket.get("tags") or ():
-        if tag in catalog.tag_index:
+        if isinstance(tag, str) and tag in catalog.tag_index:
             return catalog.tag_index[tag]
-    form_type = form_types.get(ticket.get("ticket_form_id"))
+    form_id = ticket.get("ticket_form_id")
+    form_type = form_types.get(form_id) if isinstance(form_id, (int, str)) else None
     return form_type if form_type in catalog.types else None
 
 
@@ -182,5 +184,6 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         consents=evaluate_consents(rtype.consents, instance, context.valid - invalid_fields, document, ConsentInput(
             sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
             expire_after_days=settings.consent_expiry_days)),
+        today=today,
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )

@@ -1,15 +1,14 @@
 """End to end over HTTP: signed delivery → queue → worker → one Zendesk update → ledger (both backends)."""
 from __future__ import annotations
 
-import pytest
-
+from integration.effects import FP_TAG_PREFIX, fingerprint_tag
 from tests.e2e.harness import ACCOUNTS_GROUP_ID, example, start_service, stop_service
 
 REPLY_ES = "Correo del nuevo titular"  # the Spanish label in the fill-in template
 
 
 def fp_tags(ticket: dict) -> list[str]:
-    return [tag for tag in ticket["tags"] if tag.startswith("handover_fp_")]
+    return [tag for tag in ticket["tags"] if tag.startswith(FP_TAG_PREFIX)]
 
 
 def reads(service, ticket_id: int) -> list[dict]:
@@ -46,7 +45,7 @@ def test_incomplete_ticket_gets_one_public_reply_in_the_requesters_language(serv
     [decision] = history.decisions
     assert decision.delivery_id == delivery.body["delivery_id"] and decision.complete is False
     assert decision.request_type == "service_holder_change"
-    assert fp_tags(ticket) == ["handover_fp_" + decision.fingerprint[:12]]
+    assert fp_tags(ticket) == [fingerprint_tag(decision.fingerprint)]
     [outcome] = history.outcomes
     assert outcome.status == "sent" and outcome.dry_run is False and outcome.http_status == 200
     assert outcome.intended_update["comment"]["public"] is True
@@ -154,7 +153,7 @@ def test_requester_answers_then_both_holders_consent_and_the_ticket_is_routed_on
     history = service.ledger.history_for(ticket_id)
     assert [d.complete for d in history.decisions] == [False, False, False, True]
     assert [o.status for o in history.outcomes] == ["sent"] * 4
-    assert fp_tags(ticket) == ["handover_fp_" + history.decisions[-1].fingerprint[:12]]
+    assert fp_tags(ticket) == [fingerprint_tag(history.decisions[-1].fingerprint)]
 
 
 def test_dry_run_records_the_intended_update_and_writes_nothing(backend, fake):
@@ -175,4 +174,4 @@ def test_dry_run_records_the_intended_update_and_writes_nothing(backend, fake):
     assert intended["status"] == "pending" and intended["comment"]["public"] is True
     assert "Prosimy" in intended["comment"]["body"]  # the Polish reply it would have posted
     assert "handover_incomplete" in intended["tags"]
-    assert any(tag.startswith("handover_fp_") for tag in intended["tags"])
+    assert any(tag.startswith(FP_TAG_PREFIX) for tag in intended["tags"])

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from handover.testing.fake_zendesk import FakeZendesk
 from integration.zendesk import ZendeskClient
-from tests.integration.zendesk_contract import Contract, find_spec
+from tests.integration.zendesk_contract import Contract, find_spec, require_contract
 from tests.integration.zendesk_testdata import EMAIL, TOKEN, load_fixture
 
 
 @pytest.fixture(scope="session")
 def optional_contract() -> Contract | None:
-    """Zendesk's OpenAPI description, parsed once per session; None when absent."""
+    """Zendesk's OpenAPI description (the vendored excerpt), parsed once per session; None when absent."""
     path = find_spec()
     return Contract.from_file(path) if path is not None else None
 
 
 @pytest.fixture
 def contract(optional_contract) -> Contract:
-    if optional_contract is None:
-        pytest.skip("no ../shared/zendesk/openapi.yaml next to the repository root")
-    return optional_contract
+    return require_contract(optional_contract, os.environ)
 
 
 @pytest.fixture

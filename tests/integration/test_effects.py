@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 
 from handover.engine.actions import (AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup,
                                      SetStatus)
-from handover.engine.decide import Decision, Routing, decide, decision_to_json, plan_actions
+from handover.engine.decide import Decision, Routing, decide, plan_actions
 from handover.engine.rules import Problem
 from handover.engine.verdict import Verdict
 from integration.effects import (Effects, EffectsError, build_update,
@@ -185,32 +187,28 @@ def test_macro_effects_replay_on_another_ticket():
 
 # ---- fingerprints ------------------------------------------------------------------------
 
-def decision_json(**changes) -> dict:
-    base = {
-        "ticket_id": 1, "request_type": "reseller_change", "complete": False,
-        "fields": {"subscription_id": "SUB-1", "billing_frequency": "monthly",
-                   "paid_invoices_proof": [{"id": 7, "file_name": "a.pdf", "size": 1}]},
-        "missing": ["portal_owner_email", "billing_email"],
-        "invalid": [{"field": "new_reseller", "code": "same_as_current", "message": "m1"},
-                    {"field": "payment_method", "code": "invalid_choice", "message": "m2"}],
-        "warnings": [{"code": "late_in_month", "message": "w"}],
-        "locale": "pl", "comment": "reply", "internal_note": "note", "actions": [],
-    }
+def verdict(**changes) -> Verdict:
+    base = dict(
+        ticket_id=1, request_type="reseller_change", locale="pl",
+        fields={"subscription_id": "SUB-1", "billing_frequency": "monthly",
+                "paid_invoices_proof": [{"id": 7, "file_name": "a.pdf", "size": 1}]},
+        sources={"subscription_id": "comment"},
+        missing=("portal_owner_email", "billing_email"),
+        invalid=(Problem("new_reseller", "same_as_current"), Problem("payment_method", "invalid_choice")),
+        warnings=(Problem(None, "late_in_month"),),
+    )
     base.update(changes)
-    return base
+    return Verdict(**base)
 
 
-def test_fingerprint_is_sha256_hex_and_ignores_order_texts_and_upload_ids():
-    first = verdict_fingerprint(decision_json())
-    same = decision_json(missing=["billing_email", "portal_owner_email"],
-                         invalid=[{"field": "payment_method", "code": "invalid_choice",
-                                   "message": "x"},
-                                  {"field": "new_reseller", "code": "same_as_current",
-                                   "message": "y"}],
-                         warnings=[{"code": "late_in_month", "message": "other words"}],
-                         comment="reworded", internal_note="other", ticket_id=2)
-    same["fields"] = {**same["fields"],
-                      "paid_invoices_proof": [{"id": 99, "file_name": "a.pdf", "size": 1}]}
+def test_fingerprint_is_sha256_hex_and_ignores_order_message_parameters_and_upload_ids():
+    first = verdict_fingerprint(verdict())
+    same = verdict(missing=("billing_email", "portal_owner_email"),
+                   invalid=(Problem("payment_method", "invalid_choice", {"value": "cash"}),
+                            Problem("new_reseller", "same_as_current")),
+                   warnings=(Problem(None, "late_in_month", {"day": 20}),),
+                   sources={"subscription_id": "form_field"}, raw={"subscription_id": "SUB-1 "}, ticket_id=2,
+                   fields={**verdict().fields, "paid_invoices_proof": [{"id": 99, "file_name": "a.pdf", "size": 1}]})
 
     assert len(first) == 64 and int(first, 16) >= 0
     assert verdict_fingerprint(same) == first
@@ -218,26 +216,52 @@ def test_fingerprint_is_sha256_hex_and_ignores_order_texts_and_upload_ids():
 
 @pytest.mark.parametrize("changes", [
     {"request_type": "partner_takeover"},
-    {"complete": True},
-    {"missing": ["billing_email"]},
-    {"invalid": [{"field": "new_reseller", "code": "invalid_value", "message": "m1"}]},
-    {"warnings": []},
+    {"missing": ("billing_email",)},
+    {"missing": (), "invalid": ()},  # complete
+    {"invalid": (Problem("new_reseller", "invalid_value"),)},
+    {"warnings": ()},
     {"locale": "en"},
     {"fields": {"subscription_id": "SUB-2"}},
-    {"expected_completion": "2026-12-17"},
+    {"expected_completion": date(2026, 12, 17)},
+    {"consents": ({"party": "current_holder", "status": "confirmed"},)},
+    {"checks": ({"check": "service_exists", "status": "failed"},)},
 ])
 def test_fingerprint_changes_with_the_facts(changes):
-    assert verdict_fingerprint(decision_json(**changes)) != verdict_fingerprint(decision_json())
+    assert verdict_fingerprint(verdict(**changes)) != verdict_fingerprint(verdict())
 
 
-def test_fingerprint_of_real_decisions(catalog, settings):
+def test_fingerprint_follows_consents_by_status_and_attempt_not_by_their_texts():
+    def consent(**changes):
+        return verdict(consents=({"party": "current_holder", "status": "pending", "email": "old@example.com",
+                                  "sentence": "I confirm", **changes},))
+    first = verdict_fingerprint(consent())
+    assert verdict_fingerprint(consent(sentence="Ich bestätige")) == first
+    assert verdict_fingerprint(consent(status="confirmed")) != first
+    assert verdict_fingerprint(consent(attempt={"comment_id": 77, "reason": "altered"})) != first
+
+
+def test_fingerprint_follows_the_gate_where_the_verdict_has_one():
+    @dataclass(frozen=True)
+    class GatedVerdict(Verdict):  # the support-tier gate's field, as its engine part adds it
+        gate: dict | None = None
+
+    def gated(decision):
+        return GatedVerdict(**{name: getattr(verdict(), name) for name in Verdict.__dataclass_fields__},
+                            gate={"decision": decision, "tier": "tier_free", "party": None, "exception": None})
+    assert verdict_fingerprint(gated("refused")) != verdict_fingerprint(gated("allowed"))
+    assert verdict_fingerprint(GatedVerdict(**vars(verdict()))) == verdict_fingerprint(verdict())
+
+
+def test_fingerprint_of_real_decisions_ignores_the_texts(catalog, settings):
     doc = ticket_document("service_holder_change", comments=[
         comment("Service ID: SRV-1\nCurrent holder email: old@example.com")])
     routing_for = lambda _type: Routing()  # noqa: E731
 
+    def decided(document, default_locale="en"):
+        return decide(document, catalog, replace(settings, default_locale=default_locale), routing_for, TODAY)
+
     def fingerprint(document):
-        return verdict_fingerprint(decision_to_json(
-            decide(document, catalog, settings, routing_for, TODAY), catalog))
+        return verdict_fingerprint(decided(document).verdict)
 
     again = ticket_document("service_holder_change", comments=[
         comment("Service ID:  SRV-1\nCurrent holder email: OLD@example.com ",
@@ -246,6 +270,10 @@ def test_fingerprint_of_real_decisions(catalog, settings):
         comment("Service ID: SRV-2\nCurrent holder email: old@example.com")])
     assert fingerprint(doc) == fingerprint(again)
     assert fingerprint(doc) != fingerprint(changed)
+    # The agents' note in another language is another text, not another verdict.
+    english, polish = decided(doc), decided(doc, default_locale="pl")
+    assert english.internal_note != polish.internal_note
+    assert verdict_fingerprint(english.verdict) == verdict_fingerprint(polish.verdict)
 
 
 # ---- Effects over HTTP against the fake --------------------------------------------------

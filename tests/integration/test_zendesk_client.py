@@ -210,7 +210,7 @@ def test_on_call_hook_sees_every_call(fake_zendesk, recorded_ticket):
     assert hooked.calls == {"read": 4, "write": 1}
 
 
-def test_base_url_ignores_zenpy_environment_overrides(monkeypatch, client, recorded_ticket):
+def test_base_url_ignores_url_overrides_in_the_environment(monkeypatch, client, recorded_ticket):
     monkeypatch.setenv("ZENPY_FORCE_NETLOC", "127.0.0.1:9")
     monkeypatch.setenv("ZENPY_FORCE_SCHEME", "https")
     assert client.fetch_ticket_document(recorded_ticket)["ticket"]["id"] == recorded_ticket

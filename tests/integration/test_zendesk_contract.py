@@ -7,14 +7,42 @@ import json
 import pytest
 from openapi_core.exceptions import OpenAPIError
 
-from tests.integration.zendesk_contract import find_spec
+import re
+
+import yaml
+from werkzeug.routing import Map
+
+from handover.testing.fake_zendesk.routes import RULES
+from tests.integration.zendesk_contract import (HEADER, OPERATIONS, VENDORED, _SpecLoader, dump_excerpt, find_full_spec,
+                                                find_spec, load_spec, require_contract)
 
 
-def test_spec_is_found_next_to_the_repository():
-    path = find_spec()
-    if path is None:
-        pytest.skip("no ../shared/zendesk/openapi.yaml next to the repository root")
-    assert path.name == "openapi.yaml" and path.parent.name == "zendesk"
+def test_the_contract_travels_with_the_tests():
+    assert find_spec() == VENDORED and VENDORED.read_text(encoding="utf-8").startswith(HEADER)
+    assert set(load_spec(VENDORED)["paths"]) == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_without_the_contract_its_tests_fail_under_ci_and_skip_elsewhere(ci, outcome):
+    with pytest.raises(outcome):
+        require_contract(None, {"CI": ci})
+
+
+def test_the_excerpt_is_an_unchanged_cut_of_the_whole_description():
+    full = find_full_spec()
+    if full is None:
+        pytest.skip("the whole description (shared/zendesk/openapi.yaml) is only on development machines")
+    assert VENDORED.read_text(encoding="utf-8") == HEADER + dump_excerpt(load_spec(full)), (
+        "the excerpt is stale: python -m tests.integration.zendesk_contract")
+
+
+def test_every_route_of_the_fake_is_in_the_contract():
+    spec_paths = load_spec(VENDORED)["paths"]
+    for rule in Map([rule.empty() for rule in RULES]).iter_rules():
+        template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removesuffix(".json")
+        methods = {method.lower() for method in rule.methods} - {"head", "options"}
+        assert template in spec_paths, f"the fake serves {rule.rule}, which the contract lacks"
+        assert methods <= set(spec_paths[template]), f"{rule.rule}: {methods - set(spec_paths[template])}"
 
 
 def test_every_exchange_of_a_full_run_passes(contract, client, fake_zendesk, recorded_ticket,
@@ -61,7 +89,6 @@ def test_a_request_without_credentials_is_rejected(contract, client, recorded_ti
 
 
 def test_yaml_value_tag_is_read_as_text(contract):
-    spec = contract.document
-    assert spec["info"]["title"] == "Support API"
-    example = spec["components"]["schemas"]["TriggerConditionDiffObject"]["example"]
-    assert example["field"][0]["change"] == "="
+    """The whole description has `change: =` (TriggerConditionDiffObject), which YAML 1.1 reads as a tag."""
+    assert contract.document["info"]["title"] == "Support API"
+    assert yaml.load("field:\n- change: =\n", Loader=_SpecLoader) == {"field": [{"change": "="}]}

@@ -1,4 +1,4 @@
-"""Shared constants and helpers for the service tests (imported by name: tests/ is not a package)."""
+"""Shared constants and helpers of the service tests: Zendesk's test signing secret and config changes."""
 from __future__ import annotations
 
 from dataclasses import replace

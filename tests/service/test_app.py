@@ -9,7 +9,6 @@ import pytest
 
 from app import create_app
 from handover.logs import JsonFormatter, RedactEmailsFilter, configure_logging
-from handover.queue import enqueue_delivery
 from tests.service.service_support import with_changes
 
 TOKEN = "admin-token-for-tests"

@@ -13,7 +13,6 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 
 from handover.config import Config
 from handover.ledger import Ledger, migrate

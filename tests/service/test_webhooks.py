@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
+from handover.queue import queue_state
 from webhooks import sign, verify_signature
 from webhooks.views import MAX_BODY_BYTES
 
@@ -172,12 +173,12 @@ def test_no_secret_configured_refuses_everything(sqlite_config):
 def test_queue_failure_forgets_the_delivery_so_redelivery_works(service):
     app, huey, backend = service
     body = json.dumps(BODY).encode()
-    task = huey.handover.task
-    huey.handover.task = None  # enqueueing now raises
+    task = queue_state(huey).task
+    queue_state(huey).task = None  # enqueueing now raises
     response = post(app.test_client(), body)
     assert response.status_code == 503 and response.get_json()["error"] == "queue_unavailable"
     assert backend.ledger.count_deliveries() == 0
-    huey.handover.task = task
+    queue_state(huey).task = task
     assert post(app.test_client(), body).status_code == 202
 
 

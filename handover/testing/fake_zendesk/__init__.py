@@ -5,7 +5,8 @@ from handover.testing.fake_zendesk.server import (
     DEFAULT_TOKEN,
     FakeZendesk,
     Faults,
+    SeedError,
     run,
 )
 
-__all__ = ["API_USER_ID", "DEFAULT_EMAIL", "DEFAULT_TOKEN", "FakeZendesk", "Faults", "run"]
+__all__ = ["API_USER_ID", "DEFAULT_EMAIL", "DEFAULT_TOKEN", "FakeZendesk", "Faults", "SeedError", "run"]

@@ -225,25 +225,19 @@ class Endpoints:
         }
 
 
-RULES = [
-    Rule("/api/v2/tickets/<int:ticket_id>.json", endpoint="show_ticket", methods=["GET"]),
-    Rule("/api/v2/tickets/<int:ticket_id>", endpoint="show_ticket", methods=["GET"]),
-    Rule("/api/v2/tickets/<int:ticket_id>.json", endpoint="update_ticket", methods=["PUT"]),
-    Rule("/api/v2/tickets/<int:ticket_id>", endpoint="update_ticket", methods=["PUT"]),
-    Rule("/api/v2/tickets/<int:ticket_id>/comments.json", endpoint="list_comments"),
-    Rule("/api/v2/tickets/<int:ticket_id>/comments", endpoint="list_comments"),
-    Rule("/api/v2/tickets/<int:ticket_id>/macros/<int:macro_id>/apply.json",
-         endpoint="apply_macro"),
-    Rule("/api/v2/tickets/<int:ticket_id>/macros/<int:macro_id>/apply", endpoint="apply_macro"),
-    Rule("/api/v2/users/show_many.json", endpoint="show_many_users"),
-    Rule("/api/v2/users/show_many", endpoint="show_many_users"),
-    Rule("/api/v2/users/<int:user_id>.json", endpoint="show_user"),
-    Rule("/api/v2/users/<int:user_id>", endpoint="show_user"),
-    Rule("/api/v2/groups.json", endpoint="list_groups"),
-    Rule("/api/v2/groups", endpoint="list_groups"),
-    Rule("/api/v2/macros/<int:macro_id>.json", endpoint="show_macro"),
-    Rule("/api/v2/macros/<int:macro_id>", endpoint="show_macro"),
-]
+ENDPOINTS = (  # path, endpoint (a method of Endpoints, without its underscore), HTTP method
+    ("/api/v2/tickets/<int:ticket_id>", "show_ticket", "GET"),
+    ("/api/v2/tickets/<int:ticket_id>", "update_ticket", "PUT"),
+    ("/api/v2/tickets/<int:ticket_id>/comments", "list_comments", "GET"),
+    ("/api/v2/tickets/<int:ticket_id>/macros/<int:macro_id>/apply", "apply_macro", "GET"),
+    ("/api/v2/users/show_many", "show_many_users", "GET"),
+    ("/api/v2/users/<int:user_id>", "show_user", "GET"),
+    ("/api/v2/groups", "list_groups", "GET"),
+    ("/api/v2/macros/<int:macro_id>", "show_macro", "GET"),
+)
+# Zendesk answers each path with or without ".json".
+RULES = [Rule(path + suffix, endpoint=endpoint, methods=[method])
+         for path, endpoint, method in ENDPOINTS for suffix in (".json", "")]
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:

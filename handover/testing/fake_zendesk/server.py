@@ -34,6 +34,53 @@ from handover.testing.fake_zendesk.store import (
 
 log = logging.getLogger(__name__)
 
+
+class SeedError(ValueError):
+    """A seed file the fake cannot load; the message names the file and the first problem, in one line."""
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _list_of_objects(value) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(item, dict) for item in value))
+
+
+def seed_problem(data) -> str | None:
+    """What is wrong with a seed (already normalised to {"documents", "groups", "macros"}), or None."""
+    if not isinstance(data, dict):
+        return "expected a ticket document, a list of them, or an object with documents, groups and macros"
+    for key in ("documents", "groups", "macros"):
+        if not _list_of_objects(data.get(key)):
+            return f"'{key}' must be a list of objects"
+    for index, group in enumerate(data.get("groups") or []):
+        if not _is_id(group.get("id")) or not isinstance(group.get("name"), str):
+            return f"groups[{index}] needs an 'id' (a whole number) and a 'name' (text)"
+    for index, macro in enumerate(data.get("macros") or []):
+        if not _is_id(macro.get("id")) or not isinstance(macro.get("title"), str) \
+                or not _list_of_objects(macro.get("actions")):
+            return f"macros[{index}] needs an 'id' (a whole number), a 'title' (text) and a list of 'actions'"
+    for index, document in enumerate(data.get("documents") or []):
+        where = f"documents[{index}]"
+        ticket = document.get("ticket")
+        if not isinstance(ticket, dict):
+            return f"{where} needs a 'ticket' object"
+        if ticket.get("id") is not None and not _is_id(ticket.get("id")):
+            return f"{where}.ticket.id must be a whole number"
+        for key in ("comments", "users"):
+            if not _list_of_objects(document.get(key)):
+                return f"{where}.{key} must be a list of objects"
+        for position, user in enumerate(document.get("users") or []):
+            if user.get("id") is not None and not _is_id(user.get("id")):
+                return f"{where}.users[{position}].id must be a whole number"
+            if not all(isinstance(key, str) and key.isidentifier() for key in user):
+                return f"{where}.users[{position}] has a key that is not a field name"
+        for position, comment in enumerate(document.get("comments") or []):
+            if not isinstance(comment.get("body", ""), str):
+                return f"{where}.comments[{position}].body must be text"
+    return None
+
 DEFAULT_EMAIL = "handover@example.com"
 DEFAULT_TOKEN = "fake-token"
 ACCOUNT_RATE_LIMIT = 700
@@ -158,12 +205,23 @@ class FakeZendesk(FaultControls, Endpoints):
         return self.add_ticket(document["ticket"], document.get("comments") or [])
 
     def load_file(self, path: str | Path) -> list[int]:
-        """Seed from JSON: a document, a list of them, or {"documents", "groups", "macros"}."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        """Seed from JSON: a document, a list of them, or {"documents", "groups", "macros"}.
+
+        Raises SeedError naming the file and the first problem; nothing is seeded from a bad file."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise SeedError(f"{path}: cannot read it ({error})") from error
+        except (ValueError, RecursionError) as error:
+            raise SeedError(f"{path}: not valid JSON ({error})") from error
         if isinstance(data, dict) and "ticket" in data:
             data = {"documents": [data]}
         elif isinstance(data, list):
             data = {"documents": data}
+        problem = seed_problem(data)
+        if problem:
+            raise SeedError(f"{path}: {problem}")
         for group in data.get("groups") or []:
             self.add_group(group["id"], group["name"])
         for macro in data.get("macros") or []:
@@ -282,8 +340,14 @@ class FakeZendesk(FaultControls, Endpoints):
             self._log.append(entry)
 
 
+CREDENTIALS_HINT = ("it accepts any email and API token: point handover at it with ZENDESK_URL={url}, "
+                    "ZENDESK_EMAIL=<any address> and ZENDESK_API_TOKEN=<any text>")
+
+
 def run(host: str, port: int, seed_files: list[str]) -> None:
-    """Serve a fake Zendesk in the foreground until SIGINT/SIGTERM; accepts any API token."""
+    """Serve a fake Zendesk in the foreground until SIGINT/SIGTERM; accepts any email and API token.
+
+    Raises SeedError for a bad seed file and OSError when host:port cannot be bound, before serving."""
     fake = FakeZendesk(email=None, token=None)
     for path in seed_files:
         ids = fake.load_file(path)
@@ -293,7 +357,7 @@ def run(host: str, port: int, seed_files: list[str]) -> None:
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         url = fake.start(host, port)
-        log.info("fake zendesk listening on %s", url)
+        log.info("fake zendesk listening on %s; " + CREDENTIALS_HINT.format(url=url), url)
         while not stopping.wait(0.5):
             pass
     finally:
