@@ -1,4 +1,4 @@
-"""The `handover` command line: check, serve, worker, fake-zendesk."""
+"""The `handover` command line: check, serve, worker, init, provision, fake-zendesk."""
 from __future__ import annotations
 
 import codecs
@@ -185,7 +185,8 @@ def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         _enqueue_demo_tickets(config, seeded, f"http://{shown_host}:{port or config.port}")
     if not config.webhook_secret:
-        log.warning("HANDOVER_WEBHOOK_SECRET is not set: POST /webhooks/zendesk answers 503 until it is")
+        log.warning("no webhook secret (HANDOVER_WEBHOOK_SECRET, or the lock file of handover provision --apply): "
+                    "POST /webhooks/zendesk answers 503 until there is one")
     try:
         run_server(config, host, port, threads=threads)
     finally:
@@ -212,6 +213,42 @@ def worker(workers, dry_run, recover_after, log_format) -> None:
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
     run_worker(config, workers, recover_after=recover_after)
     SERVED.set()
+
+
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing handover.yaml.")
+@click.option("--locale", default="en", show_default=True, metavar="LANG",
+              help="The default language: internal notes, and the titles Zendesk shows.")
+def init(directory, force, locale) -> None:
+    """Write a commented, working handover.yaml into DIRECTORY (default: the current directory)."""
+    from .engine.catalog import load_catalog
+    from .provisioning.template import write_config
+
+    path = write_config(directory, load_catalog(), force=force, locale=locale)
+    click.echo(f"wrote {path}\nnext: handover provision (shows the plan), then handover provision --apply")
+
+
+@cli.command()
+@click.option("--apply", "apply_changes", is_flag=True, help="Carry the plan out (default: only show it).")
+@click.option("--prune", is_flag=True, help="With --apply: also delete objects handover made that the file no longer has.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
+@click.option("--exit-code", is_flag=True, help="Without --apply: exit 1 when Zendesk differs from the file (drift checks).")
+def provision(apply_changes, prune, config_path, exit_code) -> None:
+    """Make Zendesk match handover.yaml: fields, form, macros, group, webhook, trigger (dry by default)."""
+    from integration.zendesk import ZendeskError
+
+    from .provisioning.model import UnresolvedReference
+    from .provisioning.run import provision as run_provision
+    from .wiring import make_client
+
+    config = load_config(config_path=config_path)
+    try:
+        outcome = run_provision(config, make_client(config), apply=apply_changes, prune=prune, echo=click.echo)
+    except (ZendeskError, UnresolvedReference) as error:
+        raise click.ClickException(f"provision stopped: {error}") from error
+    if exit_code and not apply_changes and outcome.plan.has_changes:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("fake-zendesk")
@@ -263,7 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error is one line on stderr and exit code 2, never a traceback."""
     _tolerant_streams()
     try:
-        cli.main(args=argv, prog_name="handover", standalone_mode=False)
+        # Outside standalone mode click returns an Exit's code instead of raising it.
+        code = cli.main(args=argv, prog_name="handover", standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:

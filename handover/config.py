@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Mapping
 
 
+DEFAULT_CONFIG = "handover.yaml"  # used when HANDOVER_CONFIG is not set and the file is here
+
+
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the problem."""
 
@@ -56,6 +59,8 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    public_url: str | None = None      # HANDOVER_PUBLIC_URL: where Zendesk and browsers reach handover
+    lock_path: Path | None = None      # handover.lock.yaml beside the config (handover provision --apply)
     admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
     secret_key: str | None = None            # HANDOVER_SECRET_KEY: signs admin sessions
 
@@ -94,7 +99,9 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
             complete_macro_id=_int_or_none(settings.get("complete_macro_id")),
             incomplete_macro_id=_int_or_none(settings.get("incomplete_macro_id")),
         )
-    groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()}
+    # A group given by id is an existing one; a group given settings is made by `handover provision`.
+    groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()
+              if not isinstance(group_id, (Mapping, type(None)))}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
     retry_for_hours = float(raw.get("retry_for_hours", 24.0))
     admin = raw.get("admin") or {}
@@ -130,20 +137,35 @@ def load_policy(path: Path | str | None) -> Policy:
     return parse_policy(raw, base_dir=path.parent, marks=marks, source=str(path))
 
 
+def _with_lock(path: Path | None):
+    """The policy completed from handover.lock.yaml (ids made by `handover provision --apply`), and the lock."""
+    from .config_file import read_yaml
+    from .lockfile import lock_path, managed_types, policy_with_lock, read_lock
+
+    if path is None:
+        return Policy(), None, None
+    raw, marks = read_yaml(path)
+    policy = parse_policy(raw, base_dir=path.parent, marks=marks, source=str(path))
+    where = lock_path(path)
+    lock = read_lock(where)
+    return policy_with_lock(policy, lock, managed_types(raw)), lock, where
+
+
 def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = None) -> Config:
     """Build the Config from environment variables (names are an interface: see DESIGN.md)."""
-    path = config_path or env.get("HANDOVER_CONFIG") or None
+    path = config_path or env.get("HANDOVER_CONFIG") or (DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
     try:
         port = int(env.get("PORT") or 8080)
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
+    policy, lock, where = _with_lock(Path(path) if path else None)
     return Config(
-        policy=load_policy(path),
+        policy=policy,
         zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
         zendesk_email=env.get("ZENDESK_EMAIL") or None,
         zendesk_api_token=env.get("ZENDESK_API_TOKEN") or None,
         zendesk_url=(env.get("ZENDESK_URL") or "").rstrip("/") or None,
-        webhook_secret=env.get("HANDOVER_WEBHOOK_SECRET") or None,
+        webhook_secret=env.get("HANDOVER_WEBHOOK_SECRET") or (lock.webhook_secret if lock else None),
         config_path=Path(path) if path else None,
         data_dir=Path(env.get("HANDOVER_DATA_DIR") or "var"),
         database_url=env.get("DATABASE_URL") or None,
@@ -151,6 +173,8 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         # A token pasted with a newline or spaces around it would lock every admin out.
         admin_token=(env.get("HANDOVER_ADMIN_TOKEN") or "").strip() or None,
         port=port,
+        public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,
+        lock_path=where,
         admin_password_hash=env.get("HANDOVER_ADMIN_PASSWORD_HASH") or None,
         secret_key=env.get("HANDOVER_SECRET_KEY") or None,
     )

@@ -13,15 +13,55 @@ ZENDESK_ID = {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1
               "x-expected": "an id (a whole number)"}
 ZENDESK_STATUS = {"enum": ["new", "open", "pending", "hold", "solved"], "x-expected": "a ticket status"}
 
+# ---- the Zendesk set-up `handover provision` makes (handover/provisioning/desired.py) ----------
+TEXT = {"type": "string", "minLength": 1, "x-expected": "a text"}
+TITLES = {"type": ["object", "null"], "x-keys": "languages", "additionalProperties": TEXT,
+          "x-expected": "a mapping of language codes to titles"}
+FIELD_SETTINGS = {
+    "type": ["object", "null"],
+    "x-expected": "a mapping of field settings (type, required, titles, options)",
+    "additionalProperties": False,
+    "properties": {
+        "type": {"enum": ["text", "multiline", "date", "checkbox", "dropdown", "integer"], "x-expected": "a field type"},
+        "required": {"type": "boolean", "x-expected": "true or false"},
+        "titles": TITLES,
+        "options": {"type": "array", "x-expected": "a list of options (value, tag, titles)", "items": {
+            "type": "object", "x-expected": "an option (value, tag, titles)", "additionalProperties": False,
+            "required": ["value"],
+            "properties": {"value": {"type": ["string", "integer"], "x-expected": "a value"},
+                           "tag": {"type": "string", "pattern": "^[a-z0-9_]+$",
+                                   "x-expected": "a tag (lower-case letters, digits, _)"},
+                           "titles": TITLES}}},
+    },
+}
+MACRO_SETTINGS = {
+    "type": "object", "x-expected": "a macro (title, actions)", "additionalProperties": False,
+    "required": ["title", "actions"],
+    "properties": {
+        "title": TEXT,
+        "actions": {"type": "array", "minItems": 1, "x-expected": "a list of actions ({field, value})", "items": {
+            "type": "object", "x-expected": "an action ({field, value})", "additionalProperties": False,
+            "required": ["field", "value"], "properties": {"field": TEXT, "value": {}}}},
+    },
+}
+
 REQUEST_TYPE_SETTINGS = {
     "type": "object",
-    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id)",
+    "x-expected": "a mapping of settings (form_ids, complete_group, complete_macro_id, incomplete_macro_id, "
+                  "form, category, fields, macros)",
     "additionalProperties": False,
     "properties": {
         "form_ids": {"type": "array", "items": ZENDESK_ID, "x-expected": "a list of ids"},
         "complete_group": {"type": "string", "minLength": 1, "x-expected": "a group name"},
         "complete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
         "incomplete_macro_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "form": {**TEXT, "x-expected": "a ticket form name"},
+        "category": {**TEXT, "x-expected": "an option name of the category drop-down (:: nests)"},
+        "fields": {"type": ["object", "null"], "x-keys": "fields", "additionalProperties": FIELD_SETTINGS,
+                   "x-expected": "a mapping of field names to their settings"},
+        "macros": {"type": ["object", "null"], "additionalProperties": False,
+                   "x-expected": "a mapping with incomplete and complete macros",
+                   "properties": {"incomplete": MACRO_SETTINGS, "complete": MACRO_SETTINGS}},
     },
 }
 
@@ -42,8 +82,27 @@ PROPERTIES: dict[str, dict] = {
     },
     "groups": {
         "type": ["object", "null"],
-        "x-expected": "a mapping of group names to Zendesk group ids",
-        "additionalProperties": ZENDESK_ID,
+        "x-expected": "a mapping of group names to Zendesk group ids (or to settings of a group provision makes)",
+        "additionalProperties": {"anyOf": [ZENDESK_ID, {"type": ["object", "null"], "additionalProperties": False,
+                                                        "properties": {"description": {"type": "string"}}}],
+                                 "x-expected": "an id (a whole number), or the settings of a group to create (description)"},
+    },
+    "category_field": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the category drop-down's settings (title)", "properties": {"title": TEXT},
+    },
+    "webhook": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the webhook's settings (name)", "properties": {"name": TEXT},
+    },
+    "trigger": {
+        "type": ["object", "null"], "additionalProperties": False,
+        "x-expected": "the trigger's settings (title, conditions)",
+        "properties": {"title": TEXT, "conditions": {
+            "type": "array", "x-expected": "a list of conditions ({field, operator, value})", "items": {
+                "type": "object", "additionalProperties": False, "required": ["field", "operator", "value"],
+                "x-expected": "a condition ({field, operator, value})",
+                "properties": {"field": TEXT, "operator": TEXT, "value": {}}}}},
     },
     "catalog_dirs": {
         "type": ["array", "null"],

@@ -113,6 +113,13 @@ class ZendeskClient:
         log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
         return response.json()
 
+    # ---- admin calls (integration/admin.py) -------------------------------------------
+
+    def api(self, kind: str, method: str, path: str, **kwargs) -> requests.Response:
+        """One call to `/api/v2/<path>`, or to a next-page URL Zendesk gave; `kind` is read or write."""
+        url = self._rebase(path) if "://" in path else f"{self._scheme}://{self._netloc}/{self._api}/{path}"
+        return self._send(kind, method, url, None, **kwargs)
+
     # ---- plumbing ----------------------------------------------------------------------
 
     def _url(self, path: str, **query: str) -> str:

@@ -315,3 +315,27 @@ def test_fake_zendesk_says_which_credentials_it_accepts():
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_init_writes_a_working_config_and_refuses_to_overwrite_it(capsys, tmp_path, monkeypatch):
+    code, out, err = run(["init", str(tmp_path)], capsys)
+    assert code == 0 and err == "" and "handover provision" in out
+    written = tmp_path / "handover.yaml"
+    assert "request_types:" in written.read_text()
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["check", str(EXAMPLES / "reseller_change_en_complete.json"), "--json", "--now", "2026-11-25"], capsys)
+    assert code == 0 and json.loads(out)["complete"] is True
+    code, _, err = run(["init", str(tmp_path)], capsys)
+    assert code == 2 and err.count("\n") == 1 and "already exists (use --force" in err
+    written.write_text("changed")
+    code, _, _ = run(["init", str(tmp_path), "--force"], capsys)
+    assert code == 0 and written.read_text().startswith("# handover.yaml")
+
+
+def test_provision_without_credentials_or_public_url_is_one_line(capsys, tmp_path, monkeypatch):
+    for name in ("ZENDESK_SUBDOMAIN", "ZENDESK_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN", "HANDOVER_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    run(["init", str(tmp_path)], capsys)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["provision"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "no Zendesk credentials" in err

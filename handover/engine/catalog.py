@@ -16,6 +16,7 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .reading import Reader, Vocabulary, build_reader, build_vocabulary, reading_keys
 from .parties import Party, parse_parties
 from .rules import RULE_KEYS
 from .text import fold, token_key
@@ -23,6 +24,8 @@ from .text import fold, token_key
 KINDS = frozenset({"text", "email", "date", "enum", "yesno", "attachment"})
 EMAIL_PATTERN = re.compile(r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# libyaml's safe loader where PyYAML was built with it (same results, several times faster to load the catalog).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogError(ValueError):
@@ -48,6 +51,7 @@ class Language:
     no_word: str
     stopwords: frozenset[str]
     messages: Mapping[str, str]
+    reading: Mapping[str, object] = field(default_factory=dict)   # see reading.build_vocabulary
     refusals: tuple[str, ...] = ()
     date_format: str = "yyyy-MM-dd"   # CLDR pattern; replies show an example date from today in it
 
@@ -70,6 +74,7 @@ class RequestType:
     label_languages: Mapping[str, frozenset[str]]      # field-matching folded label -> languages
     choice_index: Mapping[str, Mapping[str, str]]      # field -> folded word -> value
     spec_by_name: Mapping[str, FieldSpec] = field(default_factory=dict)
+    reader: Reader | None = None                       # fuzzy labels, sentences, pairings
     consent_sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> party -> template
 
     def label(self, field_name: str, lang: str) -> str:
@@ -87,6 +92,7 @@ class Catalog:
     yes_no_index: Mapping[str, bool]
     month_index: Mapping[str, int]
     stopwords: frozenset[str]
+    vocabulary: Vocabulary | None = None
     refusals: tuple[str, ...] = ()            # refusal phrases of every language
 
 
@@ -99,7 +105,7 @@ def _format_checker() -> FormatChecker:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise CatalogError(f"{path}: {str(error).splitlines()[0]}") from error
     if not isinstance(data, dict):
@@ -159,6 +165,7 @@ def load_language(path: Path) -> Language:
         no_word=no_words[0],
         stopwords=frozenset(fold(word) for word in _as_words(data.get("label_stopwords", []), path, "label_stopwords")),
         messages={str(key): str(value) for key, value in messages.items()},
+        reading={key: data.get(key) for key in reading_keys() if key in data},
         refusals=tuple(_as_words(data.get("refusal_phrases", []), path, "refusal_phrases")),
     )
 
@@ -293,7 +300,18 @@ def _check_rules(rules, specs, path: Path) -> None:
                 raise CatalogError(f"{path}: rule {kind} names unknown field {rule[key]!r}")
 
 
-def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords) -> RequestType:
+def _reader(texts, extension, specs, vocabulary, stopwords, path: Path) -> Reader:
+    kinds = {spec.name: spec.kind for spec in specs}
+    for field_name, other in (extension.get("same_as") or {}).items():
+        if field_name not in kinds or other not in kinds:
+            raise CatalogError(f"{path}: same_as pairs unknown fields {field_name!r} -> {other!r}")
+    try:
+        return build_reader(texts, extension, kinds, vocabulary, stopwords)
+    except (re.error, TypeError, ValueError, AttributeError) as error:
+        raise CatalogError(f"{path}: a sentence pattern cannot be compiled: {error}") from error
+
+
+def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords, vocabulary=None) -> RequestType:
     schema = _read_json(schema_path)
     name = schema_path.stem
     specs = _field_specs(schema, schema_path)
@@ -326,6 +344,7 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         label_languages={key: frozenset(value) for key, value in label_languages.items()},
         choice_index=choice_index,
         spec_by_name={spec.name: spec for spec in specs},
+        reader=_reader(texts, extension, specs, vocabulary or build_vocabulary({}), stopwords, schema_path),
         consent_sentences=sentences,
     )
 
@@ -373,9 +392,10 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         raise CatalogError("no ticket_forms/common/en.yaml found: English is the fallback language")
     stopwords = frozenset().union(*(language.stopwords for language in languages.values()))
     types: dict[str, RequestType] = {}
+    vocabulary = build_vocabulary({code: language.reading for code, language in languages.items()})
     for root in roots:
         for schema_path in sorted((root / "schemas").glob("*.json")):
-            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords)
+            types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords, vocabulary)
     tag_index = {tag: rtype.name for rtype in types.values() for tag in rtype.tags}
     yes_no: dict[str, bool] = {}
     for language in languages.values():
@@ -389,5 +409,6 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         yes_no_index=yes_no,
         month_index=_month_index(languages),
         stopwords=stopwords,
+        vocabulary=vocabulary,
         refusals=tuple(dict.fromkeys(phrase for language in languages.values() for phrase in language.refusals)),
     )

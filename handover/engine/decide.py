@@ -9,7 +9,8 @@ from .actions import Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags
 from .catalog import Catalog
 from .extract import users_by_id
 from .language import Detector, detect_text_language
-from .reply import display_value, local_date, message, party_name, problem_message, problem_sections, public_reply
+from .reply import (display_value, local_date, message, party_name, problem_message, problem_sections, public_reply,
+                    reading_lines)
 from .verdict import EvaluationSettings, Verdict, evaluate
 
 TAG_COMPLETE = "handover_complete"
@@ -54,6 +55,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 source = say("note_source_" + verdict.sources.get(spec.name, "comment"))
                 shown = display_value(catalog, rtype, spec.name, verdict.fields[spec.name], lang)
                 lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
+    lines += reading_lines(catalog, verdict, lang)
     lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
         lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {_consent_status(c, say)}"
@@ -140,7 +142,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
     verdict = decision.verdict
     if verdict is None:
         return {"ticket_id": ticket_id, "request_type": None, "complete": False, "fields": {}, "missing": [],
-                "invalid": [], "warnings": [], "locale": None, "comment": "", "internal_note": "", "actions": []}
+                "invalid": [], "warnings": [], "locale": None, "readings": [], "comment": "", "internal_note": "", "actions": []}
     rtype = catalog.types[verdict.request_type]
     lang = verdict.locale
     return {
@@ -156,6 +158,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
         "consents": [dict(consent) for consent in verdict.consents],
         "checks": [dict(check) for check in verdict.checks],
+        "readings": [dict(reading) for reading in verdict.readings],
         "comment": decision.comment,
         "internal_note": decision.internal_note,
         "actions": [action_to_dict(action) for action in decision.actions],

@@ -4,33 +4,41 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from collections.abc import Mapping
 
 from .catalog import RequestType
-from .text import fold, token_key
+from .layout import Line, comment_lines
+from .reading import LabelMatch, Reader
+from .text import fold, soft_fold, token_key
 
-_QUOTE_HEADER = re.compile(
-    r"^(?:on .{3,200} wrote:?|w dniu .{3,200} (?:pisze|napisał[a]?):?|el .{3,200} escribió:?"
-    r"|le .{3,200} a écrit ?:?|am .{3,200} schrieb .{0,80}:?|em .{3,200} escreveu:?"
-    r"|.{3,200} (?:пишет|написал[а]?):?|-{2,} ?(?:original message|mensaje original|ursprüngliche nachricht"
-    r"|message d'origine|wiadomość oryginalna|mensagem original|исходное сообщение) ?-{0,}"
-    r"|(?:from|od|de|von|от|expéditeur): .{3,200}@.{3,200})$",
-    re.IGNORECASE,
-)
-_BULLET = re.compile(r"^\s*(?:[-*•·–—]+|\d{1,2}[.)]|[a-z][.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 _PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SEPARATOR = re.compile(r"\s*[:：]\s*|\s+[-–—]\s+")
-_MAY_SEPARATE = re.compile(r"[:：]|\s[-–—]\s")
+_SEPARATOR = re.compile(r"\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*")
+_MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
+# Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ..."
+_ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
+_LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
+_MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+_TABLE_RULE = re.compile(r"^[\s|:+-]+$")
+_BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
+_MAX_BARE_LABEL_WORDS = 6
+_MAX_SAME_AS_WORDS = 8
+_FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
+SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
 
 
-@dataclass(frozen=True)
-class RawValue:
+class RawValue(NamedTuple):
     """One value as found, before normalisation, and where it came from."""
     field: str
     value: object
-    source: str          # "form" or "comment"
+    source: str          # one of SOURCES
     source_id: int | None
+    label: str | None = None     # the label as written (for a sentence: the sentence); None for form fields and files
+    exact: bool = True           # False: read by fuzzy matching, a sentence pattern or "same as above"
+    same_as: str | None = None   # "same as above": the item whose value this repeats
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,17 @@ class Extraction:
     label_languages: Mapping[str, float]
     requester_text: str                   # the requester's own prose (not labels or values), for language detection
     requester: Mapping = field(default_factory=dict)
+    doubts: tuple[Mapping, ...] = ()      # what the agent should look at: ambiguous labels, promised files, ...
+
+
+class Found(NamedTuple):
+    """One item read from a comment's text, before it becomes a RawValue."""
+    field: str
+    value: str
+    label: str
+    exact: bool
+    origin: str
+    folded: str = ""
 
 
 def users_by_id(items) -> dict:
@@ -59,17 +78,9 @@ def requester_comments(document: Mapping) -> list[Mapping]:
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
 
 
-def own_text(body: str) -> list[str]:
-    """The lines the author wrote: quoted replies ('> ...', 'On ... wrote:') and signatures cut off."""
-    lines = []
-    for line in str(body or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = line.strip()
-        if stripped in ("--", "-- ", "—") or _QUOTE_HEADER.match(stripped):
-            break
-        if stripped.startswith(">"):
-            continue
-        lines.append(stripped)
-    return lines
+def own_text(body: str, vocabulary=None) -> list[str]:
+    """The lines the author wrote or forwarded: quoted replies and signatures cut off."""
+    return [line.text for line in comment_lines({"body": body}, vocabulary)]
 
 
 def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tuple[str, str] | None:
@@ -86,16 +97,249 @@ def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tup
     return (field_name, folded) if field_name else None
 
 
-def _split_label_line(line: str, rtype: RequestType, stopwords) -> tuple[str, str, str] | None:
-    if not _MAY_SEPARATE.search(line):   # most prose lines: no separator, nothing to look up
+_FUZZY_CACHE: dict[tuple[int, str], LabelMatch | None] = {}
+_FILE_CACHE: dict[tuple[int, int, str], tuple[str | None, str | None]] = {}
+
+
+def _fuzzy(reader: Reader, text: str) -> LabelMatch | None:
+    key = (id(reader), text)
+    if key not in _FUZZY_CACHE:
+        if len(_FUZZY_CACHE) > 50_000:
+            _FUZZY_CACHE.clear()
+        _FUZZY_CACHE[key] = reader.fuzzy(text)
+    return _FUZZY_CACHE[key]
+
+
+def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[str, str, bool] | None:
+    """(field, folded label, exact) for a written label: the catalog's own words first, then fuzzy matching.
+
+    Only text that no catalog label matches reaches the fuzzy matcher. An ambiguous label is recorded
+    in `doubts` and read as nothing.
+    """
+    folded = fold(text) if len(text) <= _MAX_LABEL_CHARS else ""
+    field_name = rtype.label_index.get(folded)        # the common case: a catalog label as it stands
+    if field_name is not None:
+        return field_name, folded, True
+    exact = match_label(text, rtype, stopwords)
+    if exact:
+        return exact[0], exact[1], True
+    cleaned = " ".join(_PARENTHETICAL.sub(" ", text).split())
+    if rtype.reader is None or not cleaned or len(cleaned) > _MAX_LABEL_CHARS or not any(c.isalpha() for c in cleaned):
         return None
-    line = _BULLET.sub("", line).replace("**", "").replace("__", "")
-    for separator in _SEPARATOR.finditer(line):
-        found = match_label(line[:separator.start()], rtype, stopwords)
+    found = _fuzzy(rtype.reader, cleaned)
+    if found is None:
+        return None
+    if found.field is None:
+        if doubts is not None:
+            doubts.append({"kind": "ambiguous_label", "label": cleaned, "fields": list(found.candidates)})
+        return None
+    return found.field, fold(cleaned), False
+
+
+def _strip_markup(line: str) -> str:
+    return _BULLET.sub("", line).replace("**", "").replace("__", "").strip()
+
+
+def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[tuple[str, str, bool], str, str]]]:
+    """'A, new reseller: B; billing email: C' -> ('A', [(new reseller, ..., 'B'), (billing email, ..., 'C')]).
+
+    A later colon opens another item only when the words between the boundary before it (a comma,
+    semicolon or 'and') and the colon are a label.
+    """
+    if ":" not in value and "：" not in value and " - " not in value and "–" not in value and "—" not in value:
+        return value.strip(), []
+    cuts = []
+    start = 0
+    for colon in _LATER_SEPARATOR.finditer(value):
+        before = value[start:colon.start()]
+        boundaries = list(_ITEM_BOUNDARY.finditer(before))
+        if boundaries:
+            written = before[boundaries[-1].end():].strip()
+            label = read_label(written, rtype, stopwords, doubts)
+            if label:
+                cuts.append((start + boundaries[-1].start(), label, written, colon.end()))
+                start = colon.end()
+                continue
+        glued = _glued_label(before, rtype, stopwords)
+        if glued:
+            cuts.append((start + glued[0], glued[1], before[glued[0]:].strip(), colon.end()))
+            start = colon.end()
+    if not cuts:
+        return value.strip(), []
+    items = []
+    for number, (_, label, written, begin) in enumerate(cuts):
+        finish = cuts[number + 1][0] if number + 1 < len(cuts) else len(value)
+        items.append((label, written, value[begin:finish].strip()))
+    return value[:cuts[0][0]].strip(), items
+
+
+def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
+    """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
+
+    Only exact catalog labels count here, and some value must stay before them.
+    """
+    words = list(re.finditer(r"\S+", before))
+    for size in range(min(_MAX_BARE_LABEL_WORDS, len(words) - 1), 0, -1):
+        begin = words[-size].start()
+        found = match_label(before[begin:], rtype, stopwords)
         if found:
-            return found[0], found[1], line[separator.end():].strip()
-    bare = match_label(line.rstrip(":： "), rtype, stopwords) if line.rstrip().endswith((":", "：")) else None
-    return (bare[0], bare[1], "") if bare else None
+            return begin, (found[0], found[1], True)
+    return None
+
+
+def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[str, str, bool], str, str]]:
+    """[(label match, label as written, value)] for one `Label: value` segment (possibly several items)."""
+    for separator in _SEPARATOR.finditer(segment):
+        if separator.start() == 0:
+            continue
+        written = segment[:separator.start()].strip()
+        found = read_label(written, rtype, stopwords, doubts)
+        if not found:
+            glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
+            if not glued:
+                continue
+            written, found = written[glued[0]:], glued[1]
+        first, more = _split_items(segment[separator.end():], rtype, stopwords, doubts)
+        return [(found, written, first), *more]
+    stripped = segment.rstrip()
+    if stripped.endswith((":", "：")):
+        bare = read_label(stripped.rstrip(":： "), rtype, stopwords, doubts)
+        if bare:
+            return [(bare, stripped.rstrip(":： "), "")]
+    return []
+
+
+def _cells(line: str) -> list[str] | None:
+    """Cells of a tab-separated or `|` row; None for a line that is not a row."""
+    if "\t" in line:
+        cells = [cell.strip() for cell in line.split("\t")]
+    elif "|" in line:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    else:
+        return None
+    cells = [cell for cell in cells if cell]
+    return cells if len(cells) >= 2 else None
+
+
+class _LineReader:
+    """Reads the labelled items of a comment's lines, remembering the state that spans lines."""
+
+    def __init__(self, rtype: RequestType, stopwords, doubts: list):
+        self.rtype, self.stopwords, self.doubts = rtype, stopwords, doubts
+        self.found: list[Found] = []
+        self.prose: list[Line] = []
+        self.pending: tuple[tuple[str, str, bool], str] | None = None
+        self.header: list[tuple[tuple[str, str, bool], str]] | None = None
+
+    def add(self, label, written: str, value: str, origin: str) -> None:
+        field_name, folded, exact = label
+        self.found.append(Found(field_name, value, written, exact, origin, folded))
+
+    def row(self, cells: list[str], origin: str) -> bool:
+        if _TABLE_RULE.match("|".join(cells)):
+            return True
+        labels = [read_label(cell, self.rtype, self.stopwords) for cell in cells]
+        if all(labels) and len({label[0] for label in labels}) == len(labels) and len(cells) > 2:
+            self.header = list(zip(labels, cells))      # a header row: the next rows hold the values
+            return True
+        if self.header and len(cells) == len(self.header):
+            for (label, written), value in zip(self.header, cells):
+                self.add(label, written, value, origin)
+            return True
+        self.header = None
+        if len(cells) % 2 == 0 and all(labels[0::2]):
+            for label, written, value in zip(labels[0::2], cells[0::2], cells[1::2]):
+                self.add(label, written, value, origin)
+            return True
+        if labels[0]:
+            self.add(labels[0], cells[0], " ".join(cells[1:]), origin)
+            return True
+        return False
+
+    def line(self, line: Line) -> None:
+        text = line.text
+        if not text:
+            self.pending = self.header = None
+            return
+        if self.header is None and self._plain_label_line(text, line.origin):
+            return
+        if self.pending and not _MAY_SEPARATE.search(text) and not self._bare_label(text):
+            self.add(self.pending[0], self.pending[1], text, line.origin)
+            self.pending = None
+            return
+        self.pending = None
+        if self._labelled(text, line.origin):
+            return
+        bare = self._bare_label(text) if len(text) <= _MAX_LABEL_CHARS else None
+        if bare:
+            self.pending = bare
+            return
+        self.prose.append(line)
+
+    def _plain_label_line(self, text: str, origin: str) -> bool:
+        """The common case, read at once: '[- ]Catalog label: one value' with nothing else on the line."""
+        colon = text.find(":")
+        if not 0 < colon <= _MAX_LABEL_CHARS or "\t" in text or "|" in text or "**" in text or "__" in text:
+            return False
+        folded = fold(text[:colon])
+        field_name = self.rtype.label_index.get(folded)
+        value = text[colon + 1:].strip()
+        if field_name is None or not value or ";" in value or _MORE_ITEMS.search(value):
+            return False
+        self.pending = None
+        self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
+        return True
+
+    def _bare_label(self, text: str):
+        """A line that is nothing but an exact label (the value follows on the next line)."""
+        if text.endswith((",", ".", "!", "?")) or text.count(" ") > _MAX_BARE_LABEL_WORDS + 1:
+            return None
+        stripped = _strip_markup(text).rstrip(":： ")
+        if len(stripped.split()) > _MAX_BARE_LABEL_WORDS:
+            return None
+        found = match_label(stripped, self.rtype, self.stopwords) if stripped else None
+        return ((found[0], found[1], True), stripped) if found else None
+
+    def _labelled(self, text: str, origin: str) -> bool:
+        if not _MAY_SEPARATE.search(text):   # most prose lines: no separator, nothing to look up
+            return self._label_then_value(text, origin)
+        cells = _cells(text)
+        if cells and self.row(cells, origin):
+            return True
+        clean = _strip_markup(text)
+        items = []
+        for segment in clean.split(";") if ";" in clean else (clean,):
+            items.extend(_split_segment(segment.strip(), self.rtype, self.stopwords, self.doubts))
+        if not items:
+            return self._label_then_value(text, origin)
+        for label, written, value in items:
+            if value:
+                self.add(label, written, value, origin)
+            else:
+                self.pending = (label, written)
+        return True
+
+    def _label_then_value(self, text: str, origin: str) -> bool:
+        """'SUB ID SUB-1234': an exact label followed by one code, address or date, no separator."""
+        last = text.rsplit(None, 1)[-1]
+        if len(text) > _MAX_LABEL_CHARS or not _BARE_VALUE.match(last):
+            return False
+        words = _strip_markup(text).split()
+        if not 2 <= len(words) <= _MAX_BARE_LABEL_WORDS + 1:
+            return False
+        found = match_label(" ".join(words[:-1]), self.rtype, self.stopwords)
+        if not found:
+            return False
+        self.add((found[0], found[1], True), " ".join(words[:-1]), words[-1], origin)
+        return True
+
+
+def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
+    """Every labelled item of the lines, in order, and the lines that are prose."""
+    reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [])
+    for line in lines:
+        reader.line(line)
+    return reader.found, reader.prose
 
 
 def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -103,26 +347,54 @@ def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[st
 
     Only the line right below counts: after a blank line the label is taken as left unanswered, so a
     closing such as "Regards," is never read as its value.
-
-    Lines that are neither labels nor values are appended to `prose` when given (for language detection).
     """
+    found, prose_lines = read_lines([Line(line.strip(), "email") for line in lines], rtype, stopwords)
+    if prose is not None:
+        prose.extend(line.text for line in prose_lines)
+    return [(item.field, item.folded, item.value) for item in found]
+
+
+def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
+    """Prose lines joined into paragraphs (a sentence may wrap), each with its origin."""
+    paragraphs: list[tuple[str, str]] = []
+    current: list[str] = []
+    origin = "email"
+    for line in prose:
+        if current and line.origin != origin:
+            paragraphs.append((" ".join(current), origin))
+            current = []
+        origin = line.origin
+        current.append(line.text)
+    if current:
+        paragraphs.append((" ".join(current), origin))
+    return paragraphs
+
+
+def read_sentences(prose: list[Line], rtype: RequestType) -> list[Found]:
+    """Items written as the fixed sentences of the type's data (`sentences:` with named slots)."""
+    if rtype.reader is None or not rtype.reader.sentences or not prose:
+        return []
     found = []
-    pending = None
-    for line in lines:
-        if not line:
-            pending = None
+    for text, origin in _paragraphs(prose):
+        lowered = text.casefold()
+        candidates = [pattern for pattern in rtype.reader.sentences if pattern.anchor in lowered]
+        if not candidates:
             continue
-        parsed = _split_label_line(line, rtype, stopwords)
-        if parsed:
-            field_name, folded, value = parsed
-            pending = None if value else (field_name, folded)
-            if value:
-                found.append((field_name, folded, value))
-        elif pending:
-            found.append((pending[0], pending[1], line))
-            pending = None
-        elif prose is not None:
-            prose.append(line)
+        folded, where = soft_fold(text)
+        for pattern in candidates:
+            match = pattern.regex.search(folded)
+            if not match:
+                continue
+            sentence = text[where[match.start()]:where[match.end() - 1] + 1]
+            for name, value in match.groupdict().items():
+                if value is not None and name in rtype.spec_by_name:
+                    start, end = match.span(name)
+                    found.append(Found(name, text[where[start]:where[end - 1] + 1].strip(), sentence, False, "sentence"))
+            clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
+            negated = bool(pattern.constants) and bool(set(fold(clause).split()) & rtype.reader.vocabulary.negations)
+            for name, value in ({} if negated else pattern.constants).items():
+                if name in rtype.spec_by_name:
+                    found.append(Found(name, value, sentence, False, "sentence"))
     return found
 
 
@@ -138,35 +410,161 @@ def _form_values(ticket: Mapping, rtype: RequestType, field_mapping: Mapping[int
         # An unticked Zendesk checkbox is false by default: nobody answered, so the item is missing.
         if value is False and rtype.spec_by_name[name].kind == "yesno":
             continue
-        values[name] = RawValue(name, value, "form", custom.get("id"))
+        values[name] = RawValue(name, value, "form_field", custom.get("id"))
     return values
 
 
+def _file_words_match(file_name: str, words) -> bool:
+    folded = fold(_FILE_EXTENSION.sub("", file_name)).replace(" ", "")
+    return any(word in folded for word in words)
+
+
+def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tuple[str | None, str | None]:
+    """(this type's proof item the file evidences, or None; the other item it looks like, or None).
+
+    By file name first, then by a sentence of the same comment that mentions a file; a file that
+    matches nothing counts only where the type has one proof item. A file named for another kind of
+    document ("paid-invoices.pdf" in a take-over) is never taken for this type's proof.
+    """
+    proof = [spec.name for spec in rtype.fields if spec.kind == "attachment"]
+    reader = rtype.reader
+    name = str(item.get("file_name") or "")
+    for field_name in proof:
+        if reader and _file_words_match(name, reader.file_words.get(field_name, ())):
+            return field_name, None
+    for other_type in others:
+        if other_type.reader is None or other_type.name == rtype.name:
+            continue
+        for field_name, words in other_type.reader.file_words.items():
+            if _file_words_match(name, words) and not (proof and _file_words_match(name, _all_proof_words(rtype))):
+                return None, other_type.label(field_name, "en")
+    for sentence in (mentions() if len(proof) > 1 else ()):
+        for field_name in proof:
+            if reader and _file_words_match(sentence, reader.file_words.get(field_name, ())):
+                return field_name, None
+    return (proof[0] if len(proof) == 1 else None), None
+
+
+def _all_proof_words(rtype: RequestType) -> set[str]:
+    words: set[str] = set()
+    for value in (rtype.reader.file_words.values() if rtype.reader else ()):
+        words |= value
+    return words
+
+
+def _mentions(lines: list[Line], vocabulary) -> list[str]:
+    pattern = vocabulary.attachment_words if vocabulary else None
+    return [line.text for line in lines if pattern is not None and pattern.search(fold(line.text))]
+
+
+def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> None:
+    """'Billing email: same as above' takes the value of the item the type's data pairs it with.
+
+    Chains resolve in order ("same" pointing at an item that is itself "same as above"); a pairing
+    whose item was not given leaves both missing.
+    """
+    reader = rtype.reader
+    if reader is None:
+        return
+    pending = {name: other for name, other in reader.same_as.items()
+               if name in values and isinstance(values[name].value, str) and _says_same(values[name].value, reader)}
+    while pending:
+        ready = [name for name, other in pending.items() if other not in pending]
+        if not ready:
+            break
+        for name in ready:
+            other, raw = pending.pop(name), values[name]
+            source = values.get(other)
+            if source is None:
+                del values[name]
+                continue
+            values[name] = RawValue(name, source.value, raw.source, raw.source_id, raw.label, False, other)
+            doubts.append({"kind": "read_same_as", "field": name, "other": other, "value": raw.value})
+    for name in pending:
+        del values[name]
+
+
+def _says_same(value: str, reader: Reader) -> bool:
+    """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so."""
+    words = fold(value).split()
+    if "@" in value or len(words) > _MAX_SAME_AS_WORDS:
+        return False
+    phrases = reader.vocabulary.same_as
+    return any(" ".join(words[start:start + size]) in phrases
+               for start in range(len(words)) for size in range(1, min(len(words) - start, 6) + 1))
+
+
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
-            stopwords: frozenset[str]) -> Extraction:
-    """Collect raw values: form fields first, then requester comment lines (later ones override)."""
+            stopwords: frozenset[str], catalog=None) -> Extraction:
+    """Collect raw values: form fields first, then requester comments (later lines and comments override)."""
     ticket = document.get("ticket") or {}
     values = _form_values(ticket, rtype, field_mapping)
-    attachments = []
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    others = tuple(catalog.types.values()) if catalog is not None else ()
     evidence: Counter = Counter()
-    prose: list[str] = []
+    prose_text: list[str] = []
+    doubts: list[dict] = []
+    proof_files: dict[str, list[Mapping]] = {}
+    promised: dict[str, int | None] = {}
+    single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
     for comment in requester_comments(document):
-        lines = own_text(comment.get("body") or comment.get("plain_body") or "")
-        for field_name, folded, value in label_values(lines, rtype, stopwords, prose):
-            values[field_name] = RawValue(field_name, value, "comment", comment.get("id"))
-            languages = rtype.label_languages.get(folded, ())
-            for lang in languages:
-                evidence[lang] += 1 / len(languages)
-        attachments.extend(
-            {"file_name": item.get("file_name"), "content_type": item.get("content_type"), "size": item.get("size")}
-            for item in comment.get("attachments") or ()
-            if isinstance(item, Mapping) and item.get("file_name") and not item.get("inline")
-        )
+        comment_id = comment.get("id")
+        lines = comment_lines(comment, vocabulary)
+        found, prose = read_lines(lines, rtype, stopwords, doubts)
+        prose_text.extend(line.text for line in prose if line.origin != "forwarded")
+        for item in [*read_sentences(prose, rtype), *found]:
+            if rtype.spec_by_name[item.field].kind == "attachment":
+                promised[item.field] = comment_id     # a file promised in words is only a promise
+                continue
+            values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
+            if item.exact and item.origin != "forwarded":
+                languages = rtype.label_languages.get(item.folded, ())
+                for lang in languages:
+                    evidence[lang] += 1 / len(languages)
+        mentions = lambda lines=lines: _mentions(lines, vocabulary)  # noqa: E731  (only for types with several proof items)
+        for attachment in comment.get("attachments") or ():
+            if not isinstance(attachment, Mapping) or not attachment.get("file_name") or attachment.get("inline"):
+                continue
+            shown = {"file_name": attachment.get("file_name"), "content_type": attachment.get("content_type"),
+                     "size": attachment.get("size")}
+            # By file name alone where mentions cannot matter (one proof item or none): cached.
+            key = (id(rtype), len(others), str(attachment.get("file_name")))
+            if key not in _FILE_CACHE or single_proof is False:
+                if len(_FILE_CACHE) > 50_000:
+                    _FILE_CACHE.clear()
+                _FILE_CACHE[key] = _attachment_field(attachment, mentions, rtype, others)
+            field_name, looks_like = _FILE_CACHE[key]
+            if field_name:
+                proof_files.setdefault(field_name, []).append(shown)
+                values[field_name] = RawValue(field_name, list(proof_files[field_name]), "attachment", comment_id,
+                                              None, True)
+            elif looks_like:
+                doubts.append({"kind": "other_document", "file_name": shown["file_name"], "looks_like": looks_like})
+            elif any(spec.kind == "attachment" for spec in rtype.fields):
+                doubts.append({"kind": "unassigned_file", "file_name": shown["file_name"]})
+    _same_as(values, rtype, doubts)
+    for field_name in promised:
+        if field_name not in proof_files:
+            doubts.append({"kind": "promised_file", "field": field_name})
     users = users_by_id(document.get("users"))
     return Extraction(
         values=values,
-        attachments=tuple(attachments),
+        attachments=tuple(file for files in proof_files.values() for file in files),
         label_languages=dict(evidence),
-        requester_text=" ".join(prose),
+        requester_text=" ".join(prose_text),
         requester=users.get(ticket.get("requester_id")) or {},
+        doubts=tuple(doubts),
     )
+
+
+def readings(extraction: Extraction) -> list[dict]:
+    """Every value read and where from, for the agent: the `readings` of `handover check --json`."""
+    out = []
+    for raw in extraction.values.values():
+        if raw.source == "attachment" and isinstance(raw.value, list):
+            out.extend({"field": raw.field, "value": str(item.get("file_name")), "source": "attachment", "label": None,
+                        "exact": True, "comment_id": raw.source_id} for item in raw.value)
+            continue
+        out.append({"field": raw.field, "value": raw.value, "source": raw.source, "label": raw.label,
+                    "exact": raw.exact, "comment_id": None if raw.source == "form_field" else raw.source_id})
+    return out

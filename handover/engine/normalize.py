@@ -59,7 +59,7 @@ def _numeric_date(text: str) -> date | None:
     return _safe_date(year, second, first)
 
 
-def _worded_date(text: str, months: Mapping[str, int]) -> date | None:
+def _worded_date(text: str, months: Mapping[str, int], today: date | None = None) -> date | None:
     day = month = year = None
     for token in fold(text).split():
         if month is None and token in months:
@@ -70,15 +70,21 @@ def _worded_date(text: str, months: Mapping[str, int]) -> date | None:
             day = int(found.group(1))
     if day and month and year:
         return _safe_date(year, month, day)
+    if day and month and today is not None:   # "15 grudnia": its next occurrence
+        this_year = _safe_date(today.year, month, day)
+        return this_year if this_year is None or this_year >= today else _safe_date(today.year + 1, month, day)
     return None
 
 
-def parse_date(value, months: Mapping[str, int]) -> date | None:
-    """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable."""
+def parse_date(value, months: Mapping[str, int], today: date | None = None) -> date | None:
+    """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable.
+
+    Given `today`, a date written without a year ("15 de diciembre") is its next occurrence.
+    """
     if isinstance(value, date):
         return value
     text = str(value)
-    return _numeric_date(text) or _worded_date(text, months)
+    return _numeric_date(text) or _worded_date(text, months, today)
 
 
 def _leading_phrases(folded: str, longest: int = 4):
@@ -98,6 +104,13 @@ def lookup_phrase(value: str, index: Mapping[str, object]):
     return None
 
 
+def _contained_choice(folded: str, words: Mapping[str, str]):
+    """The one value whose words occur inside a sentence ('we would rather pay once a year'); None if none or several."""
+    padded = f" {folded} "
+    found = {value for word, value in words.items() if word and f" {word} " in padded}
+    return found.pop() if len(found) == 1 else None
+
+
 def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
     """Map a localised word (or a Zendesk dropdown tag like billing_frequency_monthly) to its value."""
     found = lookup_phrase(str(value), words)
@@ -107,12 +120,29 @@ def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
     for choice in choices:
         if folded.endswith(fold(choice)):
             return choice
-    return clean_text(value).lower()
+    found = _contained_choice(folded, words)
+    return found if found is not None else clean_text(value).lower()
 
 
-def normalize_yes_no(value, words: Mapping[str, bool]):
-    """True/False from yes/no words in any language; the cleaned text when it is neither."""
+def _phrase_answer(folded: str, vocabulary):
+    """Yes/no from a sentence: a refusal phrase wins; an agreement phrase next to a negation is no answer of yes."""
+    if vocabulary.no is not None and vocabulary.no.search(folded):
+        return False
+    match = vocabulary.yes.search(folded) if vocabulary.yes is not None else None
+    if match is None:
+        return None
+    outside = (folded[:match.start()] + " " + folded[match.end():]).split()
+    return False if any(word in vocabulary.negations for word in outside) else True
+
+
+def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
+    """True/False from yes/no words or sentences in any language; the cleaned text when it is neither."""
     if isinstance(value, bool):
         return value
+    folded = fold(str(value))
+    if vocabulary is not None and vocabulary.no is not None and vocabulary.no.search(folded):
+        return False
     found = lookup_phrase(str(value), words)
+    if found is None and vocabulary is not None:
+        found = _phrase_answer(folded, vocabulary)
     return found if found is not None else clean_text(value)

@@ -176,3 +176,24 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
                               date=local_date(verdict.expected_completion, lang), days=days)]
     parts += ["", message(catalog, lang, "closing")]
     return "\n".join(parts)
+
+
+def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
+    """For the internal note: every reading that is not an exact catalog label, and every doubt."""
+    rtype = catalog.types[verdict.request_type]
+    label = lambda name: rtype.label(name, lang)  # noqa: E731
+    lines = []
+    for reading in verdict.readings:
+        if reading["exact"] or not reading.get("label"):
+            continue
+        key = "note_read_sentence" if reading["source"] == "sentence" else "note_read_as"
+        lines.append(message(catalog, lang, key, label=reading["label"], field=label(reading["field"])))
+    for doubt in verdict.doubts:
+        params = {key: value for key, value in doubt.items() if key != "kind"}
+        for key in ("field", "other"):
+            if key in params:
+                params[key] = label(params[key])
+        if "fields" in params:
+            params["fields"] = " / ".join(label(name) for name in params["fields"])
+        lines.append(message(catalog, lang, "note_" + doubt["kind"], **params))
+    return ["", message(catalog, lang, "note_readings_heading"), *(f"- {line}" for line in dict.fromkeys(lines))] if lines else []

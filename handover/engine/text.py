@@ -29,3 +29,23 @@ def token_key(folded: str, stopwords: frozenset[str]) -> str:
 def same_party(left: str, right: str) -> bool:
     """Two names or emails denote the same party when they fold to the same text."""
     return fold(left) == fold(right)
+
+
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char.casefold().translate(_FOLD_EXTRA))
+    return "".join(part for part in decomposed if not unicodedata.combining(part))
+
+
+def soft_fold(text: str) -> tuple[str, list[int]]:
+    """Casefold and drop accents but keep punctuation; also where each output char came from.
+
+    Sentence patterns match the soft-folded text, and slot values are cut from the original text
+    through the position map, so 'José.García@Correo.es' keeps its dots and its case.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for position, char in enumerate(text):
+        folded = char if char.isascii() and not char.isupper() else _fold_char(char)
+        out.append(folded)
+        where.extend([position] * len(folded))
+    return "".join(out), where

@@ -7,13 +7,15 @@ from collections.abc import Mapping
 
 from .catalog import Catalog, FieldSpec, RequestType
 from .consent import ConsentInput, all_confirmed, evaluate_consents
-from .extract import Extraction, extract
+from .extract import Extraction, extract, readings
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
 
 # jsonschema keywords whose failure means "absent", not "wrong".
 _ABSENT_KEYWORDS = frozenset({"minLength", "minItems", "required"})
+# Where a value came from, as the internal note names it (note_source_<name> messages).
+_SOURCE_NOTES = {"form_field": "form", "email": "comment"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Verdict:
     expected_completion: date | None = None
     consents: tuple[Mapping, ...] = ()
     checks: tuple[Mapping, ...] = ()
+    readings: tuple[Mapping, ...] = ()      # every value read and where from (extract.readings)
+    doubts: tuple[Mapping, ...] = ()        # readings the agent should check (extract.Extraction.doubts)
     today: date | None = None   # the date the verdict was reached on (replies' example dates start from it)
 
     @property
@@ -64,32 +68,31 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     return form_type if form_type in catalog.types else None
 
 
-def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog):
+def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog, today: date | None = None):
     """Raw value -> canonical value for the schema; unreadable input stays as text so it shows as invalid."""
     if spec.kind == "attachment":
         return value
     if spec.kind == "yesno":
-        return normalize_yes_no(value, catalog.yes_no_index)
+        return normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary)
     if spec.kind == "enum":
-        return normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+        choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+        if choice not in spec.choices and rtype.reader is not None and isinstance(value, str):
+            choice = rtype.reader.choice_in(spec.name, value) or choice   # inflected words in a sentence
+        return choice
     if spec.kind == "email":
         return normalize_email(value)
     if spec.kind == "date":
-        parsed = parse_date(value, catalog.month_index)
+        parsed = parse_date(value, catalog.month_index, today)
         return parsed.isoformat() if parsed else clean_text(value)
     return clean_text(value)
 
 
-def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog) -> dict:
+def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog, today: date | None = None) -> dict:
     instance = {}
     for name, raw in extraction.values.items():
-        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog)
+        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog, today)
         if value not in ("", None):
             instance[name] = value
-    proof_fields = [spec.name for spec in rtype.fields if spec.kind == "attachment"]
-    if extraction.attachments:
-        for name in proof_fields:
-            instance[name] = list(extraction.attachments)
     return instance
 
 
@@ -147,8 +150,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         return None
     rtype = catalog.types[type_name]
     ticket = document.get("ticket") or {}
-    extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords)
-    instance = _instance(extraction, rtype, catalog)
+    extraction = extract(document, rtype, settings.field_mapping, catalog.stopwords, catalog)
+    instance = _instance(extraction, rtype, catalog, today)
     missing, invalid = schema_problems(instance, rtype)
     context = RuleContext(
         values=instance,
@@ -175,7 +178,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         request_type=type_name,
         locale=locale,
         fields=instance,
-        sources={name: raw.source for name, raw in extraction.values.items()},
+        sources={name: _SOURCE_NOTES.get(raw.source, raw.source) for name, raw in extraction.values.items()},
         missing=tuple(missing),
         invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])),
         warnings=tuple(warnings),
@@ -184,6 +187,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         consents=evaluate_consents(rtype.consents, instance, context.valid - invalid_fields, document, ConsentInput(
             sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
             expire_after_days=settings.consent_expiry_days)),
+        readings=tuple(readings(extraction)),
+        doubts=extraction.doubts,
         today=today,
         checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
     )

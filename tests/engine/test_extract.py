@@ -38,6 +38,7 @@ def values_of(document, catalog, type_name="reseller_change", mapping=None):
 def test_reads_every_label_line_despite_formatting(catalog):
     document = ticket_document("reseller_change", [comment(COMPLETE_EN, attachments=[attachment()])])
     values = values_of(document, catalog)
+    assert [item["file_name"] for item in values.pop("paid_invoices_proof")] == ["paid-invoices.pdf"]
     assert values == {
         "subscription_id": "SUB-55120",
         "end_customer_name": "Brightwater Dental Ltd",
@@ -64,13 +65,14 @@ def test_complete_english_ticket_is_complete(catalog, settings):
     assert verdict.fields["payment_method"] == "direct_debit"
 
 
-def test_quoted_reply_and_signature_are_not_read():
-    lines = own_text("Subscription ID: A\n\n-- \nSubscription ID: B")
+def test_quoted_reply_and_signature_are_not_read(catalog):
+    vocabulary = catalog.vocabulary
+    lines = own_text("Subscription ID: A\n\n-- \nSubscription ID: B", vocabulary)
     assert lines == ["Subscription ID: A", ""]
-    assert own_text("> Subscription ID: B\nok") == ["ok"]
-    assert own_text("x\nW dniu 23.11.2026 o 10:00 Jan <j@x.pl> pisze:\nID subskrypcji: B") == ["x"]
-    assert own_text("x\nEl lun, 23 nov 2026 a las 10:00, Ana escribió:\ny") == ["x"]
-    assert own_text("x\n-----Original Message-----\ny") == ["x"]
+    assert own_text("> Subscription ID: B\nok", vocabulary) == ["ok"]
+    assert own_text("x\nW dniu 23.11.2026 o 10:00 Jan <j@x.pl> pisze:\nID subskrypcji: B", vocabulary) == ["x"]
+    assert own_text("x\nEl lun, 23 nov 2026 a las 10:00, Ana escribió:\ny", vocabulary) == ["x"]
+    assert own_text("x\n-----Original Message-----\ny", vocabulary) == ["x"]
 
 
 def test_later_comments_override_earlier_ones(catalog):

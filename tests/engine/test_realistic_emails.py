@@ -135,7 +135,7 @@ Le lun. 23 nov. 2026 à 10:00, Support <support@vendor.example> a écrit :
 @pytest.mark.parametrize("lang", sorted(EMAILS))
 def test_real_looking_email_is_read_completely(lang, catalog, settings):
     type_name, body, expected = EMAILS[lang]
-    document = ticket_document(type_name, [comment(body, attachments=[attachment()])], locale="en",
+    document = ticket_document(type_name, [comment(body, attachments=[attachment("scan-0041.pdf")])], locale="en",
                                created_at="2026-11-10T09:00:00Z")
     verdict = evaluate(document, catalog, settings, TODAY)
     proofs = {spec.name for spec in catalog.types[type_name].fields if spec.kind == "attachment"}

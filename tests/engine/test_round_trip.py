@@ -53,7 +53,7 @@ def test_filled_template_completes_the_ticket(type_name, lang, catalog, settings
     for name in verdict.missing:
         assert rtype.label(name, lang) in decision.comment
     filled = "\n".join(f"{line}{fill_value(catalog, rtype, name, lang)}" for line, name in zip(lines, wanted))
-    proofs = [attachment()] if any(spec.kind == "attachment" for spec in rtype.fields) else []
+    proofs = [attachment("scan-0041.pdf")] if any(spec.kind == "attachment" for spec in rtype.fields) else []
     answer = comment(f"{GREETINGS[lang]}\n\n{filled}\n\nAnna", comment_id=2, created_at="2026-11-24T12:00:00Z",
                      attachments=proofs)
     document["comments"].append(answer)

@@ -30,7 +30,7 @@ def verdict_for(catalog, settings):
     """Evaluate a ticket whose requester wrote `values` (with overrides) and attached a proof."""
     def build(type_name, values, created_at="2026-11-10T09:00:00Z", **overrides):
         body = lines({**values, **overrides})
-        document = ticket_document(type_name, [comment(body, attachments=[attachment()])], created_at=created_at)
+        document = ticket_document(type_name, [comment(body, attachments=[attachment("scan-0041.pdf")])], created_at=created_at)
         return evaluate(document, catalog, settings, TODAY)
     return build
 

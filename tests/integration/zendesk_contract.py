@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +23,30 @@ OPERATIONS = {
     "/api/v2/tickets/{ticket_id}": ("get", "put"),                    # ShowTicket, UpdateTicket
     "/api/v2/tickets/{ticket_id}/comments": ("get",),                 # ListTicketComments
     "/api/v2/tickets/{ticket_id}/macros/{macro_id}/apply": ("get",),  # ShowTicketAfterChanges
-    "/api/v2/groups": ("get",),                                       # ListGroups
+    "/api/v2/groups": ("get", "post"),                                # ListGroups, CreateGroup
     "/api/v2/users/{user_id}": ("get",),                              # ShowUser (the fake)
     "/api/v2/users/show_many": ("get",),                              # ShowManyUsers (the fake)
-    "/api/v2/macros/{macro_id}": ("get",),                            # ShowMacro (the fake)
+    "/api/v2/macros/{macro_id}": ("get", "put", "delete"),            # ShowMacro (the fake), Update/DeleteMacro
+    # handover provision (integration/admin.py) and the fake's admin endpoints:
+    "/api/v2/macros": ("get", "post"),                                # ListMacros, CreateMacro
+    "/api/v2/groups/{group_id}": ("put", "delete"),                   # UpdateGroup, DeleteGroup
+    "/api/v2/ticket_fields": ("get", "post"),                         # ListTicketFields, CreateTicketField
+    "/api/v2/ticket_fields/{ticket_field_id}": ("get", "put", "delete"),
+    "/api/v2/ticket_forms": ("get", "post"),                          # ListTicketForms, CreateTicketForm
+    "/api/v2/ticket_forms/{ticket_form_id}": ("put", "delete"),
+    "/api/v2/triggers": ("get", "post"),                              # ListTriggers, CreateTrigger
+    "/api/v2/triggers/{trigger_id}": ("put", "delete"),
+    "/api/v2/dynamic_content/items": ("get", "post"),                 # titles in several languages
+    "/api/v2/dynamic_content/items/{dynamic_content_item_id}": ("put", "delete"),
+    "/api/v2/dynamic_content/items/{dynamic_content_item_id}/variants/create_many": ("post",),
+    "/api/v2/dynamic_content/items/{dynamic_content_item_id}/variants/update_many": ("put",),
+    "/api/v2/dynamic_content/items/{dynamic_content_item_id}/variants/{dynammic_content_variant_id}": ("delete",),
+    "/api/v2/locales": ("get",),                                      # ListLocales
 }
 """Paths and methods of the excerpt: add one here (and run this module) before the client or the fake uses it."""
 METHODS = ("get", "put", "post", "delete", "patch")
+WEBHOOKS = HERE / "openapi" / "zendesk-webhooks.yaml"
+"""The Webhooks API, which the Support API description lacks, transcribed from Zendesk's reference."""
 
 
 def find_spec() -> Path | None:
@@ -71,6 +89,16 @@ HEADER = ("# An excerpt of Zendesk's Support API OpenAPI description: see README
 def load_spec(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_SpecLoader)
+
+
+def with_webhooks(doc: dict) -> dict:
+    """The excerpt plus the paths and schemas of the Webhooks API (never overriding)."""
+    extra = load_spec(WEBHOOKS)
+    for template, item in extra["paths"].items():
+        doc["paths"].setdefault(template, item)
+    for name, schema in extra["components"]["schemas"].items():
+        doc["components"].setdefault("schemas", {}).setdefault(name, schema)
+    return doc
 
 
 def excerpt(doc: dict, operations: dict = OPERATIONS) -> dict:
@@ -181,8 +209,10 @@ class Contract:
 
     @classmethod
     def from_file(cls, path: Path) -> "Contract":
-        doc = load_spec(path)
-        config = Config(spec_validator_cls=None)  # README gotcha 2: the spec fails self-checks
+        doc = with_webhooks(load_spec(path))
+        # README gotcha 2: the spec fails self-checks. Webhook PATCHes are JSON merge patches.
+        config = Config(spec_validator_cls=None,
+                        extra_media_type_deserializers={"application/merge-patch+json": json.loads})
         return cls(OpenAPI.from_dict(prepare(doc, nullable=False), config=config),
                    OpenAPI.from_dict(prepare(doc, nullable=True), config=config), doc)
 
@@ -195,7 +225,8 @@ class Contract:
         if response.status_code < 400:
             self.responses_spec.validate_response(request, RequestsOpenAPIResponse(response))
         else:
-            assert "error" in response.json(), f"not a Zendesk error body: {response.text}"
+            body = response.json()  # the Webhooks API answers {"errors": [...]}, the Support API {"error": ...}
+            assert "error" in body or "errors" in body, f"not a Zendesk error body: {response.text}"
 
     def check(self, response: requests.Response) -> None:
         self.check_request(response.request)

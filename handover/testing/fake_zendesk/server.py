@@ -17,6 +17,7 @@ from werkzeug.routing import Map
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from handover.testing.fake_zendesk.admin import ADMIN_ENDPOINTS, ADMIN_RULES, AdminRecords
 from handover.testing.fake_zendesk.faults import FaultControls, Faults
 from handover.testing.fake_zendesk.routes import RULES, Endpoints, json_response
 from handover.testing.fake_zendesk.store import (
@@ -111,7 +112,8 @@ class FakeZendesk(FaultControls, Endpoints):
         self._host = "127.0.0.1"
         self._port = 0
         self._window = (time.monotonic(), 0)
-        self._routes = Map([rule.empty() for rule in RULES], strict_slashes=False)
+        self._admin = AdminRecords(self._store.groups, self._store.macros, self._store.new_id)
+        self._routes = Map([rule.empty() for rule in (*RULES, *ADMIN_RULES)], strict_slashes=False)
         self.add_user(id=API_USER_ID, name="Handover", email=email or DEFAULT_EMAIL, role="admin")
 
     # ---- serving -----------------------------------------------------------------------
@@ -280,9 +282,13 @@ class FakeZendesk(FaultControls, Endpoints):
             self._check_auth(request)
             self._inject_faults(request)
             endpoint, args = self._routes.bind_to_environ(request.environ).match()
-            body = getattr(self, f"_{endpoint}")(request, **args)
-            status = 201 if request.method == "POST" else 200
-            response = json_response(body, status)
+            if endpoint in ADMIN_ENDPOINTS:  # admin endpoints may answer another status, or 204
+                with self._lock:
+                    result = getattr(self._admin, endpoint)(request, **args)
+            else:
+                result = getattr(self, f"_{endpoint}")(request, **args)
+            status, body = result if isinstance(result, tuple) else (201 if request.method == "POST" else 200, result)
+            response = json_response(body, status) if body is not None else Response(status=status)
             if endpoint == "update_ticket":
                 response.headers["Zendesk-Rate-Limit-Tickets-Update"] = self._ticket_quota(
                     args["ticket_id"])

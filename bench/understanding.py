@@ -1,0 +1,97 @@
+"""Understanding benchmark: the engine's verdicts on the hand-written corpus (tests/corpus/*.yaml) against a careful agent's.
+
+Run: python bench/understanding.py [--show-failures]
+Prints whole-verdict accuracy per category and per language, and the counts of "false missing" (an
+item asked for although the requester gave it) and "false invalid" (an item rejected although it is fine).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from handover.engine.catalog import load_catalog  # noqa: E402
+from handover.engine.extract import match_label, requester_comments  # noqa: E402
+from handover.engine.layout import comment_lines  # noqa: E402
+from handover.engine.verdict import EvaluationSettings, evaluate  # noqa: E402
+from tests.corpus.loader import CORPUS_DIR, load_corpus  # noqa: E402
+
+
+def exactly_labelled(case, rtype, catalog) -> set[str]:
+    """Items the requester's own text names with a catalog label exactly (before a separator)."""
+    fields = set()
+    for comment in requester_comments(case.document):
+        for line in comment_lines(comment, catalog.vocabulary):
+            for written in re.split(r"[:：|\t]|\s[-–—]\s", line.text)[:1]:
+                found = match_label(written.strip(" -*•1234567890.)"), rtype, catalog.stopwords)
+                if found:
+                    fields.add(found[0])
+    return fields
+
+
+def judge(case, verdict) -> dict:
+    """Compare one verdict with the expected one: whole-verdict match and the two kinds of harm."""
+    expected_missing = set(case.missing)
+    expected_invalid = dict(case.invalid)
+    got_missing = set(verdict.missing)
+    got_invalid = {problem.field: problem.code for problem in verdict.invalid}
+    return {
+        # The reading verdict: what is missing and what is wrong. Consents and account checks are
+        # decided elsewhere (a party's own confirmation), so they are not part of this comparison.
+        "ok": got_missing == expected_missing and got_invalid == expected_invalid,
+        "false_missing": sorted(got_missing - expected_missing),
+        "false_invalid": sorted(field for field in got_invalid if field not in expected_invalid),
+        "not_caught": sorted((expected_missing - got_missing) | (set(expected_invalid) - set(got_invalid))),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--corpus", default=str(CORPUS_DIR))
+    args = parser.parse_args()
+    catalog = load_catalog()
+    settings = EvaluationSettings(country="PL")
+    cases = load_corpus(Path(args.corpus))
+    by_category, by_language = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    false_missing = false_invalid = exact_false_missing = 0
+    failures = []
+    started = time.perf_counter()
+    for case in cases:
+        verdict = evaluate(case.document, catalog, settings, case.today)
+        result = judge(case, verdict)
+        for table, key in ((by_category, case.category), (by_language, case.lang)):
+            table[key][0] += result["ok"]
+            table[key][1] += 1
+        false_missing += len(result["false_missing"])
+        exact_false_missing += len(set(result["false_missing"]) & exactly_labelled(case, catalog.types[case.type_name], catalog))
+        false_invalid += len(result["false_invalid"])
+        if not result["ok"]:
+            failures.append((case, verdict, result))
+    seconds = time.perf_counter() - started
+    total_ok = sum(ok for ok, _ in by_category.values())
+    print(f"corpus: {len(cases)} tickets from {args.corpus} ({seconds * 1000 / max(len(cases), 1):.2f} ms per ticket)")
+    for title, table in (("category", by_category), ("language", by_language)):
+        print(f"\n{title:<12} {'correct':>8} {'tickets':>8} {'accuracy':>9}")
+        for key in sorted(table):
+            ok, count = table[key]
+            print(f"{key:<12} {ok:>8} {count:>8} {ok / count:>9.1%}")
+    print(f"\nwhole-verdict accuracy: {total_ok}/{len(cases)} = {total_ok / max(len(cases), 1):.1%} (target >= 97%)")
+    print(f"false missing (asked for an item that was given): {false_missing}")
+    print(f"  of them for items written with an exact catalog label: {exact_false_missing} (target 0)")
+    print(f"false invalid (rejected an item that was fine): {false_invalid}")
+    if args.show_failures:
+        for case, verdict, result in failures:
+            print(f"\n{case.id} [{case.category}/{case.lang}] {result}")
+            print(f"  got missing={list(verdict.missing)} invalid={[(p.field, p.code) for p in verdict.invalid]}")
+            print(f"  fields={dict(verdict.fields)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,321 @@
+"""Reading vocabulary and fuzzy label matching, compiled once from the catalog's data files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .text import fold, soft_fold
+
+# A label written differently from the catalog is accepted from this similarity on (0..1) ...
+FUZZY_THRESHOLD = 0.85
+# ... and only when the runner-up item scores at least this much lower: otherwise we do not guess.
+AMBIGUITY_MARGIN = 0.1
+# Two items both scoring from here on, within the margin, make a label the agent is told about.
+DOUBT_THRESHOLD = 0.75
+_TOKEN_MIN_RATIO = 80          # two words are the same word from this rapidfuzz ratio on
+_SHORT_TOKEN = 3               # words this short ("id", "sub", "ec") must match exactly
+_PREFILTER_LIMIT = 12
+_MAX_LABEL_WORDS = 9
+_GAP = r".{0,160}?"
+_WORD = re.compile(r"\w+")
+_EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
+_LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
+              "quote_headers", "forward_markers", "header_from", "header_sent", "header_other")
+
+
+@lru_cache(maxsize=16)
+def _stemmer(algorithm: str):
+    import snowballstemmer   # imported on the first fuzzy lookup: it loads every language's algorithm
+
+    return snowballstemmer.stemmer(algorithm)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str, algorithm: str | None) -> str:
+    """The word's Snowball stem in that language ('sprzedawcy' -> 'sprzedawc'); the word itself without one."""
+    return _stemmer(algorithm).stemWord(word) if algorithm else word
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
+    """One regex finding any of the folded phrases as whole words, longest first."""
+    folded = sorted({fold(phrase) for phrase in phrases if fold(phrase)}, key=len, reverse=True)
+    if not folded:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in folded) + r")(?!\w)")
+
+
+def _header_pattern(templates: Iterable[str]) -> re.Pattern | None:
+    """'W dniu … napisał:' -> a whole-line regex over soft-folded text; '…' stands for anything."""
+    alternatives = []
+    for template in templates:
+        parts = [re.escape(soft_fold(part.strip())[0]) for part in str(template).split("…")]
+        body = r".{1,240}?".join(part.replace(r"\ ", r"\s+") for part in parts)
+        alternatives.append(body.rstrip(":").rstrip() if body.endswith(":") else body)
+    if not alternatives:
+        return None
+    return re.compile(r"^[\s>*_-]*(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")\s*:?[\s*_-]*$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words and headers of every language that reading needs: one object per catalog."""
+    stemmers: Mapping[str, str | None]                 # lang -> Snowball algorithm
+    yes: re.Pattern | None
+    no: re.Pattern | None
+    negations: frozenset[str]
+    same_as: frozenset[str]
+    attachment_words: re.Pattern | None
+    qualifiers: re.Pattern | None
+    quote_header: re.Pattern | None
+    forward_marker: re.Pattern | None
+    header_from: frozenset[str]
+    header_sent: frozenset[str]
+    header_any: frozenset[str]
+
+
+def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
+    """reading_data: lang -> the reading keys of ticket_forms/common/<lang>.yaml."""
+    def every(key: str) -> list[str]:
+        return [str(word) for data in reading_data.values() for word in data.get(key) or ()]
+
+    forward = [re.escape(soft_fold(marker)[0]).replace(r"\ ", r"\s+") for marker in every("forward_markers")]
+    return Vocabulary(
+        stemmers={lang: (str(data.get("stemmer")) if data.get("stemmer") else None) for lang, data in reading_data.items()},
+        yes=_phrase_pattern(every("yes_phrases")),
+        no=_phrase_pattern(every("no_phrases")),
+        negations=frozenset(fold(word) for word in every("negation_words")),
+        same_as=frozenset(fold(word) for word in every("same_as_words")),
+        attachment_words=_phrase_pattern(every("attachment_words")),
+        qualifiers=_phrase_pattern(every("label_qualifiers")),
+        quote_header=_header_pattern(every("quote_headers")),
+        forward_marker=re.compile(r"^[\s>*_-]*(?:" + "|".join(sorted(forward, key=len, reverse=True)) + r")\b[\s:*_-]*$")
+        if forward else None,
+        header_from=frozenset(fold(word) for word in every("header_from")),
+        header_sent=frozenset(fold(word) for word in every("header_sent")),
+        header_any=frozenset(fold(word) for key in ("header_from", "header_sent", "header_other") for word in every(key)),
+    )
+
+
+def reading_keys() -> tuple[str, ...]:
+    return ("stemmer", *_LIST_KEYS)
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """How a written label was read: the item, whether the catalog has it verbatim, and the score."""
+    field: str | None
+    written: str
+    exact: bool
+    score: float = 1.0
+    candidates: tuple[str, ...] = ()      # when ambiguous: the items it could be; field is then None
+
+
+@dataclass(frozen=True)
+class SentencePattern:
+    lang: str
+    regex: re.Pattern
+    anchor: str
+    constants: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Per request type: fuzzy label choices per language, sentence patterns, same-as pairings, file words."""
+    vocabulary: Vocabulary
+    stopwords: frozenset[str]
+    variants: Mapping[str, tuple[tuple[str, str], ...]]   # lang -> (folded label or synonym, field)
+    templates: tuple[tuple[str, str, Mapping], ...]         # (lang, sentence template, constants)
+    same_as: Mapping[str, str]
+    file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
+    field_kinds: Mapping[str, str] = field(default_factory=dict)
+    choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
+
+    def choice_in(self, field_name: str, text: str) -> str | None:
+        """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
+        found = set()
+        words_by_lang: dict[str, set[str]] = {}
+        for lang, word, value in self.choice_words.get(field_name, ()):
+            if lang not in words_by_lang:
+                words_by_lang[lang] = {stem for _, stem in self.tokens(fold(text), lang)}
+            stems = {stem for _, stem in self.tokens(word, lang)}
+            if stems and stems <= words_by_lang[lang]:
+                found.add(value)
+        return found.pop() if len(found) == 1 else None
+
+    @cached_property
+    def sentences(self) -> tuple[SentencePattern, ...]:
+        """The compiled sentence patterns, built on first use (the templates were checked at load)."""
+        return tuple(_compile_sentence(template, lang, self.field_kinds, constants) for lang, template, constants in self.templates)
+
+    @cached_property
+    def choices(self) -> dict[str, tuple[tuple[str, ...], tuple, tuple[str, ...]]]:
+        """Per language: sorted-stem keys (for rapidfuzz's prefilter), word/stem pairs and fields.
+
+        Built on the first label that no catalog label matches, so loading the catalog stays cheap.
+        """
+        choices = {}
+        for lang, rows in self.variants.items():
+            built = [(tokens, field_name) for folded, field_name in rows if (tokens := self.tokens(folded, lang))]
+            choices[lang] = (tuple(" ".join(sorted(stem for _, stem in tokens)) for tokens, _ in built),
+                             tuple(tokens for tokens, _ in built), tuple(field_name for _, field_name in built))
+        return choices
+
+    def tokens(self, folded: str, lang: str) -> tuple[tuple[str, str], ...]:
+        algorithm = self.vocabulary.stemmers.get(lang)
+        return tuple((word, stem(word, algorithm)) for word in folded.split() if word not in self.stopwords)
+
+    def fuzzy(self, written: str) -> LabelMatch | None:
+        """The item a label written unlike any catalog label most likely names, or None when none fits.
+
+        Qualifiers ("corrected", "updated") are dropped first; the rest is compared word by word on
+        stems (typos through rapidfuzz ratios), in any order, against every label and synonym of every
+        language. Two items scoring within AMBIGUITY_MARGIN of each other give an ambiguous match.
+        """
+        folded = fold(written)
+        if self.vocabulary.qualifiers is not None:
+            folded = " ".join(self.vocabulary.qualifiers.sub(" ", folded).split())
+        if not folded or len(folded.split()) > _MAX_LABEL_WORDS:
+            return None
+        best: dict[str, float] = {}
+        for lang, (keys, token_lists, fields) in self.choices.items():
+            query = self.tokens(folded, lang)
+            if not query:
+                continue
+            query_key = " ".join(sorted(token for _, token in query))
+            for _, _, index in process.extract(query_key, keys, scorer=fuzz.token_set_ratio,
+                                               limit=_PREFILTER_LIMIT, score_cutoff=60):
+                score = _alignment(query, token_lists[index])
+                if score > best.get(fields[index], 0.0):
+                    best[fields[index]] = score
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if not ranked or ranked[0][1] < DOUBT_THRESHOLD:
+            return None
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN:
+            close = tuple(name for name, score in ranked if ranked[0][1] - score < AMBIGUITY_MARGIN)
+            return LabelMatch(None, written, False, ranked[0][1], close)
+        if ranked[0][1] < FUZZY_THRESHOLD:
+            return None
+        return LabelMatch(ranked[0][0], written, False, ranked[0][1])
+
+
+def _edit_budget(length: int) -> int:
+    return 0 if length <= _SHORT_TOKEN else (1 if length < 8 else 2)
+
+
+def _word_similarity(left: tuple[str, str], right: tuple[str, str]) -> float:
+    """1 for the same word or stem; less for a typo (a letter wrong, missing, extra or swapped); else 0."""
+    if left[1] == right[1] or left[0] == right[0]:
+        return 1.0
+    shorter = min(len(left[0]), len(right[0]))
+    if shorter <= _SHORT_TOKEN:
+        return 0.0
+    edits = OSA.distance(left[0], right[0], score_cutoff=_edit_budget(shorter))
+    by_edits = 1.0 - 0.08 * edits if edits <= _edit_budget(shorter) else 0.0
+    ratio = max(fuzz.ratio(left[0], right[0]), fuzz.ratio(left[1], right[1]))
+    return max(by_edits, ratio / 100 if ratio >= _TOKEN_MIN_RATIO else 0.0)
+
+
+def _alignment(query: tuple[tuple[str, str], ...], target: tuple[tuple[str, str], ...]) -> float:
+    """F-score of a soft word alignment: every word of each side should find its twin on the other."""
+    if not query or not target:
+        return 0.0
+    recall = sum(max(_word_similarity(word, other) for other in query) for word in target) / len(target)
+    precision = sum(max(_word_similarity(word, other) for other in target) for word in query) / len(query)
+    return 0.0 if recall + precision == 0 else 2 * recall * precision / (recall + precision)
+
+
+_TEMPLATE_PARTS = re.compile(r"(\{[^}]+\}|…|\[[^\]]+\]|\([^)]*\|[^)]*\))")
+
+
+def _literal(text: str) -> tuple[str, list[str]]:
+    """Regex for literal template words (any punctuation between them) and the words usable as anchors."""
+    words = _WORD.findall(soft_fold(text)[0])
+    plain = [word for word in _WORD.findall(text.casefold()) if soft_fold(word)[0] == word]
+    if not words:
+        return (r"[\W_]*" if text.strip() else ""), []
+    return r"[\W_]*" + r"[\W_]+".join(re.escape(word) for word in words) + r"[\W_]*", plain
+
+
+def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], constants: Mapping) -> SentencePattern:
+    """'soy {_}, mi correo de cliente es {current_holder_email} … pase a nombre …' -> a regex with named slots.
+
+    Literal words match case- and accent-free with any punctuation between them; `{field}` captures
+    that item (an email slot takes an address; a slot before a gap takes one word, e.g. an ID),
+    `{_}` and `…` skip words, `[words]` are optional and `(a|b)` are alternatives.
+    The anchor (the longest literal word outside optional parts) is looked up in the casefolded text
+    before the regex runs: a word that folding leaves unchanged is found there with or without accents.
+    """
+    pieces = [piece for piece in _TEMPLATE_PARTS.split(template) if piece]
+    regex, anchor = [], ""
+    for number, piece in enumerate(pieces):
+        following = "".join(pieces[number + 1:])
+        if piece == "…":
+            regex.append(_GAP)
+        elif piece.startswith("{") and piece.endswith("}"):
+            name = piece[1:-1]
+            if name == "_":
+                regex.append(r".{1,120}?")
+            elif kinds.get(name) == "email":
+                regex.append(rf"(?P<{name}>{_EMAIL_SLOT})")
+            elif not following.strip(" .,;!"):
+                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[.!?;,](?:\s|$)|$))")
+            elif following.lstrip().startswith(("…", "{")):
+                regex.append(rf"(?P<{name}>[^\s,;]+)")
+            else:
+                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)")
+        elif piece.startswith("[") and piece.endswith("]"):
+            regex.append("(?:" + _literal(piece[1:-1])[0] + ")?")
+        elif piece.startswith("(") and piece.endswith(")") and "|" in piece:
+            regex.append("(?:" + "|".join(_literal(option)[0] for option in piece[1:-1].split("|")) + ")")
+        else:
+            literal, plain = _literal(piece)
+            regex.append(literal)
+            anchor = max([anchor, *plain], key=len)
+    if not anchor:
+        raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
+    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants))
+
+
+def _check_template(template: str, kinds: Mapping[str, str], constants: Mapping) -> None:
+    """A template's slots and constants name the type's fields, and it has a literal word to anchor on."""
+    slots = {piece[1:-1] for piece in _TEMPLATE_PARTS.split(template) if piece.startswith("{") and piece.endswith("}")}
+    unknown = (slots - {"_"} | set(constants)) - set(kinds)
+    if unknown:
+        raise ValueError(f"sentence pattern {template!r} names unknown fields: {', '.join(sorted(unknown))}")
+    literal = _TEMPLATE_PARTS.sub(" ", template)
+    if not _WORD.search(literal):
+        raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
+
+
+def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mapping[str, str],
+                 vocabulary: Vocabulary, stopwords: frozenset[str]) -> Reader:
+    """texts: lang -> the parsed ticket_forms/<type>/<lang>.yaml; extension: the schema's x-handover."""
+    per_lang: dict[str, list[tuple[str, str]]] = {}
+    templates: list[tuple[str, str, Mapping]] = []
+    choice_words: dict[str, list[tuple[str, str, str]]] = {}
+    file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
+    for lang, data in texts.items():
+        for field_name, entry in (data.get("fields") or {}).items():
+            entry = entry or {}
+            variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
+                        *(str(word) for word in entry.get("synonyms") or ())]
+            per_lang.setdefault(lang, []).extend((fold(variant), field_name) for variant in variants if fold(variant))
+            for value, words in (entry.get("values") or {}).items():
+                choice_words.setdefault(field_name, []).extend(
+                    (lang, fold(str(word)), value) for word in [value.replace("_", " "), *(words or ())] if fold(str(word)))
+            if field_name in file_words:
+                file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
+                file_words[field_name].discard("")
+        for item in data.get("sentences") or ():
+            template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
+            _check_template(template, kinds, constants)
+            templates.append((lang, template, dict(constants)))
+    variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
+    return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
+                  {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
+                  {name: tuple(rows) for name, rows in choice_words.items()})

@@ -1,0 +1,303 @@
+"""Reading requests the way people write them: fuzzy labels, layouts, phrases, files, threads, sentences."""
+import json
+
+import pytest
+import yaml
+
+from handover.engine.decide import Routing, decide, decision_to_json
+from handover.engine.extract import extract, read_label
+from handover.engine.layout import html_lines
+from handover.engine.reading import FUZZY_THRESHOLD
+from handover.engine.text import fold
+from handover.engine.verdict import evaluate
+
+from tests.builders import TODAY, attachment, comment, ticket_document
+from tests.engine.test_catalog_data import FORMS, LANGUAGES, TYPES, load
+
+
+def values(catalog, type_name, body, **comment_args):
+    document = ticket_document(type_name, [comment(body, **comment_args)])
+    return {name: raw.value for name, raw in extract(document, catalog.types[type_name], {}, catalog.stopwords, catalog).values.items()}
+
+
+def decision(catalog, settings, type_name, *comments):
+    return decide(ticket_document(type_name, list(comments)), catalog, settings, lambda name: Routing(), TODAY)
+
+
+@pytest.mark.parametrize("written,field", [
+    ("Subscripton ID", "subscription_id"),            # a letter missing
+    ("Curent reseler", "current_reseller"),            # two words, a letter missing in each
+    ("Take-over tpye", "takeover_kind"),                # two letters swapped
+    ("Nowego sprzedawcy nazwa", "new_reseller"),       # Polish case ending and word order
+    ("Sprzedawcę nowego", "new_reseller"),
+    ("Текущего реселлера", "current_reseller"),         # Russian case ending
+    ("Nuevo distribuidor", "new_reseller"),
+    ("E-mail de faturação", "billing_email"),           # Portugal
+    ("E-mail de faturamento", "billing_email"),         # Brazil
+    ("Mail de facturación", "billing_email"),           # Latin America
+    ("Gewunschtes Ubertragungsdatum", "preferred_transfer_date"),   # umlauts left out
+    ("Billing e-mail (updated)", "billing_email"),
+    ("Corrected new reseller", "new_reseller"),
+])
+def test_labels_written_unlike_the_catalog_are_read(written, field, catalog):
+    rtype = catalog.types["takeover" in field and "partner_takeover" or "reseller_change"]
+    found = read_label(written, rtype, catalog.stopwords)
+    assert found and found[0] == field, (written, found)
+
+
+def test_prose_and_near_misses_are_not_taken_for_labels(catalog):
+    rtype = catalog.types["reseller_change"]
+    for text in ("Kind regards", "Note", "Meeting", "New reseller contact phone", "We called yesterday"):
+        assert read_label(text, rtype, catalog.stopwords) is None, text
+
+
+def test_ambiguous_labels_are_not_guessed_and_the_agent_is_told(catalog, settings):
+    rtype = catalog.types["reseller_change"]
+    match = rtype.reader.fuzzy("Reseller")
+    assert match is None or match.field is None
+    doubts = []
+    assert read_label("Reseller name", rtype, catalog.stopwords, doubts) is None
+    assert doubts and set(doubts[0]["fields"]) == {"current_reseller", "new_reseller"}
+    note = decision(catalog, settings, "reseller_change", comment("Reseller name: Alpha Ltd")).internal_note
+    assert "'Reseller name'" in note and "Current reseller" in note and "New reseller" in note
+
+
+def test_every_non_exact_reading_is_in_the_internal_note_and_the_json(catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Servce ID: VPN-301\nCurrent holder email: a@x.example\nNew holdr email: b@x.example"))
+    assert "read 'Servce ID' as Service ID" in made.internal_note
+    assert "read 'New holdr email' as New holder email" in made.internal_note
+    assert "Current holder email' as" not in made.internal_note      # exact labels are not flagged
+    readings = {reading["field"]: reading for reading in decision_to_json(made, catalog)["readings"]}
+    assert readings["service_id"] == {"field": "service_id", "value": "VPN-301", "source": "email",
+                                      "label": "Servce ID", "exact": False, "comment_id": 1}
+    assert readings["current_holder_email"]["exact"] is True
+    json.dumps(decision_to_json(made, catalog))
+
+
+def test_form_fields_are_readings_without_a_comment(catalog):
+    from handover.engine.verdict import EvaluationSettings
+    settings = EvaluationSettings(field_mapping={360001: "service_id"})
+    document = ticket_document("service_holder_change", [comment("New holder email: b@x.example")],
+                               custom_fields=[{"id": 360001, "value": "SRV-9"}])
+    readings = {reading["field"]: reading for reading in evaluate(document, catalog, settings, TODAY).readings}
+    assert readings["service_id"] == {"field": "service_id", "value": "SRV-9", "source": "form_field", "label": None,
+                                      "exact": True, "comment_id": None}
+    assert readings["new_holder_email"]["source"] == "email" and readings["new_holder_email"]["comment_id"] == 1
+
+
+def test_fuzzy_matching_has_a_threshold_and_an_ambiguity_margin(catalog):
+    match = catalog.types["reseller_change"].reader.fuzzy("Subscripton ID")
+    assert match.score >= FUZZY_THRESHOLD and match.exact is False
+
+
+@pytest.mark.parametrize("body", [
+    "Current reseller | Alpha Ltd\nNew reseller | Beta Ltd",
+    "Current reseller\tAlpha Ltd\nNew reseller\tBeta Ltd",
+    "Current reseller - Alpha Ltd\nNew reseller — Beta Ltd",
+    "1. Current reseller: Alpha Ltd\n2) New reseller: Beta Ltd",
+    "• Current reseller: Alpha Ltd\n* New reseller: Beta Ltd",
+    "Current reseller:\nAlpha Ltd\nNew reseller:\nBeta Ltd",
+    "Current reseller\nAlpha Ltd\n\nNew reseller\nBeta Ltd",
+    "Current reseller: Alpha Ltd, new reseller: Beta Ltd",
+    "Current reseller: Alpha Ltd; new reseller: Beta Ltd",
+    "Current reseller - Alpha Ltd, new reseller - Beta Ltd",
+    "| Current reseller | New reseller | Subscription ID |\n|---|---|---|\n| Alpha Ltd | Beta Ltd | SUB-1 |",
+])
+def test_layouts(body, catalog):
+    found = values(catalog, "reseller_change", body)
+    assert found["current_reseller"] == "Alpha Ltd" and found["new_reseller"] == "Beta Ltd", found
+
+
+def test_html_tables_are_read_with_an_html_parser_and_quotes_in_blockquotes_are_not(catalog, settings):
+    html = ("<p>Hi,</p><table><tr><td><b>Service ID</b></td><td>SRV-1 &amp; co</td></tr>"
+            "<tr><th>Current holder email</th><td>a@x.example</td></tr></table>"
+            "<blockquote><table><tr><td>New holder email</td><td>quoted@x.example</td></tr></table></blockquote>")
+    rows = [line for line in html_lines(html) if line[1]]
+    assert rows == [("Service ID\tSRV-1 & co", True), ("Current holder email\ta@x.example", True)]
+    document = ticket_document("service_holder_change", [dict(comment("see table"), html_body=html)])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields == {"service_id": "SRV-1 & co", "current_holder_email": "a@x.example"}
+    assert {reading["source"] for reading in verdict.readings} == {"html_table"}
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("everyone involved has confirmed this in writing", True),
+    ("yes, all three parties agreed", True),
+    ("yes, but the new reseller has not agreed yet", False),
+    ("not all parties have agreed", False),
+    ("wszyscy się zgodzili", True),
+    ("obecny sprzedawca odmówił", False),
+    ("todas las partes están de acuerdo", True),
+    ("все стороны согласны", True),
+    ("клиент не согласен", False),
+    ("alle sind einverstanden", True),
+    ("toutes les parties sont d'accord", True),
+    ("le client n'est pas d'accord", False),
+])
+def test_yes_and_no_written_as_sentences(phrase, expected, catalog, settings):
+    document = ticket_document("reseller_change", [comment(f"Consent of all parties: {phrase}")])
+    assert evaluate(document, catalog, settings, TODAY).fields["all_parties_consent"] is expected
+
+
+@pytest.mark.parametrize("phrase,expected", [
+    ("we would rather pay once a year", "annual"), ("wolimy płacić co miesiąc", "monthly"),
+    ("preferimos pagar una vez al año", "annual"), ("хотим платить раз в месяц", "monthly"),
+    ("wir zahlen lieber einmal im Jahr", "annual"), ("nous préférons payer chaque mois", "monthly"),
+])
+def test_enumerations_inside_a_sentence(phrase, expected, catalog, settings):
+    document = ticket_document("reseller_change", [comment(f"Billing frequency: {phrase}")])
+    assert evaluate(document, catalog, settings, TODAY).fields["billing_frequency"] == expected
+
+
+@pytest.mark.parametrize("same", ["same as above", "jak wyżej", "igual que arriba", "то же", "o mesmo", "wie oben", "idem"])
+def test_same_as_above_takes_the_paired_item_declared_in_the_schema(same, catalog, settings):
+    body = f"Portal owner email: owner@x.example\nBilling email: {same}"
+    made = decision(catalog, settings, "reseller_change", comment(body))
+    assert made.verdict.fields["billing_email"] == "owner@x.example"
+    assert "as the value of Portal owner email" in made.internal_note
+    alone = evaluate(ticket_document("reseller_change", [comment(f"Billing email: {same}")]), catalog, settings, TODAY)
+    assert "billing_email" in alone.missing and not alone.invalid
+
+
+@pytest.mark.parametrize("promise", ["attached", "w załączniku", "adjunto", "во вложении", "em anexo", "im Anhang", "ci-joint"])
+def test_a_promised_but_absent_file_is_missing_and_never_quoted_back(promise, catalog, settings):
+    made = decision(catalog, settings, "reseller_change", comment(f"Proof of paid invoices: {promise}"))
+    assert "paid_invoices_proof" in made.verdict.missing
+    assert not [problem for problem in made.verdict.invalid if problem.field == "paid_invoices_proof"]
+    assert promise not in made.comment
+    assert "says a file is attached, but none came" in made.internal_note
+
+
+def test_files_go_to_the_item_they_evidence(catalog, settings):
+    takeover = ticket_document("partner_takeover", [comment("Written agreements: attached", attachments=[attachment("paid-invoices.pdf")])])
+    verdict = evaluate(takeover, catalog, settings, TODAY)
+    assert "written_agreements" in verdict.missing
+    assert verdict.doubts[0]["kind"] == "other_document"
+    signed = ticket_document("partner_takeover", [comment("hi", attachments=[attachment("Zgody_stron_podpisane.pdf")])])
+    assert "written_agreements" in evaluate(signed, catalog, settings, TODAY).fields
+    generic = ticket_document("reseller_change", [comment("hi", attachments=[attachment("scan0001.pdf")])])
+    assert "paid_invoices_proof" in evaluate(generic, catalog, settings, TODAY).fields
+
+
+@pytest.mark.parametrize("header", [
+    "On Mon, 23 Nov 2026 at 10:00, Support <s@v.example> wrote:",
+    "W dniu 23.11.2026 o 10:15 Support <s@v.example> napisał:",
+    "El lun, 23 nov 2026 a las 10:00, Soporte <s@v.example> escribió:",
+    "23.11.2026 10:00, Поддержка <s@v.example> пишет:",
+    "Em seg., 23 de nov. de 2026 às 10:00, Suporte <s@v.example> escreveu:",
+    "Am Mo., 23. Nov. 2026 um 10:00 Uhr schrieb Support <s@v.example>:",
+    "Le lun. 23 nov. 2026 à 10:00, Support <s@v.example> a écrit :",
+    "-----Original Message-----",
+    "-----Ursprüngliche Nachricht-----",
+    "From: Support <s@v.example>\nSent: Monday, 23 November 2026 10:00\nTo: me\nSubject: RE: transfer",
+    "Od: Support <s@v.example>\nWysłano: poniedziałek\nDo: ja\nTemat: RE: zmiana",
+])
+def test_quoted_history_never_counts(header, catalog):
+    found = values(catalog, "service_holder_change", f"Service ID: SRV-1\n\n{header}\nNew holder email: quoted@v.example")
+    assert found == {"service_id": "SRV-1"}
+
+
+@pytest.mark.parametrize("marker", [
+    "---------- Forwarded message ---------", "Begin forwarded message:", "-------- Weitergeleitete Nachricht --------",
+    "---------- Wiadomość przekazana dalej ---------", "---------- Mensaje reenviado ---------",
+    "-------- Пересылаемое сообщение --------", "---------- Mensagem encaminhada ---------", "-------- Message transféré --------",
+    "From: Customer <c@x.example>\nSent: Monday\nTo: me\nSubject: FW: consent",
+])
+def test_forwarded_messages_count_and_are_marked(marker, catalog, settings):
+    body = f"Service ID: SRV-1\n\n{marker}\nFrom: Customer <c@x.example>\nDate: Mon\n\nNew holder email: fwd@x.example"
+    made = decision(catalog, settings, "service_holder_change", comment(body))
+    assert made.verdict.fields["new_holder_email"] == "fwd@x.example"
+    assert {r["field"]: r["source"] for r in made.verdict.readings}["new_holder_email"] == "forwarded"
+    assert "fwd@x.example (forwarded message)" in made.internal_note
+
+
+def test_later_corrections_replace_earlier_values_even_with_extra_words(catalog):
+    body = "New holder email: wrong@x.example\n...\nNew holder email (new): right@x.example"
+    assert values(catalog, "service_holder_change", body)["new_holder_email"] == "right@x.example"
+    body = "New holder email: wrong@x.example\nUpdated new holder email: right@x.example"
+    assert values(catalog, "service_holder_change", body)["new_holder_email"] == "right@x.example"
+
+
+SEED_SENTENCES = {
+    "es": "Hola ! soy Juan Perez , mi correo de cliente es juan@correo.example y deseo que el servicio VPS-1 que activo y al dia pase a nombre del cliente Jose Garcia con correo jose@correo.example..",
+    "en": "Hello! I'm Juan Perez, my customer email is juan@correo.example and I want the service VPS-1 that is active and paid up to be transferred to the customer Jose Garcia with email jose@correo.example.",
+    "pl": "Cześć! Jestem Juan Perez, mój e-mail klienta to juan@correo.example i chcę, aby usługa VPS-1, aktywna i opłacona, została przepisana na klienta Jose Garcia z adresem e-mail jose@correo.example.",
+    "ru": "Привет! Я Хуан Перес, мой email клиента juan@correo.example, и я хочу, чтобы услуга VPS-1, активная и оплаченная, была переоформлена на клиента Хосе Гарсия с email jose@correo.example.",
+    "pt": "Olá! Sou Juan Perez, o meu e-mail de cliente é juan@correo.example e desejo que o serviço VPS-1, ativo e em dia, passe para o nome do cliente Jose Garcia com o e-mail jose@correo.example.",
+    "de": "Hallo! Ich bin Juan Perez, meine Kunden-E-Mail ist juan@correo.example und ich möchte, dass der Dienst VPS-1, aktiv und bezahlt, auf den Kunden Jose Garcia mit der E-Mail jose@correo.example übertragen wird.",
+    "fr": "Bonjour ! Je suis Juan Perez, mon e-mail client est juan@correo.example et je souhaite que le service VPS-1, actif et à jour, passe au nom du client Jose Garcia avec l'e-mail jose@correo.example.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SEED_SENTENCES))
+def test_seed_001_sentence_is_read_in_every_language(lang, catalog, settings):
+    made = decision(catalog, settings, "service_holder_change", comment(SEED_SENTENCES[lang]))
+    assert made.verdict.fields == {"service_id": "VPS-1", "current_holder_email": "juan@correo.example",
+                                   "new_holder_email": "jose@correo.example"}
+    assert {reading["source"] for reading in made.verdict.readings} == {"sentence"}
+    assert "from the sentence" in made.internal_note
+
+
+def test_a_negated_sentence_sets_nothing(catalog, settings):
+    document = ticket_document("reseller_change", [comment("Unfortunately not all parties have agreed yet.")])
+    assert "all_parties_consent" in evaluate(document, catalog, settings, TODAY).missing
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_every_type_ships_sentences_in_every_language(type_name):
+    for lang in LANGUAGES:
+        assert load(FORMS / type_name / f"{lang}.yaml").get("sentences"), (type_name, lang)
+
+
+def test_qualifier_words_are_never_words_of_a_label():
+    label_words = set()
+    for type_name in TYPES:
+        for lang in LANGUAGES:
+            for entry in load(FORMS / type_name / f"{lang}.yaml")["fields"].values():
+                for text in [entry["label"], *(entry.get("synonyms") or ())]:
+                    label_words |= set(fold(str(text)).split())
+    for lang in LANGUAGES:
+        for word in yaml.safe_load((FORMS / "common" / f"{lang}.yaml").read_text(encoding="utf-8"))["label_qualifiers"]:
+            assert len(fold(word).split()) > 1 or fold(word) not in label_words, (lang, word)
+
+
+def test_lines_glued_together_are_split_at_each_catalog_label(catalog):
+    body = "Hi team, Subscription ID: SUB-1 End customer name: Acme Ltd Current reseller: West IT New reseller: Cloudline"
+    assert values(catalog, "reseller_change", body) == {"subscription_id": "SUB-1", "end_customer_name": "Acme Ltd",
+                                                        "current_reseller": "West IT", "new_reseller": "Cloudline"}
+
+
+def test_same_as_the_current_holder_is_read_and_then_refused_by_the_rule(catalog, settings):
+    document = ticket_document("service_holder_change", [comment(
+        "Service ID: SRV-1\nCurrent holder email: ramon@x.example\nNew holder email: el mismo que el actual")])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("new_holder_email", "same_as_current")]
+
+
+@pytest.mark.parametrize("type_name,phrase,expected", [
+    ("partner_takeover", "переводим конечного клиента", "end_customer"),
+    ("reseller_change", "płatność roczna z góry", "annual"),
+])
+def test_inflected_enumeration_words_inside_a_sentence(type_name, phrase, expected, catalog, settings):
+    field = "takeover_kind" if type_name == "partner_takeover" else "billing_frequency"
+    label = catalog.types[type_name].label(field, "en")
+    document = ticket_document(type_name, [comment(f"{label}: {phrase}")])
+    assert evaluate(document, catalog, settings, TODAY).fields[field] == expected
+
+
+def test_number_abbreviations_in_labels(catalog):
+    rtype = catalog.types["reseller_change"]
+    for written in ("Subscrição n.º", "Nº de suscripción", "N° d'abonnement"):
+        assert read_label(written, rtype, catalog.stopwords)[0] == "subscription_id", written
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("15 grudnia", "2026-12-15"), ("15 de diciembre", "2026-12-15"), ("December 15th", "2026-12-15"),
+    ("3 января", "2027-01-03"), ("1er mars", "2027-03-01"), ("20. November", "2027-11-20"),
+])
+def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog, settings):
+    document = ticket_document("reseller_change", [comment(f"Preferred transfer date: {written}")])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields["preferred_transfer_date"] == expected
+    assert "preferred_transfer_date" not in {problem.field for problem in verdict.invalid}
