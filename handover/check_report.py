@@ -6,7 +6,7 @@ from babel import Locale, UnknownLocaleError
 
 from .engine.catalog import Catalog
 from .engine.decide import Decision
-from .engine.reply import display_value, message, problem_message
+from .engine.reply import check_message, display_value, message, problem_message
 
 
 def ticket_name(ticket_id) -> str:
@@ -58,12 +58,36 @@ def action_text(action: dict) -> str:
     return " ".join(f"{key}={value}" for key, value in action.items())
 
 
+def gate_line(gate: dict) -> str:
+    """'gate: refused, tier free, party client' (+ exception or reason when there is one)."""
+    shown = [f"gate: {gate.get('decision')}"]
+    shown += [f"{key} {gate[key]}" for key in ("tier", "party", "exception", "reason") if gate.get(key)]
+    return ", ".join(shown)
+
+
+def _gate_report(decision: Decision, result: dict, catalog: Catalog, name: str) -> str:
+    """A ticket that is not a transfer request: the support-tier gate's decision, actions and texts."""
+    gate = result.get("gate") or {}
+    if not result["actions"]:
+        return f"{name}: no handover request type applies (nothing to check)" + (f"; {gate_line(gate)}" if gate else "")
+    lines = [f"{name}: not a transfer request; {gate_line(gate)}"]
+    lines += ["", _heading("Actions (nothing is sent by `handover check`):"),
+              *(f"  - {action_text(action)}" for action in result["actions"])]
+    if decision.comment:
+        language = language_name(result["locale"], "en", catalog) if result.get("locale") in catalog.languages else ""
+        lines += ["", _heading(f"--- public reply, in {language} ---" if language else "--- public reply ---"),
+                  decision.comment]
+    if decision.internal_note:
+        lines += ["", _heading("--- internal note ---"), decision.internal_note]
+    return "\n".join(lines)
+
+
 def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str:
     """The report in the admin's language `lang`; only the public reply is in the requester's language."""
     verdict = decision.verdict
     name = ticket_name(result.get("ticket_id"))
     if verdict is None:
-        return f"{name}: no handover request type applies (nothing to check)"
+        return _gate_report(decision, result, catalog, name)
     rtype = catalog.types[verdict.request_type]
     language = language_name(verdict.locale, lang, catalog)
     state = click.style("complete", fg="green") if verdict.complete else click.style("incomplete", fg="yellow")
@@ -89,7 +113,8 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
             for consent in verdict.consents], width)]
     if verdict.checks:
         lines += ["", _heading("Account checks:"), *_rows([
-            (message(catalog, lang, "check_" + str(check.get("check"))), str(check.get("status")))
+            (message(catalog, lang, "check_" + str(check.get("check"))),
+             f"{check.get('status')}: {check_message(catalog, check, lang)}")
             for check in verdict.checks])]
     if result.get("expected_completion"):
         lines += ["", f"Expected completion: {result['expected_completion']}"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping
 
-from .config import Policy
+from .accounts import AccountLookup, ZendeskAccounts
+from .config import ConfigError, Policy
 from .engine.catalog import Catalog, load_catalog
-from .engine.decide import Decision, Routing, decide
+from .engine.decide import Decision, Lookup, Routing, decide
 from .engine.language import Detector, detect_text_language
 from .engine.verdict import EvaluationSettings
 
@@ -36,11 +37,28 @@ def routing_for(policy: Policy):
 
 
 def catalog_for(policy: Policy) -> Catalog:
-    return load_catalog(policy.catalog_dirs)
+    """The catalog for the policy; gate exceptions the configuration names must exist in it."""
+    catalog = load_catalog(policy.catalog_dirs)
+    unknown = set(policy.gate.exceptions) - set(catalog.gate.by_code)
+    if unknown:
+        raise ConfigError(f"invalid configuration: unknown gate exceptions: {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(spec.code for spec in catalog.gate.exceptions)})")
+    return catalog
+
+
+def account_lookup(policy: Policy, http_provider=None) -> AccountLookup:
+    """The configured billing API first (when there is one), then Zendesk's own tags and fields."""
+    zendesk = ZendeskAccounts(policy.zendesk_accounts)
+    return AccountLookup((http_provider, zendesk) if http_provider is not None else (zendesk,))
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
-                   catalog: Catalog | None = None, detector: Detector = detect_text_language) -> Decision:
-    """Decide on one ticket document under the admin's policy (`detector` tells the text's language)."""
+                   catalog: Catalog | None = None, detector: Detector = detect_text_language,
+                   lookup: Lookup | None = None, accounts: AccountLookup | None = None) -> Decision:
+    """Decide on one ticket document under the admin's policy (`detector` tells the text's language);
+    account facts from `lookup`, else from `accounts` (default: Zendesk's own, from the document)."""
     catalog = catalog or catalog_for(policy)
-    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type, detector)
+    if lookup is None:
+        lookup = (accounts or account_lookup(policy)).for_document(document)
+    return decide(document, catalog, evaluation_settings(policy), routing_for(policy), today, request_type, detector,
+                  lookup=lookup, gate_policy=policy.gate)

@@ -51,6 +51,7 @@ def check(file, now, as_json, type_name, config_path) -> None:
     from .check_report import render as render_report
     from .checking import catalog_for, check_document
     from .engine.decide import decision_to_json
+    from .wiring import make_accounts
 
     today = _parse_now(now)
     config = load_config(config_path=config_path)
@@ -59,7 +60,7 @@ def check(file, now, as_json, type_name, config_path) -> None:
         raise click.BadParameter(f"unknown request type {type_name!r} (known: {', '.join(sorted(catalog.types))})")
     source = getattr(file, "name", "<stdin>")
     document = read_document(file, "stdin" if source == "<stdin>" else source)
-    decision = check_document(document, config.policy, today, type_name, catalog)
+    decision = check_document(document, config.policy, today, type_name, catalog, accounts=make_accounts(config))
     result = decision_to_json(decision, catalog, (document.get("ticket") or {}).get("id"))
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=not _stdout_takes_unicode(), indent=2))

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from handover.account_settings import BillingConfigError, HttpAccountSettings, ZendeskAccountSettings, parse_http_settings
+from handover.engine.gate import ExceptionSettings, GatePolicy
+
 
 DEFAULT_CONFIG = "handover.yaml"  # used when HANDOVER_CONFIG is not set and the file is here
 
@@ -35,6 +38,9 @@ class Policy:
     complete_status: str = "open"
     incomplete_status: str = "pending"
     retry_for_hours: float = 24.0  # how long a failing delivery is retried before it is dead-lettered
+    gate: GatePolicy = field(default_factory=GatePolicy)
+    zendesk_accounts: ZendeskAccountSettings = field(default_factory=ZendeskAccountSettings)
+    http_accounts: HttpAccountSettings | None = None
     consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
     consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
     admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
@@ -59,6 +65,7 @@ class Config:
     admin_token: str | None = None
     port: int = 8080
     force_dry_run: bool = False
+    billing_auth: str | None = field(default=None, repr=False)   # from the env variable accounts.http.auth_env names
     public_url: str | None = None      # HANDOVER_PUBLIC_URL: where Zendesk and browsers reach handover
     lock_path: Path | None = None      # handover.lock.yaml beside the config (handover provision --apply)
     admin_password_hash: str | None = None   # HANDOVER_ADMIN_PASSWORD_HASH; wins over admin.password_hash
@@ -79,6 +86,73 @@ class Config:
 
 def _int_or_none(value) -> int | None:
     return None if value in (None, "") else int(value)
+
+
+def _section(raw: Mapping, key: str) -> Mapping:
+    value = raw.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"invalid configuration: '{key}' must be a mapping")
+    return value
+
+
+def _tags(raw: Mapping, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    if key not in raw or raw[key] is None:
+        return default
+    value = raw[key]
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(tag, str) and tag for tag in value):
+        raise ConfigError(f"invalid configuration: '{key}' must be a tag or a list of tags")
+    return tuple(value)
+
+
+def _optional_text(raw: Mapping, key: str, default: str | None) -> str | None:
+    return default if key not in raw else (str(raw[key]) if raw[key] not in (None, "") else None)
+
+
+def parse_gate(raw: Mapping) -> GatePolicy:
+    """`gate:` -> GatePolicy (the support-tier gate of seed 003); exception codes are checked against the catalog later."""
+    default = GatePolicy()
+    refused, limited = _section(raw, "refused"), _section(raw, "limited")
+    exception, unknown = _section(raw, "exception"), _section(raw, "unknown")
+    exceptions = {}
+    for code, settings in _section(raw, "exceptions").items():
+        settings = settings if settings is not None else {}
+        if isinstance(settings, bool):
+            settings = {"enabled": settings}
+        if not isinstance(settings, Mapping):
+            raise ConfigError(f"invalid configuration: gate.exceptions.{code} must be a mapping or true/false")
+        exceptions[str(code)] = ExceptionSettings(enabled=bool(settings.get("enabled", True)),
+                                                  tags=_tags(settings, "tags", ()),
+                                                  group=_optional_text(settings, "group", None))
+    values = {str(key): str(value) for key, value in _section(raw, "values").items() if value is not None}
+    return GatePolicy(
+        enabled=bool(raw.get("enabled", True)),
+        refused_tags=_tags(refused, "tags", default.refused_tags),
+        refused_status=_optional_text(refused, "status", default.refused_status),
+        refused_group=_optional_text(refused, "group", None),
+        limited_tags=_tags(limited, "tags", default.limited_tags),
+        exception_tags=_tags(exception, "tags", default.exception_tags),
+        unknown_tags=_tags(unknown, "tags", default.unknown_tags),
+        served_channels=_tags(raw, "served_channels", ()),
+        exceptions=exceptions,
+        values=values,
+        client_field_id=_int_or_none(raw.get("client_field_id")),
+    )
+
+
+def parse_zendesk_accounts(raw: Mapping) -> ZendeskAccountSettings:
+    """`accounts.zendesk:` -> which organisation/user tags and fields mean tier, partner, verified, service state."""
+    default = ZendeskAccountSettings()
+    return ZendeskAccountSettings(
+        tier_free_tags=_tags(raw, "tier_free_tags", default.tier_free_tags),
+        tier_paid_tags=_tags(raw, "tier_paid_tags", default.tier_paid_tags),
+        partner_tags=_tags(raw, "partner_tags", default.partner_tags),
+        verified_tags=_tags(raw, "verified_tags", default.verified_tags),
+        verified_field=_optional_text(raw, "verified_field", default.verified_field),
+        service_status_field=_optional_text(raw, "service_status_field", default.service_status_field),
+        unpaid_invoices_field=_optional_text(raw, "unpaid_invoices_field", default.unpaid_invoices_field),
+    )
 
 
 def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping | None = None,
@@ -104,6 +178,13 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
               if not isinstance(group_id, (Mapping, type(None)))}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
     retry_for_hours = float(raw.get("retry_for_hours", 24.0))
+    gate = parse_gate(_section(raw, "gate"))
+    accounts = _section(raw, "accounts")
+    zendesk_accounts = parse_zendesk_accounts(_section(accounts, "zendesk"))
+    try:
+        http_accounts = parse_http_settings(_section(accounts, "http")) if accounts.get("http") else None
+    except BillingConfigError as error:
+        raise ConfigError(f"{source}: {error}") from error
     admin = raw.get("admin") or {}
     return Policy(
         default_locale=str(raw.get("default_locale") or "en"),
@@ -115,6 +196,9 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
         retry_for_hours=retry_for_hours,
+        gate=gate,
+        zendesk_accounts=zendesk_accounts,
+        http_accounts=http_accounts,
         **_consent_settings(raw.get("consent") or {}),
         admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
     )
@@ -159,8 +243,10 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
     except ValueError as error:
         raise ConfigError(f"PORT must be a number, got {env.get('PORT')!r}") from error
     policy, lock, where = _with_lock(Path(path) if path else None)
+    auth_env = policy.http_accounts.auth_env if policy.http_accounts else None
     return Config(
         policy=policy,
+        billing_auth=(env.get(auth_env) or None) if auth_env else None,
         zendesk_subdomain=env.get("ZENDESK_SUBDOMAIN") or None,
         zendesk_email=env.get("ZENDESK_EMAIL") or None,
         zendesk_api_token=env.get("ZENDESK_API_TOKEN") or None,

@@ -126,13 +126,14 @@ class Vocabulary:
     fields: frozenset[str]
     languages: frozenset[str]
     countries: frozenset[str]
+    gate_exceptions: frozenset[str] = frozenset()
 
     def names(self, kind: str) -> frozenset[str]:
         return getattr(self, kind)
 
 
 KIND_WORDS = {"request_types": "request type", "fields": "field name", "languages": "language",
-              "countries": "holiday country"}
+              "countries": "holiday country", "gate_exceptions": "gate exception"}
 
 
 def _unknown_name(kind: str, value, vocabulary: Vocabulary) -> str:
@@ -225,6 +226,7 @@ def vocabulary_for(raw, base_dir: Path) -> Vocabulary:
         fields=frozenset(spec.name for rtype in catalog.types.values() for spec in rtype.fields),
         languages=frozenset(catalog.languages),
         countries=frozenset(holidays.list_supported_countries()),
+        gate_exceptions=frozenset(spec.code for spec in catalog.gate.exceptions),
     )
 
 

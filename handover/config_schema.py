@@ -65,6 +65,104 @@ REQUEST_TYPE_SETTINGS = {
     },
 }
 
+TAGS = {"type": ["array", "string", "null"], "items": {"type": "string", "pattern": "^[^\\s,]+$"},
+        "pattern": "^[^\\s,]+$", "x-expected": "a tag or a list of tags (no spaces)"}
+OPTIONAL_TEXT = {"type": ["string", "null"], "x-expected": "a name (or null)"}
+SECONDS = {"type": "number", "minimum": 0, "x-expected": "a number of seconds"}
+
+
+def _tag_section(description: str) -> dict:
+    return {"type": ["object", "null"], "additionalProperties": False, "x-expected": description,
+            "properties": {"tags": TAGS}}
+
+
+GATE = {
+    "type": ["object", "null"],
+    "x-expected": "a mapping of support-tier gate settings (enabled, refused, limited, exception, unknown, "
+                  "exceptions, served_channels, client_field_id, values)",
+    "additionalProperties": False,
+    "properties": {
+        "enabled": {"type": "boolean", "x-expected": "true or false"},
+        "refused": {
+            "type": ["object", "null"], "additionalProperties": False,
+            "x-expected": "a mapping (tags, status, group) for free-tier clients without an exception",
+            "properties": {"tags": TAGS, "status": {**ZENDESK_STATUS, "enum": [*ZENDESK_STATUS["enum"], None]},
+                           "group": OPTIONAL_TEXT},
+        },
+        "limited": _tag_section("a mapping (tags) for partners asking about free-tier clients"),
+        "exception": _tag_section("a mapping (tags) for free-tier tickets an exception applies to"),
+        "unknown": _tag_section("a mapping (tags) for tickets whose tier could not be checked"),
+        "served_channels": {"type": ["array", "null"], "items": {"type": "string"},
+                            "x-expected": "a list of Zendesk channels (via.channel, e.g. email)"},
+        "client_field_id": {**ZENDESK_ID, "type": ["integer", "string", "null"]},
+        "values": {"type": ["object", "null"], "additionalProperties": {"type": ["string", "number", "null"]},
+                   "x-expected": "a mapping of script placeholders to their values (support_email, ...)"},
+        "exceptions": {
+            "type": ["object", "null"], "x-keys": "gate_exceptions",
+            "x-expected": "a mapping of exception codes to their settings",
+            "additionalProperties": {
+                "type": ["object", "boolean", "null"], "additionalProperties": False,
+                "x-expected": "true/false or a mapping (enabled, tags, group)",
+                "properties": {"enabled": {"type": "boolean", "x-expected": "true or false"}, "tags": TAGS,
+                               "group": OPTIONAL_TEXT},
+            },
+        },
+    },
+}
+
+FACTS = ["customer_id", "email_accounts", "verified", "tier", "partner", "service_status", "unpaid_invoices"]
+HTTP_RESOURCE = {
+    "type": ["object", "null"], "additionalProperties": False, "required": ["path", "fields"],
+    "x-expected": "a mapping (path, record, fields)",
+    "properties": {
+        "path": {"type": "string", "minLength": 1, "x-expected": "a path relative to base_url"},
+        "record": {"type": ["string", "null"], "x-expected": "a dotted path to the record in the response"},
+        "fields": {
+            "type": "object", "minProperties": 1, "x-expected": "a mapping of facts to response paths",
+            "propertyNames": {"enum": FACTS, "x-expected": "a fact (" + ", ".join(FACTS) + ")"},
+            "additionalProperties": {
+                "type": ["string", "object"], "additionalProperties": False, "required": ["path"],
+                "x-expected": "a dotted path or a mapping (path, values, link, count)",
+                "properties": {"path": {"type": "string", "x-expected": "a dotted path"},
+                               "values": {"type": "object", "x-expected": "a mapping of response values to facts"},
+                               "link": {"type": "string", "x-expected": "a dotted path to a link"},
+                               "count": {"type": "boolean", "x-expected": "true or false"}},
+            },
+        },
+    },
+}
+ACCOUNTS = {
+    "type": ["object", "null"],
+    "x-expected": "a mapping of account lookup providers (zendesk, http)",
+    "additionalProperties": False,
+    "properties": {
+        "zendesk": {
+            "type": ["object", "null"], "additionalProperties": False,
+            "x-expected": "a mapping of which Zendesk tags and fields carry account facts",
+            "properties": {"tier_free_tags": TAGS, "tier_paid_tags": TAGS, "partner_tags": TAGS, "verified_tags": TAGS,
+                           "verified_field": OPTIONAL_TEXT, "service_status_field": OPTIONAL_TEXT,
+                           "unpaid_invoices_field": OPTIONAL_TEXT},
+        },
+        "http": {
+            "type": ["object", "null"], "additionalProperties": False, "required": ["base_url"],
+            "x-expected": "a mapping of billing API settings (base_url, auth_header, auth_env, timeout, ...)",
+            "properties": {
+                "base_url": {"type": "string", "pattern": "^https?://[^/?#]+", "x-expected": "an http(s) URL"},
+                "auth_header": OPTIONAL_TEXT,
+                "auth_env": {"type": ["string", "null"], "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+                             "x-expected": "the name of an environment variable holding the header's value"},
+                "auth_prefix": {"type": ["string", "null"], "x-expected": "a text such as 'Bearer '"},
+                "timeout": {"type": "number", "exclusiveMinimum": 0, "x-expected": "a number of seconds above 0"},
+                "retries": {"type": "integer", "minimum": 0, "maximum": 10, "x-expected": "a number of retries (0-10)"},
+                "backoff": SECONDS,
+                "cache_seconds": SECONDS,
+                "customer": HTTP_RESOURCE,
+                "service": HTTP_RESOURCE,
+            },
+        },
+    },
+}
+
 PROPERTIES: dict[str, dict] = {
     "default_locale": {"type": "string", "x-names": "languages", "x-expected": "a language code such as en"},
     "country": {"type": "string", "x-names": "countries", "x-expected": "an ISO 3166 country code such as PL"},
@@ -123,6 +221,8 @@ PROPERTIES: dict[str, dict] = {
     # While Zendesk is down, how long a failing delivery is retried before it becomes a dead letter.
     "retry_for_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 720,
                         "x-expected": "a number of hours above 0 and at most 720 (30 days)"},
+    "gate": GATE,
+    "accounts": ACCOUNTS,
     "admin": {
         "type": ["object", "null"],
         "x-expected": "a mapping of admin page settings (password_hash)",

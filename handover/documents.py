@@ -66,6 +66,8 @@ def check_document_shape(document, source: str = "input") -> dict:
         items = document.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
             raise DocumentError(f"{source}: '{key}' must be a list of objects")
+    if not isinstance(document.get("problem_ticket", {}), Mapping):
+        raise DocumentError(f"{source}: 'problem_ticket' must be an object (the incident's problem ticket)")
     _check_ids(document, ticket, source)
     tags = ticket.get("tags", [])
     if not isinstance(tags, list):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from handover.checking import catalog_for, check_document
+from handover.accounts import AccountLookup
+from handover.checking import account_lookup, catalog_for, check_document
 from handover.config import Config
 from handover.engine.decide import decision_to_json
 from handover.ledger import Ledger
@@ -29,6 +30,11 @@ class TicketJob:
     effects: Effects = field(repr=False)
     today: Callable[[], date] = date.today
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    accounts: AccountLookup | None = field(default=None, repr=False)   # None: Zendesk's document facts only
+
+    def __post_init__(self) -> None:
+        if self.accounts is None:
+            self.accounts = account_lookup(self.config.policy)
 
     def __call__(self, delivery_id: int, ticket_id: int) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id}
@@ -52,21 +58,28 @@ class TicketJob:
             return
         policy = self.config.policy
         catalog = catalog_for(policy)
-        decision = check_document(document, policy, self.today(), catalog=catalog)
-        if decision.verdict is None:
-            log.info("no request type applies", extra=context)
+        decision = check_document(document, policy, self.today(), catalog=catalog, accounts=self.accounts)
+        verdict, gate = decision.verdict, decision.gate
+        if verdict is None and not decision.actions:
+            log.info("no request type applies", extra={**context, "gate": gate.decision if gate else None})
             return
         result = decision_to_json(decision, catalog, ticket_id)
-        verdict = decision.verdict
-        self.metrics.verdict(verdict.request_type, verdict.complete)
-        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions)
-        recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, verdict.complete, result,
-                                               verdict.request_type, delivery_id)
+        request_type = verdict.request_type if verdict else None
+        complete = verdict.complete if verdict else False
+        if verdict is not None:
+            self.metrics.verdict(request_type, complete)
+        else:
+            self.metrics.gate(gate.decision, gate.exception)
+        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions, gate)
+        recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, complete, result, request_type,
+                                               delivery_id)
         self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
                                    200 if effect.sent else None)
         if effect.repeated:
             log.info("verdict unchanged; no update", extra=context)
             return
-        log.info("ticket processed", extra={**context, "request_type": verdict.request_type,
-                                            "complete": verdict.complete, "outcome": effect.status,
-                                            "missing": len(verdict.missing), "invalid": len(verdict.invalid)})
+        summary = ({"missing": len(verdict.missing), "invalid": len(verdict.invalid),
+                    "checks_failed": len(verdict.failed_checks), "checks_unknown": len(verdict.unknown_checks)}
+                   if verdict else {"gate": gate.decision, "exception": gate.exception})
+        log.info("ticket processed", extra={**context, "request_type": request_type, "complete": complete,
+                                            "outcome": effect.status, **summary})

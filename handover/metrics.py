@@ -20,6 +20,8 @@ class Metrics:
                                 ["request_type", "complete"], registry=self.registry)
         self.zendesk_api_calls = Counter("zendesk_api_calls", "Zendesk API calls by kind and HTTP status",
                                          ["kind", "status"], registry=self.registry)
+        self.gate_decisions = Counter("gate_decisions", "Support-tier gate decisions (and the exception applied)",
+                                      ["decision", "exception"], registry=self.registry)
         self.job_retries = Counter("job_retries", "Job attempts that will be retried", registry=self.registry)
         self.dead_letters = Counter("dead_letters", "Deliveries given up and dead-lettered", registry=self.registry)
         self.queue_depth = Gauge("queue_depth", "Tasks waiting in the queue", registry=self.registry)
@@ -33,6 +35,9 @@ class Metrics:
 
     def verdict(self, request_type: str | None, complete: bool) -> None:
         self.verdicts.labels(request_type=request_type or "none", complete=str(bool(complete)).lower()).inc()
+
+    def gate(self, decision: str, exception: str | None) -> None:
+        self.gate_decisions.labels(decision=decision, exception=exception or "none").inc()
 
     def zendesk_call(self, kind: str, status: int | str) -> None:
         self.zendesk_api_calls.labels(kind=kind, status=str(status)).inc()

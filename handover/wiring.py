@@ -13,6 +13,9 @@ from handover.ledger import Ledger
 from handover.metrics import Metrics
 from handover.queue import Processor, RetryPolicy, make_huey, queue_state
 from handover.services import Services, utc_now
+from handover.accounts import AccountLookup
+from handover.checking import account_lookup
+from integration.billing import HttpAccounts
 from integration.effects import Effects
 from integration.zendesk import ZendeskClient
 
@@ -29,11 +32,23 @@ def make_client(config: Config, on_call=None) -> ZendeskClient:
                          token=config.zendesk_api_token or "", base_url=config.zendesk_url, on_call=on_call)
 
 
+def http_provider_for(config: Config) -> HttpAccounts | None:
+    """The billing API provider when `accounts.http` is configured (its header value from the environment)."""
+    if config.policy.http_accounts is None:
+        return None
+    return HttpAccounts(config.policy.http_accounts, auth_value=config.billing_auth)
+
+
+def make_accounts(config: Config) -> AccountLookup:
+    """Account facts: the configured billing API first, then Zendesk's own tags and fields in the document."""
+    return account_lookup(config.policy, http_provider_for(config))
+
+
 def make_job(config: Config, ledger: Ledger, metrics: Metrics, retry: RetryPolicy = RetryPolicy()) -> TicketJob:
     """The ticket job with its own Zendesk client and effects layer, on this process's ledger and metrics."""
     client = make_client(config, on_call=metrics.zendesk_call)
     effects = Effects(client, dry_run=config.dry_run, group_ids=config.policy.groups or None, history=ledger)
-    return TicketJob(config, ledger, metrics, client, effects, retry=retry)
+    return TicketJob(config, ledger, metrics, client, effects, retry=retry, accounts=make_accounts(config))
 
 
 def job_factory(config: Config) -> JobFactory:

@@ -10,6 +10,7 @@ from typing import Iterable, Mapping, Protocol
 
 from handover.engine.actions import (Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags,
                                      SetGroup, SetStatus)
+from handover.engine.gate import Gate
 from handover.engine.verdict import Verdict
 
 from .tags import apply_tags, minus, plus
@@ -84,12 +85,20 @@ def verdict_fingerprint(verdict: Verdict) -> str:
         facts["consents"] = sorted([str(c.get("party")), str(c.get("status")),
                                     str((c.get("attempt") or {}).get("comment_id"))] for c in verdict.consents)
     if verdict.checks:
-        facts["checks"] = _facts(verdict.checks, "check", "status")
+        # the reason too: the reply says why a check failed (cancelled, then terminated, is news)
+        facts["checks"] = _facts(verdict.checks, "check", "status", "reason")
     gate = getattr(verdict, "gate", None)  # not every engine version has a gate
     if gate:
         facts["gate"] = _facts([gate], "decision", "tier", "party", "exception")
     text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                       default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def gate_fingerprint(gate: Gate) -> str:
+    """sha256 hex of a support-tier gate decision on a ticket that is not a transfer request."""
+    facts = {"gate": [gate.decision, gate.tier, gate.party, gate.exception, gate.reason, gate.remote, gate.locale]}
+    text = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -327,10 +336,11 @@ class Effects:
         # the first ticket only; keep handover's macros static.
         self._macros: dict[int, dict] = {}
 
-    def carry_out(self, ticket_id: int, current_ticket: Mapping, verdict: Verdict,
-                  actions: Iterable[Action]) -> EffectResult:
-        """The verdict's actions as one update, unless this verdict was carried out before."""
-        fingerprint = verdict_fingerprint(verdict)
+    def carry_out(self, ticket_id: int, current_ticket: Mapping, verdict: Verdict | None,
+                  actions: Iterable[Action], gate: Gate | None = None) -> EffectResult:
+        """The verdict's (or, for a ticket that is no transfer request, the gate's) actions as one
+        update, unless this decision was carried out before."""
+        fingerprint = verdict_fingerprint(verdict) if verdict is not None else gate_fingerprint(gate)
         if already_carried_out(ticket_id, current_ticket, fingerprint, self.history):
             return EffectResult(sent=False, dry_run=self.dry_run, update={}, response=None,
                                 fingerprint=fingerprint, repeated=True)

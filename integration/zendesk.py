@@ -73,9 +73,14 @@ class ZendeskClient:
     # ---- reads -------------------------------------------------------------------------
 
     def fetch_ticket_document(self, ticket_id: int) -> dict:
-        """`{"ticket", "comments", "users"}` as Zendesk sends them, in two reads."""
+        """`{"ticket", "comments", "users", "organizations"}` as Zendesk sends them, in two reads.
+
+        An incident linked to a problem also carries `problem_ticket` (one more read, incidents only):
+        the support-tier gate treats an incident of an open problem as a mass incident.
+        """
         # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket
-        shown = self._get(self._url(f"tickets/{int(ticket_id)}", include="users"), ticket_id)
+        # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#sideloads (users, organizations)
+        shown = self._get(self._url(f"tickets/{int(ticket_id)}", include="users,organizations"), ticket_id)
         users = {user["id"]: user for user in shown.get("users") or []}
         comments = []
         # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/
@@ -83,7 +88,15 @@ class ZendeskClient:
             comments.extend(page.get("comments") or [])
             for user in page.get("users") or []:
                 users.setdefault(user["id"], user)
-        return {"ticket": shown["ticket"], "comments": comments, "users": list(users.values())}
+        document = {"ticket": shown["ticket"], "comments": comments, "users": list(users.values()),
+                    "organizations": list(shown.get("organizations") or [])}
+        problem_id = shown["ticket"].get("problem_id")
+        if shown["ticket"].get("type") == "incident" and problem_id:
+            try:
+                document["problem_ticket"] = self._get(self._url(f"tickets/{int(problem_id)}"), ticket_id)["ticket"]
+            except ZendeskNotFound:
+                pass   # the problem was deleted: the incident is no longer part of a mass incident
+        return document
 
     def apply_macro(self, ticket_id: int, macro_id: int) -> dict:
         """The ticket as the macro would leave it (`result` of Show Ticket After Changes)."""

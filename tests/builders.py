@@ -38,3 +38,22 @@ def ticket_document(type_name: str | None, comments=(), locale: str = "en", cust
             *extra_users,
         ],
     }
+
+
+def with_confirmed_consents(document: dict, catalog, today: date = TODAY) -> dict:
+    """The document plus, for each party asked to reply, a comment from that party's own account with its sentence."""
+    from handover.engine.verdict import EvaluationSettings, evaluate
+
+    verdict = evaluate(document, catalog, EvaluationSettings(), today)
+    users = document.setdefault("users", [])
+    comments = document.setdefault("comments", [])
+    for number, consent in enumerate(verdict.consents if verdict else ()):
+        if consent.get("method") != "reply" or not consent.get("email") or not consent.get("sentence"):
+            continue
+        author = next((user for user in users if str(user.get("email") or "").lower() == consent["email"]), None)
+        if author is None:
+            author = {"id": 8800 + number, "name": consent["party"], "email": consent["email"], "role": "end-user"}
+            users.append(author)
+        comments.append({"id": 700 + number, "author_id": author["id"], "public": True, "attachments": [],
+                         "created_at": f"2026-11-30T12:0{number}:00Z", "body": consent["sentence"]})
+    return document

@@ -21,6 +21,7 @@ EXPECTED = {
         "partner_takeover", False, "ru", ["written_agreements"], {("current_partner_agreement", "consent_refused")}),
     "service_holder_change_es_incomplete.json": ("service_holder_change", False, "es", ["new_holder_email"], set()),
     "not_a_transfer_fr.json": (None, False, None, [], set()),
+    "support_free_tier_ru.json": (None, False, "ru", [], set()),   # the support-tier gate refuses (seed 003)
 }
 
 
@@ -44,3 +45,10 @@ def test_quoted_text_in_the_german_example_does_not_erase_values(catalog):
     decision = check_document(document, Policy(), date(2026, 11, 25), catalog=catalog)
     assert decision.verdict.fields["company_name"] == "Hotel Alpenblick GmbH"
     assert decision.verdict.fields["written_agreements"][0]["file_name"] == "vereinbarungen-unterschrieben.pdf"
+
+
+def test_the_free_tier_example_is_refused_by_the_gate(catalog):
+    document = json.loads((EXAMPLES / "support_free_tier_ru.json").read_text(encoding="utf-8"))
+    result = decision_to_json(check_document(document, Policy(), date(2026, 11, 25), catalog=catalog), catalog, 48702)
+    assert (result["gate"]["decision"], result["gate"]["tier"]) == ("refused", "free")
+    assert "help@litebox.ru" in result["comment"]

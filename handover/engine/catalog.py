@@ -16,6 +16,7 @@ from babel.dates import format_date
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .gate_data import GateData, load_gate_data
 from .reading import Reader, Vocabulary, build_reader, build_vocabulary, reading_keys
 from .parties import Party, parse_parties
 from .rules import RULE_KEYS
@@ -74,6 +75,7 @@ class RequestType:
     label_languages: Mapping[str, frozenset[str]]      # field-matching folded label -> languages
     choice_index: Mapping[str, Mapping[str, str]]      # field -> folded word -> value
     spec_by_name: Mapping[str, FieldSpec] = field(default_factory=dict)
+    accounts: Mapping = field(default_factory=dict)    # {"customers": {role: email field}, "service": field}
     reader: Reader | None = None                       # fuzzy labels, sentences, pairings
     consent_sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> party -> template
 
@@ -92,6 +94,7 @@ class Catalog:
     yes_no_index: Mapping[str, bool]
     month_index: Mapping[str, int]
     stopwords: frozenset[str]
+    gate: GateData = field(default_factory=GateData)
     vocabulary: Vocabulary | None = None
     refusals: tuple[str, ...] = ()            # refusal phrases of every language
 
@@ -300,6 +303,23 @@ def _check_rules(rules, specs, path: Path) -> None:
                 raise CatalogError(f"{path}: rule {kind} names unknown field {rule[key]!r}")
 
 
+def _check_accounts(extension: Mapping, specs, path: Path) -> dict:
+    """The checks a type runs must exist, and its account roles must name its own fields."""
+    from .checks import CHECKS   # here, not at the top: checks -> accounts -> extract -> catalog
+
+    names = {spec.name for spec in specs}
+    for check in extension.get("checks") or ():
+        if check not in CHECKS:
+            raise CatalogError(f"{path}: unknown check {check!r} (known: {', '.join(sorted(CHECKS))})")
+    accounts = extension.get("accounts") or {}
+    if not isinstance(accounts, dict) or not isinstance(accounts.get("customers", {}), dict):
+        raise CatalogError(f"{path}: 'accounts' must be {{\"customers\": {{role: field}}, \"service\": field}}")
+    for field_name in [*accounts.get("customers", {}).values(), *([accounts["service"]] if "service" in accounts else [])]:
+        if field_name not in names:
+            raise CatalogError(f"{path}: accounts names unknown field {field_name!r}")
+    return accounts
+
+
 def _reader(texts, extension, specs, vocabulary, stopwords, path: Path) -> Reader:
     kinds = {spec.name: spec.kind for spec in specs}
     for field_name, other in (extension.get("same_as") or {}).items():
@@ -334,6 +354,7 @@ def _load_request_type(schema_path: Path, forms_root: Path, languages, stopwords
         rules=tuple(extension.get("rules") or ()),
         consents=parties,
         checks=tuple(extension.get("checks") or ()),
+        accounts=_check_accounts(extension, specs, schema_path),
         validator=validator,
         property_validators=_property_validators(schema),
         titles={lang: str(data.get("title") or name) for lang, data in texts.items()},
@@ -397,6 +418,10 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         for schema_path in sorted((root / "schemas").glob("*.json")):
             types[schema_path.stem] = _load_request_type(schema_path, root / "ticket_forms", languages, stopwords, vocabulary)
     tag_index = {tag: rtype.name for rtype in types.values() for tag in rtype.tags}
+    definitions = [(root / "ticket_forms" / "gate.yaml", _read_yaml(root / "ticket_forms" / "gate.yaml"))
+                   for root in roots if (root / "ticket_forms" / "gate.yaml").is_file()]
+    gate_texts = [(path, _read_yaml(path)) for root in roots
+                  for path in sorted((root / "ticket_forms" / "gate").glob("*.yaml"))]
     yes_no: dict[str, bool] = {}
     for language in languages.values():
         yes_no.update({word: False for word in language.no})
@@ -409,6 +434,7 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         yes_no_index=yes_no,
         month_index=_month_index(languages),
         stopwords=stopwords,
+        gate=load_gate_data(definitions, gate_texts, CatalogError),
         vocabulary=vocabulary,
         refusals=tuple(dict.fromkeys(phrase for language in languages.values() for phrase in language.refusals)),
     )

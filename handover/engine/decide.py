@@ -3,19 +3,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from .accounts import Facts, Query, gate_queries
 from .actions import Action, AddCcs, AddComment, AddTags, ApplyMacro, RemoveTags, SetGroup, SetStatus, action_to_dict
 from .catalog import Catalog
+from .checks import public_check
 from .extract import users_by_id
+from .gate import Gate, GatePolicy, evaluate_gate
+from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
-from .reply import (display_value, local_date, message, party_name, problem_message, problem_sections, public_reply,
-                    reading_lines)
-from .verdict import EvaluationSettings, Verdict, evaluate
+from .reply import (check_line, check_message, display_value, local_date, message, party_name, problem_message,
+                    problem_sections, public_reply, reading_lines)
+from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
 TAG_STOPPED = "handover_consent_stopped"
+TAG_CHECK_FAILED = "handover_check_failed"
+TAG_CHECKS_UNKNOWN = "handover_checks_unknown"
+
+# What the edge gives the engine for account facts: queries in, one answer per query out.
+Lookup = Callable[[tuple[Query, ...]], Mapping[Query, Facts]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,7 @@ class Decision:
     comment: str
     internal_note: str
     actions: tuple[Action, ...]
+    gate: Gate | None = None
 
 
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
@@ -63,7 +73,11 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     for consent in stopped_consents(verdict):
         lines += ["", say("note_consent_" + consent["status"], party=party_name(catalog, lang, consent["party"]))]
     if verdict.checks:
-        lines += ["", say("note_checks"), *(f"- {say('check_' + c['check'])}" for c in verdict.checks)]
+        lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
+        if verdict.failed_checks:
+            lines.append(say("note_check_failed"))
+        if verdict.unknown_checks:
+            lines.append(say("note_checks_unknown"))
     if verdict.expected_completion:
         lines += ["", say("note_expected", date=local_date(verdict.expected_completion, lang))]
     return "\n".join(lines)
@@ -83,8 +97,8 @@ def stopped_consents(verdict: Verdict) -> list[Mapping]:
 
 
 def parties_to_copy(verdict: Verdict) -> tuple[str, ...]:
-    """Once every item is in, the parties whose consent is pending are copied on the ticket."""
-    if not verdict.items_complete:
+    """Once every item is in, the parties whose consent is pending are copied on the ticket (not while a check fails)."""
+    if not verdict.items_complete or verdict.failed_checks:
         return ()
     emails = (c.get("email") for c in verdict.consents if c["method"] != "declaration" and c["status"] == "pending")
     return tuple(dict.fromkeys(email for email in emails if email))
@@ -97,11 +111,14 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
         # A party said no (or never answered in time): agents take over; nothing is routed or asked again.
         return (AddComment(body=note, public=False), AddTags((TAG_STOPPED, type_tag)),
                 RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)), SetStatus(routing.complete_status))
+    check_tags = {TAG_CHECK_FAILED: bool(verdict.failed_checks), TAG_CHECKS_UNKNOWN: bool(verdict.unknown_checks)}
+    added = tuple(tag for tag, on in check_tags.items() if on)
+    removed = tuple(tag for tag, on in check_tags.items() if not on)
     if verdict.complete:
         actions: list[Action] = [
             AddComment(body=note, public=False),
-            AddTags((TAG_COMPLETE, type_tag)),
-            RemoveTags((TAG_INCOMPLETE,)),
+            AddTags((TAG_COMPLETE, type_tag, *added)),
+            RemoveTags((TAG_INCOMPLETE, *removed)),
             SetGroup(routing.complete_group),
             SetStatus(routing.complete_status),
         ]
@@ -109,8 +126,8 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     else:
         actions = [
             AddComment(body=comment, public=True),
-            AddTags((TAG_INCOMPLETE, type_tag)),
-            RemoveTags((TAG_COMPLETE,)),
+            AddTags((TAG_INCOMPLETE, type_tag, *added)),
+            RemoveTags((TAG_COMPLETE, *removed)),
             SetStatus(routing.incomplete_status),
         ]
         copied = parties_to_copy(verdict)
@@ -122,12 +139,42 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     return tuple(actions)
 
 
+def _no_answers(queries: tuple[Query, ...]) -> Mapping[Query, Facts]:
+    return {}
+
+
+def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, gate_policy: GatePolicy,
+                lookup: Lookup, detector: Detector = detect_text_language) -> Decision:
+    """A ticket that is not a transfer request: the support-tier gate decides, with its texts and actions."""
+    ticket = document.get("ticket") or {}
+    client_key = next((str(custom.get("value")) for custom in ticket.get("custom_fields") or ()
+                       if isinstance(custom, Mapping) and gate_policy.client_field_id is not None
+                       and custom.get("id") == gate_policy.client_field_id and custom.get("value")), None)
+    queries = gate_queries(document, client_key) if gate_policy.enabled else ()
+    answers = lookup(queries) if queries else {}
+    gate = evaluate_gate(document, catalog, gate_policy, answers, queries, settings.default_locale, detector)
+    requester = users_by_id(document.get("users")).get(ticket.get("requester_id")) or {}
+    reply = gate_reply(catalog, gate, gate_policy, requester.get("name"))
+    agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
+    note = gate_note(catalog, gate, agent_lang)
+    current_tags = [tag for tag in ticket.get("tags") or () if isinstance(tag, str)]
+    return Decision(None, reply, note, gate_actions(gate, gate_policy, reply, note, current_tags), gate)
+
+
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,
-           request_type: str | None = None, detector: Detector = detect_text_language) -> Decision:
-    """ticket document -> verdict -> texts -> actions; `routing_for(type_name)` gives the Routing."""
+           request_type: str | None = None, detector: Detector = detect_text_language,
+           lookup: Lookup = _no_answers, gate_policy: GatePolicy | None = None) -> Decision:
+    """ticket document -> verdict (+ account checks) -> texts -> actions; `routing_for(type_name)` gives the Routing.
+
+    `lookup` answers account queries (providers live at the edge and arrive here as a function of
+    data to data); a ticket that is not a transfer request goes through the support-tier gate.
+    """
     verdict = evaluate(document, catalog, settings, today, request_type, detector)
     if verdict is None:
-        return Decision(None, "", "", ())
+        return decide_gate(document, catalog, settings, gate_policy or GatePolicy(), lookup, detector)
+    queries = verdict_queries(verdict, catalog, document)
+    if queries:
+        verdict = with_checks(verdict, catalog, lookup(queries), queries)
     routing = routing_for(verdict.request_type)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
     silent = verdict.complete or bool(stopped_consents(verdict))
@@ -141,8 +188,12 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
     """The `handover check --json` document (field names are an interface: see DESIGN.md)."""
     verdict = decision.verdict
     if verdict is None:
+        gate = decision.gate
         return {"ticket_id": ticket_id, "request_type": None, "complete": False, "fields": {}, "missing": [],
-                "invalid": [], "warnings": [], "locale": None, "readings": [], "comment": "", "internal_note": "", "actions": []}
+                "invalid": [], "warnings": [], "locale": gate.locale if gate and decision.comment else None,
+                "readings": [], "checks": [], "gate": gate.to_json() if gate else None,
+                "comment": decision.comment, "internal_note": decision.internal_note,
+                "actions": [action_to_dict(action) for action in decision.actions]}
     rtype = catalog.types[verdict.request_type]
     lang = verdict.locale
     return {
@@ -157,7 +208,9 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "locale": lang,
         "expected_completion": verdict.expected_completion.isoformat() if verdict.expected_completion else None,
         "consents": [dict(consent) for consent in verdict.consents],
-        "checks": [dict(check) for check in verdict.checks],
+        "checks": [{**public_check(check), "message": check_message(catalog, check, lang)} for check in verdict.checks],
+        "gate": {"decision": "not_applicable", "tier": None, "party": None, "exception": None,
+                 "reason": "transfer_request"},
         "readings": [dict(reading) for reading in verdict.readings],
         "comment": decision.comment,
         "internal_note": decision.internal_note,

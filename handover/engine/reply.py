@@ -128,13 +128,47 @@ def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lan
     return lines
 
 
+def evidence_text(catalog: Catalog, lang: str, item: Mapping) -> str:
+    """'organization tag tier_free', 'phrase “не поступил платеж” (ru)', 'billing API status = cancelled'."""
+    source = str(item.get("source") or "")
+    template = catalog.gate.text(lang, f"evidence_{source}")
+    if not template:
+        return ", ".join(f"{key}={value}" for key, value in item.items() if key != "fact")
+    shown = {key: ("" if value is None else str(value)) for key, value in item.items()}
+    return template.format_map(_Params(shown))
+
+
+def check_message(catalog: Catalog, check: Mapping, lang: str) -> str:
+    """Why a check has its status, in `lang` (parties by their localised names)."""
+    params = dict(check.get("params") or {})
+    known = catalog.languages["en"].messages
+    for key in ("party", "role"):
+        if f"party_{params.get(key)}" in known:
+            params[key] = message(catalog, lang, f"party_{params[key]}")
+    return message(catalog, lang, "reason_" + str(check["reason"]), **params)
+
+
+def check_line(catalog: Catalog, check: Mapping, lang: str) -> str:
+    """One internal-note line: what was checked, the outcome, why, and on what evidence."""
+    evidence = "; ".join(evidence_text(catalog, lang, item) for item in check.get("evidence") or ())
+    line = (f"- {message(catalog, lang, 'check_' + check['check'])}: {message(catalog, lang, 'check_status_' + check['status'])}"
+            f" — {check_message(catalog, check, lang)}")
+    return f"{line} [{evidence}]" if evidence else line
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def party_name(catalog: Catalog, lang: str, party: str) -> str:
     return message(catalog, lang, "party_" + party)
 
 
 def consent_requests(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
-    """Once every item is in: what each party still has to send, the exact sentence on a line of its own."""
-    if not verdict.items_complete:
+    """Once every item is in: what each party still has to send, the exact sentence on a line of its own.
+
+    Not while an account check fails: there is nothing to consent to until the requester has fixed it."""
+    if not verdict.items_complete or verdict.failed_checks:
         return []
     lines: list[str] = []
     for consent in verdict.consents:
@@ -161,8 +195,11 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     parts = [message(catalog, lang, "greeting", name=first_name) if first_name
              else message(catalog, lang, "greeting_anonymous"),
              "",
-             message(catalog, lang, "intro_consents" if verdict.items_complete else "intro",
+             message(catalog, lang, "intro_consents" if verdict.items_complete and not verdict.failed_checks else "intro",
                      request_type=rtype.title(lang))]
+    if verdict.failed_checks:
+        parts += ["", message(catalog, lang, "checks_failed_heading")]
+        parts += [f"- {_sentence(check_message(catalog, check, lang))}" for check in verdict.failed_checks]
     parts += problem_sections(catalog, rtype, verdict, lang)
     lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
     if lines:

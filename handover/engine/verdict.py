@@ -1,11 +1,13 @@
 """The verdict: which request type applies, what is missing, invalid or worth a warning."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from collections.abc import Mapping
 
+from .accounts import Facts, Query, transfer_queries
 from .catalog import Catalog, FieldSpec, RequestType
+from .checks import FAILED, UNKNOWN, run_checks
 from .consent import ConsentInput, all_confirmed, evaluate_consents
 from .extract import Extraction, extract, readings
 from .language import Detector, choose_language, detect_text_language
@@ -38,13 +40,21 @@ class Verdict:
 
     @property
     def complete(self) -> bool:
-        """Every item present and valid, and every party's consent confirmed."""
-        return not self.missing and not self.invalid and all_confirmed(self.consents)
+        """Every item present and valid, every party's consent confirmed, and no account check failed."""
+        return not self.missing and not self.invalid and all_confirmed(self.consents) and not self.failed_checks
 
     @property
     def items_complete(self) -> bool:
         """Every item present and valid (consents aside): the point at which parties are asked to consent."""
         return not self.missing and not self.invalid
+
+    @property
+    def failed_checks(self) -> tuple[Mapping, ...]:
+        return tuple(check for check in self.checks if check["status"] == FAILED)
+
+    @property
+    def unknown_checks(self) -> tuple[Mapping, ...]:
+        return tuple(check for check in self.checks if check["status"] == UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -190,5 +200,23 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
         today=today,
-        checks=tuple({"check": name, "status": "not_checked", "reason": "no_lookup_provider"} for name in rtype.checks),
+        checks=run_checks(rtype.checks, tuple(rtype.accounts.get("customers") or ()), {}, ()),
     )
+
+
+def verdict_queries(verdict: Verdict, catalog: Catalog, document: Mapping) -> tuple[Query, ...]:
+    """What the verdict's account checks need looked up, from its valid values."""
+    rtype = catalog.types[verdict.request_type]
+    if not rtype.checks:
+        return ()
+    valid = frozenset(verdict.fields) - {problem.field for problem in verdict.invalid}
+    return transfer_queries(rtype.accounts, verdict.fields, valid, document)
+
+
+def with_checks(verdict: Verdict, catalog: Catalog, answers: Mapping[Query, Facts], queries: tuple[Query, ...]) -> Verdict:
+    """The verdict with its account checks run over the providers' answers."""
+    rtype = catalog.types[verdict.request_type]
+    if not rtype.checks:
+        return verdict
+    roles = tuple(rtype.accounts.get("customers") or ())
+    return replace(verdict, checks=run_checks(rtype.checks, roles, answers, queries))

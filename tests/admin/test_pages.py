@@ -25,7 +25,7 @@ def text(response) -> str:
 
 
 def seed(ledger, ticket_id: int, at: datetime, *, request_type="reseller_change", complete=False, status="sent",
-         comment="Hello,\nplease send the subscription ID.", readings=None):
+         comment="Hello,\nplease send the subscription ID.", readings=None, extra=None):
     delivery, _ = ledger.record_delivery(f"k-{ticket_id}-{at.isoformat()}", ticket_id, {"ticket_id": str(ticket_id),
                                          "via": "Web form"}, received_at=at)
     verdict = {"request_type": request_type, "complete": complete, "missing": [] if complete else ["subscription_id"],
@@ -34,6 +34,7 @@ def seed(ledger, ticket_id: int, at: datetime, *, request_type="reseller_change"
                "actions": [{"kind": "apply_macro", "macro_id": 360009876543}]}
     if readings is not None:
         verdict["readings"] = readings
+    verdict.update(extra or {})
     decision = ledger.record_decision(ticket_id, "f" * 64, complete, verdict, request_type, delivery.id)
     update = {"comment": {"body": comment, "public": True}, "status": "pending", "tags": ["handover_incomplete"]}
     ledger.record_outcome(decision.id, update, dry_run=status == "dry_run", status=status,
@@ -130,6 +131,19 @@ def test_find_a_ticket_and_see_its_verdict_and_exact_reply(signed_in):
     assert "incomplete" in page and "subscription_id" in page and "HTTP 200" in page
     assert "Nowy sprzedawca" in page and "9001" in page and "email" in page
     assert "360009876543" in page and "Timeline" in page
+
+
+def test_the_ticket_page_shows_checks_and_the_gate_with_their_evidence(signed_in):
+    client, _, ledger = signed_in
+    checks = [{"check": "service_active", "status": "failed", "reason": "service_cancelled",
+               "message": "the service SRV-77 is cancelled", "evidence": [
+                   {"fact": "service_status", "source": "http", "path": "state", "value": "cancelled"}]}]
+    gate = {"decision": "exception", "tier": "free", "party": "client", "exception": "payment_not_received",
+            "evidence": [{"source": "phrase", "phrase": "не поступил платеж", "language": "ru", "comment_id": 5}]}
+    seed(ledger, 778, START, extra={"checks": checks, "gate": gate})
+    page = text(client.get("/admin/ticket/778"))
+    assert "the service SRV-77 is cancelled" in page and "path=state, value=cancelled" in page
+    assert "payment_not_received" in page and "phrase=не поступил платеж" in page
 
 
 def test_the_ticket_page_links_to_zendesk(sqlite_admin):

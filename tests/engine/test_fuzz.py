@@ -27,12 +27,21 @@ TICKET = st.fixed_dictionaries({
     "id": SCALARS, "requester_id": st.sampled_from([1, 2, None, "1"]), "tags": st.lists(TAGS, max_size=3),
     "created_at": st.sampled_from(["2026-11-16T09:00:00Z", "yesterday", None, 5]),
     "custom_fields": st.lists(st.fixed_dictionaries({"id": st.sampled_from([1, 2, 3]), "value": SCALARS}), max_size=3),
-    "ticket_form_id": SCALARS,
+    "ticket_form_id": SCALARS, "organization_id": st.sampled_from([10, 11, None, "10"]),
+    "type": st.sampled_from(["incident", "question", None]), "problem_id": st.sampled_from([5, None, "5"]),
 })
+ORGANIZATION = st.fixed_dictionaries({"id": st.sampled_from([10, 11, None]) | st.lists(SCALARS, max_size=1), "tags": st.lists(st.sampled_from(
+    ["tier_free", "tier_paid", "partner", "verified"]), max_size=2) | SCALARS,
+    "organization_fields": st.dictionaries(st.sampled_from(["service_status", "unpaid_invoices", "verified"]), SCALARS)})
 DOCUMENT = st.fixed_dictionaries({"ticket": TICKET, "comments": st.lists(COMMENT, max_size=3),
                                   "users": st.lists(st.fixed_dictionaries({"id": st.sampled_from([1, 2]),
                                                                            "locale": SCALARS, "email": SCALARS,
-                                                                           "name": SCALARS}), max_size=2)})
+                                                                           "name": SCALARS,
+                                                                           "organization_id": SCALARS | st.lists(SCALARS, max_size=2),
+                                                                           "tags": st.lists(st.sampled_from(["tier_free", "partner"]), max_size=2) | SCALARS,
+                                                                           "user_fields": st.dictionaries(st.sampled_from(["verified"]), SCALARS)}), max_size=2),
+                                  "organizations": st.lists(ORGANIZATION, max_size=2),
+                                  "problem_ticket": st.fixed_dictionaries({"id": st.sampled_from([5, None]), "status": SCALARS})})
 POLICY = Policy(field_mapping={1: "subscription_id", 2: "all_parties_consent", 3: "preferred_transfer_date"},
                 country="PL")
 

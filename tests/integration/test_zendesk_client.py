@@ -20,7 +20,7 @@ REQUESTER_EMAIL = "marta.kowalska@example.pl"
 def test_fetch_ticket_document_is_two_reads_of_raw_json(client, fake_zendesk, recorded_ticket):
     document = client.fetch_ticket_document(recorded_ticket)
 
-    assert set(document) == {"ticket", "comments", "users"}
+    assert set(document) == {"ticket", "comments", "users", "organizations"}
     recorded = load_fixture("comments_response.json")
     assert document["comments"] == recorded["comments"]
     assert document["ticket"]["custom_fields"] == load_fixture("ticket_response.json")["ticket"][
@@ -32,7 +32,7 @@ def test_fetch_ticket_document_is_two_reads_of_raw_json(client, fake_zendesk, re
         "faktury_2026.pdf", "application/pdf", 184233)
     assert client.calls == {"read": 2}
     assert [(r["method"], r["path"], r["query"]) for r in fake_zendesk.requests] == [
-        ("GET", f"/api/v2/tickets/{recorded_ticket}.json", {"include": "users"}),
+        ("GET", f"/api/v2/tickets/{recorded_ticket}.json", {"include": "users,organizations"}),
         ("GET", f"/api/v2/tickets/{recorded_ticket}/comments.json", {"include": "users"}),
     ]
 

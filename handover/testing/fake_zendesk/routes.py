@@ -67,9 +67,17 @@ class Endpoints:
         with self._lock:
             ticket = self._ticket(ticket_id)
             body = {"ticket": self._ticket_view(ticket, request)}
-            if "users" in request.args.get("include", "").split(","):
-                people = [ticket["requester_id"], ticket["submitter_id"], ticket["assignee_id"]]
+            include = request.args.get("include", "").split(",")
+            people = [ticket["requester_id"], ticket["submitter_id"], ticket["assignee_id"]]
+            if "users" in include:
                 body["users"] = self._users_for(people + ticket["collaborator_ids"])
+            if "organizations" in include:
+                # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#sideloads
+                # the ticket's organization and those of the people sideloaded with it
+                members = [self._store.users[i].get("organization_id") for i in people if i in self._store.users]
+                wanted = dict.fromkeys(i for i in [ticket.get("organization_id"), *members] if i is not None)
+                body["organizations"] = [copy.deepcopy(self._store.organizations[i]) for i in wanted
+                                         if i in self._store.organizations]
             return body
 
     def _list_comments(self, request: Request, ticket_id: int) -> dict:

@@ -29,6 +29,7 @@ from handover.testing.fake_zendesk.store import (
     comment_record,
     group_record,
     macro_record,
+    organization_record,
     ticket_record,
     user_record,
 )
@@ -168,6 +169,13 @@ class FakeZendesk(FaultControls, Endpoints):
             self._store.users[user_id] = user
             return copy.deepcopy(user)
 
+    def add_organization(self, id: int, name: str = "", **extra: Any) -> dict:
+        """Add or replace an organization (tags, organization_fields, ...)."""
+        with self._lock:
+            organization = organization_record(int(id), name or f"Organization {id}", extra)
+            self._store.organizations[int(id)] = organization
+            return copy.deepcopy(organization)
+
     def add_group(self, id: int, name: str) -> dict:
         """Add or replace a group."""
         with self._lock:
@@ -201,9 +209,13 @@ class FakeZendesk(FaultControls, Endpoints):
             return copy.deepcopy(record)
 
     def add_document(self, document: dict) -> dict:
-        """Seed one `{"ticket", "comments", "users"}` document; returns the stored ticket."""
+        """Seed one `{"ticket", "comments", "users", "organizations", "problem_ticket"}` document; returns the ticket."""
         for user in document.get("users") or []:
             self.add_user(**user)
+        for organization in document.get("organizations") or []:
+            self.add_organization(**organization)
+        if document.get("problem_ticket"):
+            self.add_ticket(document["problem_ticket"])
         return self.add_ticket(document["ticket"], document.get("comments") or [])
 
     def load_file(self, path: str | Path) -> list[int]:

@@ -51,6 +51,7 @@ class Store:
         self.tickets: dict[int, dict] = {}
         self.comments: dict[int, list[dict]] = {}
         self.users: dict[int, dict] = {}
+        self.organizations: dict[int, dict] = {}
         self.macros: dict[int, dict] = {}
         self.groups: dict[int, dict] = {}
         self.next_id = 10_000_000
@@ -85,6 +86,15 @@ def user_record(user_id: int, name: str, email: str | None, role: str, locale: s
         "only_private_comments": False, "restricted_agent": role == "agent",
         "suspended": False, "default_group_id": None, "report_csv": False, "user_fields": {},
     }
+
+
+def organization_record(organization_id: int, name: str, extra: dict) -> dict:
+    stamp = "2024-01-01T00:00:00Z"
+    record = {"id": organization_id, "url": "", "name": name, "external_id": None, "domain_names": [],
+              "details": "", "notes": "", "group_id": None, "shared_tickets": False, "shared_comments": False,
+              "tags": [], "organization_fields": {}, "created_at": stamp, "updated_at": stamp}
+    record.update(copy.deepcopy(extra))
+    return record
 
 
 def group_record(group_id: int, name: str) -> dict:
