@@ -253,7 +253,8 @@ def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attem
         _dead_letter(state, delivery_id, ticket_id, attempt.number, message, context)
         return
     delay = state.policy.delay(attempt.number, error.retry_after)
-    next_generation = state.ledger.release_for_retry(delivery_id, attempt.generation)
+    next_generation = state.ledger.release_for_retry(delivery_id, attempt.generation,
+                                                      hold_for=delay + state.lease_seconds)
     if next_generation is None:
         log.warning("job lost its lease while running; its delivery was queued again", extra=context)
         return
@@ -313,6 +314,9 @@ RECOVER_AFTER = 300.0
 re-enqueued; also the lease a job takes (and renews while it runs)."""
 RECOVER_EVERY = 60.0
 """Seconds between recovery sweeps of a running consumer process."""
+MIN_LEASE = 10.0
+"""The shortest lease a worker process takes, whatever its recover_after: renewed four times as often,
+a shorter one would lapse whenever a loaded machine stalls the renewing thread for a moment."""
 
 
 def recover_lost_deliveries(huey: Huey, older_than: float = RECOVER_AFTER, limit: int = 500) -> list[int]:

@@ -7,7 +7,7 @@ import time
 from app import app_for
 from handover.config import Config
 from handover.ledger import migrate
-from handover.queue import RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
+from handover.queue import MIN_LEASE, RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
 from handover.server import GRACEFUL_TIMEOUT, WebServer, stop_on_signals
 from handover.wiring import JobFactory, build_services, job_factory
 
@@ -48,7 +48,8 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after).huey
+    huey = build_services(config, job=job or job_factory(config), queue_name=queue_name,
+                          lease=max(recover_after, MIN_LEASE)).huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     try:
         run_consumer(huey, workers=workers)

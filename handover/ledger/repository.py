@@ -224,10 +224,13 @@ class Ledger:
                                 .where(Delivery.id == delivery_id, Delivery.generation == generation)
                                 .values(lease_until=until))
 
-    def release_for_retry(self, delivery_id: int, generation: int) -> int | None:
-        """Mark the delivery failed and hand it to the next generation (the retry's task), releasing the
-        lease; the new generation, or None when this job's generation was superseded meanwhile."""
-        return self._next_generation(delivery_id, generation, FAILED)
+    def release_for_retry(self, delivery_id: int, generation: int, hold_for: float) -> int | None:
+        """Mark the delivery failed and hand it to the next generation (the retry's task); the new
+        generation, or None when this job's generation was superseded meanwhile. The lease is held
+        `hold_for` seconds more, until the retry is due and taken: between this and the retry task
+        reaching the schedule, and while huey's scheduler moves it to the queue, no task for the
+        delivery is visible, and the sweep must not take that for a lost one."""
+        return self._next_generation(delivery_id, generation, FAILED, lease_until=utcnow() + timedelta(seconds=hold_for))
 
     def supersede_delivery(self, delivery_id: int, generation: int) -> int | None:
         """For the recovery sweep: give an unfinished, unheld delivery a new generation (its lost task
@@ -235,8 +238,9 @@ class Ledger:
         return self._next_generation(delivery_id, generation, None, _unleased(utcnow()),
                                      Delivery.status.in_(UNFINISHED))
 
-    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions) -> int | None:
-        values = {"generation": generation + 1, "lease_until": None}
+    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions,
+                         lease_until: datetime | None = None) -> int | None:
+        values = {"generation": generation + 1, "lease_until": lease_until}
         if status is not None:
             values["status"] = status
         query = (update(Delivery).where(Delivery.id == delivery_id, Delivery.generation == generation, *conditions)
