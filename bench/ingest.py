@@ -1,4 +1,4 @@
-"""Benchmark webhook ingest under gunicorn against a bare Flask 202 endpoint: `python bench/ingest.py`.
+"""Benchmark webhook ingest under waitress against a bare Flask 202 endpoint: `python bench/ingest.py`.
 
 The load comes from wrk (a C load generator: apt-get install wrk) when it is installed, else from the
 Python client below, which saturates before the server does and hides most of the gap (--client python).
@@ -45,10 +45,13 @@ def bench_app():
     return app
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# One server process per worker, all on the listening socket the bench binds and hands down.
+SERVER = """
+import socket, sys
+from handover.server import WebServer
+from ingest import bench_app
+WebServer(bench_app(), sock=socket.socket(fileno=int(sys.argv[1])), threads=int(sys.argv[2])).run()
+"""
 
 
 @contextlib.contextmanager
@@ -79,16 +82,15 @@ def storage(distributed: bool, data_dir: Path):
         admin.dispose()
 
 
-def start_server(data_dir: Path, port: int, workers: int, threads: int, urls: dict) -> subprocess.Popen:
+def start_servers(data_dir: Path, sock: socket.socket, workers: int, threads: int, urls: dict) -> list[subprocess.Popen]:
     env = {**os.environ, "HANDOVER_DATA_DIR": str(data_dir), "HANDOVER_WEBHOOK_SECRET": SECRET,
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")])}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     env.update(urls)
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning",
-               "ingest:bench_app()"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "-c", SERVER, str(sock.fileno()), str(threads)]
+    return [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             pass_fds=[sock.fileno()]) for _ in range(workers)]
 
 
 def wait_ready(port: int, timeout: float = 20.0) -> None:
@@ -248,8 +250,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="handover-bench-") as tmp, storage(args.distributed, Path(tmp)) as urls:
         data_dir = Path(tmp)
         migrate(urls.get("DATABASE_URL") or f"sqlite:///{data_dir / 'handover.db'}")
-        port = free_port()
-        server = start_server(data_dir, port, args.workers, args.threads, urls)
+        from handover.server import bind_socket
+
+        sock = bind_socket("127.0.0.1", 0)
+        port = sock.getsockname()[1]
+        servers = start_servers(data_dir, sock, args.workers, args.threads, urls)
         try:
             wait_ready(port)
             warm = [signed_request(900000 + i) for i in range(200)]
@@ -274,10 +279,13 @@ def main() -> int:
             paced = run_phase(port, PATH, [signed_request(500000 + i) for i in range(paced_count)],
                               concurrency=4, rate=args.rate)
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=20)
+            sock.close()
     backend = "PostgreSQL ledger + RedisHuey queue" if args.distributed else "SQLite ledger + SqliteHuey queue"
-    print(f"gunicorn gthread: {args.workers} workers x {args.threads} threads; client: {args.client}, "
+    print(f"waitress: {args.workers} processes x {args.threads} threads; client: {args.client}, "
           f"{args.concurrency} keep-alive connections; {backend}; median of {args.rounds} interleaved rounds")
     print(line("bare Flask 202", bare))
     print(line("webhook ingest", ingest))

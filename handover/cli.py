@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -200,6 +201,7 @@ def serve(host, port, threads, dry_run, demo_tickets, no_worker, queue, log_form
     finally:
         if fake is not None:
             fake.stop()
+    SERVED.set()
 
 
 @cli.command(short_help="Run queue consumers only (scale-out).")
@@ -223,6 +225,7 @@ def worker(workers, dry_run, recover_after, recover_every, queue, log_format) ->
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
     run_worker(config, workers, recover_after=recover_after, recover_every=recover_every, queue_name=queue)
+    SERVED.set()
 
 
 @cli.command(short_help="Write a commented, working handover.yaml.")
@@ -396,5 +399,20 @@ def _tolerant_streams() -> None:
                 pass
 
 
+SERVED = threading.Event()
+"""Set when `serve` or `worker` has run to its end."""
+
+
+def entry() -> None:
+    """The `handover` command: main(); after a server or worker stopped, exit without tearing the
+    interpreter down, which takes seconds of garbage collection that free nothing anyone needs."""
+    code = main()
+    if SERVED.is_set():
+        from handover.server import exit_now
+
+        exit_now(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

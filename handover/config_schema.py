@@ -228,6 +228,9 @@ PROPERTIES: dict[str, dict] = {
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
     "retention_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days (a whole number, at least 1)"},
+    # While Zendesk is down, how long a failing delivery is retried before it becomes a dead letter.
+    "retry_for_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 720,
+                        "x-expected": "a number of hours above 0 and at most 720 (30 days)"},
     "gate": GATE,
     "accounts": ACCOUNTS,
     "admin": {

@@ -21,6 +21,7 @@ from handover.documents import DocumentError
 from handover.engine.catalog import CatalogError
 from handover.ledger.browse import (OUTCOME_FILTERS, BadCursor, Cursor, LedgerFilter, ledger_page, recent_errors,
                                     waiting_deliveries)
+from handover.ledger import MAX_ID
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, services
 
@@ -286,7 +287,7 @@ def zendesk_ticket_url(config, ticket_id: int) -> str | None:
     return None
 
 
-@pages.get("/ticket/<int:ticket_id>")
+@pages.get(f"/ticket/<int(max={MAX_ID}):ticket_id>")
 def ticket(ticket_id: int):
     svc = services()
     history = svc.ledger.history_for(ticket_id)
@@ -382,7 +383,7 @@ def operations():
                            provisioning_plan=_optional_hook(svc, "provisioning_plan"))
 
 
-@pages.post("/operations/dead-letters/<int:dead_letter_id>/retry")
+@pages.post(f"/operations/dead-letters/<int(max={MAX_ID}):dead_letter_id>/retry")
 def retry(dead_letter_id: int):
     letter = retry_dead_letter(services().huey, dead_letter_id)
     if letter is None:
@@ -392,7 +393,7 @@ def retry(dead_letter_id: int):
     return redirect(url_for(".operations"), 303)
 
 
-@pages.post("/operations/dead-letters/<int:dead_letter_id>/discard")
+@pages.post(f"/operations/dead-letters/<int(max={MAX_ID}):dead_letter_id>/discard")
 def discard(dead_letter_id: int):
     letter = services().ledger.discard_dead_letter(dead_letter_id)
     if letter is None:
