@@ -1,6 +1,7 @@
 """The one place that builds handover's parts from the config and connects them (the composition root)."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -75,6 +76,16 @@ def job_factory(config: Config) -> JobFactory:
     return lambda ledger, metrics: make_job(config, ledger, metrics)
 
 
+def _pause_consumers_on_429(processor, huey: Huey) -> None:
+    """A 429 seen by the job's rate budget also pauses the queue (handover.pause.SharedPause), so that
+    no consumer of it, on any host, takes a task before Retry-After."""
+    budget = getattr(getattr(processor, "client", None), "budget", None)
+    pause = queue_state(huey).pause
+    if budget is None or pause is None:
+        return
+    budget.on_pause = lambda seconds, reason: pause.pause_until(time.time() + seconds, reason)
+
+
 def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey | None = None,
                    ledger: Ledger | None = None, metrics: Metrics | None = None, queue_name: str = "handover",
                    clock: Callable[[], datetime] = utc_now, lease: float | None = None) -> Services:
@@ -94,4 +105,5 @@ def build_services(config: Config, *, job: JobFactory | None = None, huey: Huey 
     if huey is None:
         processor = job(ledger, metrics) if job is not None else None
         huey = make_huey(config, processor, ledger=ledger, metrics=metrics, name=queue_name, lease=lease)
+        _pause_consumers_on_429(processor, huey)
     return Services(config=config, ledger=ledger, huey=huey, metrics=metrics, clock=clock)
