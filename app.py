@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from handover.admin import init_admin_pages
 from handover.config import Config, load_config
 from handover.links import pages as link_pages
-from handover.ledger import Ledger
+from handover.ledger import MAX_ID, Ledger
 from handover.metrics import Metrics
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, Services, services, utc_now
@@ -124,7 +124,7 @@ def list_dead_letters():
     return jsonify(dead_letters=[_dead_letter_json(letter) for letter in letters])
 
 
-@admin.post("/dead-letters/<int:dead_letter_id>/retry")
+@admin.post(f"/dead-letters/<int(max={MAX_ID}):dead_letter_id>/retry")
 def retry(dead_letter_id: int):
     letter = retry_dead_letter(services().huey, dead_letter_id)
     if letter is None:
@@ -132,7 +132,7 @@ def retry(dead_letter_id: int):
     return jsonify(status="requeued", dead_letter=_dead_letter_json(letter)), 202
 
 
-@admin.get("/tickets/<int:ticket_id>")
+@admin.get(f"/tickets/<int(max={MAX_ID}):ticket_id>")
 def ticket_history(ticket_id: int):
     history = services().ledger.history_for(ticket_id)
     return jsonify(

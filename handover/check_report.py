@@ -5,7 +5,7 @@ import click
 from babel import Locale, UnknownLocaleError
 
 from .engine.catalog import Catalog
-from .engine.decide import Decision
+from .engine.decide import Decision, consent_status_text
 from .engine.reply import check_message, display_value, message, problem_message
 
 
@@ -36,10 +36,10 @@ def _rows(rows: list[tuple[str, str]], width: int = 0, indent: str = "  ") -> li
     return lines
 
 
-def _status(catalog: Catalog, lang: str, status) -> str:
-    key = f"consent_status_{status}"
-    text = message(catalog, lang, key)
-    return str(status) if text == key else f"{status} ({text})"
+def _status(catalog: Catalog, lang: str, consent: dict) -> str:
+    """`confirmed (declared in the request)`: the same words as the internal note, after the status."""
+    text = consent_status_text(consent, lambda key, **params: message(catalog, lang, key, **params))
+    return f"{consent.get('status')} ({text})"
 
 
 def action_text(action: dict) -> str:
@@ -109,7 +109,7 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
         lines += ["", _heading("Values found:"), *_rows(shown, width)]
     if verdict.consents:
         lines += ["", _heading("Confirmations:"), *_rows([
-            (message(catalog, lang, "party_" + str(consent.get("party"))), _status(catalog, lang, consent.get("status")))
+            (message(catalog, lang, "party_" + str(consent.get("party"))), _status(catalog, lang, consent))
             for consent in verdict.consents], width)]
     if verdict.checks:
         lines += ["", _heading("Account checks:"), *_rows([

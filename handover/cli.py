@@ -6,10 +6,12 @@ import json
 import logging
 import os
 import sys
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from .config import ConfigError, load_config
 from .documents import DocumentError, read_document
@@ -39,7 +41,7 @@ def cli(ctx) -> None:
         click.echo(ctx.get_help())
 
 
-@cli.command()
+@cli.command(short_help="Check a ticket document and print the verdict (no Zendesk).")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--now", "now", metavar="DATE", help="Evaluate as of this date (default: today), e.g. 2026-12-01.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the readable summary.")
@@ -145,9 +147,10 @@ def _enqueue_demo_tickets(config, seeded: list[tuple[Path, int]], admin_url: str
                  ticket_id, path.name, path, extra={"ticket_id": ticket_id})
     ledger.dispose()
     if seeded:
-        where = f"{admin_url}/admin/tickets/<ticket id>"
-        token = ("with the header 'Authorization: Bearer $HANDOVER_ADMIN_TOKEN'" if config.admin_token
-                 else "once HANDOVER_ADMIN_TOKEN is set")
+        # The page a browser can open (the JSON API at /admin/tickets/<id> needs a bearer header).
+        where = f"{admin_url}/admin/ticket/<ticket id>"
+        token = ("(sign in with HANDOVER_ADMIN_TOKEN)" if config.admin_token
+                 else "once HANDOVER_ADMIN_TOKEN is set (sign in with it)")
         log.info("dry run: each update handover would make (reply, tags, status) is recorded in the ledger %s, "
                  "not sent; read it at %s %s. A ticket whose verdict did not change since the last run is "
                  "logged as 'verdict unchanged'", _ledger_name(config), where, token)
@@ -158,11 +161,14 @@ def _ledger_name(config) -> str:
     return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.split("@")[-1]
 
 
+QUEUE = click.option("--queue", default="handover", show_default=True, metavar="NAME",
+                     help="The queue's name: web and worker processes of one installation use the same "
+                          "(several installations may share one Redis).")
 LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "json"]), default="auto",
                           show_default=True, help="Log lines: readable text on a terminal, JSON otherwise (auto).")
 
 
-@cli.command()
+@cli.command(short_help="Run the webhook receiver and an embedded worker.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port (default: $PORT or 8080).")
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Web server threads.")
@@ -170,8 +176,11 @@ LOG_FORMAT = click.option("--log-format", type=click.Choice(["auto", "text", "js
 @click.option("--demo-tickets", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Without credentials: example tickets the built-in fake Zendesk serves "
                    "(default: ./examples, else the examples of the handover checkout).")
+@click.option("--no-worker", is_flag=True,
+              help="Web only: run no consumer here (scale-out: `handover worker` processes do the jobs).")
+@QUEUE
 @LOG_FORMAT
-def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
+def serve(host, port, threads, dry_run, demo_tickets, no_worker, queue, log_format) -> None:
     """Run the webhook receiver and an embedded worker (SQLite by default; dry run without credentials)."""
     from handover.logs import configure_logging
     from handover.service import serve as run_server
@@ -188,19 +197,24 @@ def serve(host, port, threads, dry_run, demo_tickets, log_format) -> None:
         log.warning("no webhook secret (HANDOVER_WEBHOOK_SECRET, or the lock file of handover provision --apply): "
                     "POST /webhooks/zendesk answers 503 until there is one")
     try:
-        run_server(config, host, port, threads=threads)
+        run_server(config, host, port, threads=threads, consumer_workers=0 if no_worker else 1, queue_name=queue)
     finally:
         if fake is not None:
             fake.stop()
+    SERVED.set()
 
 
-@cli.command()
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Consumer threads.")
+@cli.command(short_help="Run queue consumers only (scale-out).")
+@click.option("--concurrency", "--workers", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              metavar="N", help="Consumers (threads) in this process; the shared rate budget paces them all.")
 @click.option("--dry-run", is_flag=True, help="Record intended Zendesk updates in the ledger instead of sending them.")
 @click.option("--recover-after", type=click.FloatRange(min=1), default=300, show_default=True, metavar="SECONDS",
               help="Re-enqueue deliveries unfinished this long with no queued task (their worker died mid-job).")
+@click.option("--recover-every", type=click.FloatRange(min=0.1), default=60, show_default=True, metavar="SECONDS",
+              help="How often this process sweeps for such deliveries.")
+@QUEUE
 @LOG_FORMAT
-def worker(workers, dry_run, recover_after, log_format) -> None:
+def worker(workers, dry_run, recover_after, recover_every, queue, log_format) -> None:
     """Run queue consumers only (scale-out: set REDIS_URL and DATABASE_URL)."""
     from handover.logs import configure_logging
     from handover.service import run_worker
@@ -210,10 +224,11 @@ def worker(workers, dry_run, recover_after, log_format) -> None:
     config = _runtime_config(dry_run)
     catalog_check(config)
     make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
-    run_worker(config, workers, recover_after=recover_after)
+    run_worker(config, workers, recover_after=recover_after, recover_every=recover_every, queue_name=queue)
+    SERVED.set()
 
 
-@cli.command()
+@cli.command(short_help="Write a commented, working handover.yaml.")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing handover.yaml.")
 @click.option("--locale", default="en", show_default=True, metavar="LANG",
@@ -227,7 +242,7 @@ def init(directory, force, locale) -> None:
     click.echo(f"wrote {path}\nnext: handover provision (shows the plan), then handover provision --apply")
 
 
-@cli.command()
+@cli.command(short_help="Make Zendesk match handover.yaml (dry by default).")
 @click.option("--apply", "apply_changes", is_flag=True, help="Carry the plan out (default: only show it).")
 @click.option("--prune", is_flag=True, help="With --apply: also delete objects handover made that the file no longer has.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="The admin's YAML configuration.")
@@ -249,7 +264,7 @@ def provision(apply_changes, prune, config_path, exit_code) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Erase personal data from the ledger (audited).")
 @click.option("--ticket", "ticket_id", type=click.IntRange(min=1), metavar="ID",
               help="Erase what this ticket's records hold about people.")
 @click.option("--email", "address", metavar="ADDRESS",
@@ -302,10 +317,11 @@ def _login_name() -> str:
         return "unknown"
 
 
-@cli.command("fake-zendesk")
-@click.argument("seed_files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True)
+@cli.command("fake-zendesk", short_help="Serve an in-memory fake Zendesk (tests and demos).")
+@click.argument("seed_files", nargs=-1, metavar="[SEED.json]...", type=click.Path())
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True,
+              help="Port (0: any free port, printed at start).")
 @LOG_FORMAT
 def fake_zendesk(seed_files, host, port, log_format) -> None:
     """Serve an in-memory fake Zendesk (tests and demos), seeded with ticket documents (JSON files).
@@ -363,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     except (DocumentError, ConfigError, CatalogError, UnknownCountry, ZendeskNotConfigured) as error:
         click.echo(f"handover: error: {error}".splitlines()[0], err=True)
         return EXIT_USAGE
+    except SQLAlchemyError as error:  # only a start-up can reach here: a bad or unreachable DATABASE_URL
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        click.echo(f"handover: error: cannot use the database (DATABASE_URL): {reason}", err=True)
+        return EXIT_USAGE
     except click.Abort:
         click.echo("handover: aborted", err=True)
         return 1
@@ -379,5 +399,20 @@ def _tolerant_streams() -> None:
                 pass
 
 
+SERVED = threading.Event()
+"""Set when `serve` or `worker` has run to its end."""
+
+
+def entry() -> None:
+    """The `handover` command: main(); after a server or worker stopped, exit without tearing the
+    interpreter down, which takes seconds of garbage collection that free nothing anyone needs."""
+    code = main()
+    if SERVED.is_set():
+        from handover.server import exit_now
+
+        exit_now(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -40,12 +40,14 @@ class Policy:
     complete_status: str = "open"
     incomplete_status: str = "pending"
     retention_days: int = 90  # how long the full record (values, texts, payloads) is kept
+    retry_for_hours: float = 24.0  # how long a failing delivery is retried before it is dead-lettered
     gate: GatePolicy = field(default_factory=GatePolicy)
     zendesk_accounts: ZendeskAccountSettings = field(default_factory=ZendeskAccountSettings)
     http_accounts: HttpAccountSettings | None = None
     consent_remind_after_days: int = 3     # a party whose consent is pending is reminded once after this
     consent_expire_after_days: int = 14    # then the request stops (refused parties stop it at once)
     admin_password_hash: str | None = None   # admin.password_hash: a werkzeug.security hash
+    zendesk_rate_share: float = 1.0          # zendesk.rate_share: the part of the account's API limit handover uses
 
     def request_type_settings(self, name: str) -> RequestTypeSettings:
         return self.request_types.get(name, RequestTypeSettings())
@@ -182,6 +184,7 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
     groups = {str(name): int(group_id) for name, group_id in (raw.get("groups") or {}).items()
               if not isinstance(group_id, (Mapping, type(None)))}
     catalog_dirs = tuple((base_dir / str(path)).resolve() for path in raw.get("catalog_dirs") or ())
+    retry_for_hours = float(raw.get("retry_for_hours", 24.0))
     gate = parse_gate(_section(raw, "gate"))
     accounts = _section(raw, "accounts")
     zendesk_accounts = parse_zendesk_accounts(_section(accounts, "zendesk"))
@@ -200,11 +203,13 @@ def parse_policy(raw: Mapping | None, base_dir: Path = Path("."), marks: Mapping
         complete_status=str(raw.get("complete_status") or "open"),
         incomplete_status=str(raw.get("incomplete_status") or "pending"),
         retention_days=int(raw.get("retention_days", 90)),
+        retry_for_hours=retry_for_hours,
         gate=gate,
         zendesk_accounts=zendesk_accounts,
         http_accounts=http_accounts,
         **_consent_settings(raw.get("consent") or {}),
         admin_password_hash=str(admin["password_hash"]) if admin.get("password_hash") else None,
+        zendesk_rate_share=float((raw.get("zendesk") or {}).get("rate_share", 1.0)),
     )
 
 
@@ -276,7 +281,8 @@ def load_config(env: Mapping[str, str] = os.environ, config_path: str | None = N
         data_dir=Path(env.get("HANDOVER_DATA_DIR") or "var"),
         database_url=env.get("DATABASE_URL") or None,
         redis_url=env.get("REDIS_URL") or None,
-        admin_token=env.get("HANDOVER_ADMIN_TOKEN") or None,
+        # A token pasted with a newline or spaces around it would lock every admin out.
+        admin_token=(env.get("HANDOVER_ADMIN_TOKEN") or "").strip() or None,
         port=port,
         data_keys=data_keys,
         public_url=(env.get("HANDOVER_PUBLIC_URL") or "").rstrip("/") or None,

@@ -218,9 +218,21 @@ PROPERTIES: dict[str, dict] = {
             "expire_after_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days"},
         },
     },
+    "zendesk": {
+        "type": ["object", "null"],
+        "x-expected": "a mapping of Zendesk settings (rate_share)",
+        "additionalProperties": False,
+        "properties": {
+            "rate_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                           "x-expected": "a share of the account's rate limit above 0 and at most 1, e.g. 0.5"},
+        },
+    },
     "complete_status": ZENDESK_STATUS,
     "incomplete_status": ZENDESK_STATUS,
     "retention_days": {"type": "integer", "minimum": 1, "x-expected": "a number of days (a whole number, at least 1)"},
+    # While Zendesk is down, how long a failing delivery is retried before it becomes a dead letter.
+    "retry_for_hours": {"type": "number", "exclusiveMinimum": 0, "maximum": 720,
+                        "x-expected": "a number of hours above 0 and at most 720 (30 days)"},
     "gate": GATE,
     "accounts": ACCOUNTS,
     "admin": {

@@ -55,7 +55,7 @@ class TicketJob:
             except ZendeskRateLimited as error:
                 raise TransientError("Zendesk rate limit", retry_after=error.retry_after) from error
             except ZendeskUnavailable as error:
-                raise TransientError(f"Zendesk unavailable: {error}") from error
+                raise TransientError(f"Zendesk unavailable: {error}", outage=True) from error
         raise TransientError(f"ticket kept changing ({self.retry.conflicts} conflicts in a row)")
 
     def _process_once(self, delivery_id: int, ticket_id: int, context: dict) -> None:

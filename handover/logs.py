@@ -11,12 +11,19 @@ import click
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED = "[email redacted]"
+# What database errors quote of the data: SQLAlchemy's "[parameters: ...]" (engines hide them too,
+# hide_parameters=True) and PostgreSQL's "DETAIL:  Key (column)=(value) ..." lines.
+SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+SQL_DETAIL = re.compile(r"^DETAIL: [^\n]*", re.MULTILINE)
 CONTEXT_KEYS = ("ticket_id", "delivery_id", "request_type", "attempt", "status", "complete", "outcome", "missing",
                 "invalid", "update_fields", "tag_count", "has_comment", "comment_public")
 QUIET_LOGGERS = ("alembic",)  # migration chatter at every start; warnings still show
 
 
 def redact(text: str) -> str:
+    """Text fit for the log: no email addresses, no values quoted by database errors."""
+    text = SQL_PARAMETERS.sub("[parameters redacted]", text)
+    text = SQL_DETAIL.sub("DETAIL: [redacted]", text)
     return EMAIL.sub(REDACTED, text)
 
 

@@ -5,7 +5,7 @@ import math
 from typing import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
@@ -31,6 +31,7 @@ class Metrics:
         self.dead_letters = Counter("dead_letters", "Deliveries given up and dead-lettered", registry=self.registry)
         self.queue_depth = Gauge("queue_depth", "Tasks waiting in the queue", registry=self.registry)
         self._delivery_outcomes: dict[str, object] = {}  # outcome -> its bound child, looked up once
+        self._budget_tracked = False
         self._retention: _RetentionCollector | None = None
 
     def delivery(self, outcome: str) -> None:
@@ -57,6 +58,15 @@ class Metrics:
                 return math.nan
         self.queue_depth.set_function(depth)
 
+    def track_rate_budget(self, usage: Callable[[], object]) -> None:
+        """Show the shared Zendesk rate budget, read at scrape time: `usage()` returns an
+        integration.budget.Usage (totals over every consumer of the account). The first budget
+        tracked is kept: a process's budgets all read the same shared store."""
+        if self._budget_tracked:
+            return
+        self._budget_tracked = True
+        self.registry.register(_BudgetCollector(usage))
+
     def track_retention(self, last_run: RetentionRun) -> None:
         """Expose the last retention run (of any process: it is read from the ledger at scrape time)."""
         if self._retention is None:
@@ -66,6 +76,34 @@ class Metrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _BudgetCollector(Collector):
+    """The rate budget's numbers at scrape time; an unreachable store shows none of them."""
+
+    GAUGES = (("limit", "zendesk_rate_limit", "The Zendesk account's API limit per minute, as Zendesk last said"),
+              ("capacity", "zendesk_rate_capacity", "The calls per minute handover may make (its rate_share)"),
+              ("used", "zendesk_rate_used", "Calls handover made in the last minute, over every consumer"),
+              ("hold", "zendesk_rate_hold_seconds", "Seconds every consumer still waits after a 429 or an exhausted account"))
+    COUNTERS = (("waits", "zendesk_rate_waits", "Calls that waited for a slot in the rate budget"),
+                ("wait_seconds", "zendesk_rate_wait_seconds", "Seconds calls waited for a slot in the rate budget"),
+                ("rate_limited", "zendesk_rate_limited", "Zendesk calls answered 429, over every consumer"))
+
+    def __init__(self, usage: Callable[[], object]) -> None:
+        self.usage = usage
+
+    def describe(self):
+        return []  # read at scrape time only: the store may be unreachable while registering
+
+    def collect(self):
+        try:
+            usage = self.usage()
+        except Exception:  # noqa: BLE001 - any storage error means "unknown": leave the series out
+            return
+        for attribute, name, documentation in self.GAUGES:
+            yield GaugeMetricFamily(name, documentation, value=float(getattr(usage, attribute)))
+        for attribute, name, documentation in self.COUNTERS:
+            yield CounterMetricFamily(name, documentation, value=float(getattr(usage, attribute)))
 
 
 class _RetentionCollector(Collector):

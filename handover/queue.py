@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Callable
 
 from huey import Huey, RedisHuey, SqliteHuey
-from huey.consumer import Consumer
+from huey.consumer import Consumer, Worker
 from huey.storage import SqliteStorage
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from handover.config import Config
 from handover.ledger import PROCESSED, Ledger
 from handover.metrics import Metrics
+from handover.pause import CircuitBreaker, SharedPause
 
 log = logging.getLogger(__name__)
 
@@ -29,30 +32,59 @@ CONSUMER_POLLING = {"initial_delay": 0.1, "backoff": 1.15, "max_delay": 1.0}
 
 
 class TransientError(Exception):
-    """A failure worth retrying (timeouts, 5xx, 409, 429). retry_after, in seconds, overrides the backoff."""
+    """A failure worth retrying (timeouts, 5xx, 409, 429). retry_after, in seconds, overrides the backoff;
+    `outage` says the service behind the job is down, which pauses every consumer (circuit breaker)."""
 
-    def __init__(self, message: str = "transient failure", retry_after: float | None = None):
+    def __init__(self, message: str = "transient failure", retry_after: float | None = None,
+                 outage: bool = False):
         super().__init__(message)
         self.retry_after = retry_after
+        self.outage = outage
+
+
+# The database errors that pass: a dropped connection (the pool pre-pings and reconnects), a locked
+# SQLite file, a pool checkout timeout. Integrity and programming errors are not among them.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, DisconnectionError, PoolTimeoutError)
+
+DAY = 24 * 3600.0
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Every retry of a delivery, in one place: how often and how patiently before it is dead-lettered."""
-    max_attempts: int = 5       # job attempts (a TransientError schedules the next) before the dead letter
+    """Every retry of a delivery, in one place: how often and how patiently before it is dead-lettered.
+
+    A failing delivery is retried with capped exponential backoff for `retry_for` seconds after its
+    first failure (and, when set, for at most `max_attempts` attempts): Zendesk outages last minutes
+    to hours, hence a day by default. During an outage every consumer pauses, first for
+    `outage_pause` seconds, doubling up to `outage_pause_max` while the probes fail
+    (handover.pause.CircuitBreaker)."""
+    max_attempts: int | None = None  # job attempts before the dead letter, if limited besides retry_for
     base_delay: float = 5.0     # seconds before attempt 2, doubling up to max_delay (Retry-After wins)
     max_delay: float = 600.0
     jitter: float = 0.1
+    retry_for: float = DAY      # seconds from the first failure to the dead letter (config: retry_for_hours)
+    outage_pause: float = 5.0
+    outage_pause_max: float = 300.0
     conflicts: int = 3          # within one attempt: re-reads of a ticket that changed while it was decided (409)
     task_retries: int = 3       # huey's own retries of the task, for failures outside the job (the ledger is down)
     task_retry_delay: float = 10.0
+
+    @classmethod
+    def from_config(cls, config: Config) -> "RetryPolicy":
+        return cls(retry_for=config.policy.retry_for_hours * 3600)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds before attempt+1: the server's Retry-After when given, else exponential backoff."""
         if retry_after is not None and retry_after >= 0:
             return float(retry_after)
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        backoff = min(self.max_delay, self.base_delay * 2 ** min(attempt - 1, 64))
         return backoff * (1 + random.uniform(0, self.jitter))
+
+    def gives_up(self, attempt: int, failing_since: float, now: float) -> bool:
+        """True when the delivery has been failing for `retry_for` seconds (or used its attempts)."""
+        if self.max_attempts is not None and attempt >= self.max_attempts:
+            return True
+        return now - failing_since >= self.retry_for
 
 
 @dataclass
@@ -64,6 +96,8 @@ class QueueState:
     policy: RetryPolicy
     processor: Processor | None = None
     task: object = field(default=None, repr=False)
+    pause: SharedPause | None = field(default=None, repr=False)
+    breaker: CircuitBreaker | None = field(default=None, repr=False)
     lease_seconds: float = 300.0
     # {delivery_id: generation} of the jobs running in this process; their leases are renewed.
     leases: dict = field(default_factory=dict, repr=False)
@@ -125,8 +159,11 @@ def make_huey(config: Config, processor: Processor | None = None, *, ledger: Led
     after a crash the sweep takes the delivery over once the lease has run out.
     """
     huey = _storage(config, name)
+    pause = SharedPause(huey)
+    policy = policy or RetryPolicy.from_config(config)
     state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url, config.data_keys),
-                       metrics=metrics or Metrics(), policy=policy or RetryPolicy(), processor=processor,
+                       metrics=metrics or Metrics(), policy=policy, processor=processor, pause=pause,
+                       breaker=CircuitBreaker(pause, base=policy.outage_pause, cap=policy.outage_pause_max),
                        lease_seconds=lease or RECOVER_AFTER)
     huey.handover = state
     state.task = _register_task(huey, state)
@@ -155,7 +192,8 @@ def _register_task(huey: Huey, state: QueueState):
     # processor's own failures are handled in _run_job with explicit attempts and dead letters.
     # Tasks queued before generations existed carry none: every delivery then had generation 0.
     @huey.task(name=TASK_NAME, retries=state.policy.task_retries, retry_delay=state.policy.task_retry_delay)
-    def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1, generation: int = 0) -> None:
+    def process_delivery(delivery_id: int, ticket_id: int, attempt: int = 1, generation: int = 0,
+                         since: float | None = None) -> None:
         context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
         # The lease is what keeps the recovery sweep off a delivery whose job is running (here or
         # in any other process); a task the sweep has superseded finds the claim refused.
@@ -164,41 +202,64 @@ def _register_task(huey: Huey, state: QueueState):
             return
         state.hold(delivery_id, generation)
         try:
-            _run_job(state, delivery_id, ticket_id, attempt, generation)
+            _run_job(state, delivery_id, ticket_id, Attempt(attempt, generation, since))
         finally:
             state.release(delivery_id)
     return process_delivery
 
 
-def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: int, generation: int) -> None:
-    context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt}
+@dataclass(frozen=True)
+class Attempt:
+    """Which attempt of which task generation runs, and since when (epoch s) the delivery has been failing."""
+    number: int
+    generation: int
+    failing_since: float | None = None
+
+
+def _run_job(state: QueueState, delivery_id: int, ticket_id: int, attempt: Attempt) -> None:
+    context = {"delivery_id": delivery_id, "ticket_id": ticket_id, "attempt": attempt.number}
     if state.processor is None:
-        _dead_letter(state, delivery_id, ticket_id, attempt, "no processor is configured", context)
+        _dead_letter(state, delivery_id, ticket_id, attempt.number, "no processor is configured", context)
         return
     try:
         state.processor(delivery_id, ticket_id)
     except TransientError as error:
-        _retry_or_give_up(state, delivery_id, ticket_id, attempt, generation, error, context)
+        if error.outage:
+            state.breaker.failure(f"{type(error).__name__}: {error}")
+        _retry_or_give_up(state, delivery_id, ticket_id, attempt, error, context)
+    except TRANSIENT_DATABASE_ERRORS as error:
+        _retry_or_give_up(state, delivery_id, ticket_id, attempt, TransientError(_database_error(error)), context)
     except Exception as error:  # noqa: BLE001 - a permanent failure: no retry, keep it for an admin
         log.exception("job failed permanently", extra=context)
-        _dead_letter(state, delivery_id, ticket_id, attempt, f"{type(error).__name__}: {error}", context)
+        _dead_letter(state, delivery_id, ticket_id, attempt.number, f"{type(error).__name__}: {error}", context)
     else:
+        state.breaker.success()
         state.ledger.set_delivery_status(delivery_id, PROCESSED)
         log.info("job done", extra=context)
 
 
-def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attempt: int, generation: int,
+def _database_error(error: Exception) -> str:
+    """The kind of database error, without its statement or parameters (they may hold ticket data)."""
+    original = getattr(error, "orig", None)
+    return f"database unavailable: {type(original or error).__name__}"
+
+
+def _retry_or_give_up(state: QueueState, delivery_id: int, ticket_id: int, attempt: Attempt,
                       error: TransientError, context: dict) -> None:
     message = f"{type(error).__name__}: {error}"
-    if attempt >= state.policy.max_attempts:
-        _dead_letter(state, delivery_id, ticket_id, attempt, message, context)
+    now = state.pause.clock()
+    since = attempt.failing_since if attempt.failing_since is not None else now
+    if state.policy.gives_up(attempt.number, since, now):
+        _dead_letter(state, delivery_id, ticket_id, attempt.number, message, context)
         return
-    delay = state.policy.delay(attempt, error.retry_after)
-    next_generation = state.ledger.release_for_retry(delivery_id, generation)
+    delay = state.policy.delay(attempt.number, error.retry_after)
+    next_generation = state.ledger.release_for_retry(delivery_id, attempt.generation,
+                                                      hold_for=delay + state.lease_seconds)
     if next_generation is None:
         log.warning("job lost its lease while running; its delivery was queued again", extra=context)
         return
-    state.task.schedule(args=(delivery_id, ticket_id), kwargs={"attempt": attempt + 1, "generation": next_generation},
+    state.task.schedule(args=(delivery_id, ticket_id),
+                        kwargs={"attempt": attempt.number + 1, "generation": next_generation, "since": since},
                         delay=delay)
     state.metrics.job_retries.inc()
     log.warning("job will be retried in %.1fs: %s", delay, message, extra=context)
@@ -253,6 +314,9 @@ RECOVER_AFTER = 300.0
 re-enqueued; also the lease a job takes (and renews while it runs)."""
 RECOVER_EVERY = 60.0
 """Seconds between recovery sweeps of a running consumer process."""
+MIN_LEASE = 10.0
+"""The shortest lease a worker process takes, whatever its recover_after: renewed four times as often,
+a shorter one would lapse whenever a loaded machine stalls the renewing thread for a moment."""
 
 
 def recover_lost_deliveries(huey: Huey, older_than: float = RECOVER_AFTER, limit: int = 500) -> list[int]:
@@ -314,12 +378,29 @@ def start_periodic(name: str, job: Callable[[], object], every: float) -> thread
     return stop
 
 
-class EmbeddedConsumer(Consumer):
+class PausingWorker(Worker):
+    """A huey worker that takes no task while the queue's shared pause holds (see handover.pause)."""
+
+    def loop(self, now=None):
+        state = getattr(self.huey, "handover", None)
+        remaining = state.pause.remaining() if state is not None and state.pause is not None else 0.0
+        if remaining > 0:
+            self.stop_flag.wait(min(remaining, self.max_delay))
+            return
+        super().loop(now)
+
+
+class PausingConsumer(Consumer):
+    """huey's consumer with PausingWorker workers."""
+    worker_class = PausingWorker
+
+
+class EmbeddedConsumer(PausingConsumer):
     """A consumer that can start from any thread: the host process owns the signal handlers."""
 
     # Private huey API, kept on purpose: Consumer.start() installs signal handlers, which Python
-    # allows only on the main thread; under gunicorn the consumer starts in a worker's thread and
-    # gunicorn owns the signals. huey has no switch for it, so the hook is overridden.
+    # allows only on the main thread; under `serve` the consumer runs beside the web server, and the
+    # process (handover.server.stop_on_signals) owns the signals. huey has no switch for it, so the hook is overridden.
     def _set_signal_handlers(self) -> None:
         pass
 
@@ -332,11 +413,12 @@ def _require_processor(huey: Huey) -> None:
 def run_consumer(huey: Huey, workers: int = 1) -> None:
     """Run a consumer in the foreground (main thread) until SIGINT/SIGTERM."""
     _require_processor(huey)
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False, **CONSUMER_POLLING).run()
+    PausingConsumer(huey, workers=workers, worker_type="thread", periodic=False, **CONSUMER_POLLING).run()
 
 
 def start_consumer_thread(huey: Huey, workers: int = 1) -> Consumer:
-    """Start consumer threads in the background and return the consumer; stop it with .stop(graceful=True)."""
+    """Start consumer threads in the background and return the consumer; stop it with .stop(graceful=True),
+    which waits for the jobs in flight (for up to its `shutdown_timeout` seconds when set)."""
     _require_processor(huey)
     consumer = EmbeddedConsumer(huey, workers=workers, worker_type="thread", periodic=False, **CONSUMER_POLLING)
     consumer.start()

@@ -1,77 +1,56 @@
-"""Run handover: the web app under gunicorn with an embedded consumer, or consumers alone."""
+"""Run handover: the web app under waitress with an embedded consumer, or consumers alone."""
 from __future__ import annotations
 
 import logging
-
-from gunicorn.app.base import BaseApplication
+import time
 
 from app import app_for
 from handover.config import Config
 from handover.ledger import migrate
-from handover.queue import RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
+from handover.queue import MIN_LEASE, RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
 from handover.reminders import start_consent_sweep
 from handover.retention import start_retention
+from handover.server import GRACEFUL_TIMEOUT, WebServer, stop_on_signals
 from handover.wiring import JobFactory, build_services, job_factory
 
 log = logging.getLogger(__name__)
 
 
-class EmbeddedServer(BaseApplication):
-    """Gunicorn hosting the app; each worker process builds its app and starts a consumer thread."""
-
-    def __init__(self, config: Config, job: JobFactory, options: dict, consumer_workers: int = 1):
-        self.config_obj = config
-        self.job = job
-        self.options = options
-        self.consumer_workers = consumer_workers
-        self.consumer = None
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings and value is not None:
-                self.cfg.set(key, value)
-
-    def load(self):
-        # Runs in the worker after the fork, so connections and threads belong to the worker.
-        services = build_services(self.config_obj, job=self.job)
-        self.consumer = start_consumer_thread(services.huey, workers=self.consumer_workers)
-        # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
-        start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
-        # Parties due a reminder, or whose consent expired, are checked again.
-        start_consent_sweep(services.huey, self.config_obj.policy)
-        start_retention(services.ledger, self.config_obj.policy.retention_days)
-        return app_for(services)
-
-
-def gunicorn_options(host: str, port: int, threads: int = 8, web_workers: int = 1) -> dict:
-    return {
-        "bind": f"{host}:{port}",
-        "workers": web_workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 30,
-        "graceful_timeout": 20,
-        "accesslog": None,
-        "worker_exit": _stop_consumer,
-    }
-
-
-def _stop_consumer(server, worker) -> None:
-    consumer = getattr(server.app, "consumer", None)
-    if consumer is not None:
-        consumer.stop(graceful=True)
-
-
 def serve(config: Config, host: str = "0.0.0.0", port: int | None = None, *, job: JobFactory | None = None,
-          threads: int = 8, consumer_workers: int = 1) -> None:
-    """Migrate the ledger, then serve the app on host:port with an embedded huey consumer (blocks).
+          threads: int = 8, consumer_workers: int = 1, queue_name: str = "handover",
+          graceful_timeout: float = GRACEFUL_TIMEOUT) -> None:
+    """Migrate the ledger, then serve the app on host:port with an embedded huey consumer until
+    SIGTERM/SIGINT (blocks). `job(ledger, metrics)` builds the processor; the default is the ticket job.
+    consumer_workers=0 serves the web only (the jobs are left to `handover worker` processes).
 
-    `job(ledger, metrics)` builds each process's processor; the default is the ticket job.
-    """
+    A stop takes about `graceful_timeout` at most: requests in flight are answered, jobs in flight
+    finish or, cut off, keep their lease until it runs out and the recovery sweep takes them over."""
     migrate(config.effective_database_url)
-    options = gunicorn_options(host, port or config.port, threads=threads)
-    EmbeddedServer(config, job or job_factory(config), options, consumer_workers=consumer_workers).run()
+    web_only = not consumer_workers
+    services = build_services(config, job=None if web_only else job or job_factory(config), queue_name=queue_name)
+    web = WebServer(app_for(services), host, port or config.port, threads=threads)
+    consumer = None if web_only else start_consumer_thread(services.huey, workers=consumer_workers)
+    # Jobs lost when a previous process died mid-job (huey had already removed their tasks).
+    stop_recovery = None if web_only else start_recovery(services.huey, RECOVER_AFTER, RECOVER_EVERY)
+    stop_retention = start_retention(services.ledger, config.policy.retention_days)
+    # Parties due a reminder, or whose consent expired, are checked again (where consumers run).
+    stop_sweep = None if web_only else start_consent_sweep(services.huey, config.policy)
+    log.info("serving on %s", web.url)
+    try:
+        with stop_on_signals(web.stop):
+            web.run()
+    finally:
+        stop_retention.set()
+        if stop_recovery is not None:
+            stop_recovery.set()
+        if stop_sweep is not None:
+            stop_sweep.set()
+        if consumer is not None:
+            spent = time.monotonic() - (web.stopped_at or time.monotonic())
+            consumer.shutdown_timeout = max(graceful_timeout - spent, 0.5)
+            consumer.stop(graceful=True)
+        services.ledger.dispose()
+        log.info("stopped")
 
 
 def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = None, queue_name: str = "handover",
@@ -82,14 +61,15 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
     migrate(config.effective_database_url)
-    services = build_services(config, job=job or job_factory(config), queue_name=queue_name, lease=recover_after)
+    services = build_services(config, job=job or job_factory(config), queue_name=queue_name,
+                              lease=max(recover_after, MIN_LEASE))
     huey = services.huey
     stop_recovery = start_recovery(huey, recover_after, recover_every)
-    stop_sweep = start_consent_sweep(huey, config.policy)
     stop_retention = start_retention(services.ledger, config.policy.retention_days)
+    stop_sweep = start_consent_sweep(huey, config.policy)
     try:
         run_consumer(huey, workers=workers)
     finally:
         stop_recovery.set()
-        stop_sweep.set()
         stop_retention.set()
+        stop_sweep.set()

@@ -9,9 +9,12 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from integration.budget import BudgetExhausted, RateBudget, retry_after
+
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 50  # a ticket holds at most 5000 comments: 50 pages of 100
+RATE_LIMITED_TRIES = 3  # with a budget: a call answered 429 is sent again after the shared hold, this often
 USER_AGENT = "handover"
 
 
@@ -51,7 +54,7 @@ class ZendeskClient:
 
     def __init__(self, subdomain: str | None = None, email: str = "", token: str = "",
                  base_url: str | None = None, timeout: float = 10,
-                 on_call: OnCall | None = None) -> None:
+                 on_call: OnCall | None = None, budget: RateBudget | None = None) -> None:
         if not (subdomain or base_url):
             raise ValueError("ZendeskClient needs a subdomain or a base_url")
         if not (email and token):
@@ -63,6 +66,7 @@ class ZendeskClient:
         self._api = "/".join(part for part in (base.path.strip("/"), "api/v2") if part)
         self.timeout = timeout
         self.on_call = on_call
+        self.budget = budget
         self.calls: collections.Counter = collections.Counter()
         self.session = requests.Session()
         # API token authentication: basic auth as `{email}/token:{token}`
@@ -170,6 +174,32 @@ class ZendeskClient:
 
     def _send(self, kind: str, method: str, url: str, ticket_id: int | None,
               **kwargs) -> requests.Response:
+        """One call, in the shared rate budget when there is one: a slot is taken first (the job's
+        thread waits for it), the response calibrates the budget, and a 429 is sent again after the
+        hold it put on every consumer."""
+        # The per-ticket update limit concerns writes only.
+        # https://developer.zendesk.com/api-reference/introduction/rate-limits/#ticket-update-limits
+        quota_ticket = ticket_id if kind == "write" else None
+        attempt = 1
+        while True:
+            if self.budget is not None:
+                try:
+                    self.budget.acquire(quota_ticket)
+                except BudgetExhausted as error:
+                    raise ZendeskRateLimited(f"{method} {_path(url)}: {error}", error.retry_after) from error
+            response = self._request(kind, method, url, ticket_id, **kwargs)
+            if self.budget is None:
+                break
+            self.budget.observe(response.status_code, response.headers, quota_ticket)
+            if response.status_code != 429 or attempt >= RATE_LIMITED_TRIES:
+                break
+            attempt += 1
+        if response.status_code >= 400:
+            raise _error_for(response, method, url, ticket_id)
+        return response
+
+    def _request(self, kind: str, method: str, url: str, ticket_id: int | None,
+                 **kwargs) -> requests.Response:
         self.calls[kind] += 1
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
@@ -179,8 +209,6 @@ class ZendeskClient:
                         extra={"ticket_id": ticket_id})
             raise ZendeskUnavailable(f"{method} {_path(url)}: {type(error).__name__}") from error
         self._notify(kind, response.status_code)
-        if response.status_code >= 400:
-            raise _error_for(response, method, url, ticket_id)
         return response
 
     def _notify(self, kind: str, status: int | None) -> None:
@@ -221,7 +249,4 @@ def _error_code(response: requests.Response) -> str:
 
 def _retry_after(response: requests.Response) -> float:
     """Seconds from Retry-After; 60 when absent (Zendesk's rate-limit window)."""
-    try:
-        return max(float(response.headers.get("Retry-After", "60")), 0.0)
-    except ValueError:
-        return 60.0
+    return retry_after(response.headers)

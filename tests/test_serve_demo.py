@@ -56,7 +56,7 @@ def test_every_start_checks_the_examples_again_and_points_to_the_results(demo_co
     messages = [record.getMessage() for record in caplog.records]
     assert sum("ticket 48213 (reseller_change_pl_incomplete.json) queued" in text for text in messages) == 2
     pointer = next(text for text in messages if "recorded in the ledger" in text)
-    assert "http://127.0.0.1:8080/admin/tickets/<ticket id>" in pointer and "HANDOVER_ADMIN_TOKEN" in pointer
+    assert "http://127.0.0.1:8080/admin/ticket/<ticket id>" in pointer and "HANDOVER_ADMIN_TOKEN" in pointer
 
 
 class Terminal(io.StringIO):

@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
-INVOCATION_HEADER = "X-Zendesk-Webhook-Invocation-Id"
 
 blueprint = Blueprint("webhooks", __name__)
 _schema = WebhookBodySchema()
@@ -41,7 +40,12 @@ def _read_body() -> bytes | None:
     declared = request.content_length
     if declared is not None and declared > MAX_BODY_BYTES:
         return None
-    body = request.stream.read(MAX_BODY_BYTES + 1)
+    if declared is None and request.environ.get("wsgi.input_terminated"):
+        # A chunked body: werkzeug's stream would stop quietly at the app's size limit and hand
+        # over a truncated body (then refused as badly signed); read the input itself instead.
+        body = request.environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    else:
+        body = request.stream.read(MAX_BODY_BYTES + 1)
     return None if len(body) > MAX_BODY_BYTES else body
 
 
@@ -100,7 +104,9 @@ def receive_zendesk():
 
 
 def _store_and_enqueue(svc, headers, body: bytes, payload: dict):
-    key = delivery_key(body, headers.get(INVOCATION_HEADER))
+    # A body with the ticket's updated_at is one event of one ticket: Zendesk's retries of it, even
+    # re-signed, are duplicates. Without it, identical bodies may be distinct events: add the timestamp.
+    key = delivery_key(body, None if payload.get("updated_at") else headers.get(TIMESTAMP_HEADER))
     ticket_id = payload["ticket_id"]
     try:
         delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload)

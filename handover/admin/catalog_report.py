@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -60,6 +60,10 @@ def _relative(path: Path, roots: Sequence[Path]) -> str:
     return str(path)
 
 
+# A language that inflects names greets without one ("Dzień dobry,"): the {name} of English is optional there.
+OPTIONAL_PLACEHOLDERS = {"greeting": {"name"}}
+
+
 def _placeholders(text) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(str(text)) if name}
@@ -83,7 +87,9 @@ def compare_keys(english, other, file: str, prefix: str = "") -> list[Finding]:
         elif isinstance(english[key], Mapping):
             findings += compare_keys(english[key], other[key], file, path + ".")
         elif prefix == "messages.":
-            if _placeholders(english[key]) != _placeholders(other[key]):
+            optional = OPTIONAL_PLACEHOLDERS.get(key, set())
+            theirs, ours = _placeholders(other[key]), _placeholders(english[key])
+            if theirs - optional != ours - optional or not theirs <= ours:
                 findings.append(Finding("placeholders", file, path))
     findings += [Finding("unknown", file, f"{prefix}{key}") for key in other if key not in english]
     return findings
@@ -152,7 +158,8 @@ def type_reports(catalog: Catalog, policy: Policy, lang: str = "en") -> list[Typ
             fields=rtype.fields,
             words=_words(forms, languages) if forms else {},
             rules=rtype.rules,
-            consents=rtype.consents,
+            consents=tuple({key: value for key, value in asdict(party).items() if value is not None}
+                           for party in rtype.consents),
             checks=rtype.checks,
             routing={
                 "form ids": ", ".join(str(form_id) for form_id in settings.form_ids) or None,

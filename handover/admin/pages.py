@@ -21,6 +21,7 @@ from handover.documents import DocumentError
 from handover.engine.catalog import CatalogError
 from handover.ledger.browse import (OUTCOME_FILTERS, BadCursor, Cursor, LedgerFilter, ledger_page, recent_errors,
                                     waiting_deliveries)
+from handover.ledger import MAX_ID
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, services
 
@@ -121,7 +122,18 @@ def when(value: datetime | None) -> str:
 
 @pages.app_context_processor
 def page_context():
-    return {"outcome_labels": OUTCOME_LABELS, "signed_in": request.blueprint == "admin_pages" and _safe_signed_in()}
+    return {"outcome_labels": OUTCOME_LABELS, "signed_in": request.blueprint == "admin_pages" and _safe_signed_in(),
+            "item_label": _item_label}
+
+
+def _item_label(request_type: str | None, name: str) -> str:
+    """An item's human label in the admin's language (the canonical name stays in the cell's title)."""
+    try:
+        policy = services().config.policy
+        rtype = catalog_for(policy).types.get(request_type or "")
+    except (RuntimeError, CatalogError):   # outside a configured app: the name is still correct
+        return name
+    return rtype.label(name, policy.default_locale) if rtype else name
 
 
 def _safe_signed_in() -> bool:
@@ -206,17 +218,17 @@ def parse_ledger_query(args, known_types) -> LedgerQuery:
     ticket_id = None
     if form["ticket_id"]:
         if not form["ticket_id"].isdigit():
-            raise BadFilter(f"ticket id must be a number, got {form['ticket_id'][:40]!r}")
+            raise BadFilter(f"Ticket id must be a number, got {form['ticket_id'][:40]!r}")
         ticket_id = int(form["ticket_id"])
     if form["request_type"] and form["request_type"] not in known_types:
         raise BadFilter(f"unknown request type {form['request_type'][:64]!r}")
     if form["state"] not in ("", "complete", "incomplete"):
-        raise BadFilter("state must be complete or incomplete")
+        raise BadFilter("Complete? must be complete or incomplete")
     if form["outcome"] and form["outcome"] not in OUTCOME_FILTERS:
-        raise BadFilter(f"outcome must be one of {', '.join(OUTCOME_FILTERS)}")
-    start, end = _day(form["from"], "from"), _day(form["until"], "until")
+        raise BadFilter(f"Outcome must be one of {', '.join(OUTCOME_FILTERS)}")
+    start, end = _day(form["from"], "Received from"), _day(form["until"], "Received until")
     if start and end and end < start:
-        raise BadFilter("the date range ends before it starts")
+        raise BadFilter("Received until is before Received from")
     where = LedgerFilter(
         ticket_id=ticket_id, request_type=form["request_type"] or None,
         complete={"complete": True, "incomplete": False}.get(form["state"]),
@@ -275,7 +287,7 @@ def zendesk_ticket_url(config, ticket_id: int) -> str | None:
     return None
 
 
-@pages.get("/ticket/<int:ticket_id>")
+@pages.get(f"/ticket/<int(max={MAX_ID}):ticket_id>")
 def ticket(ticket_id: int):
     svc = services()
     history = svc.ledger.history_for(ticket_id)
@@ -309,7 +321,7 @@ def preview_page():
                                        "request_type": sorted(catalog.types)[0], "as_of": ""})
     form = _preview_form(catalog)
     try:
-        today = _day(form["as_of"], "as of") or svc.clock().date()
+        today = _day(form["as_of"], "As of") or svc.clock().date()
         if form["language"] != DETECT and form["language"] not in catalog.languages:
             raise BadFilter(f"unknown language {form['language'][:16]!r}")
         if form["request_type"] and form["request_type"] not in catalog.types:
@@ -371,7 +383,7 @@ def operations():
                            provisioning_plan=_optional_hook(svc, "provisioning_plan"))
 
 
-@pages.post("/operations/dead-letters/<int:dead_letter_id>/retry")
+@pages.post(f"/operations/dead-letters/<int(max={MAX_ID}):dead_letter_id>/retry")
 def retry(dead_letter_id: int):
     letter = retry_dead_letter(services().huey, dead_letter_id)
     if letter is None:
@@ -381,7 +393,7 @@ def retry(dead_letter_id: int):
     return redirect(url_for(".operations"), 303)
 
 
-@pages.post("/operations/dead-letters/<int:dead_letter_id>/discard")
+@pages.post(f"/operations/dead-letters/<int(max={MAX_ID}):dead_letter_id>/discard")
 def discard(dead_letter_id: int):
     letter = services().ledger.discard_dead_letter(dead_letter_id)
     if letter is None:

@@ -71,7 +71,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     lines += reading_lines(catalog, verdict, lang)
     lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
-        lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {_consent_status(c, say)}"
+        lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {consent_status_text(c, say)}"
                                               for c in verdict.consents)]
     for consent in stopped_consents(verdict):
         lines += ["", say("note_consent_" + consent["status"], party=party_name(catalog, lang, consent["party"]))]
@@ -86,7 +86,8 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     return "\n".join(lines)
 
 
-def _consent_status(consent: Mapping, say) -> str:
+def consent_status_text(consent: Mapping, say) -> str:
+    """How a party's consent stands, in words: a declaration in the request is not a reply from the party."""
     if consent["method"] == "declaration" and consent["status"] == "confirmed":
         return say("consent_status_declared")
     if consent["status"] == "pending" and consent["method"] != "declaration" and not consent.get("email"):

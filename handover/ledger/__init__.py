@@ -1,6 +1,7 @@
 """The ledger: what handover received, decided and did, in SQLAlchemy (SQLite or PostgreSQL)."""
 from handover.ledger.db import make_engine, migrate, normalise_url
 from handover.ledger.models import (
+    MAX_ID,
     DEAD,
     FAILED,
     PROCESSED,
@@ -14,7 +15,7 @@ from handover.ledger.models import (
 from handover.ledger.repository import Ledger, delivery_key
 
 __all__ = [
-    "ACCEPTED", "PROCESSED", "FAILED", "DEAD",
+    "ACCEPTED", "PROCESSED", "FAILED", "DEAD", "MAX_ID",
     "Base", "Delivery", "DecisionRecord", "Outcome", "DeadLetter",
     "Ledger", "delivery_key", "make_engine", "migrate", "normalise_url",
 ]

@@ -30,15 +30,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(database_url: str) -> Engine:
-    """An Engine for the URL; creates the SQLite file's directory, opens no connection."""
+    """An Engine for the URL; creates the SQLite file's directory, opens no connection.
+
+    Errors never carry the statement's parameters (they hold ticket data), and a pooled PostgreSQL
+    connection that died meanwhile is replaced at checkout (pre-ping)."""
     url = make_url(normalise_url(database_url))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(database_url: str):

@@ -35,6 +35,8 @@ NAMING = {
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+MAX_ID = 2**63 - 1
+"""The largest id a BIGINT holds: a larger number in a URL names nothing (404), it is no error (500)."""
 
 
 class UTCDateTime(TypeDecorator):

@@ -36,7 +36,6 @@ from handover.ledger.privacy import (Codec, UnreadableValue, address_hash, addre
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("handover.audit")  # one line per erasure: who, when, how many; never whose data
 
-MAX_HEADER_KEY = 200
 UNFINISHED = (ACCEPTED, FAILED)
 _DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
@@ -107,13 +106,13 @@ class _DeliveryInsert:
             connection.invalidate(rollback_error)
 
 
-def delivery_key(raw_body: bytes, invocation_id: str | None = None) -> str:
-    """Zendesk's invocation id when present (hashed if oversized), else sha256 of the raw body."""
-    if invocation_id:
-        if len(invocation_id) <= MAX_HEADER_KEY:
-            return f"zd:{invocation_id}"
-        return "zd-sha256:" + hashlib.sha256(invocation_id.encode("utf-8", "replace")).hexdigest()
-    return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+def delivery_key(raw_body: bytes, timestamp: str | None = None) -> str:
+    """The deduplication key: sha256 of signed material only, the raw body plus, when given, the
+    signature timestamp. An unsigned header such as the invocation id would let anyone holding one
+    captured delivery replay it under new ids, each replay costing Zendesk reads."""
+    if timestamp is None:
+        return "sha256:" + hashlib.sha256(raw_body).hexdigest()
+    return "sha256-at:" + hashlib.sha256(timestamp.encode("utf-8", "replace") + b"\n" + raw_body).hexdigest()
 
 
 def _unleased(now: datetime):
@@ -282,10 +281,13 @@ class Ledger:
                                 .where(Delivery.id == delivery_id, Delivery.generation == generation)
                                 .values(lease_until=until))
 
-    def release_for_retry(self, delivery_id: int, generation: int) -> int | None:
-        """Mark the delivery failed and hand it to the next generation (the retry's task), releasing the
-        lease; the new generation, or None when this job's generation was superseded meanwhile."""
-        return self._next_generation(delivery_id, generation, FAILED)
+    def release_for_retry(self, delivery_id: int, generation: int, hold_for: float) -> int | None:
+        """Mark the delivery failed and hand it to the next generation (the retry's task); the new
+        generation, or None when this job's generation was superseded meanwhile. The lease is held
+        `hold_for` seconds more, until the retry is due and taken: between this and the retry task
+        reaching the schedule, and while huey's scheduler moves it to the queue, no task for the
+        delivery is visible, and the sweep must not take that for a lost one."""
+        return self._next_generation(delivery_id, generation, FAILED, lease_until=utcnow() + timedelta(seconds=hold_for))
 
     def supersede_delivery(self, delivery_id: int, generation: int) -> int | None:
         """For the recovery sweep: give an unfinished, unheld delivery a new generation (its lost task
@@ -293,8 +295,9 @@ class Ledger:
         return self._next_generation(delivery_id, generation, None, _unleased(utcnow()),
                                      Delivery.status.in_(UNFINISHED))
 
-    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions) -> int | None:
-        values = {"generation": generation + 1, "lease_until": None}
+    def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions,
+                         lease_until: datetime | None = None) -> int | None:
+        values = {"generation": generation + 1, "lease_until": lease_until}
         if status is not None:
             values["status"] = status
         query = (update(Delivery).where(Delivery.id == delivery_id, Delivery.generation == generation, *conditions)

@@ -97,11 +97,13 @@ def test_the_ledger_page_filters_and_links_tickets(signed_in):
     assert text(client.get("/admin/?ticket_id=501&from=2026-11-20&until=2026-11-20")).count("#501") == 1
 
 
-@pytest.mark.parametrize("query, problem", [("ticket_id=abc", "ticket id must be a number"),
-                                            ("outcome=exploded", "outcome must be one of"),
-                                            ("from=yesterday", "from must be a date"),
+@pytest.mark.parametrize("query, problem", [("ticket_id=abc", "Ticket id must be a number"),
+                                            ("outcome=exploded", "Outcome must be one of"),
+                                            ("from=yesterday", "Received from must be a date"),
+                                            ("until=soon", "Received until must be a date"),
+                                            ("state=maybe", "Complete? must be complete or incomplete"),
                                             ("request_type=nope", "unknown request type"),
-                                            ("from=2026-12-02&until=2026-12-01", "ends before it starts"),
+                                            ("from=2026-12-02&until=2026-12-01", "Received until is before Received from"),
                                             ("older=garbage", "not a ledger page cursor")])
 def test_a_bad_filter_is_a_400_naming_it(signed_in, query, problem):
     response = signed_in[0].get(f"/admin/?{query}")
@@ -128,7 +130,8 @@ def test_find_a_ticket_and_see_its_verdict_and_exact_reply(signed_in):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/ticket/777"
     page = text(client.get("/admin/ticket/777"))
     assert "Dzień dobry,\nprosimy o numer subskrypcji." in page
-    assert "incomplete" in page and "subscription_id" in page and "HTTP 200" in page
+    assert "incomplete" in page and "Subscription ID" in page and "HTTP 200" in page
+    assert 'title="new_reseller">New reseller<' in page   # the label for people, the canonical name in the title
     assert "Nowy sprzedawca" in page and "9001" in page and "email" in page
     assert "360009876543" in page and "Timeline" in page
 
@@ -192,7 +195,7 @@ def test_preview_a_ticket_json(signed_in):
     ({"mode": "ticket", "ticket_json": "[]"}, "expected a JSON object"),
     ({"mode": "email", "text": "  "}, "paste the email text"),
     ({"mode": "email", "text": "x", "language": "xx"}, "unknown language"),
-    ({"mode": "email", "text": "x", "as_of": "soon"}, "as of must be a date")])
+    ({"mode": "email", "text": "x", "as_of": "soon"}, "As of must be a date")])
 def test_preview_names_bad_input(signed_in, form, problem):
     response = signed_in[0].submit("/admin/preview", "/admin/preview", form)
     assert response.status_code == 400 and problem in text(response)
@@ -256,3 +259,11 @@ def test_operations_show_hooks_only_when_the_app_has_them(signed_in):
     services.provisioning_plan = lambda: [{"action": "create", "kind": "webhook", "name": "handover"}]
     page = text(client.get("/admin/operations"))
     assert "Zendesk rate budget" in page and "640" in page and "Provisioning plan" in page and "webhook" in page
+
+
+def test_request_types_show_parties_as_facts_and_no_false_placeholder_alarm(signed_in):
+    """Consents read 'party customer · method declaration', not a Python repr; a greeting without {name} is allowed."""
+    page = text(signed_in[0].get("/admin/request-types"))
+    assert "Party(" not in page and "email_field=None" not in page
+    assert "declaration" in page and "current_holder_email" in page
+    assert "messages.greeting" not in page

@@ -24,7 +24,8 @@ from webhooks import sign
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ACCOUNTS_GROUP_ID = 360000000042
 # Retries within seconds: huey's scheduler looks at scheduled tasks once a second anyway.
-FAST_RETRIES = RetryPolicy(max_attempts=8, base_delay=0.2, max_delay=1.0, jitter=0)
+FAST_RETRIES = RetryPolicy(max_attempts=8, base_delay=0.2, max_delay=1.0, jitter=0, outage_pause=0.2,
+                           outage_pause_max=1.0)
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.05, message: str = ""):

@@ -124,10 +124,11 @@ def test_dead_letters_listed_and_marked_retried(backend):
     assert backend.ledger.mark_retried(999999) is None
 
 
-def test_delivery_key_prefers_the_invocation_id():
-    assert delivery_key(b"{}", "01HXYZ") == "zd:01HXYZ"
+def test_delivery_key_is_a_hash_of_signed_material():
+    assert delivery_key(b"{}") == delivery_key(b"{}") != delivery_key(b"{ }")
     assert delivery_key(b"{}").startswith("sha256:") and len(delivery_key(b"{}")) == 7 + 64
-    assert delivery_key(b"{}", "x" * 500).startswith("zd-sha256:")
+    stamped = delivery_key(b"{}", "2026-11-25T12:00:00Z")
+    assert stamped != delivery_key(b"{}", "2026-11-25T12:00:01Z") and len(stamped) <= 255
 
 
 def test_postgres_urls_map_to_psycopg3():

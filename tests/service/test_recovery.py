@@ -5,7 +5,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from handover.ledger import FAILED, PROCESSED
-from handover.queue import enqueue_delivery, recover_lost_deliveries, start_recovery
+from handover.queue import RetryPolicy, TransientError, enqueue_delivery, recover_lost_deliveries, start_recovery
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
 
@@ -93,3 +93,20 @@ def test_a_running_job_keeps_its_delivery_past_the_recovery_age(backend):
         release.set()
         job.join(10)
     assert backend.ledger.get_delivery(record.id).status == PROCESSED
+
+
+def test_a_delivery_waiting_for_its_retry_is_not_taken_for_lost(backend):
+    """A retry task goes to the queue, then a consumer takes it and puts it on the schedule, and at its
+    eta the scheduler takes it off the schedule and queues it: in between no task is visible. The lease
+    the job leaves until the retry is due keeps the sweep off."""
+    def busy(delivery_id, ticket_id):
+        raise TransientError("zendesk 503")
+
+    huey = backend.make_huey(busy, policy=RetryPolicy(base_delay=30, jitter=0))
+    record, _ = backend.ledger.record_delivery("k-retry", 1, {"ticket_id": "1"}, received_at=LONG_AGO)
+    enqueue_delivery(huey, record.id, 1)
+    huey.execute(huey.dequeue())
+    [retry] = huey.pending()
+    assert retry.kwargs["attempt"] == 2 and retry.eta is not None
+    huey.dequeue()  # a consumer holds it on its way to the schedule: in neither place
+    assert recover_lost_deliveries(huey, older_than=60) == []

@@ -1,4 +1,4 @@
-"""serve() and run_worker() as real processes: gunicorn with an embedded consumer, and consumers alone."""
+"""serve() and run_worker() as real processes: waitress with an embedded consumer, and consumers alone."""
 from __future__ import annotations
 
 import http.client

@@ -75,14 +75,24 @@ def test_ten_identical_deliveries_store_and_enqueue_once(service):
     assert huey.pending_count() == 1
 
 
-def test_invocation_id_is_the_delivery_key(service):
+def test_a_captured_delivery_replayed_under_new_invocation_ids_is_one_job(service):
+    """The invocation id is not signed: dedup rests on the body (and, when needed, the timestamp)."""
+    app, huey, backend = service
+    client = app.test_client()
+    body = json.dumps(BODY).encode()
+    statuses = [post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": f"inv-{n}"}).status_code
+                for n in range(5)]
+    assert statuses == [202, 200, 200, 200, 200]
+    assert backend.ledger.count_deliveries() == 1 and huey.pending_count() == 1
+
+
+def test_without_updated_at_identical_bodies_signed_apart_are_distinct_events(service):
     app, huey, backend = service
     client = app.test_client()
     body = json.dumps({"ticket_id": 8}).encode()
     assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-1"}).status_code == 202
-    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-1"}).status_code == 200
-    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-2"}).status_code == 202
-    assert backend.ledger.delivery_by_key("zd:inv-1") is not None
+    assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-2"}).status_code == 200  # a replay
+    assert post(client, body, timestamp="2026-11-25T12:00:30Z").status_code == 202  # signed anew
     assert huey.pending_count() == 2
 
 

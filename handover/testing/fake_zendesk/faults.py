@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import copy
+import math
+import threading
 import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -24,6 +27,42 @@ class Faults:
     latency: float = 0.0  # seconds added to every API request
     outage: bool = False  # every API request answers 503
     conflicts: int = 0  # next N ticket updates answer 409
+    rate_limit: int = 0  # > 0: at most this many API requests per rate_window seconds (sliding), then 429
+    rate_window: float = 60.0
+
+
+class SlidingWindow:
+    """Zendesk's account limit: at most `limit` requests in any `window` seconds; refused ones do not count."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.times: collections.deque[float] = collections.deque()
+        self.admitted: list[float] = []  # when each admitted request arrived (benchmarks read the drain time)
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    def admit(self, limit: int, window: float) -> tuple[bool, dict[str, str]]:
+        """(admitted, headers): honest X-Rate-Limit / ratelimit-* headers, and Retry-After when refused."""
+        with self._lock:
+            now = self.clock()
+            while self.times and self.times[0] <= now - window:
+                self.times.popleft()
+            admitted = len(self.times) < limit
+            if admitted:
+                self.times.append(now)
+                self.admitted.append(now)
+            else:
+                self.refused += 1
+            # The earliest moment a slot frees: when the oldest request counted leaves the window.
+            frees = self.times[0] + window - now if len(self.times) >= limit else 0.0
+            reset = self.times[0] + window - now if self.times else 0.0
+            remaining = max(limit - len(self.times), 0)
+        headers = {"X-Rate-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining),
+                   "ratelimit-limit": str(limit), "ratelimit-remaining": str(remaining),
+                   "ratelimit-reset": str(math.ceil(max(reset, 0.0)))}
+        if not admitted:
+            headers["Retry-After"] = str(max(math.ceil(frees), 1))
+        return admitted, headers
 
 
 class FaultControls:

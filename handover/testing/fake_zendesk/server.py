@@ -18,7 +18,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from handover.testing.fake_zendesk.admin import ADMIN_ENDPOINTS, ADMIN_RULES, AdminRecords
-from handover.testing.fake_zendesk.faults import FaultControls, Faults
+from handover.testing.fake_zendesk.faults import FaultControls, Faults, SlidingWindow
 from handover.testing.fake_zendesk.routes import RULES, Endpoints, json_response
 from handover.testing.fake_zendesk.store import (
     API_USER_ID,
@@ -113,6 +113,7 @@ class FakeZendesk(FaultControls, Endpoints):
         self._host = "127.0.0.1"
         self._port = 0
         self._window = (time.monotonic(), 0)
+        self.limiter = SlidingWindow()
         self._admin = AdminRecords(self._store.groups, self._store.macros, self._store.new_id)
         self._routes = Map([rule.empty() for rule in (*RULES, *ADMIN_RULES)], strict_slashes=False)
         self.add_user(id=API_USER_ID, name="Handover", email=email or DEFAULT_EMAIL, role="admin")
@@ -294,9 +295,11 @@ class FakeZendesk(FaultControls, Endpoints):
         return response(environ, start_response)
 
     def _api(self, request: Request) -> Response:
+        limited = None
         try:
             self._apply_latency()
             self._check_auth(request)
+            limited = self._limit_rate()
             self._inject_faults(request)
             endpoint, args = self._routes.bind_to_environ(request.environ).match()
             if endpoint in ADMIN_ENDPOINTS:  # admin endpoints may answer another status, or 204
@@ -311,11 +314,26 @@ class FakeZendesk(FaultControls, Endpoints):
                     args["ticket_id"])
         except ApiError as error:
             response = json_response(error.body, error.status, error.headers)
+            limited = error.headers if error.status == 429 and "ratelimit-limit" in error.headers else limited
         except HTTPException as error:
             body = {"error": "InvalidEndpoint", "description": "Not found"}
             response = json_response(body, 404 if error.code == 404 else error.code)
-        self._rate_headers(response)
+        if limited:
+            response.headers.update(limited)
+        else:
+            self._rate_headers(response)
         return response
+
+    def _limit_rate(self) -> dict[str, str] | None:
+        """With the rate_limit fault: the sliding window's headers, or 429 when it is full."""
+        with self._lock:
+            limit, window = self.faults.rate_limit, self.faults.rate_window
+        if limit <= 0:
+            return None
+        admitted, headers = self.limiter.admit(limit, window)
+        if not admitted:
+            raise ApiError(429, "TooManyRequests", "Rate limit exceeded", headers)
+        return headers
 
     def _check_auth(self, request: Request) -> None:
         header = request.headers.get("Authorization", "")
