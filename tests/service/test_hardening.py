@@ -138,8 +138,9 @@ def test_a_database_error_in_a_job_is_retried_not_dead_lettered(backend):
 
 def test_database_errors_reach_the_log_without_ticket_values(backend, caplog):
     with backend.ledger.engine.begin() as connection:
-        connection.execute(text("DROP TABLE outcomes"))
-        connection.execute(text("DROP TABLE decisions"))
+        # Tables that refer to decisions go first (SQLite does not enforce the keys; PostgreSQL does).
+        for table in ("outcomes", "decision_subjects", "decisions"):
+            connection.execute(text(f"DROP TABLE {table}"))
     with pytest.raises(Exception) as failure:
         backend.ledger.record_decision(5, "fp", False, {"subscription_id": PRIVATE, "email": "ann@example.com"})
     assert PRIVATE not in str(failure.value)  # hide_parameters=True on the engine
