@@ -17,7 +17,7 @@ from .config import ConfigError, load_config
 from .documents import DocumentError, read_document
 from .engine.catalog import CatalogError
 from .engine.rules import UnknownCountry
-from .errors import ZendeskNotConfigured
+from .errors import QueueUnavailable, ZendeskNotConfigured
 
 EXIT_USAGE = 2
 log = logging.getLogger("handover")
@@ -376,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         click.echo(f"handover: error: {error.format_message()}".splitlines()[0], err=True)
         return EXIT_USAGE
-    except (DocumentError, ConfigError, CatalogError, UnknownCountry, ZendeskNotConfigured) as error:
+    except (DocumentError, ConfigError, CatalogError, UnknownCountry, ZendeskNotConfigured, QueueUnavailable) as error:
         click.echo(f"handover: error: {error}".splitlines()[0], err=True)
         return EXIT_USAGE
     except SQLAlchemyError as error:  # only a start-up can reach here: a bad or unreachable DATABASE_URL

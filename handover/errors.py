@@ -3,3 +3,7 @@
 
 class ZendeskNotConfigured(RuntimeError):
     """The worker has no Zendesk to read tickets from."""
+
+
+class QueueUnavailable(RuntimeError):
+    """The queue's storage (Redis at REDIS_URL, or the SQLite queue file) cannot be reached at start."""

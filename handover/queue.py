@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer, Worker
 from huey.storage import SqliteStorage
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from handover.config import Config
+from handover.errors import QueueUnavailable
 from handover.ledger import PROCESSED, Ledger
 from handover.metrics import Metrics
 from handover.pause import CircuitBreaker, SharedPause
@@ -288,6 +290,18 @@ def retry_dead_letter(huey: Huey, dead_letter_id: int):
     delivery = state.ledger.get_delivery(letter.delivery_id)
     enqueue_delivery(huey, letter.delivery_id, letter.ticket_id, generation=delivery.generation)
     return letter
+
+
+def require_reachable(config: Config) -> None:
+    """Fail the start in one clear line when the queue's Redis cannot be reached (a wrong REDIS_URL),
+    rather than letting every consumer log a traceback each second."""
+    if not config.redis_url:
+        return
+    try:
+        redis.Redis.from_url(config.redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise QueueUnavailable(f"cannot reach the queue (REDIS_URL): {reason}") from error
 
 
 def queue_depth(huey: Huey) -> int:

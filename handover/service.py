@@ -7,7 +7,8 @@ import time
 from app import app_for
 from handover.config import Config
 from handover.ledger import migrate
-from handover.queue import MIN_LEASE, RECOVER_AFTER, RECOVER_EVERY, run_consumer, start_consumer_thread, start_recovery
+from handover.queue import (MIN_LEASE, RECOVER_AFTER, RECOVER_EVERY, require_reachable, run_consumer,
+                            start_consumer_thread, start_recovery)
 from handover.reminders import start_consent_sweep
 from handover.retention import start_retention
 from handover.server import GRACEFUL_TIMEOUT, WebServer, stop_on_signals
@@ -25,6 +26,7 @@ def serve(config: Config, host: str = "0.0.0.0", port: int | None = None, *, job
 
     A stop takes about `graceful_timeout` at most: requests in flight are answered, jobs in flight
     finish or, cut off, keep their lease until it runs out and the recovery sweep takes them over."""
+    require_reachable(config)
     migrate(config.effective_database_url)
     web_only = not consumer_workers
     services = build_services(config, job=None if web_only else job or job_factory(config), queue_name=queue_name)
@@ -60,6 +62,7 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     Deliveries left unfinished for `recover_after` seconds with no task in the queue (their consumer
     died mid-job) are re-enqueued at start and every `recover_every` seconds.
     """
+    require_reachable(config)
     migrate(config.effective_database_url)
     services = build_services(config, job=job or job_factory(config), queue_name=queue_name,
                               lease=max(recover_after, MIN_LEASE))

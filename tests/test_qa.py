@@ -96,3 +96,16 @@ def test_the_shipped_catalog_passes_the_admin_pages_catalog_check():
 
     policy = load_config(env={}).policy
     assert catalog_findings(catalog_for(policy), policy) == []
+
+
+@pytest.mark.parametrize("command", [["worker"], ["serve", "--no-worker", "--port", "0"]])
+def test_an_unreachable_redis_url_stops_the_start_in_one_line(command, capsys, monkeypatch, tmp_path):
+    for name, value in {"REDIS_URL": "redis://127.0.0.1:1/0", "ZENDESK_URL": "http://127.0.0.1:9",
+                        "ZENDESK_EMAIL": "a@example.com", "ZENDESK_API_TOKEN": "x", "HANDOVER_DATA_DIR": str(tmp_path),
+                        "HANDOVER_WEBHOOK_SECRET": "s"}.items():
+        monkeypatch.setenv(name, value)
+    for name in ("HANDOVER_CONFIG", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(command, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "cannot reach the queue (REDIS_URL)" in err
