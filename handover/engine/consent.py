@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from .extract import own_text, users_by_id
 from .parties import Party
@@ -14,16 +15,18 @@ from .text import fold
 PENDING, CONFIRMED, REFUSED, EXPIRED = "pending", "confirmed", "refused", "expired"
 
 # Characters people cannot see: they never make two sentences differ.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FINAL_PUNCTUATION = re.compile(r"[.!?…。]+$")
-_SPACE = re.compile(r"\s+")
 _AGENT_ROLES = frozenset({"agent", "admin"})
 
 
+@lru_cache(maxsize=4096)
 def sentence_key(text: str) -> str:
     """What two sentences must share to count as the same: all but spacing, line breaks, case and final punctuation."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
-    return _FINAL_PUNCTUATION.sub("", _SPACE.sub("", text)).casefold()
+    text = str(text)
+    if not text.isascii():  # NFKC leaves ASCII as it is, and the invisible characters are not ASCII
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _FINAL_PUNCTUATION.sub("", "".join(text.split())).casefold()
 
 
 def refuses(text: str, phrases: Sequence[str]) -> str | None:
@@ -77,6 +80,31 @@ def _by_time(comments) -> list[Mapping]:
     return sorted(public, key=lambda comment: str(comment.get("created_at") or ""))
 
 
+@dataclass(frozen=True)
+class _Said:
+    """One public comment as consent reading needs it: who wrote it and the key of what they said."""
+    comment_id: object
+    author_email: str
+    by_agent: bool
+    key: str          # sentence_key of the whole body (agents) or of the author's own lines (others)
+    own_words: str    # the author's own lines (others only)
+
+
+def _thread(comments: Sequence[Mapping], users: Mapping) -> list[_Said]:
+    """The public comments in time order, each read once for every party."""
+    said = []
+    for comment in _by_time(comments):
+        author = users.get(comment.get("author_id")) or {}
+        body = str(comment.get("body") or "")
+        email = str(author.get("email") or "").strip().lower()
+        if str(author.get("role") or "end-user") in _AGENT_ROLES:
+            said.append(_Said(comment.get("id"), email, True, sentence_key(body), ""))
+            continue
+        own_words = " ".join(own_text(body))
+        said.append(_Said(comment.get("id"), email, False, sentence_key(own_words), own_words))
+    return said
+
+
 def reply_status(party_email: str, sentences: Sequence[str], refusals: Sequence[str], comments: Sequence[Mapping],
                  users: Mapping) -> tuple[str, dict | None, int | None]:
     """(status, last unaccepted attempt, confirming comment id) for a `reply` party.
@@ -85,30 +113,56 @@ def reply_status(party_email: str, sentences: Sequence[str], refusals: Sequence[
     that holds one of the party's sentences word for word confirms; a clear refusal from that account
     refuses. The latest decisive comment wins, so a later refusal withdraws an earlier consent.
     """
+    return _reply_status(party_email, sentences, refusals, _thread(comments, users))
+
+
+def _reply_status(party_email: str, sentences: Sequence[str], refusals: Sequence[str],
+                  thread: Sequence[_Said]) -> tuple[str, dict | None, int | None]:
     keys = [sentence_key(sentence) for sentence in sentences if sentence]
     status, attempt, confirming = PENDING, None, None
     asked = False   # whether the thread has shown the party its sentence yet
-    for comment in _by_time(comments):
-        author = users.get(comment.get("author_id")) or {}
-        if str(author.get("role") or "end-user") in _AGENT_ROLES:
+    for said in thread:
+        holds_sentence = any(key in said.key for key in keys)
+        if said.by_agent:
             # Agents (and handover itself) quote the sentence to the party: that asks, it is no attempt.
-            asked = asked or any(key in sentence_key(str(comment.get("body") or "")) for key in keys)
+            asked = asked or holds_sentence
             continue
-        own_words = " ".join(own_text(str(comment.get("body") or "")))
-        holds_sentence = any(key in sentence_key(own_words) for key in keys)
-        comment_id = comment.get("id")
-        if str(author.get("email") or "").strip().lower() != party_email:
+        if said.author_email != party_email:
             if holds_sentence:
-                attempt = {"comment_id": comment_id, "reason": "other_author"}
+                attempt = {"comment_id": said.comment_id, "reason": "other_author"}
             continue
-        if refuses(own_words, refusals):
-            status, confirming, attempt = REFUSED, comment_id, None
+        if refuses(said.own_words, refusals):
+            status, confirming, attempt = REFUSED, said.comment_id, None
         elif holds_sentence:
-            status, confirming, attempt = CONFIRMED, comment_id, None
+            status, confirming, attempt = CONFIRMED, said.comment_id, None
         elif status != CONFIRMED and asked:
             # Only once the party has been shown its sentence is another message a failed attempt.
-            attempt = {"comment_id": comment_id, "reason": "not_the_sentence"}
+            attempt = {"comment_id": said.comment_id, "reason": "not_the_sentence"}
     return status, attempt, confirming
+
+
+@lru_cache(maxsize=1024)
+def _template_anchor(template: str) -> str:
+    """The key of a template's longest fixed text: a comment whose key lacks it cannot hold the sentence."""
+    parts = [_FINAL_PUNCTUATION.sub("", sentence_key(part)) for part in re.split(r"{\w+}", template)]
+    return max(parts, key=len, default="")
+
+
+def _sentences_to_match(templates_of_lang: Mapping[str, Mapping[str, str]], party: str, values: Mapping,
+                        shown_langs: tuple[str, ...], thread: Sequence[_Said]) -> dict[str, str | None]:
+    """{lang: the party's filled sentence}: those shown to people, and those the thread could hold.
+
+    A language's sentence is rendered only where some comment holds its fixed text: the same answer
+    as rendering all of them, without filling in seven sentences per party for every ticket."""
+    filled = {}
+    for lang, templates in templates_of_lang.items():
+        template = templates.get(party)
+        if not template:
+            continue
+        anchor = _template_anchor(template)
+        if lang in shown_langs or not anchor or any(anchor in said.key for said in thread):
+            filled[lang] = render_sentence(template, values)
+    return filled
 
 
 def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozenset[str], document: Mapping,
@@ -118,6 +172,7 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
     ticket = document.get("ticket") or {}
     requester = users.get(ticket.get("requester_id")) or {}
     events = _events(document)
+    thread: list[_Said] | None = None   # read once, for the first party that consents by reply
     results = []
     for party in parties:
         entry: dict = {"party": party.party, "method": party.method, "email_field": party.source,
@@ -137,15 +192,16 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
             results.append(entry)
             continue
         if party.method == "reply":
+            if thread is None:
+                thread = _thread(document.get("comments") or (), users)
             templates = [by_party.get(party.party) for by_party in given.sentences.values()]
-            filled = {lang: render_sentence(templates_of[party.party], values)
-                      for lang, templates_of in given.sentences.items() if templates_of.get(party.party)}
+            filled = _sentences_to_match(given.sentences, party.party, values, (given.lang, "en"), thread)
             entry["sentence"] = filled.get(given.lang) or filled.get("en")
             if entry["sentence"] is None and any(templates):
                 results.append(entry)   # a value the sentence names is still missing
                 continue
-            status, attempt, confirming = reply_status(email, [s for s in filled.values() if s], given.refusals,
-                                                       document.get("comments") or (), users)
+            status, attempt, confirming = _reply_status(email, [s for s in filled.values() if s], given.refusals,
+                                                        thread)
             entry["status"] = status
             if confirming is not None:
                 entry["comment_id"] = confirming

@@ -486,8 +486,10 @@ def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> N
 
 def _says_same(value: str, reader: Reader) -> bool:
     """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so."""
+    if "@" in value:
+        return False
     words = fold(value).split()
-    if "@" in value or len(words) > _MAX_SAME_AS_WORDS:
+    if len(words) > _MAX_SAME_AS_WORDS:
         return False
     phrases = reader.vocabulary.same_as
     return any(" ".join(words[start:start + size]) in phrases

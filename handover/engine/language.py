@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 MIN_CONFIDENCE = 0.5
 MIN_LETTERS = 12
 MAX_CHARS = 400   # a greeting and a sentence or two tell the language; more only costs time
-_LETTERS = re.compile(r"[^\W\d_]")
+_ENOUGH_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){%d}" % MIN_LETTERS)   # MIN_LETTERS letters, anything between
 _URLS_AND_EMAILS = re.compile(r"\S+@\S+|https?://\S+")
 
 Detector = Callable[[str], tuple[str, float] | None]
@@ -37,7 +37,7 @@ def _fasttext_model():
 def detect_text_language(text: str) -> tuple[str, float] | None:
     """(language code, confidence) of a text, or None when it is too short to tell."""
     text = _URLS_AND_EMAILS.sub(" ", text[:MAX_CHARS])
-    if len(_LETTERS.findall(text)) < MIN_LETTERS:
+    if not _ENOUGH_LETTERS.search(text):
         return None
     model = _fasttext_model()
     if model is None:

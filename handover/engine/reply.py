@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from collections.abc import Mapping
+from functools import lru_cache
 
 from babel.dates import format_date, format_timedelta
 
@@ -20,6 +21,8 @@ class _Params(dict):
 
 def message(catalog: Catalog, lang: str, key: str, **params) -> str:
     template = catalog.languages[lang].messages.get(key) or catalog.languages["en"].messages.get(key) or key
+    if "{" not in template and "}" not in template:
+        return template
     return template.format_map(_Params(params))
 
 
@@ -35,11 +38,17 @@ def date_example(catalog: Catalog, lang: str, today: date | None) -> str:
         day = today + timedelta(days=EXAMPLE_DAYS_AHEAD)
     except OverflowError:
         day = today
-    return format_date(day, format=language.date_format, locale=lang)
+    return _formatted_date(day, language.date_format, lang)
 
 
 def local_date(value: date, lang: str) -> str:
-    return format_date(value, format="long", locale=lang)
+    return _formatted_date(value, "long", lang)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, pattern: str, lang: str) -> str:
+    """Babel's format_date, remembered: a batch of tickets names the same few days again and again."""
+    return format_date(value, format=pattern, locale=lang)
 
 
 def choice_list(rtype: RequestType, field_name: str, lang: str) -> str:

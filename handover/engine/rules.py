@@ -47,6 +47,7 @@ def holiday_calendar(country: str, year: int) -> holidays.HolidayBase:
         raise UnknownCountry(f"unknown holiday country {country!r}; use an ISO 3166 code such as GB, PL, ES") from error
 
 
+@lru_cache(maxsize=4096)
 def add_business_days(start: date, days: int, country: str) -> date | None:
     """The date `days` business days after start, skipping weekends and the country's public holidays.
 

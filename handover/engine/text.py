@@ -14,9 +14,12 @@ _EMAIL_WORD = re.compile(r"\be[\s\-‐‑–]?mail\b")
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefold, drop accents and punctuation, collapse spaces: 'E-mail  do FAKTUR:' -> 'email do faktur'."""
-    lowered = text.casefold().translate(_FOLD_EXTRA)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    lowered = text.casefold()
+    if lowered.isascii():   # nothing to decompose or strip
+        stripped = lowered
+    else:
+        decomposed = unicodedata.normalize("NFKD", lowered.translate(_FOLD_EXTRA))
+        stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     stripped = _EMAIL_WORD.sub("email", stripped)
     return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
 

@@ -121,29 +121,53 @@ def _invalid_code(spec: FieldSpec, keyword: str, value) -> str:
 
 
 def field_errors(instance: Mapping, rtype: RequestType):
-    """(field, jsonschema error) pairs, per property where the schema allows it, else for the whole document."""
+    """(field, the keyword of its first jsonschema error) pairs, per property where the schema allows it,
+    else for the whole document."""
     if rtype.property_validators is not None:
         for name, value in instance.items():
-            for error in rtype.property_validators[name].iter_errors(value):
-                yield name, error
+            keyword = _first_error(rtype.property_validators[name], value)
+            if keyword is not None:
+                yield name, keyword
         return
     for error in rtype.validator.iter_errors(instance):
         if error.absolute_path:
-            yield error.absolute_path[0], error
+            yield error.absolute_path[0], error.validator
+
+
+# {(id(validator), type, value): (validator, keyword or None)}: the answer for a value a property has
+# seen before (yes/no, choices, dates, repeated names); the validator is kept so its id stays its own.
+_FIRST_ERRORS: dict = {}
+_FIRST_ERRORS_MAX = 65_536
+
+
+def _first_error(validator, value) -> str | None:
+    try:
+        key = (id(validator), type(value), value)
+        hit = _FIRST_ERRORS.get(key)
+    except TypeError:   # a list of attachments: known by its repr (JSON data: equal reprs, equal values)
+        key = (id(validator), list, repr(value))
+        hit = _FIRST_ERRORS.get(key)
+    if hit is not None and hit[0] is validator:
+        return hit[1]
+    keyword = next((error.validator for error in validator.iter_errors(value)), None)
+    if len(_FIRST_ERRORS) >= _FIRST_ERRORS_MAX:
+        _FIRST_ERRORS.clear()
+    _FIRST_ERRORS[key] = (validator, keyword)
+    return keyword
 
 
 def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
     """Missing fields (in schema order) and the first invalid problem of each present field."""
     absent = {spec.name for spec in rtype.fields if spec.required and spec.name not in instance}
     invalid: dict[str, Problem] = {}
-    for name, error in field_errors(instance, rtype):
+    for name, keyword in field_errors(instance, rtype):
         spec = rtype.spec_by_name.get(name)
         if spec is None or name in invalid or name in absent:
             continue
-        if error.validator in _ABSENT_KEYWORDS:
+        if keyword in _ABSENT_KEYWORDS:
             absent.add(name)
         else:
-            invalid[name] = Problem(name, _invalid_code(spec, error.validator, instance[name]))
+            invalid[name] = Problem(name, _invalid_code(spec, keyword, instance[name]))
     missing = [spec.name for spec in rtype.fields if spec.name in absent]
     ordered_invalid = [invalid[spec.name] for spec in rtype.fields if spec.name in invalid]
     return missing, ordered_invalid

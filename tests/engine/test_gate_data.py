@@ -9,7 +9,9 @@ from handover.engine.gate_data import placeholders
 ROOT = Path(__file__).resolve().parents[2]
 GATE = ROOT / "ticket_forms" / "gate"
 LANGUAGES = sorted(path.stem for path in (ROOT / "ticket_forms" / "common").glob("*.yaml"))
-SEED = next((ROOT.parent.parent / "shared" / "seeds").glob("003_*.txt"), None) if (ROOT.parent.parent / "shared" / "seeds").is_dir() else None
+# The seed articles live in ../shared/seeds beside the repository (or one level further up in a CI checkout).
+SEED = next((path for base in (ROOT.parent, ROOT.parent.parent) for path in (base / "shared" / "seeds").glob("003_*.txt")),
+            None)
 
 
 def load(lang: str) -> dict:
