@@ -8,7 +8,7 @@ from typing import NamedTuple
 from collections.abc import Mapping
 
 from .catalog import RequestType
-from .layout import Line, comment_lines
+from .layout import QUOTED_PROMPT, Line, comment_lines
 from .reading import LabelMatch, Reader
 from .text import fold, soft_fold, token_key
 
@@ -80,7 +80,7 @@ def requester_comments(document: Mapping) -> list[Mapping]:
 
 def own_text(body: str, vocabulary=None) -> list[str]:
     """The lines the author wrote or forwarded: quoted replies and signatures cut off."""
-    return [line.text for line in comment_lines({"body": body}, vocabulary)]
+    return [line.text for line in comment_lines({"body": body}, vocabulary) if line.origin != QUOTED_PROMPT]
 
 
 def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tuple[str, str] | None:
@@ -261,6 +261,10 @@ class _LineReader:
         if not text:
             self.pending = self.header = None
             return
+        if line.origin == QUOTED_PROMPT:   # '> Subscription ID:' answered on the next line
+            self.header = None
+            self.pending = self._prompt_label(text)
+            return
         if self.header is None and self._plain_label_line(text, line.origin):
             return
         if self.pending and not _MAY_SEPARATE.search(text) and not self._bare_label(text):
@@ -289,6 +293,12 @@ class _LineReader:
         self.pending = None
         self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
         return True
+
+    def _prompt_label(self, text: str):
+        """The label a quoted line names ('- Subscription ID', 'Billing frequency (monthly / annual):'), if any."""
+        stripped = _strip_markup(text).rstrip(":： ")
+        found = read_label(stripped, self.rtype, self.stopwords, self.doubts) if stripped else None
+        return (found, stripped) if found else None
 
     def _bare_label(self, text: str):
         """A line that is nothing but an exact label (the value follows on the next line)."""

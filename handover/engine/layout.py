@@ -22,7 +22,7 @@ _SKIPPED_TAGS = frozenset({"blockquote", "style", "script", "head", "title"})
 class Line(NamedTuple):
     """One line of a comment and where it belongs: the requester's own text, a table row, or a forward."""
     text: str
-    origin: str = "email"       # "email" | "html_table" | "forwarded"
+    origin: str = "email"       # "email" | "html_table" | "forwarded" | QUOTED_PROMPT
 
 
 class _HtmlLines(HTMLParser):
@@ -142,22 +142,61 @@ def _skip_headers(lines: list[tuple[str, bool]], start: int, vocabulary) -> int:
     return index
 
 
+QUOTED_PROMPT = "quoted_prompt"
+"""The origin of a quoted line the requester answered right below it: a label it may name, never a value."""
+_MAX_PROMPT_CHARS = 100
+
+
+def _unquoted(text: str) -> str:
+    return text.lstrip("> ").strip()
+
+
+def _answer_after(raw: list[tuple[str, bool]], index: int) -> int | None:
+    """Where the requester's answer to the quoted line at `index` starts: the next line that is not
+    quoted, at most one blank line below it; None when the quote simply goes on."""
+    for ahead in (index + 1, index + 2):
+        if ahead >= len(raw):
+            return None
+        text = raw[ahead][0]
+        if text and not text.startswith(">"):
+            return ahead
+        if text:
+            return None
+    return None
+
+
 def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
     """The lines a requester wrote or forwarded on purpose, in order; quoted history never counts.
 
     A quote header ('On … wrote:', 'W dniu … napisał:', '-----Original Message-----', Outlook's
-    From:/Sent: block) ends the comment's own text. A forward marker ('Forwarded message',
-    'Weitergeleitete Nachricht', an Outlook block whose subject is 'FW:') opens content that counts
-    and is marked "forwarded". After a signature delimiter only a forwarded message is read.
+    From:/Sent: block) ends the comment's own text, except for answers typed right below a quoted
+    line ('> Subscription ID:' then 'SUB-1234'): the quoted line comes out as a QUOTED_PROMPT (it may
+    name the item) followed by the answer. A forward marker ('Forwarded message', 'Weitergeleitete
+    Nachricht', an Outlook block whose subject is 'FW:') opens content that counts and is marked
+    "forwarded". After a signature delimiter only a forwarded message is read.
     """
     raw = _raw_lines(comment)
     lines: list[Line] = []
     origin = "email"
     reading = True
+    history = False     # past a quote header: only answers typed under quoted lines are the requester's
+    answering = False   # the lines of such an answer
     index = 0
     while index < len(raw):
         text, in_table = raw[index]
         if text.startswith(">"):
+            answer = _answer_after(raw, index) if len(text) <= _MAX_PROMPT_CHARS else None
+            if answer is not None and _unquoted(text):
+                lines.append(Line(_unquoted(text), QUOTED_PROMPT))
+                index, answering = answer, True
+                continue
+            index += 1
+            continue
+        if history:
+            if not text:
+                answering = False
+            elif answering:
+                lines.append(Line(text, "email"))
             index += 1
             continue
         if vocabulary is not None and _could_be_marker(text):
@@ -167,12 +206,14 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 index = _skip_headers(raw, index + 1, vocabulary)
                 continue
             if vocabulary.quote_header is not None and vocabulary.quote_header.match(folded):
-                break
+                history, answering = True, False
+                index += 1
+                continue
         if vocabulary is not None and 0 < text.find(":", 0, 26) and _starts_with_from(text, vocabulary):
             block = _header_block(raw, index, vocabulary)
             if block is not None:
                 if not block[1]:
-                    break
+                    break   # Outlook's history has no quote marks: nothing in it can be told apart as an answer
                 origin, reading = "forwarded", True
                 index = _skip_headers(raw, block[0], vocabulary)
                 continue

@@ -198,6 +198,37 @@ def test_quoted_history_never_counts(header, catalog):
     assert found == {"service_id": "SRV-1"}
 
 
+@pytest.mark.parametrize("header", [
+    "On Mon, 23 Nov 2026 at 10:00, Support <s@v.example> wrote:",
+    "W dniu 23.11.2026 o 10:15 Support <s@v.example> napisał:",
+    "23.11.2026 10:00, Поддержка <s@v.example> пишет:",
+    "Le lun. 23 nov. 2026 à 10:00, Support <s@v.example> a écrit :",
+    "",   # answers typed under a quote without any header above it
+])
+def test_answers_typed_under_quoted_lines_count(header, catalog):
+    body = (f"Answers below.\n\n{header}\n> Please fill in:\n> Service ID:\nSRV-77\n"
+            "> - Current holder email\n\nold@x.example\n> New holder email: quoted@v.example\n> Regards")
+    found = values(catalog, "service_holder_change", body)
+    assert found == {"service_id": "SRV-77", "current_holder_email": "old@x.example"}
+
+
+def test_a_quoted_line_never_gives_a_value_and_an_answer_never_reaches_past_a_blank_line(catalog):
+    body = ("Hi\n\nOn Mon, 23 Nov 2026 at 10:00, Support <s@v.example> wrote:\n> Service ID: SRV-1\n"
+            "> New holder email:\n>\n> Current holder email:\n\n\nnot-an-answer@x.example")
+    assert values(catalog, "service_holder_change", body) == {}
+
+
+def test_outlook_history_without_quote_marks_holds_no_answers(catalog):
+    body = ("Service ID: SRV-1\n\nFrom: Support <s@v.example>\nSent: Monday\nTo: me\nSubject: RE: transfer\n"
+            "New holder email:\nnew@x.example")
+    assert values(catalog, "service_holder_change", body) == {"service_id": "SRV-1"}
+
+
+def test_quoted_prompts_are_not_the_requesters_own_words():
+    from handover.engine.extract import own_text
+    assert own_text("> Service ID:\nSRV-1\n> Thanks") == ["SRV-1"]
+
+
 @pytest.mark.parametrize("marker", [
     "---------- Forwarded message ---------", "Begin forwarded message:", "-------- Weitergeleitete Nachricht --------",
     "---------- Wiadomość przekazana dalej ---------", "---------- Mensaje reenviado ---------",
