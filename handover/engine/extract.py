@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 
 from .catalog import RequestType
 from .layout import QUOTED_PROMPT, Line, comment_lines
+from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
 from .text import fold, soft_fold, token_key
 
@@ -408,6 +410,113 @@ def read_sentences(prose: list[Line], rtype: RequestType) -> list[Found]:
     return found
 
 
+_STATEMENT_END = re.compile(r"[!?;.]")
+_MAX_STATEMENT_LABEL_WORDS = 6
+_MAX_STATEMENT_VALUE_WORDS = 8
+_VALUE_EDGES = " \t:：\"'“”„«»‚‘’*_-–—,"
+
+
+def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, doubts: list | None = None) -> list[Found]:
+    """Items named in prose and given a value there: "sorry, the new reseller is actually Cloudline, not
+    Westbridge", "korekta: data przeniesienia to 20.12.2026", "el correo de facturación es a@b.example".
+
+    The words right before a joining verb (the language's `statement_verbs`) must be a label of the
+    type; the value runs to the end of the clause, to a word that ends it ("not", "zamiast") or to
+    an "and" that starts another statement, and must look like a value of its kind. A value that
+    does not ("the end customer is very happy") is no statement at all: prose stays prose.
+    """
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if catalog is None or vocabulary is None or vocabulary.statement_verb is None or not prose:
+        return []
+    found = []
+    for text, origin in _paragraphs(prose):
+        if not vocabulary.statement_words.search(fold(text)):
+            continue   # most prose: no joining verb at all
+        soft, where = soft_fold(text)
+        for clause_start, clause_end in _clauses(text, where):
+            found.extend(_clause_statements(text, soft, where, clause_start, clause_end, rtype, stopwords, catalog,
+                                            origin, doubts))
+    return found
+
+
+def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
+    """Clauses as (start, end) in soft-folded positions. A full stop ends one only before a capital or
+    the end, so "SoftPartner Sp. z o.o., a nie …" and "20.12.2026" stay whole."""
+    spans, start = [], 0
+    for match in _STATEMENT_END.finditer(text):
+        if match.group() == ".":
+            rest = text[match.end():].lstrip()
+            if rest and not (match.end() < len(text) and text[match.end()].isspace() and rest[0].isupper()):
+                continue
+        at = bisect_left(where, match.start())
+        spans.append((start, at))
+        start = bisect_left(where, match.end())
+    spans.append((start, len(where)))
+    return [(begin, end) for begin, end in spans if end > begin]
+
+
+def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog, origin, doubts) -> list[Found]:
+    vocabulary = rtype.reader.vocabulary
+    verbs = list(vocabulary.statement_verb.finditer(soft, start, end))
+    found = []
+    label_start = start
+    for number, verb in enumerate(verbs):
+        label = _statement_label(text[where[label_start]:where[verb.start()]] if verb.start() > label_start else "",
+                                 rtype, stopwords, doubts)
+        value_end = verbs[number + 1].start() if number + 1 < len(verbs) else end
+        stop = vocabulary.value_end.search(soft, verb.end(), value_end) if vocabulary.value_end else None
+        if stop:
+            value_end = stop.start()
+        elif number + 1 < len(verbs):
+            # "… is Cloudline and the billing email is …": the value stops before the next statement's "and" or comma.
+            joints = [m.start() for m in (vocabulary.and_word.finditer(soft, verb.end(), value_end)
+                                          if vocabulary.and_word else ())] + \
+                     [verb.end() + i for i, char in enumerate(soft[verb.end():value_end]) if char == ","]
+            value_end = max(joints) if joints else value_end
+        label_start = verb.end() if stop is None else value_end
+        if label is None or value_end <= verb.end():
+            continue
+        value = text[where[verb.end()]:where[value_end - 1] + 1].strip(_VALUE_EDGES)
+        field_name = label[0]
+        if value and _looks_like(rtype.spec_by_name[field_name], value, rtype, catalog):
+            clause = text[where[start]:where[end - 1] + 1].strip()
+            found.append(Found(field_name, value, clause, False, "sentence"))
+    return found
+
+
+def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> tuple[str, str] | None:
+    """(field, label as written) for the longest run of words ending right before the verb that is a label."""
+    words = _strip_markup(before).replace(":", " ").replace("：", " ").split()[-_MAX_STATEMENT_LABEL_WORDS:]
+    for size in range(len(words), 0, -1):
+        written = " ".join(words[-size:]).strip(",.!?\"'()")
+        found = match_label(written, rtype, stopwords) if written else None
+        if found:
+            return found[0], written
+    for size in range(min(len(words), 4), 1, -1):   # fuzzy: two words at least ("nowy sprzedawca")
+        written = " ".join(words[-size:]).strip(",.!?\"'()")
+        found = read_label(written, rtype, stopwords, doubts) if written else None
+        if found:
+            return found[0], written
+    return None
+
+
+def _looks_like(spec, value: str, rtype: RequestType, catalog) -> bool:
+    """Whether a statement's value is one of its item's kind: an address, a date, a yes or no, a choice, a name or code."""
+    if spec.kind == "attachment":
+        return False
+    if spec.kind == "email":
+        return "@" in value and len(value.split()) == 1
+    if spec.kind == "date":
+        return parse_date(value, catalog.month_index) is not None
+    if spec.kind == "yesno":
+        return isinstance(normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary), bool)
+    if spec.kind == "enum":
+        choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
+        return choice in spec.choices or rtype.reader.choice_in(spec.name, value) is not None
+    words = value.split()
+    return 0 < len(words) <= _MAX_STATEMENT_VALUE_WORDS and (value[0].isupper() or value[0].isdigit() or "@" in value)
+
+
 def _form_values(ticket: Mapping, rtype: RequestType, field_mapping: Mapping[int, str]) -> dict[str, RawValue]:
     values = {}
     for custom in ticket.get("custom_fields") or ():
@@ -524,7 +633,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         lines = comment_lines(comment, vocabulary)
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
-        for item in [*read_sentences(prose, rtype), *found]:
+        for item in [*read_statements(prose, rtype, stopwords, catalog, doubts), *read_sentences(prose, rtype), *found]:
             if rtype.spec_by_name[item.field].kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue

@@ -25,7 +25,8 @@ _GAP = r".{0,160}?"
 _WORD = re.compile(r"\w+")
 _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
-              "quote_headers", "forward_markers", "header_from", "header_sent", "header_other")
+              "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
+              "statement_verbs", "value_end_words", "and_words")
 
 
 @lru_cache(maxsize=16)
@@ -47,6 +48,14 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
     if not folded:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in folded) + r")(?!\w)")
+
+
+def _soft_phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
+    """Like _phrase_pattern, over soft-folded text (punctuation kept), so that matches map back to the original."""
+    soft = sorted({soft_fold(str(phrase).strip())[0] for phrase in phrases if str(phrase).strip()}, key=len, reverse=True)
+    if not soft:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in soft) + r")(?!\w)")
 
 
 def _header_pattern(templates: Iterable[str]) -> re.Pattern | None:
@@ -76,6 +85,10 @@ class Vocabulary:
     header_from: frozenset[str]
     header_sent: frozenset[str]
     header_any: frozenset[str]
+    statement_words: re.Pattern | None = None   # over fold(): does a paragraph hold a joining verb at all
+    statement_verb: re.Pattern | None = None    # over soft_fold(): "is actually", "powinien być", "est en fait"
+    value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
+    and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -98,6 +111,10 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         header_from=frozenset(fold(word) for word in every("header_from")),
         header_sent=frozenset(fold(word) for word in every("header_sent")),
         header_any=frozenset(fold(word) for key in ("header_from", "header_sent", "header_other") for word in every(key)),
+        statement_words=_phrase_pattern(every("statement_verbs")),
+        statement_verb=_soft_phrase_pattern(every("statement_verbs")),
+        value_end=_soft_phrase_pattern(every("value_end_words")),
+        and_word=_soft_phrase_pattern(every("and_words")),
     )
 
 

@@ -332,3 +332,46 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
     verdict = evaluate(document, catalog, settings, TODAY)
     assert verdict.fields["preferred_transfer_date"] == expected
     assert "preferred_transfer_date" not in {problem.field for problem in verdict.invalid}
+
+
+@pytest.mark.parametrize("type_name,body,expected", [
+    ("reseller_change", "Sorry, the new reseller is actually Cloudline Partners, not Westbridge.",
+     {"new_reseller": "Cloudline Partners"}),
+    ("reseller_change", "Correction: the preferred transfer date should be 20.12.2026. Thanks",
+     {"preferred_transfer_date": "20.12.2026"}),
+    ("reseller_change", "The billing email is billing@x.example and the new reseller is Cloudline.",
+     {"billing_email": "billing@x.example", "new_reseller": "Cloudline"}),
+    ("reseller_change", "Poprawka: nowy sprzedawca to SoftPartner Sp. z o.o., a nie IT Partner.",
+     {"new_reseller": "SoftPartner Sp. z o.o."}),
+    ("reseller_change", "Perdón, el nuevo revendedor es Cloudline SL y no Westbridge.", {"new_reseller": "Cloudline SL"}),
+    ("reseller_change", "O método de pagamento será cartão de crédito e a frequência de faturamento é anual.",
+     {"payment_method": "cartão de crédito", "billing_frequency": "anual"}),
+    ("service_holder_change", "Die E-Mail des neuen Inhabers lautet neu@firma.example.", {"new_holder_email": "neu@firma.example"}),
+    ("service_holder_change", "Le nouveau titulaire est en fait nouveau@x.example, pas ancien@x.example.",
+     {"new_holder_email": "nouveau@x.example"}),
+    ("service_holder_change", "Email нового владельца на самом деле petrov@firma.example, а не ivanov@firma.example.",
+     {"new_holder_email": "petrov@firma.example"}),
+])
+def test_items_named_and_given_in_prose(type_name, body, expected, catalog):
+    assert values(catalog, type_name, body) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "The end customer is very happy with the move. Our new reseller is great.",
+    "The new holder email is not known yet.",
+    "Nowy sprzedawca to dla nas ważna sprawa.",
+    "The proof of paid invoices is attached.",
+])
+def test_prose_that_names_an_item_without_a_value_of_its_kind_stays_prose(body, catalog):
+    type_name = "service_holder_change" if "holder" in body else "reseller_change"
+    assert values(catalog, type_name, body) == {}
+
+
+def test_a_correction_in_prose_replaces_the_earlier_value_and_the_agent_sees_the_sentence(catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: SRV-1\nCurrent holder email: a@x.example\nNew holder email: a@x.example"),
+                    comment("Sorry - the new holder email is actually b@y.example, not a@x.example.", comment_id=2,
+                            created_at="2026-11-24T10:00:00Z"))
+    assert made.verdict.fields["new_holder_email"] == "b@y.example"
+    assert not made.verdict.invalid
+    assert "the new holder email is actually b@y.example" in made.internal_note
