@@ -439,6 +439,45 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     return found
 
 
+def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords) -> list[tuple[str, str]]:
+    """(field, clause) for every item the requester takes back in prose: "please ignore the billing email
+    I sent", "adres e-mail do faktur jest nieaktualny". The clause must hold one of the language's
+    `withdraw_phrases` and the item's label."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if vocabulary is None or vocabulary.withdraw is None:
+        return []
+    taken_back = []
+    for text, _ in _paragraphs(prose):
+        if not vocabulary.withdraw.search(fold(text)):
+            continue
+        for clause in _plain_clauses(text):
+            folded = fold(clause)
+            if vocabulary.withdraw.search(folded):
+                taken_back.extend((name, clause) for name in _labels_within(folded, rtype, stopwords))
+    return taken_back
+
+
+def _plain_clauses(text: str) -> list[str]:
+    soft, where = soft_fold(text)
+    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
+
+
+def _labels_within(folded: str, rtype: RequestType, stopwords) -> list[str]:
+    """The items whose labels occur in a folded clause, longest label first, each word read once."""
+    words = folded.split()
+    names, index = [], 0
+    while index < len(words):
+        for size in range(min(_MAX_STATEMENT_LABEL_WORDS, len(words) - index), 0, -1):
+            found = match_label(" ".join(words[index:index + size]), rtype, stopwords)
+            if found and rtype.spec_by_name[found[0]].kind != "attachment":
+                names.append(found[0])
+                index += size
+                break
+        else:
+            index += 1
+    return list(dict.fromkeys(names))
+
+
 def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
     """Clauses as (start, end) in soft-folded positions. A full stop ends one only before a capital or
     the end, so "SoftPartner Sp. z o.o., a nie …" and "20.12.2026" stay whole."""
@@ -633,7 +672,12 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         lines = comment_lines(comment, vocabulary)
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
-        for item in [*read_statements(prose, rtype, stopwords, catalog, doubts), *read_sentences(prose, rtype), *found]:
+        items = [*read_statements(prose, rtype, stopwords, catalog, doubts), *read_sentences(prose, rtype), *found]
+        given_here = {item.field for item in items}
+        for name, clause in read_withdrawals(prose, rtype, stopwords):
+            if name not in given_here and values.pop(name, None) is not None:
+                doubts.append({"kind": "withdrawn", "field": name, "label": clause})
+        for item in items:
             if rtype.spec_by_name[item.field].kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue

@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+")
 _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
-              "statement_verbs", "value_end_words", "and_words")
+              "statement_verbs", "value_end_words", "and_words", "withdraw_phrases")
 
 
 @lru_cache(maxsize=16)
@@ -89,6 +89,7 @@ class Vocabulary:
     statement_verb: re.Pattern | None = None    # over soft_fold(): "is actually", "powinien być", "est en fait"
     value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
     and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
+    withdraw: re.Pattern | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -115,6 +116,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         statement_verb=_soft_phrase_pattern(every("statement_verbs")),
         value_end=_soft_phrase_pattern(every("value_end_words")),
         and_word=_soft_phrase_pattern(every("and_words")),
+        withdraw=_phrase_pattern(every("withdraw_phrases")),
     )
 
 

@@ -375,3 +375,25 @@ def test_a_correction_in_prose_replaces_the_earlier_value_and_the_agent_sees_the
     assert made.verdict.fields["new_holder_email"] == "b@y.example"
     assert not made.verdict.invalid
     assert "the new holder email is actually b@y.example" in made.internal_note
+
+
+def test_a_value_taken_back_in_a_later_message_is_missing_again_and_the_agent_is_told(catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: SRV-1\nCurrent holder email: a@x.example\nNew holder email: temp@x.example"),
+                    comment("Please ignore the new holder email I sent, the right one follows.", comment_id=2,
+                            created_at="2026-11-24T10:00:00Z"))
+    assert made.verdict.missing == ("new_holder_email",)
+    assert "New holder email: withdrawn by the requester ('Please ignore the new holder email I sent" in made.internal_note
+    assert "New holder email: \n" in made.comment + "\n"   # asked for again in the fill-in lines
+
+
+@pytest.mark.parametrize("first,second,kept", [
+    # the same message gives the item anew: the new value stands
+    ("New holder email: a@x.example", "Please ignore my last message. The new holder email is b@y.example.", "b@y.example"),
+    # nothing withdrawn: the phrase names no item
+    ("New holder email: a@x.example", "Please ignore the typos in my last message.", "a@x.example"),
+])
+def test_withdrawing_needs_the_items_label_and_yields_to_a_new_value(first, second, kept, catalog, settings):
+    made = decision(catalog, settings, "service_holder_change", comment(first),
+                    comment(second, comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert made.verdict.fields["new_holder_email"] == kept
