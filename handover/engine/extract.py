@@ -289,8 +289,10 @@ class _LineReader:
             return False
         folded = fold(text[:colon])
         field_name = self.rtype.label_index.get(folded)
+        if field_name is None:
+            return False
         value = text[colon + 1:].strip()
-        if field_name is None or not value or ";" in value or _MORE_ITEMS.search(value):
+        if not value or ";" in value or _MORE_ITEMS.search(value):
             return False
         self.pending = None
         self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
@@ -382,12 +384,12 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     return paragraphs
 
 
-def read_sentences(prose: list[Line], rtype: RequestType) -> list[Found]:
+def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple[str, str]] | None = None) -> list[Found]:
     """Items written as the fixed sentences of the type's data (`sentences:` with named slots)."""
     if rtype.reader is None or not rtype.reader.sentences or not prose:
         return []
     found = []
-    for text, origin in _paragraphs(prose):
+    for text, origin in paragraphs if paragraphs is not None else _paragraphs(prose):
         lowered = text.casefold()
         candidates = [pattern for pattern in rtype.reader.sentences if pattern.anchor in lowered]
         if not candidates:
@@ -416,7 +418,8 @@ _MAX_STATEMENT_VALUE_WORDS = 8
 _VALUE_EDGES = " \t:：\"'“”„«»‚‘’*_-–—,"
 
 
-def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, doubts: list | None = None) -> list[Found]:
+def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, doubts: list | None = None,
+                    paragraphs: list[tuple[str, str]] | None = None) -> list[Found]:
     """Items named in prose and given a value there: "sorry, the new reseller is actually Cloudline, not
     Westbridge", "korekta: data przeniesienia to 20.12.2026", "el correo de facturación es a@b.example".
 
@@ -429,7 +432,7 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     if catalog is None or vocabulary is None or vocabulary.statement_verb is None or not prose:
         return []
     found = []
-    for text, origin in _paragraphs(prose):
+    for text, origin in paragraphs if paragraphs is not None else _paragraphs(prose):
         if not vocabulary.statement_words.search(fold(text)):
             continue   # most prose: no joining verb at all
         soft, where = soft_fold(text)
@@ -439,7 +442,8 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     return found
 
 
-def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords) -> list[tuple[str, str]]:
+def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
+                     paragraphs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """(field, clause) for every item the requester takes back in prose: "please ignore the billing email
     I sent", "adres e-mail do faktur jest nieaktualny". The clause must hold one of the language's
     `withdraw_phrases` and the item's label."""
@@ -447,7 +451,7 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords) -> list[t
     if vocabulary is None or vocabulary.withdraw is None:
         return []
     taken_back = []
-    for text, _ in _paragraphs(prose):
+    for text, _ in paragraphs if paragraphs is not None else _paragraphs(prose):
         if not vocabulary.withdraw.search(fold(text)):
             continue
         for clause in _plain_clauses(text):
@@ -672,9 +676,11 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         lines = comment_lines(comment, vocabulary)
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
-        items = [*read_statements(prose, rtype, stopwords, catalog, doubts), *read_sentences(prose, rtype), *found]
+        paragraphs = _paragraphs(prose)
+        items = [*read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
+                 *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}
-        for name, clause in read_withdrawals(prose, rtype, stopwords):
+        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs):
             if name not in given_here and values.pop(name, None) is not None:
                 doubts.append({"kind": "withdrawn", "field": name, "label": clause})
         for item in items:

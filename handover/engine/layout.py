@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 from html.parser import HTMLParser
 from collections.abc import Mapping
@@ -232,4 +233,11 @@ def _could_be_marker(text: str) -> bool:
 
 def _starts_with_from(text: str, vocabulary) -> bool:
     colon = text.find(":", 0, 26)
-    return colon > 0 and fold(text[:colon].strip("*_ ")) in vocabulary.header_from
+    if colon <= 0 or colon > _longest(vocabulary.header_from) + 6:   # 'Subscription ID:' is no 'From:' (markup aside)
+        return False
+    return fold(text[:colon].strip("*_ ")) in vocabulary.header_from
+
+
+@lru_cache(maxsize=8)
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
