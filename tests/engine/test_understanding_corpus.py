@@ -1,13 +1,18 @@
-"""Every ticket of the understanding corpus (tests/corpus/) gets the verdict a careful agent reaches."""
+"""Every ticket of the understanding corpus (tests/corpus/) gets the verdict a careful agent reaches.
+
+tests/corpus/blind/ is a second batch, written without reading the parser (issue 8): the same loader and
+the same verdict comparison, kept apart so the batch stays a blind measurement of the reading.
+"""
 from collections import Counter
 
 import pytest
 
 from handover.engine.verdict import evaluate
 
-from tests.corpus.loader import CATEGORIES, LANGUAGES, load_corpus
+from tests.corpus.loader import CATEGORIES, CORPUS_DIR, LANGUAGES, load_corpus
 
 CASES = load_corpus()
+BLIND = load_corpus(CORPUS_DIR / "blind")
 
 
 def test_the_corpus_covers_every_category_in_every_language():
@@ -17,7 +22,14 @@ def test_the_corpus_covers_every_category_in_every_language():
     assert len({case.id for case in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_the_blind_batch_covers_every_language_and_keeps_its_own_ids():
+    assert len(BLIND) >= 42
+    assert {case.lang for case in BLIND} == set(LANGUAGES)
+    assert all(case.id.startswith(f"blind-{case.lang}-") for case in BLIND)
+    assert len({case.id for case in BLIND + CASES}) == len(BLIND) + len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES + BLIND, ids=[case.id for case in CASES + BLIND])
 def test_corpus_ticket_gets_the_careful_agents_verdict(case, catalog, settings):
     verdict = evaluate(case.document, catalog, settings, case.today)
     assert set(verdict.missing) == set(case.missing), verdict.fields
