@@ -1,8 +1,10 @@
 """Understanding benchmark: the engine's verdicts on the hand-written corpus (tests/corpus/*.yaml) against a careful agent's.
 
-Run: python bench/understanding.py [--show-failures]
+Run: python bench/understanding.py [--show-failures] [--corpus DIR]
 Prints whole-verdict accuracy per category and per language, and the counts of "false missing" (an
 item asked for although the requester gave it) and "false invalid" (an item rejected although it is fine).
+By default: the corpus (tests/corpus/*.yaml), then the blind batch (tests/corpus/blind/, written by
+someone who had not read the parser) on its own, as the fairer measure of tickets the reader has not seen.
 """
 from __future__ import annotations
 
@@ -53,11 +55,20 @@ def judge(case, verdict) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-failures", action="store_true")
-    parser.add_argument("--corpus", default=str(CORPUS_DIR))
+    parser.add_argument("--corpus", help="one corpus directory (default: tests/corpus, then tests/corpus/blind)")
     args = parser.parse_args()
     catalog = load_catalog()
+    directories = [Path(args.corpus)] if args.corpus else [CORPUS_DIR, CORPUS_DIR / "blind"]
+    for number, directory in enumerate(directories):
+        if number:
+            print("\n" + "=" * 60 + "\n")
+        report(catalog, directory, args.show_failures)
+    return 0
+
+
+def report(catalog, directory: Path, show_failures: bool) -> None:
     settings = EvaluationSettings(country="PL")
-    cases = load_corpus(Path(args.corpus))
+    cases = load_corpus(directory)
     by_category, by_language = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
     false_missing = false_invalid = exact_false_missing = 0
     failures = []
@@ -75,7 +86,7 @@ def main() -> int:
             failures.append((case, verdict, result))
     seconds = time.perf_counter() - started
     total_ok = sum(ok for ok, _ in by_category.values())
-    print(f"corpus: {len(cases)} tickets from {args.corpus} ({seconds * 1000 / max(len(cases), 1):.2f} ms per ticket)")
+    print(f"corpus: {len(cases)} tickets from {directory} ({seconds * 1000 / max(len(cases), 1):.2f} ms per ticket)")
     for title, table in (("category", by_category), ("language", by_language)):
         print(f"\n{title:<12} {'correct':>8} {'tickets':>8} {'accuracy':>9}")
         for key in sorted(table):
@@ -85,12 +96,11 @@ def main() -> int:
     print(f"false missing (asked for an item that was given): {false_missing}")
     print(f"  of them for items written with an exact catalog label: {exact_false_missing} (target 0)")
     print(f"false invalid (rejected an item that was fine): {false_invalid}")
-    if args.show_failures:
+    if show_failures:
         for case, verdict, result in failures:
             print(f"\n{case.id} [{case.category}/{case.lang}] {result}")
             print(f"  got missing={list(verdict.missing)} invalid={[(p.field, p.code) for p in verdict.invalid]}")
             print(f"  fields={dict(verdict.fields)}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple
 from collections.abc import Mapping
 
@@ -232,6 +233,7 @@ class _LineReader:
         self.prose: list[Line] = []
         self.pending: tuple[tuple[str, str, bool], str] | None = None
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
+        self.prompted = False   # pending comes from a quoted question: the next line answers it
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
@@ -262,11 +264,19 @@ class _LineReader:
         text = line.text
         if not text:
             self.pending = self.header = None
+            self.prompted = False
             return
         if line.origin == QUOTED_PROMPT:   # '> Subscription ID:' answered on the next line
             self.header = None
             self.pending = self._prompt_label(text)
+            self.prompted = self.pending is not None
             return
+        if self.prompted:   # the answer to a quoted question is its value, even a word that is also a label
+            self.prompted = False
+            if self.pending:
+                self.add(self.pending[0], self.pending[1], text, line.origin)
+                self.pending = None
+                return
         if self.header is None and self._plain_label_line(text, line.origin):
             return
         if self.pending and not _MAY_SEPARATE.search(text) and not self._bare_label(text):
@@ -414,6 +424,7 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 
 _STATEMENT_END = re.compile(r"[!?;.]")
 _MAX_STATEMENT_LABEL_WORDS = 6
+_ANY_DAY = date(2000, 1, 1)
 _MAX_STATEMENT_VALUE_WORDS = 8
 _VALUE_EDGES = " \t:：\"'“”„«»‚‘’*_-–—,"
 
@@ -442,6 +453,40 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     return found
 
 
+def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                        catalog) -> list[Found]:
+    """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
+    current partner's agreement when ITserwis is the current partner given so far.
+
+    A party's name is the item named like the party (schema `x-handover.consents`: party current_partner,
+    item current_partner). The clause must name exactly one party and say yes or no."""
+    if catalog is None or not paragraphs:
+        return []
+    names = {}
+    for party in rtype.consents:
+        raw = values.get(party.party)
+        if party.field and party.party in rtype.spec_by_name and raw is not None and isinstance(raw.value, str):
+            words = [word for word in fold(raw.value).split() if len(word) >= 3]
+            if words:
+                names[party.field] = words[0]   # "ITserwis Kraków" is written "ITserwis"
+    if not names or len(set(names.values())) < len(names):
+        return []
+    found = []
+    for text, _ in paragraphs:
+        folded_words = set(fold(text).split())
+        if not folded_words & set(names.values()):
+            continue
+        for clause in _plain_clauses(text):
+            words = set(fold(clause).split())
+            named = [field_name for field_name, word in names.items() if word in words]
+            if len(named) != 1:
+                continue
+            answer = normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary)
+            if isinstance(answer, bool):
+                found.append(Found(named[0], clause, clause, False, "sentence"))
+    return found
+
+
 def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
                      paragraphs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """(field, clause) for every item the requester takes back in prose: "please ignore the billing email
@@ -456,9 +501,27 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
-            if vocabulary.withdraw.search(folded):
-                taken_back.extend((name, clause) for name in _labels_within(folded, rtype, stopwords))
+            for phrase in vocabulary.withdraw.finditer(folded):
+                name = _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords)
+                if name:
+                    taken_back.append((name, clause))
     return taken_back
+
+
+def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwords) -> str | None:
+    """The item whose label stands nearest to a withdraw phrase in its clause: "please ignore the new holder
+    email …, the customer …" takes back the holder email, not the customer."""
+    before, after = folded[:start].split(), folded[end:].split()
+    words = [*before, *after]
+    spans = _label_spans(words, rtype, stopwords)
+    if not spans:
+        return None
+    at = len(before)   # the phrase stands between words[at - 1] and words[at]
+
+    def distance(span: tuple[int, int, str]) -> int:
+        return at - span[1] if span[1] <= at else span[0] - at
+
+    return min(spans, key=distance)[2]
 
 
 def _plain_clauses(text: str) -> list[str]:
@@ -466,20 +529,28 @@ def _plain_clauses(text: str) -> list[str]:
     return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
 
 
-def _labels_within(folded: str, rtype: RequestType, stopwords) -> list[str]:
-    """The items whose labels occur in a folded clause, longest label first, each word read once."""
-    words = folded.split()
-    names, index = [], 0
-    while index < len(words):
-        for size in range(min(_MAX_STATEMENT_LABEL_WORDS, len(words) - index), 0, -1):
-            found = match_label(" ".join(words[index:index + size]), rtype, stopwords)
-            if found and rtype.spec_by_name[found[0]].kind != "attachment":
-                names.append(found[0])
-                index += size
-                break
-        else:
-            index += 1
-    return list(dict.fromkeys(names))
+def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
+    """(start, end, field) of every label among the words, longest label first, each word read once."""
+    spans: list[tuple[int, int, str]] = []
+    for lookup in (match_label, _fuzzy_label):   # the catalog's own words first; fuzzy only when none is there
+        index = 0
+        while index < len(words):
+            for size in range(min(_MAX_STATEMENT_LABEL_WORDS, len(words) - index), 0 if lookup is match_label else 1, -1):
+                found = lookup(" ".join(words[index:index + size]), rtype, stopwords)
+                if found and rtype.spec_by_name[found[0]].kind != "attachment":
+                    spans.append((index, index + size, found[0]))
+                    index += size
+                    break
+            else:
+                index += 1
+        if spans:
+            break
+    return spans
+
+
+def _fuzzy_label(text: str, rtype: RequestType, stopwords) -> tuple[str, str] | None:
+    found = read_label(text, rtype, stopwords)
+    return (found[0], found[1]) if found else None
 
 
 def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
@@ -519,16 +590,42 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
         label_start = verb.end() if stop is None else value_end
         if label is None or value_end <= verb.end():
             continue
-        value = text[where[verb.end()]:where[value_end - 1] + 1].strip(_VALUE_EDGES)
+        value = _statement_value(text[where[verb.end()]:where[value_end - 1] + 1], rtype.spec_by_name[label[0]],
+                                 rtype, catalog)
         field_name = label[0]
-        if value and _looks_like(rtype.spec_by_name[field_name], value, rtype, catalog):
+        if value:
             clause = text[where[start]:where[end - 1] + 1].strip()
             found.append(Found(field_name, value, clause, False, "sentence"))
     return found
 
 
+def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | None:
+    """The value a statement gives, as written, when it looks like one of its item's kind. Words that only
+    lead up to it ("of course", "a", "el", "am") and a closing aside ("(us)") are dropped where the
+    value as it stands does not look like one ("a NuvemTech Soluções", "el 10/12")."""
+    value = _PARENTHETICAL.sub(" ", written).strip(_VALUE_EDGES)
+    if spec.kind == "email" and "@" in value:   # "a@b.example, mit einem @ natürlich": the address is the value
+        value = next(word for word in value.split() if "@" in word).strip(_VALUE_EDGES + ".;")
+    elif spec.kind == "date" and "," in value and not _looks_like(spec, value, rtype, catalog):
+        value = value.split(",", 1)[0].strip(_VALUE_EDGES)   # "el 10/12, como hablamos"
+    if value and _looks_like(spec, value, rtype, catalog):
+        return value
+    lead = rtype.reader.vocabulary.value_lead
+    if not value or lead is None:
+        return None
+    soft, where = soft_fold(value)
+    match = lead.match(soft)
+    if not match or match.end() >= len(soft):
+        return None
+    rest = value[where[match.end()]:].strip(_VALUE_EDGES)
+    return rest if rest and _looks_like(spec, rest, rtype, catalog) else None
+
+
 def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> tuple[str, str] | None:
-    """(field, label as written) for the longest run of words ending right before the verb that is a label."""
+    """(field, label as written) for the longest run of words ending right before the verb that is a label.
+
+    Failing a label, a word for "date" names the type's date item when it has only one
+    ("la fecha correcta es el 10/12")."""
     words = _strip_markup(before).replace(":", " ").replace("：", " ").split()[-_MAX_STATEMENT_LABEL_WORDS:]
     for size in range(len(words), 0, -1):
         written = " ".join(words[-size:]).strip(",.!?\"'()")
@@ -540,6 +637,10 @@ def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> tupl
         found = read_label(written, rtype, stopwords, doubts) if written else None
         if found:
             return found[0], written
+    dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
+    folded = set(fold(" ".join(words)).split())
+    if len(dates) == 1 and rtype.reader and folded & rtype.reader.vocabulary.date_words:
+        return dates[0], " ".join(words)
     return None
 
 
@@ -549,8 +650,8 @@ def _looks_like(spec, value: str, rtype: RequestType, catalog) -> bool:
         return False
     if spec.kind == "email":
         return "@" in value and len(value.split()) == 1
-    if spec.kind == "date":
-        return parse_date(value, catalog.month_index) is not None
+    if spec.kind == "date":   # any day serves to tell whether a date without a year is a date
+        return parse_date(value, catalog.month_index, _ANY_DAY) is not None
     if spec.kind == "yesno":
         return isinstance(normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary), bool)
     if spec.kind == "enum":
@@ -619,6 +720,28 @@ def _mentions(lines: list[Line], vocabulary) -> list[str]:
     return [line.text for line in lines if pattern is not None and pattern.search(fold(line.text))]
 
 
+def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
+    """A choice written under the label of another choice item goes where its value belongs:
+    "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
+    is no choice of the item its label names and a choice of exactly one other item; the agent is told."""
+    if not isinstance(item.value, str) or _is_choice(rtype, item.field, item.value):
+        return item
+    others = [spec.name for spec in rtype.fields
+              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value)]
+    if len(others) != 1:
+        return item
+    doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": others[0],
+                   "other": item.field})
+    return item._replace(field=others[0], exact=False)
+
+
+def _is_choice(rtype: RequestType, field_name: str, value: str) -> bool:
+    spec = rtype.spec_by_name[field_name]
+    if normalize_choice(value, rtype.choice_index.get(field_name, {}), spec.choices) in spec.choices:
+        return True
+    return rtype.reader is not None and rtype.reader.choice_in(field_name, value) is not None
+
+
 def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> None:
     """'Billing email: same as above' takes the value of the item the type's data pairs it with.
 
@@ -677,7 +800,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
-        items = [*read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
+        items = [*read_party_consents(paragraphs, rtype, values, catalog),
+                 *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}
         for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs):
@@ -687,6 +811,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             if rtype.spec_by_name[item.field].kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
+            if rtype.spec_by_name[item.field].kind == "enum":
+                item = _enum_by_value(item, rtype, doubts)
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":
                 languages = rtype.label_languages.get(item.folded, ())

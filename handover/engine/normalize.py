@@ -10,6 +10,7 @@ from .text import fold
 _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})\s?[./-]\s?(\d{1,2})\s?[./-]\s?(\d{4}|\d{2})\b")
+_DAY_MONTH = re.compile(r"(\d{1,2})[./](\d{1,2})\.?")   # the whole value: "20.12.", "10/12"
 _DAY_TOKEN = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|eme|e|o|a|ого|го|е)?$")
 _YEAR_TOKEN = re.compile(r"^(\d{4})(?:r|г|года|roku)?$")
 _WHITESPACE = re.compile(r"\s+")
@@ -76,15 +77,29 @@ def _worded_date(text: str, months: Mapping[str, int], today: date | None = None
     return None
 
 
+def _day_month(text: str, today: date | None) -> date | None:
+    """'20.12.', '10/12': day and month without a year, given today: their next occurrence."""
+    match = _DAY_MONTH.fullmatch(text.strip())
+    if not match or today is None:
+        return None
+    day, month = int(match.group(1)), int(match.group(2))
+    if month > 12 >= day:
+        day, month = month, day
+    this_year = _safe_date(today.year, month, day)
+    if this_year is None or this_year >= today:
+        return this_year
+    return _safe_date(today.year + 1, month, day) if today.year < 9999 else None
+
+
 def parse_date(value, months: Mapping[str, int], today: date | None = None) -> date | None:
     """Read 2026-12-15, 15.12.2026, 15/12/2026, 15 grudnia 2026, December 15, 2026, ...; None if unreadable.
 
-    Given `today`, a date written without a year ("15 de diciembre") is its next occurrence.
+    Given `today`, a date written without a year ("15 de diciembre", "20.12.") is its next occurrence.
     """
     if isinstance(value, date):
         return value
     text = str(value)
-    return _numeric_date(text) or _worded_date(text, months, today)
+    return _numeric_date(text) or _day_month(text, today) or _worded_date(text, months, today)
 
 
 def _leading_phrases(folded: str, longest: int = 4):

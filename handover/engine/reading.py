@@ -26,7 +26,8 @@ _WORD = re.compile(r"\w+")
 _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
-              "statement_verbs", "value_end_words", "and_words", "withdraw_phrases")
+              "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
+              "date_words")
 
 
 @lru_cache(maxsize=16)
@@ -56,6 +57,15 @@ def _soft_phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
     if not soft:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in soft) + r")(?!\w)")
+
+
+def _lead_pattern(words: Iterable[str]) -> re.Pattern | None:
+    """Over the start of a soft-folded value: any run of the lead words ("the", "of course", "l'")."""
+    soft = sorted({soft_fold(str(word).strip())[0] for word in words if str(word).strip()}, key=len, reverse=True)
+    if not soft:
+        return None
+    alternatives = "|".join(re.escape(word) + ("" if word.endswith("'") else r"(?!\w)") for word in soft)
+    return re.compile(r"^(?:\s*(?:" + alternatives + r"))+\s*")
 
 
 def _header_pattern(templates: Iterable[str]) -> re.Pattern | None:
@@ -90,6 +100,8 @@ class Vocabulary:
     value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
     and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
     withdraw: re.Pattern | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
+    value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
+    date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -117,6 +129,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         value_end=_soft_phrase_pattern(every("value_end_words")),
         and_word=_soft_phrase_pattern(every("and_words")),
         withdraw=_phrase_pattern(every("withdraw_phrases")),
+        value_lead=_lead_pattern(every("value_lead_words")),
+        date_words=frozenset(fold(word) for word in every("date_words")),
     )
 
 
