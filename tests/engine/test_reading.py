@@ -9,7 +9,7 @@ from handover.engine.extract import extract, read_label
 from handover.engine.layout import html_lines
 from handover.engine.reading import FUZZY_THRESHOLD
 from handover.engine.text import fold
-from handover.engine.verdict import evaluate
+from handover.engine.verdict import EvaluationSettings, evaluate
 
 from tests.builders import TODAY, attachment, comment, ticket_document
 from tests.engine.test_catalog_data import FORMS, LANGUAGES, TYPES, load
@@ -397,3 +397,57 @@ def test_withdrawing_needs_the_items_label_and_yields_to_a_new_value(first, seco
     made = decision(catalog, settings, "service_holder_change", comment(first),
                     comment(second, comment_id=2, created_at="2026-11-24T10:00:00Z"))
     assert made.verdict.fields["new_holder_email"] == kept
+
+
+def test_the_answer_under_a_quoted_question_is_its_value_even_when_it_is_a_label_word(catalog):
+    body = "See below\n\n> - Take-over type (end customer or reseller)\nEnd customer\n> - Company\nRedfern Joinery Ltd"
+    found = values(catalog, "partner_takeover", body)
+    assert found["takeover_kind"] == "End customer" and found["company_name"] == "Redfern Joinery Ltd"
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Billing cycle: annually\nPayment type: Direct debit", {"billing_frequency": "annual", "payment_method": "direct_debit"}),
+    ("Zahlungsrhythmus: jährlich\nZahlungsweise: per Rechnung", {"billing_frequency": "annual", "payment_method": "invoice"}),
+])
+def test_a_choice_under_another_choices_label_goes_where_its_value_belongs(body, expected, catalog, settings):
+    made = decision(catalog, settings, "reseller_change", comment(body))
+    assert {name: made.verdict.fields.get(name) for name in expected} == expected
+    assert not made.verdict.invalid
+    assert "the value is one of its choices" in made.internal_note
+
+
+@pytest.mark.parametrize("written,expected", [("20.12.", "2026-12-20"), ("10/12", "2026-12-10"), ("1.3", "2027-03-01")])
+def test_a_numeric_date_without_a_year_is_its_next_occurrence(written, expected, catalog, settings):
+    document = ticket_document("reseller_change", [comment(f"Preferred transfer date: {written}")])
+    assert evaluate(document, catalog, settings, TODAY).fields["preferred_transfer_date"] == expected
+
+
+@pytest.mark.parametrize("later,agreed", [
+    ("Korekta: ITserwis jednak wyraził zgodę na przekazanie klienta.", True),
+    ("Update: Alfa Telekom has not agreed yet, sorry.", False),
+])
+def test_a_partys_agreement_stated_under_its_name(later, agreed, catalog):
+    first = ("Obecny partner: ITserwis Kraków\nNowy partner: Telbit\nZgoda obecnego partnera: nie" if agreed else
+             "Current partner: Alfa Telekom\nNew partner: Beta\nCurrent partner agreement: yes")
+    document = ticket_document("partner_takeover", [comment(first), comment(later, comment_id=2, created_at="2026-11-24T10:00:00Z")])
+    verdict = evaluate(document, catalog, EvaluationSettings(), TODAY)
+    assert verdict.fields["current_partner_agreement"] is agreed
+
+
+def test_a_withdrawal_takes_back_the_item_named_next_to_it_only(catalog, settings):
+    made = decision(catalog, settings, "reseller_change",
+                    comment("End customer name: Ashby\nPreferred transfer date: 20.12.2026"),
+                    comment("Please scratch the transfer date for now, the customer wants to wait.", comment_id=2,
+                            created_at="2026-11-24T10:00:00Z"))
+    assert "preferred_transfer_date" not in made.verdict.fields
+    assert made.verdict.fields["end_customer_name"] == "Ashby"
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Desculpe, o novo revendedor é na verdade a NuvemTech Soluções, não a Alfa Sistemas.", {"new_reseller": "NuvemTech Soluções"}),
+    ("Sorry, the new reseller is of course Meridian IT (us), not Vantage.", {"new_reseller": "Meridian IT"}),
+    ("Perdón: la fecha correcta es el 10/12, no el 10/11.", {"preferred_transfer_date": "10/12"}),
+    ("Berichtigung: die Rechnungsadresse ist a@b.example, mit einem @ natürlich.", {"billing_email": "a@b.example"}),
+])
+def test_statement_values_lose_the_words_that_lead_up_to_them(body, expected, catalog):
+    assert values(catalog, "reseller_change", body) == expected
