@@ -5,7 +5,6 @@ Run: python bench/engine.py [--tickets 10000] [--seed 7]
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import statistics
 import sys
@@ -71,7 +70,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-freeze", action="store_true", help="leave the catalog in the GC's generations")
     args = parser.parse_args()
     catalog = load_catalog()
     settings = EvaluationSettings(country="PL")
@@ -81,10 +79,6 @@ def main() -> None:
 
     for ticket in tickets[:200]:  # warm caches (label folding, model load) before timing
         decide(ticket, catalog, settings, routing, TODAY)
-    # What a worker does once it has loaded the catalog and the model (handover.wiring.preload): the
-    # long-lived objects leave the cyclic GC's generations. --no-freeze measures without it.
-    if not args.no_freeze:
-        gc.freeze()
 
     instances = []
     for ticket in tickets:

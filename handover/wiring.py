@@ -1,7 +1,6 @@
 """The one place that builds handover's parts from the config and connects them (the composition root)."""
 from __future__ import annotations
 
-import gc
 import time
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +16,7 @@ from handover.metrics import Metrics
 from handover.queue import Processor, RetryPolicy, make_huey, queue_state
 from handover.services import Services, utc_now
 from handover.accounts import AccountLookup
-from handover.checking import account_lookup, catalog_for
-from handover.engine.language import detect_text_language
+from handover.checking import account_lookup
 from integration.billing import HttpAccounts
 from integration.budget import RateBudget, RedisStore, SqliteStore, budget_key
 from integration.effects import Effects
@@ -74,22 +72,8 @@ def make_job(config: Config, ledger: Ledger, metrics: Metrics, retry: RetryPolic
 
 
 def job_factory(config: Config) -> JobFactory:
-    """make_job for this config, to be called in each process once its ledger and metrics exist.
-
-    The process that runs jobs loads what every job needs first (preload)."""
-    preload(config)
+    """make_job for this config, to be called in each process once its ledger and metrics exist."""
     return lambda ledger, metrics: make_job(config, ledger, metrics)
-
-
-def preload(config: Config) -> None:
-    """Load what every job uses for the life of the process, the request-type catalog and the language
-    model, then gc.freeze() everything loaded so far: the cyclic garbage collector no longer walks
-    those objects (tens of thousands: labels, patterns, messages) on every full collection, which
-    took 13–20% of the engine's time per ticket (bench/engine.py freezes the same way)."""
-    catalog_for(config.policy)
-    detect_text_language("preload the language detection model once")
-    gc.collect()   # garbage of the start-up (and cycles) goes first; frozen objects are never collected
-    gc.freeze()
 
 
 def _pause_consumers_on_429(processor, huey: Huey) -> None:

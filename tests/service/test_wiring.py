@@ -30,20 +30,3 @@ def test_a_429_seen_by_the_jobs_budget_pauses_every_consumer_of_the_queue(backen
         pause = SharedPause(services.huey).read()
         assert pause is not None and "429" in pause.reason
         assert pause.until >= before + 29, "no consumer takes a task before Retry-After"
-
-
-def test_the_process_that_runs_jobs_loads_the_catalog_once_and_freezes_it_out_of_the_gcs_way(backend):
-    import gc
-
-    from handover.checking import catalog_for
-    from handover.engine.language import _fasttext_model
-
-    gc.unfreeze()
-    try:
-        job_factory(backend.config)
-        catalog = catalog_for(backend.config.policy)
-        assert gc.get_freeze_count() > 0
-        assert all(tracked is not catalog for tracked in gc.get_objects()), "the catalog sits in the permanent generation"
-        assert _fasttext_model.cache_info().currsize == 1, "the language model is loaded before the first job"
-    finally:
-        gc.unfreeze()
