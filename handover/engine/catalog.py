@@ -275,10 +275,14 @@ def _indexes(name: str, specs, texts: Mapping[str, dict], stopwords: frozenset[s
     return labels, choice_words, label_index, bag_index, label_languages, choice_index
 
 
+# Regions whose month names differ from the language's ("Jänner" in Austria, "setiembre" in Peru and Uruguay).
+_REGIONAL = {"de": ("de_AT", "de_CH"), "es": ("es_PE", "es_UY", "es_MX"), "pt": ("pt_PT",), "fr": ("fr_CA", "fr_BE")}
+
+
 def _month_index(language_codes) -> dict[str, int]:
     """Localised month names (wide, abbreviated; format and stand-alone forms) from Babel's CLDR data."""
     index: dict[str, int] = {}
-    for code in language_codes:
+    for code in [*language_codes, *(variant for code in language_codes for variant in _REGIONAL.get(code, ()))]:
         try:
             locale = Locale.parse(code)
         except (UnknownLocaleError, ValueError):

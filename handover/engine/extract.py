@@ -532,11 +532,15 @@ def _plain_clauses(text: str) -> list[str]:
 def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
     """(start, end, field) of every label among the words, longest label first, each word read once."""
     spans: list[tuple[int, int, str]] = []
+    dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
+    date_words = rtype.reader.vocabulary.date_words if rtype.reader and len(dates) == 1 else frozenset()
     for lookup in (match_label, _fuzzy_label):   # the catalog's own words first; fuzzy only when none is there
         index = 0
         while index < len(words):
             for size in range(min(_MAX_STATEMENT_LABEL_WORDS, len(words) - index), 0 if lookup is match_label else 1, -1):
                 found = lookup(" ".join(words[index:index + size]), rtype, stopwords)
+                if found is None and size == 1 and words[index] in date_words:
+                    found = (dates[0], words[index])   # "oubliez la date", "daty 10.12 nie"
                 if found and rtype.spec_by_name[found[0]].kind != "attachment":
                     spans.append((index, index + size, found[0]))
                     index += size
@@ -720,6 +724,23 @@ def _mentions(lines: list[Line], vocabulary) -> list[str]:
     return [line.text for line in lines if pattern is not None and pattern.search(fold(line.text))]
 
 
+_MAX_PLACEHOLDER_WORDS = 8
+
+
+def _not_an_answer(value, vocabulary) -> bool:
+    """A question back ("vous acceptez les chèques ?") or a value not known yet ("to be confirmed",
+    "folgt", "à définir avec le client"): the item is not given."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if text.endswith(("?", "？")) or text.startswith("¿"):
+        return True
+    if vocabulary is None or vocabulary.placeholder is None or len(text.split()) > _MAX_PLACEHOLDER_WORDS:
+        return False
+    match = vocabulary.placeholder.search(fold(text.strip("()[] ")))
+    return match is not None and match.start() == 0
+
+
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
@@ -810,6 +831,10 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         for item in items:
             if rtype.spec_by_name[item.field].kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
+                continue
+            if _not_an_answer(item.value, vocabulary):
+                values.pop(item.field, None)   # "Date: to be confirmed": not known yet, so missing
+                doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
             if rtype.spec_by_name[item.field].kind == "enum":
                 item = _enum_by_value(item, rtype, doubts)

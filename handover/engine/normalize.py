@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+
+from rapidfuzz import fuzz
 from datetime import date
 from collections.abc import Mapping
 
@@ -29,6 +31,8 @@ def clean_text(value: str) -> str:
     text = _WHITESPACE.sub(" ", str(value)).strip(_EMPHASIS)
     while len(text) >= 2 and text[0] + text[-1] in _QUOTE_PAIRS and not _quotes_inside(text):
         text = text[1:-1].strip(_EMPHASIS)
+    if text.endswith(".") and " " not in text and any(char.isdigit() for char in text):
+        text = text.rstrip(".")   # "SUB-11870." at the end of a sentence: the code ends before the full stop
     return text
 
 
@@ -136,7 +140,23 @@ def normalize_choice(value, words: Mapping[str, str], choices: tuple[str, ...]):
         if folded.endswith(fold(choice)):
             return choice
     found = _contained_choice(folded, words)
+    if found is None:
+        found = _misspelt_choice(folded, words)
     return found if found is not None else clean_text(value).lower()
+
+
+_CHOICE_TYPO_SCORE = 88     # rapidfuzz ratio from which "kreditkate" is "kreditkarte"
+_CHOICE_TYPO_MIN_CHARS = 5
+
+
+def _misspelt_choice(folded: str, words: Mapping[str, str]):
+    """The one value a misspelt choice word stands for ('Kreditkate', 'polecnie zapłaty'); None when the
+    nearest words are too far or name different values."""
+    if len(folded) < _CHOICE_TYPO_MIN_CHARS or len(folded.split()) > 4:
+        return None
+    close = {value for word, value in words.items()
+             if len(word) >= _CHOICE_TYPO_MIN_CHARS and fuzz.ratio(folded, word) >= _CHOICE_TYPO_SCORE}
+    return close.pop() if len(close) == 1 else None
 
 
 def _phrase_answer(folded: str, vocabulary):
