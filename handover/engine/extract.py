@@ -453,6 +453,31 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     return found
 
 
+_DATE_TOKEN = re.compile(r"(?<![\w./-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?)(?![\w/-])")
+
+
+def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+    """"Please use 07/12/2026 instead", "nowa data to 20.12": one date in a clause that says it corrects
+    (the language's `correction_words`) or names a date, for a type with one date item."""
+    dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if catalog is None or len(dates) != 1 or vocabulary is None or vocabulary.correction is None:
+        return []
+    found = []
+    for text, _ in paragraphs:
+        if not _DATE_TOKEN.search(text):
+            continue
+        for clause in _plain_clauses(text):
+            tokens = {token.rstrip(".") for token in _DATE_TOKEN.findall(clause)}
+            folded = fold(clause)
+            if len(tokens) != 1 or not (vocabulary.correction.search(folded) or set(folded.split()) & vocabulary.date_words):
+                continue
+            token = tokens.pop()
+            if parse_date(token, catalog.month_index, _ANY_DAY) is not None:
+                found.append(Found(dates[0], token, clause, False, "sentence"))
+    return found
+
+
 def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
                         catalog) -> list[Found]:
     """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
@@ -709,7 +734,9 @@ def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tu
         for field_name in proof:
             if reader and _file_words_match(sentence, reader.file_words.get(field_name, ())):
                 return field_name, None
-    return (proof[0] if len(proof) == 1 else None), None
+    if len(proof) == 1 and not (reader and _file_words_match(name, reader.vocabulary.other_documents)):
+        return proof[0], None
+    return None, None   # several proof items, or a file named for a document that proves nothing here
 
 
 def _all_proof_words(rtype: RequestType) -> set[str]:
@@ -821,7 +848,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
-        items = [*read_party_consents(paragraphs, rtype, values, catalog),
+        items = [*read_date_corrections(paragraphs, rtype, catalog),
+                 *read_party_consents(paragraphs, rtype, values, catalog),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}

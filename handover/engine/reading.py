@@ -27,7 +27,7 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "placeholder_words")
+              "date_words", "placeholder_words", "other_document_words", "correction_words")
 
 
 @lru_cache(maxsize=16)
@@ -103,6 +103,8 @@ class Vocabulary:
     value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
     date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
     placeholder: re.Pattern | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
+    other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
+    correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -133,6 +135,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         value_lead=_lead_pattern(every("value_lead_words")),
         date_words=frozenset(fold(word) for word in every("date_words")),
         placeholder=_phrase_pattern(every("placeholder_words")),
+        other_documents=frozenset(fold(word).replace(" ", "") for word in every("other_document_words")),
+        correction=_phrase_pattern(every("correction_words")),
     )
 
 
