@@ -478,6 +478,11 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+def _raw_names(found: list[Found]) -> dict[str, RawValue]:
+    """This comment's labelled items as raw values: the party names a prose line of the same message may use."""
+    return {item.field: RawValue(item.field, item.value, item.origin, None) for item in found}
+
+
 def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
                         catalog) -> list[Found]:
     """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
@@ -849,7 +854,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
         items = [*read_date_corrections(paragraphs, rtype, catalog),
-                 *read_party_consents(paragraphs, rtype, values, catalog),
+                 *read_party_consents(paragraphs, rtype, {**values, **_raw_names(found)}, catalog),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}
