@@ -478,6 +478,39 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+    """"Todas las partes estamos de acuerdo con el cambio": for a type with one yes/no item, a clause that
+    says yes and shares a word with that item's labels ("partes", "parties") answers it."""
+    yesno = [spec.name for spec in rtype.fields if spec.kind == "yesno"]
+    if catalog is None or len(yesno) != 1 or not paragraphs:
+        return []
+    words = _label_words(rtype, yesno[0])
+    found = []
+    for text, _ in paragraphs:
+        if not set(fold(text).split()) & words:
+            continue
+        for clause in _plain_clauses(text):
+            if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
+                # Only a yes: prose that is not one ("not all parties have agreed yet") leaves the item open.
+                if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
+                    found.append(Found(yesno[0], clause, clause, False, "sentence"))
+    return found
+
+
+_LABEL_WORDS: dict[tuple[int, str], tuple[RequestType, frozenset[str]]] = {}
+
+
+def _label_words(rtype: RequestType, field_name: str) -> frozenset[str]:
+    """The meaningful words of an item's labels and synonyms in every language ("consent", "parties", "partes")."""
+    known = _LABEL_WORDS.get((id(rtype), field_name))
+    if known is None or known[0] is not rtype:
+        stopwords = rtype.reader.stopwords if rtype.reader else frozenset()
+        words = frozenset(word for folded, name in rtype.label_index.items() if name == field_name
+                          for word in folded.split() if len(word) > 3 and word not in stopwords)
+        known = _LABEL_WORDS[(id(rtype), field_name)] = (rtype, words)
+    return known[1]
+
+
 def _raw_names(found: list[Found]) -> dict[str, RawValue]:
     """This comment's labelled items as raw values: the party names a prose line of the same message may use."""
     return {item.field: RawValue(item.field, item.value, item.origin, None) for item in found}
@@ -488,14 +521,14 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
     current partner's agreement when ITserwis is the current partner given so far.
 
-    A party's name is the item named like the party (schema `x-handover.consents`: party current_partner,
-    item current_partner). The clause must name exactly one party and say yes or no."""
+    A party's name is its `name_field` (schema `x-handover.consents`). The clause must name exactly one
+    party and say yes or no."""
     if catalog is None or not paragraphs:
         return []
     names = {}
     for party in rtype.consents:
-        raw = values.get(party.party)
-        if party.field and party.party in rtype.spec_by_name and raw is not None and isinstance(raw.value, str):
+        raw = values.get(party.name_field) if party.name_field else None
+        if party.field and raw is not None and isinstance(raw.value, str):
             words = [word for word in fold(raw.value).split() if len(word) >= 3]
             if words:
                 names[party.field] = words[0]   # "ITserwis Kraków" is written "ITserwis"
@@ -854,6 +887,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
         items = [*read_date_corrections(paragraphs, rtype, catalog),
+                 *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, {**values, **_raw_names(found)}, catalog),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
@@ -866,7 +900,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
             if _not_an_answer(item.value, vocabulary):
-                values.pop(item.field, None)   # "Date: to be confirmed": not known yet, so missing
+                if item.field in values and values[item.field].source_id != comment_id:
+                    del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
             if rtype.spec_by_name[item.field].kind == "enum":

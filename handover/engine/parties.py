@@ -15,6 +15,7 @@ class Party:
     email_field: str | None = None     # reply/link: the request item holding the party's address
     email_from: str | None = None      # reply/link: "requester" — the ticket's requester is the party
     field: str | None = None           # declaration: the yes/no item that carries the consent
+    name_field: str | None = None      # the item holding the party's name ("Axis Telecom: they have agreed")
 
     @property
     def source(self) -> str | None:
@@ -30,7 +31,10 @@ def parse_parties(entries: Sequence[Mapping], field_kinds: Mapping[str, str]) ->
         method = str(entry.get("method") or ("declaration" if entry.get("field") else "reply"))
         if method not in METHODS:
             raise ValueError(f"consent {entry['party']}: unknown method {method!r} (known: {', '.join(sorted(METHODS))})")
-        party = Party(str(entry["party"]), method, entry.get("email_field"), entry.get("email_from"), entry.get("field"))
+        party = Party(str(entry["party"]), method, entry.get("email_field"), entry.get("email_from"), entry.get("field"),
+                      entry.get("name_field"))
+        if party.name_field and field_kinds.get(party.name_field) != "text":
+            raise ValueError(f"consent {party.party}: 'name_field' names no text field")
         if method == "declaration" and field_kinds.get(party.field or "") != "yesno":
             raise ValueError(f"consent {party.party}: a declaration names a yes/no field ('field')")
         if method == "declaration" and party.email_field and field_kinds.get(party.email_field) != "email":
