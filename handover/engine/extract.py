@@ -478,6 +478,41 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+_CODE = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}[-_]?\d{2,}[\w-]*(?![\w@])")
+_CODE_NEAR_WORDS = 3
+_STEM_CHARS = 5
+
+
+def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Found]:
+    """"Please move our service HST-20931", "usługę nr USL-4471", "передать услугу SRV-30017": a code
+    right after a word of an identifier item's labels (the first five letters alike: usługi/usługę)."""
+    id_fields = [spec.name for spec in rtype.fields if spec.kind == "text" and spec.name.endswith("_id")]
+    if not id_fields or not paragraphs:
+        return []
+    found = []
+    for text, _ in paragraphs:
+        for code in _CODE.finditer(text):
+            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-_CODE_NEAR_WORDS:]]
+            named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
+            if len(named) == 1:
+                found.append(Found(named[0], code.group(), text, False, "sentence"))
+    return found
+
+
+# "number", "numer", "Nummer", "номер": in labels of identifiers, but an invoice has a number too.
+# So are "code", "name", "identifier" and "contract", and the verbs of moving ("migrate", "przenieść", "traspasar").
+_GENERIC_STEMS = frozenset({"numbe", "numer", "numme", "numro", "nmero", "номер", "ident", "идент", "refer", "codig",
+                            "nazwa", "nombr", "назва", "vertr", "pasar", "migra", "migre", "przen", "trasp", "ubert"})
+
+
+def _label_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
+    """The five-letter stems of an item's own label words: none that another item's labels share, none generic."""
+    def stems(name: str) -> set[str]:
+        return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
+    others = set().union(*(stems(spec.name) for spec in rtype.fields if spec.name != field_name))
+    return frozenset(stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS})
+
+
 def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
     """"Todas las partes estamos de acuerdo con el cambio": for a type with one yes/no item, a clause that
     says yes and shares a word with that item's labels ("partes", "parties") answers it."""
@@ -671,8 +706,9 @@ def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | N
     lead up to it ("of course", "a", "el", "am") and a closing aside ("(us)") are dropped where the
     value as it stands does not look like one ("a NuvemTech Soluções", "el 10/12")."""
     value = _PARENTHETICAL.sub(" ", written).strip(_VALUE_EDGES)
-    if spec.kind == "email" and "@" in value:   # "a@b.example, mit einem @ natürlich": the address is the value
-        value = next(word for word in value.split() if "@" in word).strip(_VALUE_EDGES + ".;")
+    if spec.kind == "email" and "@" in written:   # "a@b.example, mit einem @ natürlich", "me (jane@x.example)"
+        value = next(word for word in written.replace("(", " ").replace(")", " ").split()
+                     if "@" in word and len(word) > 1).strip(_VALUE_EDGES + ".;")
     elif spec.kind == "date" and "," in value and not _looks_like(spec, value, rtype, catalog):
         value = value.split(",", 1)[0].strip(_VALUE_EDGES)   # "el 10/12, como hablamos"
     if value and _looks_like(spec, value, rtype, catalog):
@@ -886,7 +922,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
-        items = [*read_date_corrections(paragraphs, rtype, catalog),
+        items = [*read_codes(paragraphs, rtype),
+                 *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, {**values, **_raw_names(found)}, catalog),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),

@@ -451,3 +451,58 @@ def test_a_withdrawal_takes_back_the_item_named_next_to_it_only(catalog, setting
 ])
 def test_statement_values_lose_the_words_that_lead_up_to_them(body, expected, catalog):
     assert values(catalog, "reseller_change", body) == expected
+
+
+@pytest.mark.parametrize("type_name,body,field", [
+    ("reseller_change", "Preferred transfer date: to be confirmed with the customer", "preferred_transfer_date"),
+    ("reseller_change", "Date de transfert souhaitée : à définir avec le client", "preferred_transfer_date"),
+    ("reseller_change", "Zgoda wszystkich zaangażowanych stron: do ustalenia", "all_parties_consent"),
+    ("reseller_change", "Mode de paiement : vous acceptez les chèques ?", "payment_method"),
+    ("service_holder_change", "Correo del nuevo titular: ¿tiene que ser el mismo?", "new_holder_email"),
+    ("partner_takeover", "Zustimmung des neuen Partners: folgt", "new_partner_agreement"),
+    ("partner_takeover", "EC agreement: see forwarded mail below", "customer_agreement"),
+])
+def test_a_question_back_or_a_value_not_known_yet_is_missing_not_invalid(type_name, body, field, catalog, settings):
+    made = decision(catalog, settings, type_name, comment(body))
+    assert field in made.verdict.missing
+    assert field not in {problem.field for problem in made.verdict.invalid}
+
+
+def test_misspelt_choices_regional_months_and_a_codes_full_stop(catalog, settings):
+    body = ("Zahlungsmethode: Kreditkate\nGewünschtes Übertragungsdatum: 10. Jänner 2027\nAbonnement-ID: SUB-11870.")
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["payment_method"] == "credit_card"
+    assert fields["preferred_transfer_date"] == "2027-01-10"
+    assert fields["subscription_id"] == "SUB-11870"
+
+
+def test_a_file_named_for_a_document_that_proves_nothing_is_not_the_proof(catalog, settings):
+    made = decision(catalog, settings, "reseller_change",
+                    comment("Proof of paid invoices: see attachment", attachments=[attachment("Kuendigungsbestaetigung.pdf")]))
+    assert "paid_invoices_proof" in made.verdict.missing
+
+
+def test_a_later_message_correcting_the_date_without_its_label(catalog, settings):
+    made = decision(catalog, settings, "reseller_change", comment("Preferred transfer date: 20/11/2026"),
+                    comment("Apologies, a typo on our side. Please use 07/12/2026 instead.", comment_id=2,
+                            created_at="2026-11-24T10:00:00Z"))
+    assert made.verdict.fields["preferred_transfer_date"] == "2026-12-07"
+
+
+def test_agreements_under_a_partys_name_and_a_prose_yes_for_the_one_consent_item(catalog, settings):
+    body = "* Current BP: Axis Telecom\n* New BP: BlueRiver\n* Axis Telecom: they have agreed in writing"
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is True
+    body = "Hola, todas las partes estamos de acuerdo con el cambio."
+    assert evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields[
+        "all_parties_consent"] is True
+
+
+@pytest.mark.parametrize("type_name,body,expected", [
+    ("service_holder_change", "Hi, please move our service HST-20931 to the new owner.", {"service_id": "HST-20931"}),
+    ("service_holder_change", "Proszę przepisać usługę nr USL-4471 na nowego właściciela.", {"service_id": "USL-4471"}),
+    ("service_holder_change", "Нужно передать услугу SRV-30017 другому клиенту.", {"service_id": "SRV-30017"}),
+    ("reseller_change", "Invoice number FV-2026-11 is paid.", {}),   # a number, but not of the subscription
+])
+def test_a_code_right_after_a_word_of_its_items_label(type_name, body, expected, catalog):
+    assert values(catalog, type_name, body) == expected
