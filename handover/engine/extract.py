@@ -546,13 +546,8 @@ def _label_words(rtype: RequestType, field_name: str) -> frozenset[str]:
     return known[1]
 
 
-def _raw_names(found: list[Found]) -> dict[str, RawValue]:
-    """This comment's labelled items as raw values: the party names a prose line of the same message may use."""
-    return {item.field: RawValue(item.field, item.value, item.origin, None) for item in found}
-
-
 def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
-                        catalog) -> list[Found]:
+                        catalog, found_here: list[Found] = ()) -> list[Found]:
     """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
     current partner's agreement when ITserwis is the current partner given so far.
 
@@ -563,6 +558,9 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     names = {}
     for party in rtype.consents:
         raw = values.get(party.name_field) if party.name_field else None
+        if raw is None and party.name_field:
+            raw = next((RawValue(item.field, item.value, item.origin, None) for item in reversed(found_here)
+                        if item.field == party.name_field), None)
         if party.field and raw is not None and isinstance(raw.value, str):
             words = [word for word in fold(raw.value).split() if len(word) >= 3]
             if words:
@@ -836,9 +834,15 @@ def _not_an_answer(value, vocabulary) -> bool:
     text = value.strip()
     if text.endswith(("?", "？")) or text.startswith("¿"):
         return True
-    if vocabulary is None or vocabulary.placeholder is None or len(text.split()) > _MAX_PLACEHOLDER_WORDS:
+    if vocabulary is None or vocabulary.placeholder is None or "@" in text:
         return False
-    match = vocabulary.placeholder.search(fold(text.strip("()[] ")))
+    words = text.strip("()[] ").split()
+    if not words or len(words) > _MAX_PLACEHOLDER_WORDS:
+        return False
+    first = fold(words[0]).split()
+    if not first or first[0] not in vocabulary.placeholder_starts:
+        return False   # the common case: the first word starts no placeholder phrase
+    match = vocabulary.placeholder.search(fold(" ".join(words)))
     return match is not None and match.start() == 0
 
 
@@ -925,7 +929,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = [*read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
-                 *read_party_consents(paragraphs, rtype, {**values, **_raw_names(found)}, catalog),
+                 *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}

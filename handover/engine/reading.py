@@ -103,6 +103,7 @@ class Vocabulary:
     value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
     date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
     placeholder: re.Pattern | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
+    placeholder_starts: frozenset[str] = frozenset()   # the first words of those phrases
     other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
     correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
 
@@ -135,6 +136,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         value_lead=_lead_pattern(every("value_lead_words")),
         date_words=frozenset(fold(word) for word in every("date_words")),
         placeholder=_phrase_pattern(every("placeholder_words")),
+        placeholder_starts=frozenset(fold(word).split()[0] for word in every("placeholder_words") if fold(word)),
         other_documents=frozenset(fold(word).replace(" ", "") for word in every("other_document_words")),
         correction=_phrase_pattern(every("correction_words")),
     )
