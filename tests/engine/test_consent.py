@@ -205,3 +205,13 @@ def test_a_declared_no_is_that_partys_refusal_and_asked_again_as_an_item(capsys)
     declared_no = {p["field"] for p in result["invalid"] if p["code"] == "consent_refused"}
     assert refused and {c["field"] for c in result["consents"] if c["party"] in refused} == declared_no
     assert "add_comment" in [a["kind"] for a in result["actions"]] and result["comment"], "asked again, not stopped"
+
+
+def test_a_partys_name_item_must_be_a_text_item():
+    from handover.engine.parties import parse_parties
+
+    kinds = {"agreement": "yesno", "partner": "text", "partner_email": "email"}
+    party = parse_parties([{"party": "partner", "field": "agreement", "name_field": "partner"}], kinds)[0]
+    assert party.name_field == "partner"
+    with pytest.raises(ValueError, match="name_field"):
+        parse_parties([{"party": "partner", "field": "agreement", "name_field": "partner_email"}], kinds)
