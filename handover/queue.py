@@ -101,9 +101,6 @@ class QueueState:
     pause: SharedPause | None = field(default=None, repr=False)
     breaker: CircuitBreaker | None = field(default=None, repr=False)
     lease_seconds: float = 300.0
-    # Embedded mode (the queue is SQLite): the webhook stores a delivery in the outbox only, and the
-    # relay (start_relay, where consumers run) enqueues it: one commit per delivery, not two.
-    outbox: bool = False
     # Set by a webhook of this process after storing in the outbox: the relay looks at once.
     outbox_ready: threading.Event = field(default_factory=threading.Event, repr=False)
     # Notified by the relay after enqueueing: idle consumers of this process take the task at once.
@@ -173,7 +170,7 @@ def make_huey(config: Config, processor: Processor | None = None, *, ledger: Led
     state = QueueState(ledger=ledger or Ledger.from_url(config.effective_database_url, config.data_keys),
                        metrics=metrics or Metrics(), policy=policy, processor=processor, pause=pause,
                        breaker=CircuitBreaker(pause, base=policy.outage_pause, cap=policy.outage_pause_max),
-                       lease_seconds=lease or RECOVER_AFTER, outbox=not config.redis_url)
+                       lease_seconds=lease or RECOVER_AFTER)
     huey.handover = state
     state.task = _register_task(huey, state)
     return huey
@@ -286,11 +283,6 @@ def enqueue_delivery(huey: Huey, delivery_id: int, ticket_id: int, generation: i
     return _state(huey).task(delivery_id, ticket_id, generation=generation).id
 
 
-def uses_outbox(huey: Huey) -> bool:
-    """True when the webhook stores a delivery in the outbox and the relay enqueues it (embedded mode)."""
-    return _state(huey).outbox
-
-
 def notify_outbox(huey: Huey) -> None:
     """Tell this process's relay, if it runs here, that the outbox has a delivery (it polls besides)."""
     ready = _state(huey).outbox_ready
@@ -329,8 +321,9 @@ def queue_depth(huey: Huey) -> int:
 
 
 # ---- the outbox relay ---------------------------------------------------------------------
-# In embedded mode the webhook's one commit stores the delivery, not yet queued (the transactional
-# outbox: the row is the queue entry until the relay moves it). A relay runs beside every consumer:
+# The webhook's one commit stores the delivery, not yet queued (the transactional outbox: the row is
+# the queue entry until the relay moves it), on SQLite and PostgreSQL alike; it never touches the
+# queue, so a queue outage costs no 503 and loses nothing. A relay runs beside every consumer:
 # it takes deliveries out of the outbox in one UPDATE, which marks them queued and holds them like a
 # lease, and then enqueues a task of the delivery's current generation for each. A relay dying
 # between the two leaves the delivery queued-but-held; the recovery sweep, which never touches the
@@ -491,7 +484,7 @@ class PausingWorker(Worker):
         # huey's sleep waits on the stop flag for the idle backoff; this one also ends when the relay
         # notifies (PausingConsumer.stop notifies too), so a relayed task starts within milliseconds.
         state = getattr(self.huey, "handover", None)
-        if state is None or not state.outbox:
+        if state is None:
             super().sleep()
             return
         self.delay = min(self.delay, self.max_delay)
@@ -501,14 +494,14 @@ class PausingWorker(Worker):
 
 
 class PausingConsumer(Consumer):
-    """huey's consumer with PausingWorker workers and, in embedded mode, the outbox relay beside them."""
+    """huey's consumer with PausingWorker workers and the outbox relay beside them."""
     worker_class = PausingWorker
     _stop_relay: threading.Event | None = None
 
     def start(self):
         super().start()
         state = getattr(self.huey, "handover", None)
-        if state is not None and state.outbox and self._stop_relay is None:
+        if state is not None and self._stop_relay is None:
             self._stop_relay = start_relay(self.huey)
 
     def stop(self, graceful=False):

@@ -414,13 +414,6 @@ class Ledger:
         with self.session() as session:
             return session.get(Delivery, delivery_id)
 
-    def delete_delivery(self, delivery_id: int) -> None:
-        """Forget a delivery that could not be enqueued, so Zendesk's redelivery is accepted."""
-        with self.session() as session, session.begin():
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is not None:
-                session.delete(delivery)
-
     def set_delivery_status(self, delivery_id: int, status: str) -> None:
         if status not in DELIVERY_STATUSES:
             raise ValueError(f"unknown delivery status {status!r}")
@@ -477,7 +470,9 @@ class Ledger:
         same delivery. Each is held for `hold_for` seconds, like a lease: until its task is taken,
         the delivery is neither queued nor held, and the recovery sweep must not take it for lost
         (should the relay die before enqueueing, the sweep takes it over once the hold runs out)."""
-        waiting = select(Delivery.id).where(text(OUTBOX_SQL)).order_by(Delivery.id).limit(limit)
+        # SKIP LOCKED (PostgreSQL; SQLite has one writer): relays on other hosts take other deliveries.
+        waiting = (select(Delivery.id).where(text(OUTBOX_SQL)).order_by(Delivery.id).limit(limit)
+                   .with_for_update(skip_locked=True))
         query = (update(Delivery).where(Delivery.id.in_(waiting.scalar_subquery()), text(OUTBOX_SQL))
                  .values(queued=True, lease_until=utcnow() + timedelta(seconds=hold_for))
                  .returning(Delivery.id, Delivery.ticket_id, Delivery.generation))

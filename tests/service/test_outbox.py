@@ -1,5 +1,5 @@
-"""The transactional outbox of the embedded mode: the webhook's one commit stores the delivery, the
-relay beside the consumers enqueues it, and every delivery is processed exactly once."""
+"""The transactional outbox: the webhook's one commit stores the delivery, the relay beside the
+consumers enqueues it, and every delivery is processed exactly once (SQLite and PostgreSQL + Redis)."""
 from __future__ import annotations
 
 import json
@@ -14,8 +14,7 @@ from sqlalchemy import event, update
 from app import create_app
 from handover.ledger import PROCESSED, Delivery, Ledger
 from handover.metrics import Metrics
-from handover.queue import (RetryPolicy, make_huey, recover_lost_deliveries, relay_outbox, start_consumer_thread,
-                            uses_outbox)
+from handover.queue import RetryPolicy, make_huey, recover_lost_deliveries, relay_outbox, start_consumer_thread
 from webhooks import sign
 
 from tests.service.service_support import SECRET
@@ -51,7 +50,6 @@ def test_the_webhook_commits_once_and_enqueues_nothing(sqlite_config):
     event.listen(ledger.engine, "connect", lambda connection, _record: connection.set_trace_callback(statements.append))
     huey = embedded_huey(sqlite_config, ledger)
     client = create_app(sqlite_config, huey, clock=lambda: NOW).test_client()
-    assert uses_outbox(huey)
 
     response = post(client, 41)
     assert response.status_code == 202, response.get_json()
@@ -109,11 +107,11 @@ def test_a_delivery_stored_before_a_crash_is_processed_after_the_restart(sqlite_
     restarted.dispose()
 
 
-def test_a_relay_that_died_between_taking_and_enqueueing_is_covered_by_the_sweep(sqlite_config):
-    ledger = Ledger.from_url(sqlite_config.effective_database_url)
+def test_a_relay_that_died_between_taking_and_enqueueing_is_covered_by_the_sweep(backend):
+    ledger = backend.ledger
     calls = []
-    huey = embedded_huey(sqlite_config, ledger, lambda delivery, ticket: calls.append(delivery))
-    client = create_app(sqlite_config, huey, clock=lambda: NOW).test_client()
+    huey = backend.make_huey(lambda delivery, ticket: calls.append(delivery))
+    client = create_app(backend.config, huey, clock=lambda: NOW).test_client()
     delivery_id = post(client, 43).get_json()["delivery_id"]
     [(taken, _, generation)] = ledger.take_from_outbox(10, hold_for=3600)  # ... and the relay died here
     assert taken == delivery_id and relay_outbox(huey) == []
@@ -125,12 +123,11 @@ def test_a_relay_that_died_between_taking_and_enqueueing_is_covered_by_the_sweep
     assert task.kwargs["generation"] == generation + 1
     huey.execute(huey.dequeue())
     assert calls == [delivery_id] and ledger.get_delivery(delivery_id).status == PROCESSED
-    ledger.dispose()
 
 
-def test_the_sweep_leaves_the_outbox_to_the_relay(sqlite_config):
-    ledger = Ledger.from_url(sqlite_config.effective_database_url)
-    huey = embedded_huey(sqlite_config, ledger)
+def test_the_sweep_leaves_the_outbox_to_the_relay(backend):
+    ledger = backend.ledger
+    huey = backend.make_huey()
     delivery_id, _ = ledger.store_delivery("k-old", 44, {"ticket_id": 44}, queued=False)
     with ledger.engine.begin() as connection:  # waiting an hour: the consumers were down
         connection.execute(update(Delivery).where(Delivery.id == delivery_id).values(received_at=LONG_AGO))
@@ -138,23 +135,22 @@ def test_the_sweep_leaves_the_outbox_to_the_relay(sqlite_config):
     assert relay_outbox(huey) == [delivery_id] and relay_outbox(huey) == []
     [task] = huey.pending()
     assert task.args == (delivery_id, 44) and task.kwargs["generation"] == 0
-    ledger.dispose()
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_relays_and_sweeps_racing_process_every_delivery_exactly_once(sqlite_config, round_):
+def test_relays_and_sweeps_racing_process_every_delivery_exactly_once(backend, round_):
     """Two relays and two sweeps at once, over deliveries waiting in the outbox for an hour and
     deliveries a dead relay had taken: no two tasks of one generation of a delivery are ever
     queued (two such tasks could both claim it), and each delivery's job runs once."""
-    ledger = Ledger.from_url(sqlite_config.effective_database_url)
+    ledger = backend.ledger
     calls = Counter()
     ids = [ledger.store_delivery(f"k{round_}-{n}", 1000 + n, {"ticket_id": 1000 + n}, queued=False)[0]
            for n in range(60)]
     with ledger.engine.begin() as connection:
         connection.execute(update(Delivery).values(received_at=LONG_AGO))
     ledger.take_from_outbox(15, hold_for=0)  # a relay took these and died before enqueueing them
-    hueys = [embedded_huey(sqlite_config, ledger, lambda delivery, _ticket: calls.update([delivery]))
-             for _ in range(2)]  # two processes on one queue
+    hueys = [backend.make_huey(lambda delivery, _ticket: calls.update([delivery]))
+             for _ in range(2)]  # two processes on one queue (the backend's huey name)
     go = threading.Barrier(4)
 
     def relay(huey):  # each step of the four racers starts together
@@ -179,4 +175,3 @@ def test_relays_and_sweeps_racing_process_every_delivery_exactly_once(sqlite_con
         hueys[0].execute(hueys[0].dequeue())
     assert sorted(calls) == sorted(ids) and set(calls.values()) == {1}
     assert all(ledger.get_delivery(i).status == PROCESSED for i in ids)
-    ledger.dispose()

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from handover.queue import queue_state, relay_outbox, uses_outbox
+from handover.queue import queue_state, relay_outbox
 from webhooks import sign, verify_signature
 from webhooks.views import MAX_BODY_BYTES
 
@@ -31,8 +31,8 @@ def post(client, body: bytes, **kwargs):
 
 
 def queued(huey) -> list:
-    """The tasks on the queue once the outbox is relayed (embedded mode: the webhook only stores;
-    the relay beside the consumers enqueues)."""
+    """The tasks on the queue once the outbox is relayed (the webhook only stores; the relay beside
+    the consumers enqueues)."""
     relay_outbox(huey)
     return list(huey.pending())
 
@@ -177,24 +177,8 @@ def test_no_secret_configured_refuses_everything(sqlite_config):
     assert "HANDOVER_WEBHOOK_SECRET" in response.get_json()["message"]
 
 
-def test_queue_failure_forgets_the_delivery_so_redelivery_works(service):
-    app, huey, backend = service
-    if uses_outbox(huey):
-        pytest.skip("embedded mode: the webhook does not enqueue (test_queue_failure_leaves_it_in_the_outbox)")
-    body = json.dumps(BODY).encode()
-    task = queue_state(huey).task
-    queue_state(huey).task = None  # enqueueing now raises
-    response = post(app.test_client(), body)
-    assert response.status_code == 503 and response.get_json()["error"] == "queue_unavailable"
-    assert backend.ledger.count_deliveries() == 0
-    queue_state(huey).task = task
-    assert post(app.test_client(), body).status_code == 202
-
-
 def test_queue_failure_leaves_it_in_the_outbox_until_the_queue_is_back(service):
     app, huey, backend = service
-    if not uses_outbox(huey):
-        pytest.skip("with Redis the webhook enqueues itself (test_queue_failure_forgets_the_delivery...)")
     state = queue_state(huey)
     task, state.task = state.task, None  # enqueueing now raises
     response = post(app.test_client(), json.dumps(BODY).encode())
