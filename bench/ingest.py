@@ -245,7 +245,17 @@ def job_start_latency(data_dir: Path, urls: dict, count: int, rate: float, same_
     from handover.server import WebServer
     from handover.wiring import build_services
 
-    if not urls:  # a ledger of its own: the throughput phases left their deliveries in the outbox (no consumer ran)
+    # The throughput phases left their deliveries in the outbox (no consumer ran): not this phase's work.
+    if urls:
+        from sqlalchemy import text
+
+        from handover.ledger import make_engine
+
+        engine = make_engine(urls["DATABASE_URL"])
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE deliveries SET queued = true WHERE NOT queued"))
+        engine.dispose()
+    else:
         data_dir = data_dir / f"latency-{'one' if same_process else 'two'}"
         migrate(f"sqlite:///{data_dir / 'handover.db'}")
     env = {"HANDOVER_DATA_DIR": str(data_dir), "HANDOVER_WEBHOOK_SECRET": SECRET, **urls}

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,6 +64,8 @@ class _DeliveryInsert:
     Driver errors are re-raised as SQLAlchemy's DBAPIError subclasses (IntegrityError on a duplicate key).
     """
 
+    HOLD_IDLE = 10.0
+
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = dialect = engine.dialect
@@ -77,7 +80,8 @@ class _DeliveryInsert:
                                 for name in names)
         self.dbapi_error = dialect.loaded_dbapi.Error
         self.writers_lock = _WritersLock.for_engine(engine)
-        self._held = None  # the SQLite connection GroupCommit's leaders keep (batch)
+        self._held = None  # the connection GroupCommit's leaders keep (batch)
+        self._held_at = 0.0
 
     def _compile(self, statement):
         compiled = statement.compile(dialect=self.dialect, column_keys=list(_DELIVERY_COLUMNS))
@@ -99,17 +103,20 @@ class _DeliveryInsert:
         """Insert the rows in one transaction and commit once; each row's new id, or None for a row
         whose key exists. Raises DBAPIError (nothing committed) when the database fails.
 
-        Called by one GroupCommit leader at a time. On SQLite it keeps its pooled connection between
-        batches (a checkout and check-in cost about as much as the INSERT); on PostgreSQL each batch
-        checks one out, so the pool's pre-ping replaces a connection the server dropped meanwhile."""
-        connection, self._held = self._held or self.engine.raw_connection(), None
+        Called by one GroupCommit leader at a time, which keeps its pooled connection between batches:
+        a checkout and check-in cost about as much as the INSERT, and on PostgreSQL the pool's pre-ping
+        a round trip more. A connection idle for HOLD_IDLE seconds goes back to the pool, so that the
+        pre-ping replaces one the server or a proxy dropped meanwhile; one that fails is dropped."""
+        connection, self._held = self._held, None
+        if connection is not None and time.monotonic() - self._held_at > self.HOLD_IDLE:
+            connection.close()
+            connection = None
+        connection = connection or self.engine.raw_connection()
         try:
             return self._commit(self.batch_sql, rows, self.writers_lock, connection)
         finally:
-            if connection.dbapi_connection is not None and self.dialect.name == "sqlite":
-                self._held = connection  # still valid: a failed batch was rolled back
-            else:
-                connection.close()
+            if connection.dbapi_connection is not None:
+                self._held, self._held_at = connection, time.monotonic()  # a failed batch was rolled back
 
     def release(self) -> None:
         """Give the connection batch keeps back to the pool."""

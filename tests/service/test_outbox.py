@@ -9,7 +9,8 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import create_app
 from handover.ledger import PROCESSED, Delivery, Ledger
@@ -175,3 +176,26 @@ def test_relays_and_sweeps_racing_process_every_delivery_exactly_once(backend, r
         hueys[0].execute(hueys[0].dequeue())
     assert sorted(calls) == sorted(ids) and set(calls.values()) == {1}
     assert all(ledger.get_delivery(i).status == PROCESSED for i in ids)
+
+
+def _drop_the_held_connection(ledger) -> None:
+    """What a PostgreSQL restart or a proxy's idle timeout does to the connection the group commit keeps."""
+    held = ledger._insert_delivery._held
+    pid = held.dbapi_connection.info.backend_pid
+    with ledger.engine.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+def test_a_dropped_connection_costs_one_failed_batch_at_most(backend):
+    if backend.name != "postgres":
+        pytest.skip("a server that drops connections: PostgreSQL")
+    ledger = backend.ledger
+    ledger.store_delivery("k-1", 1, {"ticket_id": 1}, queued=False)
+    _drop_the_held_connection(ledger)
+    with pytest.raises(SQLAlchemyError):  # the webhook answers 503; Zendesk delivers again
+        ledger.store_delivery("k-2", 2, {"ticket_id": 2}, queued=False)
+    assert ledger.store_delivery("k-2", 2, {"ticket_id": 2}, queued=False)[1]  # a new connection
+    ledger._insert_delivery.HOLD_IDLE = 0.0  # idle long enough: the pool's pre-ping checks it first
+    _drop_the_held_connection(ledger)
+    assert ledger.store_delivery("k-3", 3, {"ticket_id": 3}, queued=False)[1]
+    assert ledger.count_deliveries() == 3
