@@ -2,6 +2,9 @@
 
 The load comes from wrk (a C load generator: apt-get install wrk) when it is installed, else from the
 Python client below, which saturates before the server does and hides most of the gap (--client python).
+The server runs as deployed: embedded (SQLite), one process of 8 threads, what `handover serve` runs;
+--distributed (PostgreSQL + Redis), 2 web processes of 4 threads. Afterwards it measures the time from
+a delivery's 202 to the start of its job, with web and consumers in one process and in two.
 """
 from __future__ import annotations
 
@@ -230,12 +233,81 @@ def line(name: str, result: dict) -> str:
             f"p50 {result['p50_ms']:>6.2f} ms  p99 {result['p99_ms']:>6.2f} ms  errors {result['errors']}")
 
 
+def job_start_latency(data_dir: Path, urls: dict, count: int, rate: float, same_process: bool) -> dict:
+    """Seconds from each 202 to the start of its delivery's job: paced signed deliveries to a web server
+    in this process, consumers (2 threads, and in embedded mode the outbox relay) beside it, sharing the
+    web's parts (same_process) or their own, as a `handover worker` process would."""
+    sys.path.insert(0, str(ROOT))
+    from app import app_for
+    from handover.config import load_config
+    from handover.ledger import migrate
+    from handover.queue import start_consumer_thread
+    from handover.server import WebServer
+    from handover.wiring import build_services
+
+    # The throughput phases left their deliveries in the outbox (no consumer ran): not this phase's work.
+    if urls:
+        from sqlalchemy import text
+
+        from handover.ledger import make_engine
+
+        engine = make_engine(urls["DATABASE_URL"])
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE deliveries SET queued = true WHERE NOT queued"))
+        engine.dispose()
+    else:
+        data_dir = data_dir / f"latency-{'one' if same_process else 'two'}"
+        migrate(f"sqlite:///{data_dir / 'handover.db'}")
+    env = {"HANDOVER_DATA_DIR": str(data_dir), "HANDOVER_WEBHOOK_SECRET": SECRET, **urls}
+    config = load_config(env)
+    started: dict[int, float] = {}
+
+    def job(_ledger, _metrics):
+        return lambda delivery_id, _ticket_id: started.setdefault(delivery_id, time.perf_counter())
+
+    queue = f"handover-latency-{uuid.uuid4().hex[:8]}"
+    web_parts = build_services(config, job=job if same_process else None, queue_name=queue)
+    consumer_parts = web_parts if same_process else build_services(config, job=job, queue_name=queue)
+    web = WebServer(app_for(web_parts), "127.0.0.1", 0, threads=8)
+    serving = threading.Thread(target=web.run, daemon=True)
+    serving.start()
+    consumer = start_consumer_thread(consumer_parts.huey, workers=2)
+    answered: dict[int, float] = {}
+    try:
+        wait_ready(web.port)
+        connection = http.client.HTTPConnection("127.0.0.1", web.port, timeout=10)
+        first = 700000 + (0 if same_process else count)
+        for index in range(count):
+            time.sleep(max(0.0, 1 / rate))
+            body, headers = signed_request(first + index)
+            connection.request("POST", PATH, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = json.loads(response.read())
+            answered[answer["delivery_id"]] = time.perf_counter()
+        connection.close()
+        deadline = time.monotonic() + 30
+        while len(started) < len(answered) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        web.stop()
+        consumer.stop(graceful=True)
+        serving.join(timeout=10)
+        consumer_parts.huey.flush()
+        for parts in {id(web_parts): web_parts, id(consumer_parts): consumer_parts}.values():
+            parts.ledger.dispose()
+    latencies = sorted(started[i] - answered[i] for i in answered if i in started) or [float("nan")]
+    return {"count": len(answered), "started": len(latencies), "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+            "max_ms": 1000 * latencies[-1]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", "--requests", type=int, default=3000)
     parser.add_argument("-c", "--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="web processes (default: 1 embedded, as `handover serve`; 2 distributed)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (default: 8 embedded, 4 distributed)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--paced-seconds", type=float, default=5.0)
@@ -243,7 +315,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="wrk: seconds per phase")
     parser.add_argument("--distributed", action="store_true",
                         help="PostgreSQL (TEST_DATABASE_URL) + Redis (TEST_REDIS_URL) instead of SQLite")
+    parser.add_argument("--latency-count", type=int, default=200, help="deliveries of each job-start latency phase")
     args = parser.parse_args()
+    args.workers = args.workers or (2 if args.distributed else 1)
+    args.threads = args.threads or (4 if args.distributed else 8)
     sys.path.insert(0, str(ROOT))
     from handover.ledger import migrate
 
@@ -284,6 +359,7 @@ def main() -> int:
             for server in servers:
                 server.wait(timeout=20)
             sock.close()
+        latencies = {same: job_start_latency(data_dir, urls, args.latency_count, 50.0, same) for same in (True, False)}
     backend = "PostgreSQL ledger + RedisHuey queue" if args.distributed else "SQLite ledger + SqliteHuey queue"
     print(f"waitress: {args.workers} processes x {args.threads} threads; client: {args.client}, "
           f"{args.concurrency} keep-alive connections; {backend}; median of {args.rounds} interleaved rounds")
@@ -294,6 +370,10 @@ def main() -> int:
     for name, result in (("bare", bares), ("ingest", ingests)):
         print(f"  rounds {name}: " + ", ".join(f"{r['throughput']:.0f} req/s p99 {r['p99_ms']:.1f} ms" for r in result))
     print(line(f"paced {args.rate:.0f}/s ingest", paced) + "  (target p99 < 50 ms)")
+    for same, result in latencies.items():
+        where = "web + consumers in one process" if same else "web and consumers apart"
+        print(f"202 -> job start, {where:<31} {result['started']}/{result['count']} started  "
+              f"p50 {result['p50_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  max {result['max_ms']:.1f} ms  (target < 1 s)")
     print(api_calls.report(api_calls.measure(copies=10)))
     return 0
 

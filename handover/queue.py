@@ -101,6 +101,10 @@ class QueueState:
     pause: SharedPause | None = field(default=None, repr=False)
     breaker: CircuitBreaker | None = field(default=None, repr=False)
     lease_seconds: float = 300.0
+    # Set by a webhook of this process after storing in the outbox: the relay looks at once.
+    outbox_ready: threading.Event = field(default_factory=threading.Event, repr=False)
+    # Notified by the relay after enqueueing: idle consumers of this process take the task at once.
+    wakeup: threading.Condition = field(default_factory=threading.Condition, repr=False)
     # {delivery_id: generation} of the jobs running in this process; their leases are renewed.
     leases: dict = field(default_factory=dict, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -279,6 +283,13 @@ def enqueue_delivery(huey: Huey, delivery_id: int, ticket_id: int, generation: i
     return _state(huey).task(delivery_id, ticket_id, generation=generation).id
 
 
+def notify_outbox(huey: Huey) -> None:
+    """Tell this process's relay, if it runs here, that the outbox has a delivery (it polls besides)."""
+    ready = _state(huey).outbox_ready
+    if not ready.is_set():
+        ready.set()
+
+
 def retry_dead_letter(huey: Huey, dead_letter_id: int):
     """Re-enqueue a dead letter's delivery from attempt 1 and stamp it retried; None if unknown.
 
@@ -307,6 +318,71 @@ def require_reachable(config: Config) -> None:
 def queue_depth(huey: Huey) -> int:
     """Tasks waiting now plus those scheduled for a retry."""
     return huey.pending_count() + huey.scheduled_count()
+
+
+# ---- the outbox relay ---------------------------------------------------------------------
+# The webhook's one commit stores the delivery, not yet queued (the transactional outbox: the row is
+# the queue entry until the relay moves it), on SQLite and PostgreSQL alike; it never touches the
+# queue, so a queue outage costs no 503 and loses nothing. A relay runs beside every consumer:
+# it takes deliveries out of the outbox in one UPDATE, which marks them queued and holds them like a
+# lease, and then enqueues a task of the delivery's current generation for each. A relay dying
+# between the two leaves the delivery queued-but-held; the recovery sweep, which never touches the
+# outbox, takes it over when the hold runs out. Since only one UPDATE can take a delivery out of
+# the outbox, and the sweep's supersede moves to a new generation, no two tasks of one generation exist.
+
+RELAY_EVERY = 0.05
+"""Seconds between the relay's looks at the outbox when no webhook of its own process wakes it."""
+RELAY_BATCH = 200
+
+
+def relay_outbox(huey: Huey, limit: int = RELAY_BATCH) -> list[int]:
+    """Enqueue the deliveries waiting in the outbox (up to `limit`); the delivery ids enqueued.
+
+    A delivery whose enqueue fails goes back to the outbox under its next generation."""
+    state = _state(huey)
+    relayed = []
+    for delivery_id, ticket_id, generation in state.ledger.take_from_outbox(limit, hold_for=state.lease_seconds):
+        try:
+            enqueue_delivery(huey, delivery_id, ticket_id, generation=generation)
+        except Exception:  # noqa: BLE001 - the queue is unavailable: try this delivery again later
+            log.warning("could not enqueue a delivery from the outbox", exc_info=True,
+                        extra={"delivery_id": delivery_id, "ticket_id": ticket_id})
+            _return_to_outbox(state, delivery_id, generation)
+            continue
+        relayed.append(delivery_id)
+    if relayed:
+        with state.wakeup:
+            state.wakeup.notify(len(relayed))
+    return relayed
+
+
+def _return_to_outbox(state: QueueState, delivery_id: int, generation: int) -> None:
+    try:
+        state.ledger.return_to_outbox(delivery_id, generation)
+    except Exception:  # noqa: BLE001 - then the hold runs out and the recovery sweep takes it over
+        log.warning("could not return a delivery to the outbox", exc_info=True, extra={"delivery_id": delivery_id})
+
+
+def start_relay(huey: Huey, every: float = RELAY_EVERY) -> threading.Event:
+    """Relay the outbox on a daemon thread: at once when a webhook of this process stored a delivery,
+    else every `every` seconds; set the returned event to stop."""
+    state = _state(huey)
+    stop = threading.Event()
+
+    def relay_forever() -> None:
+        while not stop.is_set():
+            state.outbox_ready.clear()
+            try:
+                full = len(relay_outbox(huey)) >= RELAY_BATCH
+            except Exception:  # noqa: BLE001 - the ledger may be down for a moment; look again later
+                log.warning("outbox relay failed", exc_info=True)
+                stop.wait(1.0)
+                continue
+            if not full:
+                state.outbox_ready.wait(every)
+
+    threading.Thread(target=relay_forever, name="handover-relay", daemon=True).start()
+    return stop
 
 
 # ---- recovery of lost jobs ---------------------------------------------------------------
@@ -393,7 +469,8 @@ def start_periodic(name: str, job: Callable[[], object], every: float) -> thread
 
 
 class PausingWorker(Worker):
-    """A huey worker that takes no task while the queue's shared pause holds (see handover.pause)."""
+    """A huey worker that takes no task while the queue's shared pause holds (see handover.pause),
+    and that the relay of its own process wakes when it has enqueued tasks."""
 
     def loop(self, now=None):
         state = getattr(self.huey, "handover", None)
@@ -403,10 +480,41 @@ class PausingWorker(Worker):
             return
         super().loop(now)
 
+    def sleep(self):
+        # huey's sleep waits on the stop flag for the idle backoff; this one also ends when the relay
+        # notifies (PausingConsumer.stop notifies too), so a relayed task starts within milliseconds.
+        state = getattr(self.huey, "handover", None)
+        if state is None:
+            super().sleep()
+            return
+        self.delay = min(self.delay, self.max_delay)
+        with state.wakeup:
+            woken = not self.stop_flag.is_set() and state.wakeup.wait(self.delay)
+        self.delay = self.default_delay if woken else self.delay * self.backoff
+
 
 class PausingConsumer(Consumer):
-    """huey's consumer with PausingWorker workers."""
+    """huey's consumer with PausingWorker workers and the outbox relay beside them."""
     worker_class = PausingWorker
+    _stop_relay: threading.Event | None = None
+
+    def start(self):
+        super().start()
+        state = getattr(self.huey, "handover", None)
+        if state is not None and self._stop_relay is None:
+            self._stop_relay = start_relay(self.huey)
+
+    def stop(self, graceful=False):
+        state = getattr(self.huey, "handover", None)
+        if self._stop_relay is not None:
+            self._stop_relay.set()
+            self._stop_relay = None
+        self.stop_flag.set()
+        if state is not None:
+            state.outbox_ready.set()
+            with state.wakeup:
+                state.wakeup.notify_all()
+        super().stop(graceful)
 
 
 class EmbeddedConsumer(PausingConsumer):

@@ -1,4 +1,4 @@
-"""POST /webhooks/zendesk: verify the signature, parse, store the delivery once, enqueue, answer."""
+"""POST /webhooks/zendesk: verify the signature, parse, store the delivery once (the outbox), answer."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from handover.ledger import delivery_key
-from handover.queue import enqueue_delivery
+from handover.queue import notify_outbox
 from handover.services import services
 from webhooks.schema import WebhookBodySchema
 from webhooks.signature import MAX_SKEW, is_fresh, verify_signature
@@ -108,8 +108,10 @@ def _store_and_enqueue(svc, headers, body: bytes, payload: dict):
     # re-signed, are duplicates. Without it, identical bodies may be distinct events: add the timestamp.
     key = delivery_key(body, None if payload.get("updated_at") else headers.get(TIMESTAMP_HEADER))
     ticket_id = payload["ticket_id"]
+    # The delivery row is the queue entry (a transactional outbox): one commit, and the relay beside
+    # the consumers enqueues it (handover.queue.relay_outbox); this process's relay, if any, looks at once.
     try:
-        delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload)
+        delivery_id, created = svc.ledger.store_delivery(key, ticket_id, payload, queued=False)
     except SQLAlchemyError:
         log.exception("ledger unavailable", extra={"ticket_id": ticket_id})
         return _error(503, "ledger_unavailable", "the delivery could not be stored; retry later", "unavailable")
@@ -118,12 +120,7 @@ def _store_and_enqueue(svc, headers, body: bytes, payload: dict):
         svc.metrics.delivery("duplicate")
         log.info("duplicate delivery", extra=context)
         return _answer(200, "duplicate", delivery_id)
-    try:
-        enqueue_delivery(svc.huey, delivery_id, ticket_id)
-    except Exception:  # noqa: BLE001 - any queue failure: forget the delivery so Zendesk's retry is accepted
-        log.exception("queue unavailable", extra=context)
-        svc.ledger.delete_delivery(delivery_id)
-        return _error(503, "queue_unavailable", "the delivery could not be queued; retry later", "unavailable")
+    notify_outbox(svc.huey)
     svc.metrics.delivery("accepted")
     log.info("delivery accepted", extra=context)
     return _answer(202, "accepted", delivery_id)

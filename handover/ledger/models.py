@@ -18,6 +18,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +67,8 @@ class Base(DeclarativeBase):
 UNFINISHED = (ACCEPTED, FAILED, DEAD)
 UNFINISHED_SQL = "status IN ('accepted', 'failed', 'dead')"
 """Deliveries not (yet) processed; queries on status repeat this condition so SQLite uses the partial index."""
+OUTBOX_SQL = "NOT queued"
+"""Deliveries in the outbox; the relay's query repeats this condition so SQLite uses the partial index."""
 
 
 def _partial(name: str, column: str, where: str) -> Index:
@@ -88,6 +91,9 @@ class Delivery(Base):
         _partial("ix_deliveries_outcome_recent", "outcome", "outcome IS NOT NULL"),
         _partial("ix_deliveries_type_recent", "request_type", "request_type IS NOT NULL"),
         _partial("ix_deliveries_complete_recent", "complete", "complete IS NOT NULL"),
+        # The outbox: deliveries the webhook stored that no relay has put on the queue yet (a few rows
+        # at any time, so the relay's poll reads a tiny index; the index drops each row once relayed).
+        Index("ix_deliveries_outbox", "id", sqlite_where=text(OUTBOX_SQL), postgresql_where=text(OUTBOX_SQL)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -110,6 +116,9 @@ class Delivery(Base):
     # Until when a running job holds the delivery (it renews the lease while it works); the
     # recovery sweep re-enqueues only deliveries nobody holds.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # False while the delivery waits in the outbox (embedded mode: the webhook's one commit stores it,
+    # a relay where consumers run puts it on the queue and sets this); True once a task was enqueued.
+    queued: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=true(), default=True)
 
 
 class DecisionRecord(Base):

@@ -1,13 +1,22 @@
 """The ledger's small repository API: deliveries, decisions, outcomes, dead letters."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: SQLite's busy handler alone orders the writers there
+    fcntl = None
 
 from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.engine import Engine
@@ -25,6 +34,7 @@ from handover.ledger.models import (
     DecisionSubject,
     Delivery,
     Erasure,
+    OUTBOX_SQL,
     LedgerSetting,
     Outcome,
     TicketPurge,
@@ -37,7 +47,7 @@ log = logging.getLogger(__name__)
 audit_log = logging.getLogger("handover.audit")  # one line per erasure: who, when, how many; never whose data
 
 UNFINISHED = (ACCEPTED, FAILED)
-_DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status")
+_DELIVERY_COLUMNS = ("delivery_key", "ticket_id", "received_at", "payload", "status", "queued")
 _INSERT_DELIVERY = Delivery.__table__.insert().returning(Delivery.__table__.c.id)
 SUBJECT_KEY = "subject_hash_key"
 RETENTION_RUN = "retention_last_run"
@@ -54,18 +64,30 @@ class _DeliveryInsert:
     Driver errors are re-raised as SQLAlchemy's DBAPIError subclasses (IntegrityError on a duplicate key).
     """
 
+    HOLD_IDLE = 10.0
+
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = dialect = engine.dialect
-        compiled = _INSERT_DELIVERY.compile(dialect=dialect, column_keys=list(_DELIVERY_COLUMNS))
-        self.sql = compiled.string
-        # Positional paramstyles (sqlite's qmark) take a sequence in the compiled order, others a mapping.
-        self.positional = bool(compiled.positiontup)
-        names = tuple(compiled.positiontup) if self.positional else _DELIVERY_COLUMNS
+        self.sql, names = self._compile(_INSERT_DELIVERY)
+        # The batch's statement skips a key that exists (or that an earlier row of the batch took):
+        # one duplicate must not roll back the other deliveries committed with it.
+        self.batch_sql, batch_names = self._compile(_insert_or_skip(dialect.name))
+        if batch_names != names:  # both statements take the same parameters
+            raise RuntimeError("the delivery INSERT statements bind different columns")
         columns = Delivery.__table__.c
         self.processors = tuple((name, columns[name].type.dialect_impl(dialect).bind_processor(dialect))
                                 for name in names)
         self.dbapi_error = dialect.loaded_dbapi.Error
+        self.writers_lock = _WritersLock.for_engine(engine)
+        self._held = None  # the connection GroupCommit's leaders keep (batch)
+        self._held_at = 0.0
+
+    def _compile(self, statement):
+        compiled = statement.compile(dialect=self.dialect, column_keys=list(_DELIVERY_COLUMNS))
+        # Positional paramstyles (sqlite's qmark) take a sequence in the compiled order, others a mapping.
+        self.positional = bool(compiled.positiontup)
+        return compiled.string, (tuple(compiled.positiontup) if self.positional else _DELIVERY_COLUMNS)
 
     def parameters(self, values: Mapping[str, Any]):
         if self.positional:
@@ -74,26 +96,62 @@ class _DeliveryInsert:
 
     def __call__(self, values: Mapping[str, Any]) -> int:
         """Insert and commit; the new id. Raises IntegrityError (SQLAlchemy's) when the key exists."""
-        parameters = self.parameters(values)
-        connection = self.engine.raw_connection()
+        [new_id] = self._commit(self.sql, [values], contextlib.nullcontext())
+        return new_id
+
+    def batch(self, rows: Sequence[Mapping[str, Any]]) -> list[int | None]:
+        """Insert the rows in one transaction and commit once; each row's new id, or None for a row
+        whose key exists. Raises DBAPIError (nothing committed) when the database fails.
+
+        Called by one GroupCommit leader at a time, which keeps its pooled connection between batches:
+        a checkout and check-in cost about as much as the INSERT, and on PostgreSQL the pool's pre-ping
+        a round trip more. A connection idle for HOLD_IDLE seconds goes back to the pool, so that the
+        pre-ping replaces one the server or a proxy dropped meanwhile; one that fails is dropped."""
+        connection, self._held = self._held, None
+        if connection is not None and time.monotonic() - self._held_at > self.HOLD_IDLE:
+            connection.close()
+            connection = None
+        connection = connection or self.engine.raw_connection()
+        try:
+            return self._commit(self.batch_sql, rows, self.writers_lock, connection)
+        finally:
+            if connection.dbapi_connection is not None:
+                self._held, self._held_at = connection, time.monotonic()  # a failed batch was rolled back
+
+    def release(self) -> None:
+        """Give the connection batch keeps back to the pool."""
+        held, self._held = self._held, None
+        if held is not None:
+            held.close()
+
+    def _commit(self, sql: str, rows: Sequence[Mapping[str, Any]], lock, connection=None) -> list[int | None]:
+        # Everything but the statements and the commit happens outside `lock`: the other writers wait.
+        batch = [self.parameters(values) for values in rows]
+        owned = connection is None
+        connection = connection or self.engine.raw_connection()
+        parameters = None
         try:
             cursor = connection.cursor()
+            ids = []
             try:
-                cursor.execute(self.sql, parameters)
-                new_id = cursor.fetchone()[0]
+                with lock:
+                    for parameters in batch:
+                        cursor.execute(sql, parameters)
+                        row = cursor.fetchone()
+                        ids.append(row[0] if row is not None else None)
+                    connection.commit()
             finally:
                 cursor.close()
-            connection.commit()
-            return new_id
+            return ids
         except self.dbapi_error as error:
             self._recover(connection, error)
-            raise DBAPIError.instance(self.sql, parameters, error, self.dbapi_error,
-                                      dialect=self.dialect) from error
+            raise DBAPIError.instance(sql, parameters, error, self.dbapi_error, dialect=self.dialect) from error
         except BaseException:
             self._recover(connection, None)
             raise
         finally:
-            connection.close()  # back to the pool (which rolls back anything left open)
+            if owned:
+                connection.close()  # back to the pool (which rolls back anything left open)
 
     def _recover(self, connection, error) -> None:
         """Roll back; a connection that is gone (or cannot even roll back) is dropped from the pool."""
@@ -104,6 +162,125 @@ class _DeliveryInsert:
             connection.rollback()
         except self.dbapi_error as rollback_error:
             connection.invalidate(rollback_error)
+
+
+class _WritersLock:
+    """An exclusive flock(2) on a file beside the SQLite database, held by a process's webhook writer
+    (GroupCommit) for each of its transactions; a no-op elsewhere.
+
+    SQLite's own lock is what keeps the data safe, but a writer that finds it taken polls: its busy
+    handler sleeps 1, 2, 5, 10 ms ... between tries, and with two web processes those sleeps were
+    most of the webhook's latency. A writer blocked in flock wakes the moment the other lets go.
+    """
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._fd: int | None = None
+        self._pid: int | None = None
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> "_WritersLock":
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+            return cls(None)
+        return cls(Path(database).with_name(Path(database).name + "-writers.lock"))
+
+    def __enter__(self) -> None:
+        if self.path is None:
+            return
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own description
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_exc) -> None:
+        if self.path is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+def _insert_or_skip(dialect_name: str):
+    """INSERT ... ON CONFLICT (delivery_key) DO NOTHING RETURNING id, for SQLite and PostgreSQL."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise ValueError(f"the ledger supports SQLite and PostgreSQL, not {dialect_name}")
+    table = Delivery.__table__
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.delivery_key]).returning(table.c.id)
+
+
+class _Pending:
+    """One request's row waiting for its batch's commit: `done` is held until its batch committed, or
+    until the thread is to lead the next batch (`leads`)."""
+    __slots__ = ("values", "done", "leads", "id", "error")
+
+    def __init__(self, values: Mapping[str, Any]):
+        self.values = values
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.leads = False
+        self.id: int | None = None
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """Group commit of the webhook's INSERTs: the rows of concurrent requests of one process share
+    one transaction and one commit.
+
+    A request thread that finds no batch being written leads: it takes every row waiting (its own
+    first), inserts them, commits once and releases their threads; rows that arrived meanwhile wait
+    for the next batch, led by the first of their threads. Each caller returns only after the
+    commit of its own batch, so a 202 still means stored durably. A process thus has one writer
+    at a time contending for SQLite's write lock instead of one per request thread (that waiting,
+    with SQLite's busy handler sleeping between tries, was most of the webhook's time), and a
+    request alone is written by its own thread, with no hand-over. Plain locks (C code) do the
+    hand-overs: threading.Condition and Event, written in Python, cost more than the INSERT.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self, insert: _DeliveryInsert):
+        self.insert = insert
+        self._lock = threading.Lock()
+        self._pending: list[_Pending] = []
+        self._leading = False
+        self.batches = 0
+        """Transactions committed (or attempted) so far, for tests and the bench."""
+
+    def __call__(self, values: Mapping[str, Any]) -> int | None:
+        """Store one row; its new id, or None when its key exists. Raises what its batch raised."""
+        item = _Pending(values)
+        with self._lock:
+            self._pending.append(item)
+            follows, self._leading = self._leading, True
+        if follows:
+            item.done.acquire()
+        if not follows or item.leads:
+            self._lead()
+        if item.error is not None:
+            raise item.error
+        return item.id
+
+    def _lead(self) -> None:
+        with self._lock:  # the leader's own row is the first waiting
+            batch, self._pending = self._pending[:self.MAX_BATCH], self._pending[self.MAX_BATCH:]
+        self.batches += 1
+        try:
+            ids = self.insert.batch([item.values for item in batch])
+        except BaseException as error:  # noqa: BLE001 - every row of the batch gets the failure
+            for item in batch:
+                item.error = error
+        else:
+            for item, new_id in zip(batch, ids):
+                item.id = new_id
+        with self._lock:
+            successor = self._pending[0] if self._pending else None
+            self._leading = successor is not None
+        for item in batch[1:]:
+            item.done.release()
+        if successor is not None:
+            successor.leads = True
+            successor.done.release()
 
 
 def delivery_key(raw_body: bytes, timestamp: str | None = None) -> str:
@@ -176,6 +353,7 @@ class Ledger:
         self.codec = Codec(data_keys)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._insert_delivery = _DeliveryInsert(engine)
+        self.group_commit = GroupCommit(self._insert_delivery)
         self._hash_key: bytes | None = None
         self._hash_key_lock = threading.Lock()
 
@@ -193,6 +371,7 @@ class Ledger:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        self._insert_delivery.release()
         self.engine.dispose()
 
     # deliveries
@@ -208,23 +387,25 @@ class Ledger:
         except IntegrityError:
             return self._existing_delivery(key), False
 
-    def store_delivery(self, key: str, ticket_id: int, payload: Mapping[str, Any]) -> tuple[int, bool]:
+    def store_delivery(self, key: str, ticket_id: int, payload: Mapping[str, Any],
+                       queued: bool = True) -> tuple[int, bool]:
         """record_delivery for the webhook's hot path: (id, True) when new, (existing id, False) when not.
 
-        Same INSERT, same commit before returning, same unique-constraint decision; it only skips
-        building the ORM object the webhook does not need.
+        Committed before it returns, like record_delivery, and the unique constraint decides, but
+        the commit is shared with the concurrent requests of this process (GroupCommit) and no ORM
+        object is built. queued=False stores it in the outbox, for relay_outbox to enqueue.
         """
-        values = self._delivery_values(key, ticket_id, payload, None)
-        try:
-            return self._insert_delivery(values), True
-        except IntegrityError:
-            return self._existing_delivery(key).id, False
+        values = self._delivery_values(key, ticket_id, payload, None, queued)
+        new_id = self.group_commit(values)
+        if new_id is not None:
+            return new_id, True
+        return self._existing_delivery(key).id, False
 
     @staticmethod
     def _delivery_values(key: str, ticket_id: int, payload: Mapping[str, Any],
-                         received_at: datetime | None) -> dict:
+                         received_at: datetime | None, queued: bool = True) -> dict:
         return {"delivery_key": key, "ticket_id": int(ticket_id), "payload": dict(payload),
-                "received_at": received_at or utcnow(), "status": ACCEPTED}
+                "received_at": received_at or utcnow(), "status": ACCEPTED, "queued": queued}
 
     def _existing_delivery(self, key: str) -> Delivery:
         existing = self.delivery_by_key(key)
@@ -240,13 +421,6 @@ class Ledger:
         with self.session() as session:
             return session.get(Delivery, delivery_id)
 
-    def delete_delivery(self, delivery_id: int) -> None:
-        """Forget a delivery that could not be enqueued, so Zendesk's redelivery is accepted."""
-        with self.session() as session, session.begin():
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is not None:
-                session.delete(delivery)
-
     def set_delivery_status(self, delivery_id: int, status: str) -> None:
         if status not in DELIVERY_STATUSES:
             raise ValueError(f"unknown delivery status {status!r}")
@@ -255,9 +429,10 @@ class Ledger:
 
     def unfinished_deliveries(self, received_before: datetime, limit: int = 500) -> list[Delivery]:
         """Deliveries still accepted or failed (not processed, not dead), received before the given
-        time, that no running job holds (no lease, or an expired one)."""
+        time, that no running job holds (no lease, or an expired one). Deliveries in the outbox are
+        the relay's (take_from_outbox), not among them."""
         query = (select(Delivery).where(Delivery.status.in_(UNFINISHED), Delivery.received_at < received_before,
-                                        _unleased(utcnow()))
+                                        _unleased(utcnow()), Delivery.queued.is_(True))
                  .order_by(Delivery.id).limit(limit))
         with self.session() as session:
             return list(session.scalars(query).all())
@@ -293,7 +468,37 @@ class Ledger:
         """For the recovery sweep: give an unfinished, unheld delivery a new generation (its lost task
         is void from now on); the new generation, or None when a job claimed it or it moved on."""
         return self._next_generation(delivery_id, generation, None, _unleased(utcnow()),
-                                     Delivery.status.in_(UNFINISHED))
+                                     Delivery.status.in_(UNFINISHED), Delivery.queued.is_(True))
+
+    # the outbox: deliveries stored by the webhook (embedded mode) that a relay puts on the queue
+    def take_from_outbox(self, limit: int, hold_for: float) -> list[tuple[int, int, int]]:
+        """Take up to `limit` deliveries out of the outbox, oldest first, as (id, ticket_id, generation);
+        the caller enqueues a task for each. One UPDATE decides, so concurrent relays never take the
+        same delivery. Each is held for `hold_for` seconds, like a lease: until its task is taken,
+        the delivery is neither queued nor held, and the recovery sweep must not take it for lost
+        (should the relay die before enqueueing, the sweep takes it over once the hold runs out)."""
+        # SKIP LOCKED (PostgreSQL; SQLite has one writer): relays on other hosts take other deliveries.
+        waiting = (select(Delivery.id).where(text(OUTBOX_SQL)).order_by(Delivery.id).limit(limit)
+                   .with_for_update(skip_locked=True))
+        query = (update(Delivery).where(Delivery.id.in_(waiting.scalar_subquery()), text(OUTBOX_SQL))
+                 .values(queued=True, lease_until=utcnow() + timedelta(seconds=hold_for))
+                 .returning(Delivery.id, Delivery.ticket_id, Delivery.generation))
+        with self.session() as session, session.begin():
+            rows = [tuple(row) for row in session.execute(query)]
+        return sorted(rows)
+
+    def return_to_outbox(self, delivery_id: int, generation: int) -> bool:
+        """Put a delivery whose enqueue failed back in the outbox under the next generation (a task
+        that did reach the queue after all is void then); False when it moved on meanwhile."""
+        query = (update(Delivery).where(Delivery.id == delivery_id, Delivery.generation == generation,
+                                        Delivery.queued.is_(True))
+                 .values(queued=False, generation=generation + 1, lease_until=None))
+        return self._changed(query)
+
+    def outbox_size(self) -> int:
+        """Deliveries waiting in the outbox."""
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(Delivery).where(text(OUTBOX_SQL)))
 
     def _next_generation(self, delivery_id: int, generation: int, status: str | None, *conditions,
                          lease_until: datetime | None = None) -> int | None:

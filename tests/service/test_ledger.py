@@ -70,7 +70,8 @@ def test_record_delivery_failures_are_sqlalchemy_errors(backend):
     backend.ledger.record_delivery("zd:first", 1, {"ticket_id": 1})
     with pytest.raises(IntegrityError):  # what the duplicate detection relies on
         backend.ledger._insert_delivery({"delivery_key": "zd:first", "ticket_id": 1, "payload": {},
-                                         "received_at": datetime.now(timezone.utc), "status": "accepted"})
+                                         "received_at": datetime.now(timezone.utc), "status": "accepted",
+                                         "queued": True})
     with backend.ledger.engine.begin() as connection:
         connection.execute(text("DROP TABLE dead_letters"))
         connection.execute(text("DROP TABLE outcomes"))
@@ -79,6 +80,8 @@ def test_record_delivery_failures_are_sqlalchemy_errors(backend):
         connection.execute(text("DROP TABLE deliveries"))
     with pytest.raises(SQLAlchemyError):  # the webhook answers 503 to these
         backend.ledger.record_delivery("zd:second", 2, {"ticket_id": 2})
+    with pytest.raises(SQLAlchemyError):  # the same through the webhook's group commit
+        backend.ledger.store_delivery("zd:third", 3, {"ticket_id": 3}, queued=False)
     backend.ledger.ping()  # the pool is still usable afterwards
 
 

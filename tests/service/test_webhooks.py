@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from handover.queue import queue_state
+from handover.queue import queue_state, relay_outbox
 from webhooks import sign, verify_signature
 from webhooks.views import MAX_BODY_BYTES
 
@@ -28,6 +28,13 @@ def headers(body: bytes, timestamp: str = STAMP, secret: str = SECRET, **extra) 
 
 def post(client, body: bytes, **kwargs):
     return client.post("/webhooks/zendesk", data=body, headers=headers(body, **kwargs))
+
+
+def queued(huey) -> list:
+    """The tasks on the queue once the outbox is relayed (the webhook only stores; the relay beside
+    the consumers enqueues)."""
+    relay_outbox(huey)
+    return list(huey.pending())
 
 
 @pytest.fixture
@@ -56,7 +63,7 @@ def test_signed_delivery_is_stored_and_enqueued(service):
     assert stored.ticket_id == 35436 and stored.status == "accepted"
     assert stored.payload == {"ticket_id": 35436, "updated_at": "November 25, 2026 12:00", "via": "Web form",
                               "current_user_id": "12345"}
-    [task] = huey.pending()
+    [task] = queued(huey)
     assert task.args == (stored.id, 35436)
     with app.app_context():  # the pre-encoded answer is byte for byte what jsonify writes
         assert response.get_data() == app.json.response(status="accepted", delivery_id=stored.id).get_data()
@@ -72,7 +79,7 @@ def test_ten_identical_deliveries_store_and_enqueue_once(service):
     duplicate = post(client, body)
     assert duplicate.get_json()["status"] == "duplicate" and duplicate.mimetype == "application/json"
     assert backend.ledger.count_deliveries() == 1
-    assert huey.pending_count() == 1
+    assert len(queued(huey)) == 1
 
 
 def test_a_captured_delivery_replayed_under_new_invocation_ids_is_one_job(service):
@@ -83,7 +90,7 @@ def test_a_captured_delivery_replayed_under_new_invocation_ids_is_one_job(servic
     statuses = [post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": f"inv-{n}"}).status_code
                 for n in range(5)]
     assert statuses == [202, 200, 200, 200, 200]
-    assert backend.ledger.count_deliveries() == 1 and huey.pending_count() == 1
+    assert backend.ledger.count_deliveries() == 1 and len(queued(huey)) == 1
 
 
 def test_without_updated_at_identical_bodies_signed_apart_are_distinct_events(service):
@@ -93,7 +100,7 @@ def test_without_updated_at_identical_bodies_signed_apart_are_distinct_events(se
     assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-1"}).status_code == 202
     assert post(client, body, **{"X-Zendesk-Webhook-Invocation-Id": "inv-2"}).status_code == 200  # a replay
     assert post(client, body, timestamp="2026-11-25T12:00:30Z").status_code == 202  # signed anew
-    assert huey.pending_count() == 2
+    assert len(queued(huey)) == 2
 
 
 @pytest.mark.parametrize("problem", ["wrong_secret", "tampered", "missing", "unreadable_timestamp"])
@@ -110,7 +117,7 @@ def test_bad_signatures_are_401(service, problem):
     response = app.test_client().post("/webhooks/zendesk", data=body, headers=sent)
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_signature" and response.get_json()["message"]
-    assert backend.ledger.count_deliveries() == 0 and huey.pending_count() == 0
+    assert backend.ledger.count_deliveries() == 0 and len(queued(huey)) == 0
 
 
 @pytest.mark.parametrize("offset", [timedelta(minutes=-6), timedelta(minutes=6)])
@@ -170,16 +177,19 @@ def test_no_secret_configured_refuses_everything(sqlite_config):
     assert "HANDOVER_WEBHOOK_SECRET" in response.get_json()["message"]
 
 
-def test_queue_failure_forgets_the_delivery_so_redelivery_works(service):
+def test_queue_failure_leaves_it_in_the_outbox_until_the_queue_is_back(service):
     app, huey, backend = service
-    body = json.dumps(BODY).encode()
-    task = queue_state(huey).task
-    queue_state(huey).task = None  # enqueueing now raises
-    response = post(app.test_client(), body)
-    assert response.status_code == 503 and response.get_json()["error"] == "queue_unavailable"
-    assert backend.ledger.count_deliveries() == 0
-    queue_state(huey).task = task
-    assert post(app.test_client(), body).status_code == 202
+    state = queue_state(huey)
+    task, state.task = state.task, None  # enqueueing now raises
+    response = post(app.test_client(), json.dumps(BODY).encode())
+    assert response.status_code == 202  # stored durably: the queue is the relay's business
+    delivery_id = response.get_json()["delivery_id"]
+    assert relay_outbox(huey) == [] and backend.ledger.outbox_size() == 1
+    assert backend.ledger.get_delivery(delivery_id).generation == 1  # a task that got through is void
+    state.task = task
+    assert relay_outbox(huey) == [delivery_id]
+    [queued_task] = huey.pending()
+    assert queued_task.args == (delivery_id, 35436) and queued_task.kwargs["generation"] == 1
 
 
 header_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
