@@ -10,6 +10,7 @@ from .catalog import Catalog, FieldSpec, RequestType
 from .checks import FAILED, UNKNOWN, run_checks
 from .consent import ConsentInput, all_confirmed, evaluate_consents
 from .extract import Extraction, extract, readings
+from .first_error import first_error
 from .parties import with_method
 from .language import Detector, choose_language, detect_text_language
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
@@ -149,7 +150,7 @@ def _first_error(validator, value) -> str | None:
         hit = _FIRST_ERRORS.get(key)
     if hit is not None and hit[0] is validator:
         return hit[1]
-    keyword = next((error.validator for error in validator.iter_errors(value)), None)
+    keyword = first_error(validator, value)
     if len(_FIRST_ERRORS) >= _FIRST_ERRORS_MAX:
         _FIRST_ERRORS.clear()
     _FIRST_ERRORS[key] = (validator, keyword)
