@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from handover.engine.text import well_formed
 from integration.budget import BudgetExhausted, RateBudget, retry_after
 
 log = logging.getLogger(__name__)
@@ -98,12 +99,15 @@ class ZendeskClient:
                 comments.extend(page.get("comments") or [])
                 for user in page.get("users") or []:
                     users.setdefault(user["id"], user)
-        document = {"ticket": shown["ticket"], "comments": comments, "users": list(users.values()),
-                    "organizations": list(shown.get("organizations") or [])}
+        # Text with a lone surrogate escape (half a UTF-16 pair) becomes U+FFFD: the reply, the ledger
+        # and the admin pages can then write it as UTF-8.
+        document = well_formed({"ticket": shown["ticket"], "comments": comments, "users": list(users.values()),
+                                "organizations": list(shown.get("organizations") or [])})
         problem_id = shown["ticket"].get("problem_id")
         if shown["ticket"].get("type") == "incident" and problem_id:
             try:
-                document["problem_ticket"] = self._get(self._url(f"tickets/{int(problem_id)}"), ticket_id)["ticket"]
+                document["problem_ticket"] = well_formed(
+                    self._get(self._url(f"tickets/{int(problem_id)}"), ticket_id)["ticket"])
             except ZendeskNotFound:
                 pass   # the problem was deleted: the incident is no longer part of a mass incident
         return document

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from handover.engine.text import well_formed
 from handover.ledger import delivery_key
 from handover.queue import enqueue_delivery
 from handover.services import services
@@ -78,6 +79,7 @@ def _parse(body: bytes, mimetype: str = ""):
         return None, _error(400, "invalid_json", "the body is nested too deeply", "bad_request")
     if not isinstance(document, dict):
         return None, _error(400, "invalid_body", "the body must be a JSON object", "bad_request")
+    document = well_formed(document)   # a lone \\ud800 escape is stored as U+FFFD, never as a half character
     try:
         return _schema.load(document), None
     except ValidationError as error:

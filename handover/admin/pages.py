@@ -20,6 +20,7 @@ from handover.checking import catalog_for
 from handover.documents import DocumentError
 from handover.engine.catalog import CatalogError
 from handover.engine.decide import consent_status_text
+from handover.engine.text import well_formed
 from handover.engine.reply import message, party_name
 from handover.ledger.browse import (OUTCOME_FILTERS, BadCursor, Cursor, LedgerFilter, ledger_page, recent_errors,
                                     waiting_deliveries)
@@ -49,6 +50,9 @@ def init_admin_pages(app: Flask) -> None:
                       WTF_CSRF_CHECK_DEFAULT=False,   # only these pages' forms: webhooks and the JSON API are signed
                       WTF_CSRF_TIME_LIMIT=None)       # the token lives as long as the session
     app.session_interface = AdminSessionInterface()
+    # The last guard for text stored before its source was cleaned: a lone surrogate in a shown value
+    # would make the whole page unencodable (a 500); it is shown as U+FFFD.
+    app.jinja_env.finalize = lambda value: well_formed(value) if isinstance(value, str) else value
     csrf.init_app(app)
     app.register_blueprint(pages)
 

@@ -333,3 +333,10 @@ def test_request_types_show_parties_as_facts_and_no_false_placeholder_alarm(sign
     assert "Party(" not in page and "email_field=None" not in page
     assert "declaration" in page and "current_holder_email" in page
     assert "messages.greeting" not in page
+
+
+def test_a_lone_surrogate_stored_before_it_was_cleaned_does_not_break_the_ticket_page(signed_in):
+    client, _, ledger = signed_in
+    seed(ledger, 780, START, comment="Hello \ud800,\nplease send the subscription ID.")
+    response = client.get("/admin/ticket/780")
+    assert response.status_code == 200 and "Hello \ufffd," in text(response)
