@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 ops = Blueprint("ops", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes"), ("0", "false", "no")
 
 
 def create_app(config: Config | None = None, huey: Huey | None = None, *, ledger: Ledger | None = None,
@@ -55,7 +56,9 @@ def app_for(svc: Services) -> Flask:
 
 def _http_error(error: HTTPException):
     name = (error.name or "error").lower().replace(" ", "_")
-    return jsonify(error=name, message=error.description), error.code or 500
+    # The exception's own headers (a 405's Allow, a 401's WWW-Authenticate), but the body is JSON.
+    headers = [(key, value) for key, value in error.get_headers() if key.lower() != "content-type"]
+    return jsonify(error=name, message=error.description), error.code or 500, headers
 
 
 def _unexpected_error(error: Exception):
@@ -119,7 +122,11 @@ def _iso(value: datetime | None) -> str | None:
 
 @admin.get("/dead-letters")
 def list_dead_letters():
-    include_retried = request.args.get("include_retried", "").lower() in ("1", "true", "yes")
+    given = request.args.get("include_retried", "").strip().lower()
+    if given not in ("", *TRUE_WORDS, *FALSE_WORDS):
+        return jsonify(error="invalid_parameter",
+                       message=f"include_retried must be true or false, got {given[:40]!r}"), 400
+    include_retried = given in TRUE_WORDS
     letters = services().ledger.list_dead_letters(include_retried=include_retried)
     return jsonify(dead_letters=[_dead_letter_json(letter) for letter in letters])
 
@@ -139,8 +146,8 @@ def ticket_history(ticket_id: int):
         ticket_id=ticket_id,
         purged_at=_iso(history.purged_at),
         purges=[{"erasure_id": p.erasure_id, "purged_at": _iso(p.purged_at)} for p in history.purges],
-        deliveries=[{"id": d.id, "received_at": _iso(d.received_at), "status": d.status, "payload": d.payload,
-                     "reduced_at": _iso(d.reduced_at)} for d in history.deliveries],
+        deliveries=[{"id": d.id, "received_at": _iso(d.received_at), "status": d.status, "outcome": d.outcome,
+                     "payload": d.payload, "reduced_at": _iso(d.reduced_at)} for d in history.deliveries],
         decisions=[{"id": d.id, "delivery_id": d.delivery_id, "request_type": d.request_type,
                     "fingerprint": d.fingerprint, "complete": d.complete, "verdict": d.verdict,
                     "created_at": _iso(d.created_at), "reduced_at": _iso(d.reduced_at)} for d in history.decisions],

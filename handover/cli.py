@@ -223,7 +223,12 @@ def worker(workers, dry_run, recover_after, recover_every, queue, log_format) ->
     configure_logging("INFO", log_format=log_format)
     config = _runtime_config(dry_run)
     catalog_check(config)
-    make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
+    try:
+        make_client(config)  # fail now, with a clear message, when there is no Zendesk to read from
+    except ZendeskNotConfigured as error:
+        raise ZendeskNotConfigured(
+            f"{error}. A worker reads every ticket from Zendesk, with --dry-run too (which only keeps it "
+            "from writing); to try handover without an account, `handover serve` checks example tickets") from None
     run_worker(config, workers, recover_after=recover_after, recover_every=recover_every, queue_name=queue)
     SERVED.set()
 

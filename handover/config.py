@@ -81,6 +81,13 @@ class Config:
         return bool(self.zendesk_email and self.zendesk_api_token and (self.zendesk_subdomain or self.zendesk_url))
 
     @property
+    def missing_zendesk_settings(self) -> tuple[str, ...]:
+        """The environment settings a Zendesk connection still lacks (empty when it has credentials)."""
+        missing = () if (self.zendesk_subdomain or self.zendesk_url) else ("ZENDESK_SUBDOMAIN (or ZENDESK_URL)",)
+        return missing + tuple(name for name, value in (("ZENDESK_EMAIL", self.zendesk_email),
+                                                        ("ZENDESK_API_TOKEN", self.zendesk_api_token)) if not value)
+
+    @property
     def dry_run(self) -> bool:
         return self.force_dry_run or not self.has_zendesk_credentials
 

@@ -5,6 +5,8 @@ import json
 import math
 from typing import IO, Mapping
 
+from handover.engine.text import well_formed
+
 
 class DocumentError(ValueError):
     """The input is not a usable ticket document; the message says why in one line."""
@@ -31,7 +33,7 @@ def parse_document(text: str, source: str = "input") -> dict:
         raise DocumentError(f"{source}: not a ticket document (JSON nested too deeply)") from error
     except ValueError as error:
         raise DocumentError(f"{source}: not valid JSON ({error})") from error
-    return check_document_shape(document, source)
+    return check_document_shape(well_formed(document), source)
 
 
 def _is_id(value) -> bool:

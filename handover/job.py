@@ -21,7 +21,7 @@ from handover.signing import ACTIVATION, CONSENT, app_secret, link_url, new_clai
 from handover.metrics import Metrics
 from handover.queue import RetryPolicy, TransientError
 from integration.effects import Effects
-from integration.zendesk import (ZendeskClient, ZendeskConflict, ZendeskNotFound, ZendeskRateLimited,
+from integration.zendesk import (TicketNotFound, ZendeskClient, ZendeskConflict, ZendeskRateLimited,
                                  ZendeskUnavailable)
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ class TicketJob:
     def _process_once(self, delivery_id: int, ticket_id: int, context: dict) -> None:
         try:
             document = self.client.fetch_ticket_document(ticket_id)
-        except ZendeskNotFound:
-            log.warning("ticket no longer exists; nothing to do", extra=context)
+        except TicketNotFound:
+            self._not_found(delivery_id, context)
             return
         policy = self.config.policy
         catalog = catalog_for(policy)
@@ -85,7 +85,11 @@ class TicketJob:
             self.metrics.verdict(request_type, complete)
         else:
             self.metrics.gate(gate.decision, gate.exception)
-        effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions, gate)
+        try:
+            effect = self.effects.carry_out(ticket_id, document["ticket"], verdict, decision.actions, gate)
+        except TicketNotFound:   # deleted between the read and the write: nothing was written
+            self._not_found(delivery_id, context)
+            return
         recorded = self.ledger.record_decision(ticket_id, effect.fingerprint, complete, result, request_type,
                                                delivery_id, subjects=requester_addresses(document))
         self.ledger.record_outcome(recorded.id, effect.update, effect.dry_run, effect.status,
@@ -103,6 +107,12 @@ class TicketJob:
                    if verdict else {"gate": gate.decision, "exception": gate.exception})
         log.info("ticket processed", extra={**context, "request_type": request_type, "complete": complete,
                                             "outcome": effect.status, **summary})
+
+    def _not_found(self, delivery_id: int, context: dict) -> None:
+        """Zendesk answered 404 for the ticket: record it as the delivery's outcome, for the admin ledger."""
+        log.warning("ticket not found in Zendesk (deleted, or not visible to the API user); nothing to do",
+                    extra=context)
+        self.ledger.record_ticket_not_found(delivery_id)
 
     # ---- consent and activation (the ledger's consent events) ---------------------------------
 

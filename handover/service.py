@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlsplit
 
 from app import app_for
 from handover.config import Config
@@ -67,6 +68,7 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
     services = build_services(config, job=job or job_factory(config), queue_name=queue_name,
                               lease=max(recover_after, MIN_LEASE))
     huey = services.huey
+    log.info("%s", worker_summary(config, workers, queue_name))
     stop_recovery = start_recovery(huey, recover_after, recover_every)
     stop_retention = start_retention(services.ledger, config.policy.retention_days)
     stop_sweep = start_consent_sweep(huey, config.policy)
@@ -76,3 +78,21 @@ def run_worker(config: Config, workers: int = 2, *, job: JobFactory | None = Non
         stop_recovery.set()
         stop_retention.set()
         stop_sweep.set()
+
+
+def worker_summary(config: Config, workers: int, queue_name: str) -> str:
+    """What a worker process does, in one line: its queue, its ledger, its Zendesk and whether it writes."""
+    if config.redis_url:
+        parts = urlsplit(config.redis_url)
+        queue = f"Redis at {parts.hostname}:{parts.port or 6379}"   # never the URL's password
+    else:
+        queue = f"SQLite in {config.data_dir}"
+    database = urlsplit(config.effective_database_url)
+    ledger = (config.effective_database_url.removeprefix("sqlite:///") if database.scheme.startswith("sqlite")
+              else f"{database.scheme} at {database.hostname}{database.path}")
+    zendesk = urlsplit(config.zendesk_url).netloc.rpartition("@")[2] if config.zendesk_url else (
+        f"{config.zendesk_subdomain}.zendesk.com")
+    effect = ("dry run: reads each ticket and records the update it would make in the ledger; writes nothing "
+              "to Zendesk" if config.dry_run else "writes each ticket's update to Zendesk")
+    return (f"worker: {workers} consumer(s) on queue {queue_name!r} ({queue}), ledger {ledger}, "
+            f"Zendesk {zendesk}; {effect}")

@@ -29,8 +29,9 @@ JobFactory = Callable[[Ledger, Metrics], Processor]
 def make_client(config: Config, on_call=None, budget: RateBudget | None = None) -> ZendeskClient:
     """The Zendesk client for the configured account (or ZENDESK_URL, e.g. a fake Zendesk)."""
     if not config.has_zendesk_credentials:
-        raise ZendeskNotConfigured(
-            "no Zendesk credentials: set ZENDESK_SUBDOMAIN (or ZENDESK_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN")
+        missing = config.missing_zendesk_settings
+        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        raise ZendeskNotConfigured(f"no Zendesk credentials: {names} {'are' if len(missing) > 1 else 'is'} not set")
     return ZendeskClient(subdomain=config.zendesk_subdomain, email=config.zendesk_email or "",
                          token=config.zendesk_api_token or "", base_url=config.zendesk_url, on_call=on_call,
                          budget=budget)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import collections
 import logging
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from handover.engine.text import well_formed
 from integration.budget import BudgetExhausted, RateBudget, retry_after
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,10 @@ class ZendeskError(Exception):
 
 class ZendeskNotFound(ZendeskError):
     """404: the ticket, user or macro does not exist (or is not visible to us)."""
+
+
+class TicketNotFound(ZendeskNotFound):
+    """404 for the ticket itself (its reads or its update): deleted in Zendesk, or not visible to our API user."""
 
 
 class ZendeskConflict(ZendeskError):
@@ -84,20 +90,24 @@ class ZendeskClient:
         """
         # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-ticket
         # https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#sideloads (users, organizations)
-        shown = self._get(self._url(f"tickets/{int(ticket_id)}", include="users,organizations"), ticket_id)
-        users = {user["id"]: user for user in shown.get("users") or []}
-        comments = []
-        # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/
-        for page in self._pages(self._url(f"tickets/{int(ticket_id)}/comments", include="users"), ticket_id):
-            comments.extend(page.get("comments") or [])
-            for user in page.get("users") or []:
-                users.setdefault(user["id"], user)
-        document = {"ticket": shown["ticket"], "comments": comments, "users": list(users.values()),
-                    "organizations": list(shown.get("organizations") or [])}
+        with _the_ticket(ticket_id):
+            shown = self._get(self._url(f"tickets/{int(ticket_id)}", include="users,organizations"), ticket_id)
+            users = {user["id"]: user for user in shown.get("users") or []}
+            comments = []
+            # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/
+            for page in self._pages(self._url(f"tickets/{int(ticket_id)}/comments", include="users"), ticket_id):
+                comments.extend(page.get("comments") or [])
+                for user in page.get("users") or []:
+                    users.setdefault(user["id"], user)
+        # Text with a lone surrogate escape (half a UTF-16 pair) becomes U+FFFD: the reply, the ledger
+        # and the admin pages can then write it as UTF-8.
+        document = well_formed({"ticket": shown["ticket"], "comments": comments, "users": list(users.values()),
+                                "organizations": list(shown.get("organizations") or [])})
         problem_id = shown["ticket"].get("problem_id")
         if shown["ticket"].get("type") == "incident" and problem_id:
             try:
-                document["problem_ticket"] = self._get(self._url(f"tickets/{int(problem_id)}"), ticket_id)["ticket"]
+                document["problem_ticket"] = well_formed(
+                    self._get(self._url(f"tickets/{int(problem_id)}"), ticket_id)["ticket"])
             except ZendeskNotFound:
                 pass   # the problem was deleted: the incident is no longer part of a mass incident
         return document
@@ -126,7 +136,8 @@ class ZendeskClient:
         if updated_stamp:
             body.update(safe_update=True, updated_stamp=updated_stamp)
         url = self._url(f"tickets/{int(ticket_id)}")
-        response = self._send("write", "PUT", url, ticket_id, json={"ticket": body})
+        with _the_ticket(ticket_id):   # deleted since it was read
+            response = self._send("write", "PUT", url, ticket_id, json={"ticket": body})
         log.info("zendesk ticket updated", extra={"ticket_id": ticket_id})
         return response.json()
 
@@ -214,6 +225,17 @@ class ZendeskClient:
     def _notify(self, kind: str, status: int | None) -> None:
         if self.on_call is not None:
             self.on_call(kind, status)
+
+
+@contextmanager
+def _the_ticket(ticket_id: int) -> Iterator[None]:
+    """A 404 inside the block concerns the ticket itself: TicketNotFound (a macro's or a user's 404 is not)."""
+    try:
+        yield
+    except TicketNotFound:
+        raise
+    except ZendeskNotFound as error:
+        raise TicketNotFound(f"ticket {int(ticket_id)} not found ({error})", error.status) from error
 
 
 def _path(url: str) -> str:

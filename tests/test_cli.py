@@ -165,6 +165,16 @@ def test_a_utf8_file_with_a_byte_order_mark_is_accepted(capsys, tmp_path):
     assert code == 0 and err == "" and json.loads(out)["complete"] is True
 
 
+def test_a_lone_surrogate_escape_in_a_document_is_read_as_a_replacement_character(capsys, tmp_path):
+    document = json.loads((EXAMPLES / "reseller_change_en_complete.json").read_text(encoding="utf-8"))
+    document["comments"][0]["body"] = document["comments"][0]["body"].replace("Dental Ltd", "Dental\ud800 Ltd")
+    path = tmp_path / "surrogate.json"
+    path.write_text(json.dumps(document), encoding="utf-8")   # ensure_ascii: the file holds the escape \ud800
+    code, out, err = run(["check", str(path), "--json", "--now", "2026-11-25"], capsys)
+    assert code == 0 and err == "" and "\ud800" not in out and json.loads(out)["complete"] is True
+    assert json.loads(out)["fields"]["end_customer_name"] == "Brightwater Dental\ufffd Ltd"
+
+
 @pytest.mark.parametrize("as_json", [False, True])
 def test_a_latin1_terminal_gets_russian_output_without_an_encoding_error(as_json):
     args = [sys.executable, "-m", "handover.cli", "check", "examples/partner_takeover_ru_incomplete.json",

@@ -109,3 +109,41 @@ def test_an_unreachable_redis_url_stops_the_start_in_one_line(command, capsys, m
     code, _, err = run(command, capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "cannot reach the queue (REDIS_URL)" in err
+
+
+ZENDESK_SETTINGS = ("ZENDESK_SUBDOMAIN", "ZENDESK_URL", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN")
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+@pytest.mark.parametrize("given, named", [({}, "ZENDESK_SUBDOMAIN (or ZENDESK_URL), ZENDESK_EMAIL and ZENDESK_API_TOKEN are"),
+                                          ({"ZENDESK_SUBDOMAIN": "acme", "ZENDESK_EMAIL": "a@example.com"},
+                                           "credentials: ZENDESK_API_TOKEN is not set")])
+def test_a_worker_without_credentials_names_what_is_missing_in_one_line(dry_run, given, named, capsys, monkeypatch,
+                                                                        tmp_path):
+    for name in (*ZENDESK_SETTINGS, "HANDOVER_CONFIG", "REDIS_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**given, "HANDOVER_DATA_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run(["worker", *dry_run], capsys)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert named in err and "with --dry-run too" in err
+    if given:
+        assert "ZENDESK_EMAIL" not in err and "ZENDESK_SUBDOMAIN" not in err
+
+
+def test_a_worker_says_in_one_line_what_it_does_without_secrets():
+    from pathlib import Path
+
+    from handover.config import Config
+    from handover.service import worker_summary
+
+    base = dict(data_dir=Path("/srv/var"), zendesk_email="a@example.com", zendesk_api_token="t0ken")
+    dry = worker_summary(Config(**base, zendesk_subdomain="acme", force_dry_run=True), 3, "handover")
+    assert dry.startswith("worker: 3 consumer(s) on queue 'handover' (SQLite in /srv/var), ledger /srv/var/handover.db")
+    assert "Zendesk acme.zendesk.com; dry run:" in dry and "writes nothing to Zendesk" in dry
+    live = worker_summary(Config(**base, zendesk_url="https://user:pw@proxy.example:8443", redis_url="redis://:s3cr3t@q:6380/2",
+                                 database_url="postgresql://app:pa55@db.example:5432/handover"), 1, "eu")
+    assert "(Redis at q:6380)" in live and "ledger postgresql at db.example/handover" in live
+    assert "Zendesk proxy.example:8443; writes each ticket's update to Zendesk" in live
+    assert not [secret for secret in ("s3cr3t", "pa55", "pw", "t0ken", "a@example.com") if secret in live]
+    assert "\n" not in live

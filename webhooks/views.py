@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from handover.engine.text import well_formed
 from handover.ledger import delivery_key
 from handover.queue import notify_outbox
 from handover.services import services
@@ -65,16 +66,20 @@ def _check_signature(svc, headers, body: bytes):
     return None
 
 
-def _parse(body: bytes):
+def _parse(body: bytes, mimetype: str = ""):
     """(fields, None) for a valid body, else (None, the 400 response)."""
     try:
         document = json.loads(body)
     except ValueError:
-        return None, _error(400, "invalid_json", "the body is not valid JSON", "bad_request")
+        # The signature holds whatever the Content-Type; a body that is no JSON names the likely cause.
+        sent_as = (f" (it was sent as {mimetype[:80]}: set the webhook's request format to JSON)"
+                   if mimetype and not mimetype.endswith("json") else "")
+        return None, _error(400, "invalid_json", f"the body is not valid JSON{sent_as}", "bad_request")
     except RecursionError:
         return None, _error(400, "invalid_json", "the body is nested too deeply", "bad_request")
     if not isinstance(document, dict):
         return None, _error(400, "invalid_body", "the body must be a JSON object", "bad_request")
+    document = well_formed(document)   # a lone \\ud800 escape is stored as U+FFFD, never as a half character
     try:
         return _schema.load(document), None
     except ValidationError as error:
@@ -97,7 +102,7 @@ def receive_zendesk():
     rejected = _check_signature(svc, headers, body)
     if rejected:
         return rejected
-    payload, rejected = _parse(body)
+    payload, rejected = _parse(body, request.mimetype)
     if rejected:
         return rejected
     return _store_and_enqueue(svc, headers, body, payload)

@@ -19,9 +19,12 @@ from handover.admin.story import ticket_story, timeline
 from handover.checking import catalog_for
 from handover.documents import DocumentError
 from handover.engine.catalog import CatalogError
+from handover.engine.decide import consent_status_text
+from handover.engine.text import well_formed
+from handover.engine.reply import message, party_name
 from handover.ledger.browse import (OUTCOME_FILTERS, BadCursor, Cursor, LedgerFilter, ledger_page, recent_errors,
                                     waiting_deliveries)
-from handover.ledger import MAX_ID
+from handover.ledger import MAX_ID, TICKET_NOT_FOUND
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, services
 
@@ -32,8 +35,8 @@ csrf = CSRFProtect()
 LIMIT = LoginLimit()
 PUBLIC_ENDPOINTS = frozenset({"admin_pages.login"})
 PREVIEW_MAX_BYTES = 1024 * 1024
-OUTCOME_LABELS = {"sent": "sent", "dry_run": "dry run", "unchanged": "unchanged", "failed": "failed",
-                  "dead_letter": "dead letter"}
+OUTCOME_LABELS = {"sent": "sent", "dry_run": "dry run", "unchanged": "unchanged",
+                  TICKET_NOT_FOUND: "ticket not found in Zendesk", "failed": "failed", "dead_letter": "dead letter"}
 
 
 def init_admin_pages(app: Flask) -> None:
@@ -47,6 +50,9 @@ def init_admin_pages(app: Flask) -> None:
                       WTF_CSRF_CHECK_DEFAULT=False,   # only these pages' forms: webhooks and the JSON API are signed
                       WTF_CSRF_TIME_LIMIT=None)       # the token lives as long as the session
     app.session_interface = AdminSessionInterface()
+    # The last guard for text stored before its source was cleaned: a lone surrogate in a shown value
+    # would make the whole page unencodable (a 500); it is shown as U+FFFD.
+    app.jinja_env.finalize = lambda value: well_formed(value) if isinstance(value, str) else value
     csrf.init_app(app)
     app.register_blueprint(pages)
 
@@ -123,7 +129,7 @@ def when(value: datetime | None) -> str:
 @pages.app_context_processor
 def page_context():
     return {"outcome_labels": OUTCOME_LABELS, "signed_in": request.blueprint == "admin_pages" and _safe_signed_in(),
-            "item_label": _item_label}
+            "item_label": _item_label, "consent_view": consent_view}
 
 
 def _item_label(request_type: str | None, name: str) -> str:
@@ -134,6 +140,35 @@ def _item_label(request_type: str | None, name: str) -> str:
     except (RuntimeError, CatalogError):   # outside a configured app: the name is still correct
         return name
     return rtype.label(name, policy.default_locale) if rtype else name
+
+
+CONSENT_METHODS = {"declaration": "declared in the request", "reply": "reply from the party's own address",
+                   "link": "the party's signed link"}
+
+
+def consent_view(consent) -> dict:
+    """How a party's consent stands, for the consents table: a consent the requester only declared in
+    the request reads "declared by the requester", never "confirmed", which only the party can give."""
+    if not isinstance(consent, dict):
+        return {"party": str(consent), "party_label": str(consent), "how": "—", "state": "—", "detail": ""}
+    method, status = consent.get("method"), str(consent.get("status") or "—")
+    party = str(consent.get("party") or "—")
+    view = {"party": party, "party_label": party, "how": CONSENT_METHODS.get(method, method or "—"),
+            "state": status, "detail": ""}
+    if method == "declaration" and status == "confirmed":
+        view.update(state="declared", detail="by the requester; the party itself did not confirm")
+    try:
+        policy = services().config.policy
+        catalog = catalog_for(policy)
+    except (RuntimeError, CatalogError):   # outside a configured app: the codes are still right
+        return view
+    lang = policy.default_locale if policy.default_locale in catalog.languages else "en"
+    say = lambda key, **params: message(catalog, lang, key, **params)  # noqa: E731
+    label = party_name(catalog, lang, party)
+    view["party_label"] = party if label == f"party_{party}" else label   # a party the catalog has no words for
+    if method in CONSENT_METHODS and status in ("pending", "confirmed", "refused", "expired") and not view["detail"]:
+        view["detail"] = consent_status_text(consent, say)
+    return view
 
 
 def _safe_signed_in() -> bool:
@@ -215,11 +250,7 @@ def _day(value: str, name: str) -> date | None:
 def parse_ledger_query(args, known_types) -> LedgerQuery:
     form = {key: (args.get(key) or "").strip() for key in ("ticket_id", "request_type", "state", "outcome",
                                                           "from", "until")}
-    ticket_id = None
-    if form["ticket_id"]:
-        if not form["ticket_id"].isdigit():
-            raise BadFilter(f"Ticket id must be a number, got {form['ticket_id'][:40]!r}")
-        ticket_id = int(form["ticket_id"])
+    ticket_id = _ticket_number(form["ticket_id"].lstrip("#"), "Ticket id") if form["ticket_id"] else None
     if form["request_type"] and form["request_type"] not in known_types:
         raise BadFilter(f"unknown request type {form['request_type'][:64]!r}")
     if form["state"] not in ("", "complete", "incomplete"):
@@ -234,7 +265,9 @@ def parse_ledger_query(args, known_types) -> LedgerQuery:
         complete={"complete": True, "incomplete": False}.get(form["state"]),
         outcome=form["outcome"] or None,
         received_from=datetime.combine(start, time.min, timezone.utc) if start else None,
-        received_until=datetime.combine(end + timedelta(days=1), time.min, timezone.utc) if end else None)
+        # Until the last day there is: no upper bound (the day after it is no date).
+        received_until=datetime.combine(end + timedelta(days=1), time.min, timezone.utc)
+        if end and end < date.max else None)
     try:
         older = Cursor.decode(args["older"]) if args.get("older") else None
         newer = Cursor.decode(args["newer"]) if args.get("newer") else None
@@ -243,6 +276,16 @@ def parse_ledger_query(args, known_types) -> LedgerQuery:
     if older and newer:
         raise BadFilter("give older or newer, not both")
     return LedgerQuery(where, older, newer, form)
+
+
+def _ticket_number(value: str, name: str) -> int:
+    """A ticket id typed by a person: decimal digits, at most the largest id the ledger holds."""
+    if not value.isdecimal():   # isdigit() would let "²" through, which int() refuses
+        raise BadFilter(f"{name} must be a number, got {value[:40]!r}")
+    number = int(value)
+    if number > MAX_ID:
+        raise BadFilter(f"{name} {value[:40]} is larger than any ticket id ({MAX_ID})")
+    return number
 
 
 def row_outcome(delivery) -> str:
@@ -273,10 +316,11 @@ def ledger():
 
 @pages.get("/find")
 def find_ticket():
-    value = (request.args.get("ticket_id") or "").strip().lstrip("#")
-    if not value.isdigit():
-        abort(400, f"A ticket id is a number, got {value[:40]!r}.")
-    return redirect(url_for(".ticket", ticket_id=int(value)), 303)
+    try:
+        ticket_id = _ticket_number((request.args.get("ticket_id") or "").strip().lstrip("#"), "A ticket id")
+    except BadFilter as error:
+        abort(400, f"{error}.")
+    return redirect(url_for(".ticket", ticket_id=ticket_id), 303)
 
 
 def zendesk_ticket_url(config, ticket_id: int) -> str | None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
+from handover.ledger.models import TICKET_NOT_FOUND
 from handover.ledger.repository import TicketHistory
 
 
@@ -77,7 +78,9 @@ def ticket_story(history: TicketHistory) -> list[DeliveryView]:
 
 def timeline(history: TicketHistory) -> list[Event]:
     """Everything that happened to the ticket in handover, oldest first."""
-    events = [Event(d.received_at, "delivery received", f"delivery {d.id} ({d.status})") for d in history.deliveries]
+    events = [Event(d.received_at, "delivery received",
+                    f"delivery {d.id} ({d.status}{'; ticket not found in Zendesk' if d.outcome == TICKET_NOT_FOUND else ''})")
+              for d in history.deliveries]
     for decision in history.decisions:
         state = "complete" if decision.complete else "incomplete"
         events.append(Event(decision.created_at, "decided",

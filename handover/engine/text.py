@@ -11,6 +11,24 @@ _NON_WORD = re.compile(r"[^\w]+")
 _EMAIL_WORD = re.compile(r"\be[\s\-‐‑–]?mail\b")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(value):
+    """The value with every lone surrogate in its strings replaced by U+FFFD.
+
+    JSON may escape half of a UTF-16 pair (\\ud800) and Python's json reads it into a str that no
+    UTF-8 writer accepts: a page showing it, a log line or a reply would fail. A pair is one character
+    once read, so any surrogate left is alone. Lists and dicts (keys too) are walked; the rest is kept."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [well_formed(item) for item in value]
+    if isinstance(value, dict):
+        return {well_formed(key): well_formed(item) for key, item in value.items()}
+    return value
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefold, drop accents and punctuation, collapse spaces: 'E-mail  do FAKTUR:' -> 'email do faktur'."""

@@ -6,6 +6,7 @@ from handover.ledger.models import (
     FAILED,
     PROCESSED,
     ACCEPTED,
+    TICKET_NOT_FOUND,
     Base,
     DeadLetter,
     DecisionRecord,
@@ -15,7 +16,7 @@ from handover.ledger.models import (
 from handover.ledger.repository import Ledger, delivery_key
 
 __all__ = [
-    "ACCEPTED", "PROCESSED", "FAILED", "DEAD", "MAX_ID",
+    "ACCEPTED", "PROCESSED", "FAILED", "DEAD", "MAX_ID", "TICKET_NOT_FOUND",
     "Base", "Delivery", "DecisionRecord", "Outcome", "DeadLetter",
     "Ledger", "delivery_key", "make_engine", "migrate", "normalise_url",
 ]

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, delete, func, literal, select, text, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from handover.ledger.models import (ACCEPTED, DEAD, FAILED, UNFINISHED_SQL, AdminLoginFailure, DeadLetter,
-                                    DecisionRecord, Delivery, Outcome)
+from handover.ledger.models import (ACCEPTED, DEAD, FAILED, MAX_ID, TICKET_NOT_FOUND, UNFINISHED_SQL,
+                                    AdminLoginFailure, DeadLetter, DecisionRecord, Delivery, Outcome)
 from handover.ledger.repository import Ledger
 
 _UNFINISHED = text(UNFINISHED_SQL)   # the partial index's own condition, word for word (see the model)
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # Outcomes a delivery can be filtered by: the first three are what its latest decision's outcome
-# says, the last two are what became of the delivery's job.
-OUTCOME_FILTERS = ("sent", "dry_run", "unchanged", "failed", "dead_letter")
+# says, not_found that Zendesk had no such ticket, the last two what became of the delivery's job.
+OUTCOME_FILTERS = ("sent", "dry_run", "unchanged", TICKET_NOT_FOUND, "failed", "dead_letter")
 
 
 class BadCursor(ValueError):
@@ -76,8 +76,11 @@ class Cursor:
             received_at = datetime.fromisoformat(stamp)
             if received_at.tzinfo is None:
                 raise ValueError("naive time")
+            received_at = received_at.astimezone(timezone.utc)   # year 1 at +01:00 is no UTC time (OverflowError)
+            if not number.isdecimal() or int(number) > MAX_ID:
+                raise ValueError("not a delivery id")
             return cls(received_at, int(number))
-        except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as error:
             raise BadCursor(f"not a ledger page cursor: {text[:40]!r}") from error
 
 

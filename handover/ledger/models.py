@@ -25,6 +25,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 ACCEPTED, PROCESSED, FAILED, DEAD = "accepted", "processed", "failed", "dead"
 DELIVERY_STATUSES = (ACCEPTED, PROCESSED, FAILED, DEAD)
 
+TICKET_NOT_FOUND = "not_found"
+"""A delivery's outcome when Zendesk answered 404 for its ticket (deleted, or not visible to handover)."""
+
 # Stable constraint names so Alembic migrations and the models agree on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",

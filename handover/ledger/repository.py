@@ -36,6 +36,7 @@ from handover.ledger.models import (
     Erasure,
     OUTBOX_SQL,
     LedgerSetting,
+    TICKET_NOT_FOUND,
     Outcome,
     TicketPurge,
     utcnow,
@@ -426,6 +427,12 @@ class Ledger:
             raise ValueError(f"unknown delivery status {status!r}")
         with self.session() as session, session.begin():
             session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=status))
+
+    def record_ticket_not_found(self, delivery_id: int) -> None:
+        """The delivery's outcome: Zendesk has no such ticket (deleted, or hidden from handover's API user)."""
+        with self.session() as session, session.begin():
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(
+                request_type=None, complete=None, outcome=TICKET_NOT_FOUND))
 
     def unfinished_deliveries(self, received_before: datetime, limit: int = 500) -> list[Delivery]:
         """Deliveries still accepted or failed (not processed, not dead), received before the given

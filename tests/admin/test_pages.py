@@ -104,10 +104,76 @@ def test_the_ledger_page_filters_and_links_tickets(signed_in):
                                             ("state=maybe", "Complete? must be complete or incomplete"),
                                             ("request_type=nope", "unknown request type"),
                                             ("from=2026-12-02&until=2026-12-01", "Received until is before Received from"),
-                                            ("older=garbage", "not a ledger page cursor")])
+                                            ("older=garbage", "not a ledger page cursor"),
+                                            ("ticket_id=99999999999999999999999", "is larger than any ticket id"),
+                                            ("ticket_id=%C2%B2", "Ticket id must be a number"),   # "²" isdigit()
+                                            ("ticket_id=-1", "Ticket id must be a number"),
+                                            # a well-formed cursor whose id no BIGINT holds
+                                            (f"older={Cursor(START, 10**25).encode()}", "not a ledger page cursor"),
+                                            ("newer=MDAwMS0wMS0wMVQwMDowMDowMCswMTowMHwx",   # year 1 at +01:00
+                                             "not a ledger page cursor")])
 def test_a_bad_filter_is_a_400_naming_it(signed_in, query, problem):
     response = signed_in[0].get(f"/admin/?{query}")
     assert response.status_code == 400 and problem in text(response)
+
+
+def test_the_widest_date_range_and_ignored_parameters_are_no_error(signed_in):
+    client, _, ledger = signed_in
+    seed(ledger, 503, START)
+    for query in ("from=0001-01-01&until=9999-12-31", "page=-1", "page=abc", "page=99999999999999999999999"):
+        response = client.get(f"/admin/?{query}")
+        assert response.status_code == 200 and "#503" in text(response), query
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "%C2%B2", "-5"])
+def test_finding_a_ticket_id_no_ticket_can_have_is_a_400(signed_in, value):
+    response = signed_in[0].get(f"/admin/find?ticket_id={value}")
+    assert response.status_code == 400 and "ticket id" in text(response)
+
+
+def test_a_ticket_deleted_in_zendesk_is_shown_as_not_found_in_the_ledger_and_on_its_page(signed_in):
+    from handover.metrics import Metrics
+    from handover.testing.fake_zendesk import DEFAULT_EMAIL, DEFAULT_TOKEN, FakeZendesk
+    from handover.wiring import make_job
+    from tests.e2e.harness import zendesk_config
+
+    client, _, ledger = signed_in
+    config = client.app.extensions["handover"].config
+    with FakeZendesk(email=DEFAULT_EMAIL, token=DEFAULT_TOKEN) as fake:
+        ticket_id = fake.add_ticket({"subject": "to be deleted"})["id"]
+        fake.delete_ticket(ticket_id)
+        delivery, _ = ledger.record_delivery("deleted", ticket_id, {"ticket_id": str(ticket_id)})
+        make_job(zendesk_config(config, fake), ledger, Metrics())(delivery.id, ticket_id)
+    ledger.set_delivery_status(delivery.id, "processed")   # what the queue does after the job returns
+    listed = text(client.get("/admin/"))
+    row = listed.split(f"#{ticket_id}</a>")[1].split("</tr>")[0]
+    assert "ticket not found in Zendesk" in row and "no request type" not in row
+    assert f"#{ticket_id}" in text(client.get("/admin/?outcome=not_found"))
+    assert f"#{ticket_id}" not in text(client.get("/admin/?outcome=sent"))
+    page = text(client.get(f"/admin/ticket/{ticket_id}"))
+    assert "Ticket not found in Zendesk: Zendesk answered 404" in page and "No decision yet" not in page
+    assert "ticket not found in Zendesk" in page.split("Timeline")[1]
+
+
+def test_a_consent_only_declared_in_the_request_is_not_shown_as_confirmed_by_the_party(signed_in):
+    client, _, ledger = signed_in
+    consents = [{"party": "customer", "method": "declaration", "email_field": None, "email": None,
+                 "status": "confirmed", "sentence": None, "field": "all_parties_consent"},
+                {"party": "new_reseller", "method": "reply", "email_field": "new_reseller_email",
+                 "email": "nr@example.com", "status": "confirmed", "sentence": "I agree", "comment_id": 4},
+                {"party": "current_reseller", "method": "link", "email_field": "cr_email", "email": "cr@example.com",
+                 "status": "pending", "sentence": None}]
+    seed(ledger, 779, START, extra={"consents": consents})
+    page = text(client.get("/admin/ticket/779"))
+    table = page.split("<h4>Consents</h4>")[1].split("</table>")[0]
+    rows = {row.split("</td>")[0].rsplit(">", 1)[-1]: row for row in table.split("<tr>")[2:]}
+    assert set(rows) == {"The customer", "The new reseller", "The current reseller"}
+    declared = rows["The customer"]
+    assert ">declared<" in declared and "by the requester" in declared and ">confirmed<" not in declared
+    assert "declared in the request" in declared
+    assert ">confirmed<" in rows["The new reseller"] and "confirmed from the party's own address" in rows["The new reseller"]
+    assert "reply from the party's own address" in rows["The new reseller"]
+    assert ">pending<" in rows["The current reseller"] and "signed link" in rows["The current reseller"]
 
 
 def test_the_ledger_pages_through_many_rows(signed_in):
@@ -267,3 +333,10 @@ def test_request_types_show_parties_as_facts_and_no_false_placeholder_alarm(sign
     assert "Party(" not in page and "email_field=None" not in page
     assert "declaration" in page and "current_holder_email" in page
     assert "messages.greeting" not in page
+
+
+def test_a_lone_surrogate_stored_before_it_was_cleaned_does_not_break_the_ticket_page(signed_in):
+    client, _, ledger = signed_in
+    seed(ledger, 780, START, comment="Hello \ud800,\nplease send the subscription ID.")
+    response = client.get("/admin/ticket/780")
+    assert response.status_code == 200 and "Hello \ufffd," in text(response)

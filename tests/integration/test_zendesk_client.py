@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -268,3 +269,24 @@ def test_logs_carry_no_emails_or_text(client, fake_zendesk, recorded_ticket, cap
     logged = caplog.text + " ".join(str(r.__dict__) for r in caplog.records)
     for secret in (REQUESTER_EMAIL, EMAIL, TOKEN, "Secret reply text", "Numer subskrypcji"):
         assert secret not in logged
+
+
+def test_a_404_on_the_ticket_is_ticket_not_found_but_a_macros_is_not(client, fake_zendesk, recorded_ticket):
+    from integration.zendesk import TicketNotFound
+
+    with pytest.raises(TicketNotFound):
+        client.fetch_ticket_document(987654321)
+    with pytest.raises(TicketNotFound):
+        client.update_ticket(987654321, {"status": "open"}, None)
+    with pytest.raises(ZendeskNotFound) as raised:
+        client.apply_macro(recorded_ticket, 123456789)
+    assert not isinstance(raised.value, TicketNotFound)
+
+
+def test_a_lone_surrogate_escape_in_zendesk_text_is_read_as_a_replacement_character(client, fake_zendesk):
+    ticket = fake_zendesk.add_ticket({"subject": "broken \ud800 subject", "requester_id": API_USER_ID},
+                                     [{"author_id": API_USER_ID, "body": "Subscription ID: \udcffAB-1", "public": True}])
+    document = client.fetch_ticket_document(ticket["id"])
+    assert document["ticket"]["subject"] == "broken \ufffd subject"
+    assert document["comments"][0]["body"] == "Subscription ID: \ufffdAB-1"
+    assert json.dumps(document, ensure_ascii=False).encode("utf-8")   # writable as UTF-8 everywhere

@@ -95,12 +95,30 @@ def test_a_conflict_short_of_the_limit_is_read_again_and_written_once(backend, f
     assert [r["status"] for r in puts(fake, ticket_id)] == [409, 409, 200]
 
 
-def test_a_ticket_gone_from_zendesk_is_nothing_to_do(backend, fake):
+def test_a_ticket_gone_from_zendesk_is_nothing_to_do_and_the_delivery_says_so(backend, fake):
     job = job_for(backend, fake)
 
     assert run(job, backend, 987654) == []
-    assert backend.ledger.history_for(987654).decisions == []
+    history = backend.ledger.history_for(987654)
+    assert history.decisions == []
+    assert [(d.outcome, d.request_type, d.complete) for d in history.deliveries] == [("not_found", None, None)]
     assert [r["status"] for r in fake.requests] == [404]
+
+
+def test_a_ticket_deleted_in_zendesk_after_it_was_read_is_recorded_as_not_found(backend, fake):
+    ticket_id = fake.add_document(example("reseller_change_pl_incomplete"))["id"]
+    job = job_for(backend, fake)
+    writes = job.client.update_ticket
+
+    def delete_then_write(ticket, fields, updated_stamp):
+        fake.delete_ticket(ticket)   # an agent deletes the ticket while the job decides
+        return writes(ticket, fields, updated_stamp)
+
+    job.client.update_ticket = delete_then_write
+    assert run(job, backend, ticket_id) == []
+    [delivery] = backend.ledger.history_for(ticket_id).deliveries
+    assert delivery.outcome == "not_found" and backend.ledger.history_for(ticket_id).decisions == []
+    assert [r["status"] for r in puts(fake, ticket_id)] == [404]
 
 
 def test_a_ticket_of_no_request_type_is_read_and_left_alone(backend, fake):

@@ -218,3 +218,19 @@ def test_fuzz_never_500(fuzz_app, body, extra_headers, signed):
     response = fuzz_app.test_client().post("/webhooks/zendesk", data=body, headers=sent)
     assert response.status_code < 500
     assert response.is_json
+
+
+def test_a_lone_surrogate_escape_is_stored_as_a_replacement_character_and_shown(service):
+    from tests.admin.conftest import AdminClient
+
+    _, huey, backend = service
+    app = create_app(with_changes(backend.config, admin_token="t0ken"), huey, clock=lambda: NOW)
+    body = b'{"ticket_id": "35437", "via": "Web \\ud800 form", "updated_at": "\\udcff"}'
+    response = post(app.test_client(), body)
+    assert response.status_code == 202, response.get_json()
+    stored = backend.ledger.get_delivery(response.get_json()["delivery_id"])
+    assert stored.payload["via"] == "Web \ufffd form" and stored.payload["updated_at"] == "\ufffd"
+    client = AdminClient(app)
+    client.sign_in(secret="t0ken")
+    page = client.get("/admin/ticket/35437")
+    assert page.status_code == 200 and "Web \ufffd form" in page.get_data(as_text=True)

@@ -209,6 +209,13 @@ class FakeZendesk(FaultControls, Endpoints):
             self._store.comments[ticket["id"]].append(record)
             return copy.deepcopy(record)
 
+    def delete_ticket(self, ticket_id: int) -> None:
+        """Remove a ticket and its comments, as an agent deleting it would: its reads and writes then answer 404."""
+        with self._lock:
+            self._ticket(int(ticket_id))
+            del self._store.tickets[int(ticket_id)]
+            self._store.comments.pop(int(ticket_id), None)
+
     def add_document(self, document: dict) -> dict:
         """Seed one `{"ticket", "comments", "users", "organizations", "problem_ticket"}` document; returns the ticket."""
         for user in document.get("users") or []:
