@@ -54,17 +54,34 @@ def zendesk_config(config: Config, fake: FakeZendesk, **changes) -> Config:
 
 
 class WatchedFakeZendesk(FakeZendesk):
-    """The fake Zendesk, also noting each API request when it arrives (its log notes it when answered)."""
+    """The fake Zendesk, also noting each API request when it arrives (its log notes it when answered),
+    and able to keep its answers to ticket updates back once it has carried them out (hold_updates)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.arrivals: list[tuple[str, str]] = []
+        self._holding = False
+        self._released = threading.Event()
+
+    def hold_updates(self) -> None:
+        """From now on a ticket update is carried out and logged (`writes`), but its answer waits for
+        release_updates(): a client killed meanwhile never hears that its update landed."""
+        self._released.clear()
+        self._holding = True
+
+    def release_updates(self) -> None:
+        self._holding = False
+        self._released.set()
 
     def wsgi_app(self, environ: dict, start_response):
-        if environ.get("PATH_INFO", "").startswith("/api/"):
+        path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
+        if path.startswith("/api/"):
             with self._lock:
-                self.arrivals.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
-        return super().wsgi_app(environ, start_response)
+                self.arrivals.append((method, path))
+        answer = super().wsgi_app(environ, start_response)   # carried out and logged; nothing sent yet
+        if self._holding and method == "PUT" and path.startswith("/api/v2/tickets/"):
+            self._released.wait(60)
+        return answer
 
 
 class AppServer:

@@ -64,20 +64,19 @@ def test_worker_killed_mid_job_is_recovered_with_exactly_one_comment(backend, fa
         assert delivery.status == 202
         delivery_id = delivery.body["delivery_id"]
 
+        if killed_during == "write":
+            fake.hold_updates()   # Zendesk carries the update out; the worker dies before it hears so
         workers.append(start_worker(service, backend, log_path))
         if killed_during == "read":
             wait_until(lambda: fake.reads >= 1, 20, message="the worker's first read")
         else:
-            wait_until(lambda: ("PUT", f"/api/v2/tickets/{ticket_id}.json") in fake.arrivals, 20,
-                       message="the worker's update reaching Zendesk")
+            # Not the PUT's arrival: the worker may die between sending its headers and its body, and
+            # Zendesk then never has the update (seen once in 50 runs, on a machine at load 6).
+            wait_until(lambda: fake.writes == 1, 20, message="the worker's update carried out by Zendesk")
         kill_group(workers[0])
+        fake.release_updates()
         assert workers[0].returncode == -signal.SIGKILL
-
-        if killed_during == "write":
-            # Zendesk carries out the update the dead worker never heard back about.
-            wait_until(lambda: fake.writes == 1, 10, message="the update applied")
-        else:
-            assert fake.writes == 0
+        assert fake.writes == (1 if killed_during == "write" else 0)
         # huey had removed the task when the worker took it: nothing is queued, the ledger still waits.
         assert service.huey.pending_count() == 0 and service.huey.scheduled_count() == 0
         assert service.delivery_status(delivery_id) == "accepted"
