@@ -12,7 +12,7 @@ from handover.engine.text import well_formed
 from handover.ledger import delivery_key
 from handover.queue import notify_outbox
 from handover.services import services
-from webhooks.schema import WebhookBodySchema
+from webhooks.schema import load_body
 from webhooks.signature import MAX_SKEW, is_fresh, verify_signature
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,6 @@ SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 
 blueprint = Blueprint("webhooks", __name__)
-_schema = WebhookBodySchema()
 
 
 def _answer(status: int, state: str, delivery_id: int):
@@ -81,7 +80,7 @@ def _parse(body: bytes, mimetype: str = ""):
         return None, _error(400, "invalid_body", "the body must be a JSON object", "bad_request")
     document = well_formed(document)   # a lone \\ud800 escape is stored as U+FFFD, never as a half character
     try:
-        return _schema.load(document), None
+        return load_body(document), None
     except ValidationError as error:
         problems = error.normalized_messages()
         if "ticket_id" in problems and "ticket_id" not in document:
