@@ -443,13 +443,13 @@ def read_statements(prose: list[Line], rtype: RequestType, stopwords, catalog, d
     if catalog is None or vocabulary is None or vocabulary.statement_verb is None or not prose:
         return []
     found = []
-    for text, origin in paragraphs if paragraphs is not None else _paragraphs(prose):
+    for text, _ in paragraphs if paragraphs is not None else _paragraphs(prose):
         if not vocabulary.statement_words.search(fold(text)):
             continue   # most prose: no joining verb at all
         soft, where = soft_fold(text)
         for clause_start, clause_end in _clauses(text, where):
             found.extend(_clause_statements(text, soft, where, clause_start, clause_end, rtype, stopwords, catalog,
-                                            origin, doubts))
+                                            doubts))
     return found
 
 
@@ -509,8 +509,12 @@ def _label_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
     """The five-letter stems of an item's own label words: none that another item's labels share, none generic."""
     def stems(name: str) -> set[str]:
         return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
-    others = set().union(*(stems(spec.name) for spec in rtype.fields if spec.name != field_name))
-    return frozenset(stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS})
+
+    def own() -> set[str]:
+        others = set().union(*(stems(spec.name) for spec in rtype.fields if spec.name != field_name))
+        return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
+
+    return _item_words(rtype, "stems", field_name, own)
 
 
 def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
@@ -532,18 +536,23 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     return found
 
 
-_LABEL_WORDS: dict[tuple[int, str], tuple[RequestType, frozenset[str]]] = {}
+# {(id(rtype), kind, field): (rtype, words)}: built once per item; the type is kept so its id stays its own.
+_ITEM_WORDS: dict[tuple[int, str, str], tuple[RequestType, frozenset[str]]] = {}
+
+
+def _item_words(rtype: RequestType, kind: str, field_name: str, build) -> frozenset[str]:
+    known = _ITEM_WORDS.get((id(rtype), kind, field_name))
+    if known is None or known[0] is not rtype:
+        known = _ITEM_WORDS[(id(rtype), kind, field_name)] = (rtype, frozenset(build()))
+    return known[1]
 
 
 def _label_words(rtype: RequestType, field_name: str) -> frozenset[str]:
     """The meaningful words of an item's labels and synonyms in every language ("consent", "parties", "partes")."""
-    known = _LABEL_WORDS.get((id(rtype), field_name))
-    if known is None or known[0] is not rtype:
-        stopwords = rtype.reader.stopwords if rtype.reader else frozenset()
-        words = frozenset(word for folded, name in rtype.label_index.items() if name == field_name
-                          for word in folded.split() if len(word) > 3 and word not in stopwords)
-        known = _LABEL_WORDS[(id(rtype), field_name)] = (rtype, words)
-    return known[1]
+    stopwords = rtype.reader.stopwords if rtype.reader else frozenset()
+    return _item_words(rtype, "words", field_name, lambda: (
+        word for folded, name in rtype.label_index.items() if name == field_name
+        for word in folded.split() if len(word) > 3 and word not in stopwords))
 
 
 def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
@@ -557,12 +566,13 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         return []
     names = {}
     for party in rtype.consents:
-        raw = values.get(party.name_field) if party.name_field else None
-        if raw is None and party.name_field:
-            raw = next((RawValue(item.field, item.value, item.origin, None) for item in reversed(found_here)
-                        if item.field == party.name_field), None)
-        if party.field and raw is not None and isinstance(raw.value, str):
-            words = [word for word in fold(raw.value).split() if len(word) >= 3]
+        if not (party.field and party.name_field):
+            continue
+        given = values.get(party.name_field)
+        name = given.value if given is not None else next(
+            (item.value for item in reversed(found_here) if item.field == party.name_field), None)
+        if isinstance(name, str):
+            words = [word for word in fold(name).split() if len(word) >= 3]
             if words:
                 names[party.field] = words[0]   # "ITserwis Kraków" is written "ITserwis"
     if not names or len(set(names.values())) < len(names):
@@ -621,7 +631,7 @@ def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwo
 
 
 def _plain_clauses(text: str) -> list[str]:
-    soft, where = soft_fold(text)
+    where = soft_fold(text)[1]
     return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
 
 
@@ -669,7 +679,7 @@ def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
     return [(begin, end) for begin, end in spans if end > begin]
 
 
-def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog, origin, doubts) -> list[Found]:
+def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog, doubts) -> list[Found]:
     vocabulary = rtype.reader.vocabulary
     verbs = list(vocabulary.statement_verb.finditer(soft, start, end))
     found = []

@@ -74,6 +74,10 @@ def compile_check(schema: Mapping, format_checker) -> Check | None:
 
 # {id(validator): (validator, check or None)}; the validator is kept so that its id stays its own.
 _COMPILED: dict[int, tuple[object, Check | None]] = {}
+# {(id(validator), type, value): (validator, keyword or None)}: jsonschema's answers for the schemas not
+# compiled (attachment lists), for a value seen before; a list is known by its repr (JSON data).
+_ANSWERS: dict = {}
+_ANSWERS_MAX = 65_536
 
 
 def first_error(validator, value) -> str | None:
@@ -84,4 +88,16 @@ def first_error(validator, value) -> str | None:
     check = known[1]
     if check is not None:
         return check(value)
-    return next((error.validator for error in validator.iter_errors(value)), None)
+    try:
+        key = (id(validator), type(value), value)
+        hit = _ANSWERS.get(key)
+    except TypeError:
+        key = (id(validator), list, repr(value))
+        hit = _ANSWERS.get(key)
+    if hit is not None and hit[0] is validator:
+        return hit[1]
+    keyword = next((error.validator for error in validator.iter_errors(value)), None)
+    if len(_ANSWERS) >= _ANSWERS_MAX:
+        _ANSWERS.clear()
+    _ANSWERS[key] = (validator, keyword)
+    return keyword

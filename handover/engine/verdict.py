@@ -126,35 +126,13 @@ def field_errors(instance: Mapping, rtype: RequestType):
     else for the whole document."""
     if rtype.property_validators is not None:
         for name, value in instance.items():
-            keyword = _first_error(rtype.property_validators[name], value)
+            keyword = first_error(rtype.property_validators[name], value)
             if keyword is not None:
                 yield name, keyword
         return
     for error in rtype.validator.iter_errors(instance):
         if error.absolute_path:
             yield error.absolute_path[0], error.validator
-
-
-# {(id(validator), type, value): (validator, keyword or None)}: the answer for a value a property has
-# seen before (yes/no, choices, dates, repeated names); the validator is kept so its id stays its own.
-_FIRST_ERRORS: dict = {}
-_FIRST_ERRORS_MAX = 65_536
-
-
-def _first_error(validator, value) -> str | None:
-    try:
-        key = (id(validator), type(value), value)
-        hit = _FIRST_ERRORS.get(key)
-    except TypeError:   # a list of attachments: known by its repr (JSON data: equal reprs, equal values)
-        key = (id(validator), list, repr(value))
-        hit = _FIRST_ERRORS.get(key)
-    if hit is not None and hit[0] is validator:
-        return hit[1]
-    keyword = first_error(validator, value)
-    if len(_FIRST_ERRORS) >= _FIRST_ERRORS_MAX:
-        _FIRST_ERRORS.clear()
-    _FIRST_ERRORS[key] = (validator, keyword)
-    return keyword
 
 
 def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
