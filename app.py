@@ -19,7 +19,7 @@ from handover.metrics import Metrics
 from handover.queue import queue_depth, retry_dead_letter
 from handover.services import EXTENSION, Services, services, utc_now
 from handover.wiring import build_services
-from webhooks import MAX_BODY_BYTES
+from webhooks import MAX_BODY_BYTES, WebhookRoute
 from webhooks import blueprint as webhooks_blueprint
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def app_for(svc: Services) -> Flask:
     app.register_blueprint(link_pages)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    app.wsgi_app = WebhookRoute(svc, app.wsgi_app)   # the webhook's POSTs are answered without Flask's machinery
     return app
 
 

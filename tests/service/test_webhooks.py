@@ -1,6 +1,7 @@
 """POST /webhooks/zendesk through Flask's test client with real signatures."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -234,3 +235,65 @@ def test_a_lone_surrogate_escape_is_stored_as_a_replacement_character_and_shown(
     client.sign_in(secret="t0ken")
     page = client.get("/admin/ticket/35437")
     assert page.status_code == 200 and "Web \ufffd form" in page.get_data(as_text=True)
+
+
+def _flask_only(app):
+    """The same app with the webhook answered by its Flask view: the WSGI route taken out of the way."""
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    return Client(app.wsgi_app.app, Response)
+
+
+@pytest.mark.parametrize("case", ["accepted", "duplicate", "unsigned", "bad_signature", "not_json", "not_object",
+                                  "missing_ticket_id", "invalid_fields", "too_large", "chunked_too_large"])
+def test_the_wsgi_route_answers_as_the_flask_view_does(backend, case):
+    """WebhookRoute answers POSTs before Flask; its answers (status, headers, body) are the view's."""
+    app = create_app(backend.config, backend.make_huey(), clock=lambda: NOW)
+    answers = []
+    for name, client in (("route", app.test_client()), ("view", _flask_only(app))):
+        ticket = {"ticket_id": str(35436 + len(answers)), "updated_at": "November 25, 2026 12:00"}
+        body = {"not_json": b"ticket_id=1", "not_object": b"[1]", "missing_ticket_id": b'{"via": "x"}',
+                "invalid_fields": b'{"ticket_id": "x", "via": {}}'}.get(case, json.dumps(ticket).encode())
+        if case.endswith("too_large"):
+            body = b'{"ticket_id": 1, "x": "' + b"a" * MAX_BODY_BYTES + b'"}'
+        sent = headers(body, **({"Content-Type": "application/x-www-form-urlencoded"} if case == "not_json" else {}))
+        if case == "unsigned":
+            sent = {"Content-Type": "application/json"}
+        elif case == "bad_signature":
+            sent["X-Zendesk-Webhook-Signature"] = sign("other", STAMP, body)
+        if case == "duplicate":
+            client.post("/webhooks/zendesk", data=body, headers=sent)
+        if case == "chunked_too_large":   # no Content-Length: the server ends the input
+            response = client.post("/webhooks/zendesk", input_stream=io.BytesIO(body),
+                                   headers={**sent, "Transfer-Encoding": "chunked"})
+        else:
+            response = client.post("/webhooks/zendesk", data=body, headers=sent)
+        answer = json.loads(response.get_data())
+        if "delivery_id" in answer:   # each client stored its own ticket
+            assert isinstance(answer.pop("delivery_id"), int)
+        answers.append((response.status, response.headers["Content-Type"], answer))
+    assert answers[0] == answers[1]
+    expected = {"accepted": "202 ACCEPTED", "duplicate": "200 OK", "unsigned": "401 UNAUTHORIZED",
+                "bad_signature": "401 UNAUTHORIZED"}.get(case, "413 REQUEST ENTITY TOO LARGE" if "large" in case
+                                                           else "400 BAD REQUEST")
+    assert answers[0][:2] == (expected, "application/json")
+
+
+def test_an_unexpected_error_in_the_route_is_a_json_500_and_logged(service, monkeypatch, caplog):
+    app, _, backend = service
+    monkeypatch.setattr(backend.ledger, "store_delivery", lambda *args, **kwargs: 1 / 0)
+    body = json.dumps(BODY).encode()
+    response = post(app.test_client(), body)
+    assert response.status_code == 500
+    assert response.get_json() == {"error": "internal_error", "message": "an unexpected error occurred"}
+    assert "unhandled error on POST /webhooks/zendesk" in caplog.text and "ZeroDivisionError" in caplog.text
+
+
+def test_other_methods_on_the_webhook_path_still_get_flask_answers(service):
+    app, _, _ = service
+    client = app.test_client()
+    refused = client.get("/webhooks/zendesk")
+    assert refused.status_code == 405 and refused.is_json and "POST" in refused.headers["Allow"]
+    assert client.options("/webhooks/zendesk").status_code == 200
+    assert client.post("/webhooks/zendesk/", data=b"{}").status_code in (404, 308)
