@@ -39,6 +39,7 @@ def create_app(config: Config | None = None, huey: Huey | None = None, *, ledger
 def app_for(svc: Services) -> Flask:
     """The Flask app serving these parts (built by handover.wiring)."""
     svc.metrics.track_queue_depth(lambda: queue_depth(svc.huey))
+    svc.metrics.track_outbox(svc.ledger.outbox_size)
     svc.metrics.track_retention(svc.ledger.last_retention_run)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

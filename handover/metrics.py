@@ -30,6 +30,8 @@ class Metrics:
         self.job_retries = Counter("job_retries", "Job attempts that will be retried", registry=self.registry)
         self.dead_letters = Counter("dead_letters", "Deliveries given up and dead-lettered", registry=self.registry)
         self.queue_depth = Gauge("queue_depth", "Tasks waiting in the queue", registry=self.registry)
+        self.outbox_size = Gauge("outbox_size", "Deliveries stored by the webhook that no relay has queued yet",
+                                 registry=self.registry)
         self._delivery_outcomes: dict[str, object] = {}  # outcome -> its bound child, looked up once
         self._budget_tracked = False
         self._retention: _RetentionCollector | None = None
@@ -51,12 +53,11 @@ class Metrics:
 
     def track_queue_depth(self, pending_count: Callable[[], int]) -> None:
         """Read the depth at scrape time; an unreachable queue reads as NaN instead of failing the scrape."""
-        def depth() -> float:
-            try:
-                return float(pending_count())
-            except Exception:  # noqa: BLE001 - any storage error means "unknown"
-                return math.nan
-        self.queue_depth.set_function(depth)
+        self.queue_depth.set_function(_read_or_nan(pending_count))
+
+    def track_outbox(self, waiting_count: Callable[[], int]) -> None:
+        """Read the outbox's size at scrape time (a relay that has stopped shows as a growing outbox)."""
+        self.outbox_size.set_function(_read_or_nan(waiting_count))
 
     def track_rate_budget(self, usage: Callable[[], object]) -> None:
         """Show the shared Zendesk rate budget, read at scrape time: `usage()` returns an
@@ -128,3 +129,13 @@ class _RetentionCollector(Collector):
                 ("retention_last_run_cutoff_timestamp_seconds", "cutoff",
                  "Records older than this (Unix time) are reduced")):
             yield GaugeMetricFamily(name, documentation, value=float(run[key]))
+
+
+def _read_or_nan(count: Callable[[], int]) -> Callable[[], float]:
+    """count() as a float for a gauge; an unreachable store reads as NaN instead of failing the scrape."""
+    def read() -> float:
+        try:
+            return float(count())
+        except Exception:  # noqa: BLE001 - any storage error means "unknown"
+            return math.nan
+    return read

@@ -66,7 +66,7 @@ def test_metrics_exposition_per_app(app_with_admin, sqlite_config):
     assert 'verdicts_total{complete="false",request_type="reseller_change"} 1.0' in text
     assert 'zendesk_api_calls_total{kind="update_ticket",status="200"} 1.0' in text
     assert "job_retries_total 1.0" in text and "dead_letters_total 0.0" in text
-    assert "queue_depth 0.0" in text
+    assert "queue_depth 0.0" in text and "outbox_size 0.0" in text
     other = create_app(sqlite_config).test_client().get("/metrics").get_data(as_text=True)
     assert 'outcome="invalid_signature"' not in other
 

@@ -297,3 +297,12 @@ def test_other_methods_on_the_webhook_path_still_get_flask_answers(service):
     assert refused.status_code == 405 and refused.is_json and "POST" in refused.headers["Allow"]
     assert client.options("/webhooks/zendesk").status_code == 200
     assert client.post("/webhooks/zendesk/", data=b"{}").status_code in (404, 308)
+
+
+def test_metrics_show_the_outbox_until_the_relay_queues_it(service):
+    app, huey, _ = service
+    client = app.test_client()
+    assert post(client, json.dumps(BODY).encode()).status_code == 202
+    assert "\noutbox_size 1.0\n" in client.get("/metrics").get_data(as_text=True)
+    assert len(queued(huey)) == 1
+    assert "\noutbox_size 0.0\n" in client.get("/metrics").get_data(as_text=True)
