@@ -100,17 +100,21 @@ def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tup
     return (field_name, folded) if field_name else None
 
 
+# Shared by the consumer threads: each lookup keeps what it read or stored in a local, as another
+# thread may clear a cache (when it grows past its bound) between any two steps.
 _FUZZY_CACHE: dict[tuple[int, str], LabelMatch | None] = {}
 _FILE_CACHE: dict[tuple[int, int, str], tuple[str | None, str | None]] = {}
+_UNSEEN = object()
 
 
 def _fuzzy(reader: Reader, text: str) -> LabelMatch | None:
     key = (id(reader), text)
-    if key not in _FUZZY_CACHE:
+    found = _FUZZY_CACHE.get(key, _UNSEEN)
+    if found is _UNSEEN:
         if len(_FUZZY_CACHE) > 50_000:
             _FUZZY_CACHE.clear()
-        _FUZZY_CACHE[key] = reader.fuzzy(text)
-    return _FUZZY_CACHE[key]
+        found = _FUZZY_CACHE[key] = reader.fuzzy(text)
+    return found
 
 
 def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[str, str, bool] | None:
@@ -970,11 +974,12 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                      "size": attachment.get("size")}
             # By file name alone where mentions cannot matter (one proof item or none): cached.
             key = (id(rtype), len(others), str(attachment.get("file_name")))
-            if key not in _FILE_CACHE or single_proof is False:
+            assigned = _FILE_CACHE.get(key) if single_proof else None
+            if assigned is None:
                 if len(_FILE_CACHE) > 50_000:
                     _FILE_CACHE.clear()
-                _FILE_CACHE[key] = _attachment_field(attachment, mentions, rtype, others)
-            field_name, looks_like = _FILE_CACHE[key]
+                assigned = _FILE_CACHE[key] = _attachment_field(attachment, mentions, rtype, others)
+            field_name, looks_like = assigned
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)
                 values[field_name] = RawValue(field_name, list(proof_files[field_name]), "attachment", comment_id,

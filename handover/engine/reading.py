@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from collections.abc import Iterable, Mapping
@@ -30,11 +31,19 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "date_words", "placeholder_words", "other_document_words", "correction_words")
 
 
-@lru_cache(maxsize=16)
-def _stemmer(algorithm: str):
-    import snowballstemmer   # imported on the first fuzzy lookup: it loads every language's algorithm
+_THREAD = threading.local()
 
-    return snowballstemmer.stemmer(algorithm)
+
+def _stemmer(algorithm: str):
+    """This thread's stemmer for the language: a Snowball stemmer keeps the word it works on, so
+    consumers that stem at the same time must each have their own."""
+    stemmers = _THREAD.__dict__.setdefault("stemmers", {})
+    found = stemmers.get(algorithm)
+    if found is None:
+        import snowballstemmer   # imported on the first fuzzy lookup: it loads every language's algorithm
+
+        found = stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return found
 
 
 @lru_cache(maxsize=65536)

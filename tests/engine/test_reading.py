@@ -506,3 +506,30 @@ def test_agreements_under_a_partys_name_and_a_prose_yes_for_the_one_consent_item
 ])
 def test_a_code_right_after_a_word_of_its_items_label(type_name, body, expected, catalog):
     assert values(catalog, type_name, body) == expected
+
+
+def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem():
+    """A Snowball stemmer object keeps the word it works on: consumers stemming at the same time must not
+    share one (a shared one raised IndexError mid-word under 3 x 8 consumers and dead-lettered a ticket)."""
+    import threading
+
+    from handover.engine.reading import stem
+
+    words = [f"{root}{ending}" for root in ("transfer", "cambi", "sprzedaw", "передач", "mudanc")
+             for ending in ("aciones", "ów", "ами", "ências", "ing", "ości", "e", "iami")] * 40
+    expected = [stem.__wrapped__(word, "spanish") for word in words]
+    results, errors = {}, []
+
+    def work(number: int) -> None:
+        try:
+            results[number] = [stem.__wrapped__(word, "spanish") for word in words]
+        except Exception as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert all(result == expected for result in results.values())
