@@ -29,6 +29,7 @@ _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
 _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
+_MIN_SENTENCE_WORDS = 4
 _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
 
@@ -190,8 +191,12 @@ def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bo
     return None
 
 
-def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[str, str, bool], str, str]]:
-    """[(label match, label as written, value)] for one `Label: value` segment (possibly several items)."""
+def _split_segment(segment: str, rtype, stopwords, doubts,
+                   prose: list[str] | None = None) -> list[tuple[tuple[str, str, bool], str, str]]:
+    """[(label match, label as written, value)] for one `Label: value` segment (possibly several items).
+
+    Whole sentences written before a glued label ("Nous souhaitons reprendre … Telcia Services. Nouveau
+    partenaire : …") go to `prose`: they are read as prose, not dropped."""
     for separator in _SEPARATOR.finditer(segment):
         if separator.start() == 0:
             continue
@@ -201,6 +206,9 @@ def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[s
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if not glued:
                 continue
+            before = written[:glued[0]].strip()
+            if prose is not None and before.endswith((".", "!", "?")) and len(before.split()) >= _MIN_SENTENCE_WORDS:
+                prose.append(before)
             written, found = written[glued[0]:], glued[1]
         first, more = _split_items(segment[separator.end():], rtype, stopwords, doubts)
         return [(found, written, first), *more]
@@ -309,9 +317,16 @@ class _LineReader:
         return True
 
     def _prompt_label(self, text: str):
-        """The label a quoted line names ('- Subscription ID', 'Billing frequency (monthly / annual):'), if any."""
+        """The label a quoted line names ('- Subscription ID', 'Billing frequency (monthly / annual):'), if any.
+
+        A question that names no label but offers two or more choices of one item ("s'agit-il d'un
+        client final ou d'un revendeur ?") asks for that item: read as not exact, so the note shows it."""
         stripped = _strip_markup(text).rstrip(":： ")
         found = read_label(stripped, self.rtype, self.stopwords, self.doubts) if stripped else None
+        if found is None and stripped.endswith(("?", "？")):
+            offered = _offered_item(stripped, self.rtype)
+            if offered:
+                found = (offered, fold(stripped), False)
         return (found, stripped) if found else None
 
     def _bare_label(self, text: str):
@@ -332,10 +347,12 @@ class _LineReader:
             return True
         clean = _strip_markup(text)
         items = []
+        sentences: list[str] = []
         for segment in clean.split(";") if ";" in clean else (clean,):
-            items.extend(_split_segment(segment.strip(), self.rtype, self.stopwords, self.doubts))
+            items.extend(_split_segment(segment.strip(), self.rtype, self.stopwords, self.doubts, sentences))
         if not items:
             return self._label_then_value(text, origin)
+        self.prose.extend(Line(sentence, origin) for sentence in sentences)
         for label, written, value in items:
             if value:
                 self.add(label, written, value, origin)
@@ -356,6 +373,19 @@ class _LineReader:
             return False
         self.add((found[0], found[1], True), " ".join(words[:-1]), words[-1], origin)
         return True
+
+
+def _offered_item(question: str, rtype: RequestType) -> str | None:
+    """The one enumeration item of which a question names two or more choices, in any language."""
+    if rtype.reader is None:
+        return None
+    padded = f" {fold(question)} "
+    offered = []
+    for field_name, rows in rtype.reader.choice_words.items():
+        values = {value for _, word, value in rows if f" {word} " in padded}
+        if len(values) >= 2:
+            offered.append(field_name)
+    return offered[0] if len(offered) == 1 else None
 
 
 def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
@@ -472,6 +502,8 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
             folded = fold(clause)
             if len(tokens) != 1 or not (vocabulary.correction.search(folded) or set(folded.split()) & vocabulary.date_words):
                 continue
+            if vocabulary.withdraw is not None and vocabulary.withdraw.search(folded):
+                continue   # "proszę nie brać pod uwagę daty 10.12": the date is taken back, not given
             token = tokens.pop()
             if parse_date(token, catalog.month_index, _ANY_DAY) is not None:
                 found.append(Found(dates[0], token, clause, False, "sentence"))
@@ -594,10 +626,12 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
 
 
 def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
-                     paragraphs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+                     paragraphs: list[tuple[str, str]] | None = None, values: Mapping[str, RawValue] | None = None,
+                     catalog=None) -> list[tuple[str, str]]:
     """(field, clause) for every item the requester takes back in prose: "please ignore the billing email
     I sent", "adres e-mail do faktur jest nieaktualny". The clause must hold one of the language's
-    `withdraw_phrases` and the item's label."""
+    `withdraw_phrases` and the item's label, or the value given for it ("proszę nie brać pod uwagę daty
+    10.12 – klient …": the value names the item better than any other label word in the clause)."""
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if vocabulary is None or vocabulary.withdraw is None:
         return []
@@ -607,11 +641,41 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
+            if not vocabulary.withdraw.search(folded):
+                continue
+            by_value = _named_by_value(clause, folded, values or {}, rtype, catalog)
+            if by_value:
+                taken_back.append((by_value, clause))
+                continue
             for phrase in vocabulary.withdraw.finditer(folded):
                 name = _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords)
                 if name:
                     taken_back.append((name, clause))
     return taken_back
+
+
+def _named_by_value(clause: str, folded: str, values: Mapping[str, RawValue], rtype: RequestType, catalog) -> str | None:
+    """The one item given so far whose value the clause quotes: an address, a code, or a date written
+    with or without its year ("10.12" for 10.12.2026)."""
+    named = set()
+    padded = f" {folded} "
+    clause_days = None
+    for name, raw in values.items():
+        if not isinstance(raw.value, str) or raw.source == "attachment":
+            continue
+        kind = rtype.spec_by_name[name].kind
+        if kind == "date" and catalog is not None:
+            given = parse_date(raw.value, catalog.month_index, _ANY_DAY)
+            if clause_days is None:
+                clause_days = {(day.month, day.day) for token in _DATE_TOKEN.findall(clause)
+                               if (day := parse_date(token.rstrip("."), catalog.month_index, _ANY_DAY)) is not None}
+            if given is not None and (given.month, given.day) in clause_days:
+                named.add(name)
+        elif kind in ("email", "text") and (kind == "email" or _CODE.fullmatch(raw.value.strip())):
+            value = fold(raw.value)
+            if value and f" {value} " in padded:
+                named.add(name)
+    return named.pop() if len(named) == 1 else None
 
 
 def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwords) -> str | None:
@@ -943,7 +1007,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]
         given_here = {item.field for item in items}
-        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs):
+        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
             if name not in given_here and values.pop(name, None) is not None:
                 doubts.append({"kind": "withdrawn", "field": name, "label": clause})
         for item in items:

@@ -305,6 +305,10 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
                 regex.append(rf"(?P<{name}>{_EMAIL_SLOT})")
             elif not following.strip(" .,;!"):
                 regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[.!?;,](?:\s|$)|$))")
+            elif not _WORD.search(following) and "…" not in following:
+                # "… para a nossa empresa ({new_partner})": the slot runs to the punctuation after it
+                closing = re.escape(following.strip()[0])
+                regex.append(rf"(?P<{name}>[^\n;{closing}]{{1,120}}?)(?=\s*{closing})")
             elif following.lstrip().startswith(("…", "{")):
                 regex.append(rf"(?P<{name}>[^\s,;]+)")
             else:
