@@ -568,6 +568,40 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     return found
 
 
+def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+    """"Klient, obecny i nowy partner wyrazili zgodę", "Os três (o revendedor, o parceiro actual e o novo
+    parceiro) estão de acordo": one clause saying yes, with no negation, for two or more parties named by
+    their role (the agreement items' `party_words`) gives each of them its agreement."""
+    party_words = rtype.reader.party_words if rtype.reader else None
+    if catalog is None or not party_words or not paragraphs:
+        return []
+    first_words = _item_words(rtype, "party_first", "", lambda: (
+        phrase.split()[0] for words in party_words.values() for phrase in words))
+    negations = catalog.vocabulary.negations
+    found = []
+    for text, _ in paragraphs:
+        if len(set(fold(text).split()) & first_words) < 2:
+            continue   # most prose names no party, or one
+        for clause in _plain_clauses(text):
+            folded = fold(clause)
+            words = folded.split()
+            if set(words) & negations or clause.rstrip().endswith("?"):
+                continue
+            padded = f" {folded} "
+            named, phrased = [], False
+            for field_name, phrases in party_words.items():
+                for phrase in sorted(phrases, key=len, reverse=True):
+                    if f" {phrase} " in padded:
+                        named.append(field_name)
+                        phrased = phrased or " " in phrase
+                        padded = padded.replace(f" {phrase} ", " | ", 1)   # each word names one party
+                        break
+            # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
+            if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
+                found.extend(Found(name, clause, clause, False, "sentence") for name in named)
+    return found
+
+
 # {(id(rtype), kind, field): (rtype, words)}: built once per item; the type is kept so its id stays its own.
 _ITEM_WORDS: dict[tuple[int, str, str], tuple[RequestType, frozenset[str]]] = {}
 
@@ -1003,6 +1037,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = [*read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
+                 *read_party_agreements(paragraphs, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
                  *read_sentences(prose, rtype, paragraphs), *found]

@@ -175,6 +175,7 @@ class Reader:
     file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
     field_kinds: Mapping[str, str] = field(default_factory=dict)
     choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
+    party_words: Mapping[str, frozenset[str]] = field(default_factory=dict)   # agreement field -> folded words naming its party
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -344,6 +345,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     templates: list[tuple[str, str, Mapping]] = []
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
+    party_words: dict[str, set[str]] = {}
     for lang, data in texts.items():
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
@@ -356,6 +358,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
+            if entry.get("party_words"):
+                party_words.setdefault(field_name, set()).update(
+                    fold(str(word)) for word in entry["party_words"] if fold(str(word)))
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
             _check_template(template, kinds, constants)
@@ -363,4 +368,5 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
-                  {name: tuple(rows) for name, rows in choice_words.items()})
+                  {name: tuple(rows) for name, rows in choice_words.items()},
+                  {name: frozenset(words) for name, words in party_words.items()})
