@@ -177,6 +177,23 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
     return value[:cuts[0][0]].strip(), items
 
 
+_MAX_PARTIAL_LABEL_WORDS = 2
+
+
+def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str, bool] | None:
+    """'Billing: Monthly': a label too short to name one item ("billing" is in the billing email's labels
+    and the billing frequency's) names the one whose labels hold all its words and whose kind the value
+    is: a choice of that item, or an address. Read as not exact, so the note shows it."""
+    words = [word for word in fold(written).split() if word not in stopwords]
+    if not words or len(words) > _MAX_PARTIAL_LABEL_WORDS or not value or not any(c.isalpha() for c in value):
+        return None
+    fitting = [spec.name for spec in rtype.fields
+               if spec.kind in ("enum", "email") and set(words) <= _label_words(rtype, spec.name)
+               and (_is_choice(rtype, spec.name, value) if spec.kind == "enum"
+                    else "@" in value and len(value.split()) == 1)]
+    return (fitting[0], fold(written), False) if len(fitting) == 1 else None
+
+
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
     """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
 
@@ -204,13 +221,21 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         found = read_label(written, rtype, stopwords, doubts)
         if not found:
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
-            if not glued:
+            if glued:
+                before = written[:glued[0]].strip()
+                if prose is not None and before.endswith((".", "!", "?")) and len(before.split()) >= _MIN_SENTENCE_WORDS:
+                    prose.append(before)
+                written, found = written[glued[0]:], glued[1]
+        if not found and len(written.split()) > _MAX_PARTIAL_LABEL_WORDS:
+            continue
+        noted: list = []   # doubts about the rest count only once this segment is read
+        first, more = _split_items(segment[separator.end():], rtype, stopwords, noted)
+        if not found:
+            found = _partial_label(written, first, rtype, stopwords)   # "Billing: Monthly"
+            if not found:
                 continue
-            before = written[:glued[0]].strip()
-            if prose is not None and before.endswith((".", "!", "?")) and len(before.split()) >= _MIN_SENTENCE_WORDS:
-                prose.append(before)
-            written, found = written[glued[0]:], glued[1]
-        first, more = _split_items(segment[separator.end():], rtype, stopwords, doubts)
+        if doubts is not None:
+            doubts.extend(noted)
         return [(found, written, first), *more]
     stripped = segment.rstrip()
     if stripped.endswith((":", "：")):
@@ -265,6 +290,10 @@ class _LineReader:
             return True
         if labels[0]:
             self.add(labels[0], cells[0], " ".join(cells[1:]), origin)
+            return True
+        partial = _partial_label(cells[0], cells[1], self.rtype, self.stopwords) if len(cells) == 2 else None
+        if partial:   # "Billing<TAB>Monthly"
+            self.add(partial, cells[0], cells[1], origin)
             return True
         return False
 
@@ -414,7 +443,7 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     current: list[str] = []
     origin = "email"
     for line in prose:
-        if current and line.origin != origin:
+        if current and (line.origin != origin or _BULLET.match(line.text)):   # a bullet starts its own paragraph
             paragraphs.append((" ".join(current), origin))
             current = []
         origin = line.origin
@@ -646,6 +675,10 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     found = []
     for text, _ in paragraphs:
         folded_words = set(fold(text).split())
+        role = _role_labelled(text, rtype, catalog)
+        if role:   # "* Customer: they asked for the move themselves"
+            found.append(role)
+            continue
         if not folded_words & set(names.values()):
             continue
         for clause in _plain_clauses(text):
@@ -657,6 +690,22 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
             if isinstance(answer, bool):
                 found.append(Found(named[0], clause, clause, False, "sentence"))
     return found
+
+
+def _role_labelled(text: str, rtype: RequestType, catalog) -> Found | None:
+    """'Customer: they asked for the move themselves', 'Obecny partner: zgodził się na piśmie': a line
+    whose label is a party's role (its agreement item's `party_words`) and whose value says yes or no
+    in a sentence gives that party's agreement."""
+    party_words = rtype.reader.party_words if rtype.reader else None
+    head, colon, rest = _strip_markup(text).partition(":")
+    if not party_words or not colon or not rest.strip() or rest.rstrip().endswith("?"):
+        return None
+    role = fold(head)
+    named = [name for name, words in party_words.items() if role in words]
+    if len(named) != 1:
+        return None
+    answer = normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary)
+    return Found(named[0], rest.strip(), text, False, "sentence") if isinstance(answer, bool) else None
 
 
 def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
