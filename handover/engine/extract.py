@@ -24,6 +24,7 @@ _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IG
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
+_WORDS = re.compile(r"\w+")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
@@ -408,12 +409,8 @@ def _offered_item(question: str, rtype: RequestType) -> str | None:
     """The one enumeration item of which a question names two or more choices, in any language."""
     if rtype.reader is None:
         return None
-    padded = f" {fold(question)} "
-    offered = []
-    for field_name, rows in rtype.reader.choice_words.items():
-        values = {value for _, word, value in rows if f" {word} " in padded}
-        if len(values) >= 2:
-            offered.append(field_name)
+    offered = [field_name for field_name in rtype.reader.choice_words
+               if len(rtype.reader.choices_named(field_name, question)) >= 2]
     return offered[0] if len(offered) == 1 else None
 
 
@@ -464,7 +461,10 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
         if not candidates:
             continue
         folded, where = soft_fold(text)
+        words, emails = frozenset(_WORDS.findall(folded)), text.count("@")
         for pattern in candidates:
+            if not pattern.may_match(words, emails):
+                continue
             match = pattern.regex.search(folded)
             if not match:
                 continue
@@ -627,7 +627,7 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
                         break
             # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
             if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
-                found.extend(Found(name, clause, clause, False, "sentence") for name in named)
+                found.extend(Found(name, _strip_markup(clause), clause, False, "sentence") for name in named)
     return found
 
 
@@ -675,10 +675,6 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     found = []
     for text, _ in paragraphs:
         folded_words = set(fold(text).split())
-        role = _role_labelled(text, rtype, catalog)
-        if role:   # "* Customer: they asked for the move themselves"
-            found.append(role)
-            continue
         if not folded_words & set(names.values()):
             continue
         for clause in _plain_clauses(text):
@@ -692,13 +688,20 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     return found
 
 
+def read_role_agreements(prose: list[Line], rtype: RequestType, catalog) -> list[Found]:
+    """'Customer: they asked for the move themselves', 'Klient: sam poprosił o zmianę': a prose line whose
+    label is a party's role (its agreement item's `party_words`) and whose value says yes or no in a
+    sentence gives that party's agreement."""
+    if catalog is None or rtype.reader is None or not rtype.reader.party_words:
+        return []
+    found = [_role_labelled(line.text, rtype, catalog) for line in prose if ":" in line.text]
+    return [item for item in found if item is not None]
+
+
 def _role_labelled(text: str, rtype: RequestType, catalog) -> Found | None:
-    """'Customer: they asked for the move themselves', 'Obecny partner: zgodził się na piśmie': a line
-    whose label is a party's role (its agreement item's `party_words`) and whose value says yes or no
-    in a sentence gives that party's agreement."""
-    party_words = rtype.reader.party_words if rtype.reader else None
+    party_words = rtype.reader.party_words
     head, colon, rest = _strip_markup(text).partition(":")
-    if not party_words or not colon or not rest.strip() or rest.rstrip().endswith("?"):
+    if not rest.strip() or rest.rstrip().endswith("?") or len(head.split()) > _MAX_PARTIAL_LABEL_WORDS + 1:
         return None
     role = fold(head)
     named = [name for name, words in party_words.items() if role in words]
@@ -1006,8 +1009,14 @@ def _not_an_answer(value, vocabulary) -> bool:
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
-    is no choice of the item its label names and a choice of exactly one other item; the agent is told."""
-    if not isinstance(item.value, str) or _is_choice(rtype, item.field, item.value):
+    is no choice of the item its label names and a choice of exactly one other item; the agent is told.
+    So is a choice under an address's label ("Faktury: rocznie", "Rechnungen: jährlich")."""
+    if not isinstance(item.value, str):
+        return item
+    if rtype.spec_by_name[item.field].kind == "email":
+        if "@" in item.value:
+            return item
+    elif _is_choice(rtype, item.field, item.value):
         return item
     others = [spec.name for spec in rtype.fields
               if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value)]
@@ -1083,13 +1092,18 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
+        patterned = read_sentences(prose, rtype, paragraphs)
+        statements = read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs)
+        if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
+            taken = {item.value: item.field for item in patterned}
+            statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
         items = [*read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
+                 *read_role_agreements(prose, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
-                 *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
-                 *read_sentences(prose, rtype, paragraphs), *found]
+                 *statements, *patterned, *found]
         given_here = {item.field for item in items}
         for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
             if name not in given_here and values.pop(name, None) is not None:
@@ -1103,7 +1117,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
-            if rtype.spec_by_name[item.field].kind == "enum":
+            if rtype.spec_by_name[item.field].kind in ("enum", "email"):
                 item = _enum_by_value(item, rtype, doubts)
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":

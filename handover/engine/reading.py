@@ -162,6 +162,13 @@ class SentencePattern:
     regex: re.Pattern
     anchor: str
     constants: Mapping[str, object]
+    # Checked before the regex, whose gaps make a failing search slow on a long paragraph: the words
+    # the sentence cannot do without (soft-folded) and how many addresses it takes.
+    required: frozenset[str] = frozenset()
+    emails: int = 0
+
+    def may_match(self, words: frozenset[str], emails: int) -> bool:
+        return emails >= self.emails and self.required <= words
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,11 @@ class Reader:
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
+        found = self.choices_named(field_name, text)
+        return found.pop() if len(found) == 1 else None
+
+    def choices_named(self, field_name: str, text: str) -> set[str]:
+        """Every enumeration value whose words occur, inflected, in a sentence ('Endkunden oder Reseller?')."""
         found = set()
         words_by_lang: dict[str, set[str]] = {}
         for lang, word, value in self.choice_words.get(field_name, ()):
@@ -187,7 +199,7 @@ class Reader:
             stems = {stem for _, stem in self.tokens(word, lang)}
             if stems and stems <= words_by_lang[lang]:
                 found.add(value)
-        return found.pop() if len(found) == 1 else None
+        return found
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
@@ -280,7 +292,8 @@ def _literal(text: str) -> tuple[str, list[str]]:
     plain = [word for word in _WORD.findall(text.casefold()) if soft_fold(word)[0] == word]
     if not words:
         return (r"[\W_]*" if text.strip() else ""), []
-    return r"[\W_]*" + r"[\W_]+".join(re.escape(word) for word in words) + r"[\W_]*", plain
+    # Whole words only: "я" is not the last letter of "моя", "para" not the start of "Paraná".
+    return r"[\W_]*(?<!\w)" + r"[\W_]+".join(re.escape(word) for word in words) + r"(?!\w)[\W_]*", plain
 
 
 def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], constants: Mapping) -> SentencePattern:
@@ -294,6 +307,7 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     """
     pieces = [piece for piece in _TEMPLATE_PARTS.split(template) if piece]
     regex, anchor = [], ""
+    required: set[str] = set()
     for number, piece in enumerate(pieces):
         following = "".join(pieces[number + 1:])
         if piece == "…":
@@ -305,7 +319,8 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
             elif kinds.get(name) == "email":
                 regex.append(rf"(?P<{name}>{_EMAIL_SLOT})")
             elif not following.strip(" .,;!"):
-                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[.!?;,](?:\s|$)|$))")
+                # A full stop before a short word is an abbreviation's ("Budmax Sp. z o.o., obecnie …").
+                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[!?;,](?:\s|$)|\.(?:\s*$|\s+(?!\w{{1,2}}\b))|$))")
             elif not _WORD.search(following) and "…" not in following:
                 # "… para a nossa empresa ({new_partner})": the slot runs to the punctuation after it
                 closing = re.escape(following.strip()[0])
@@ -322,9 +337,11 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
             literal, plain = _literal(piece)
             regex.append(literal)
             anchor = max([anchor, *plain], key=len)
+            required.update(_WORD.findall(soft_fold(piece)[0]))
     if not anchor:
         raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
-    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants))
+    emails = sum(1 for piece in pieces if piece.startswith("{") and kinds.get(piece[1:-1]) == "email")
+    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants), frozenset(required), emails)
 
 
 def _check_template(template: str, kinds: Mapping[str, str], constants: Mapping) -> None:
