@@ -83,6 +83,37 @@ def requester_comments(document: Mapping) -> list[Mapping]:
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
 
 
+def _questions_before(document: Mapping) -> dict:
+    """For each requester comment id: the questions (lines with '?') of the public comment by someone else
+    (the agent) right before it, the comment it answers."""
+    ticket = document.get("ticket") or {}
+    requester_id = ticket.get("requester_id")
+    comments = sorted((comment for comment in document.get("comments") or () if isinstance(comment, Mapping)),
+                      key=lambda comment: str(comment.get("created_at") or ""))
+    asked: dict = {}
+    for before, comment in zip(comments, comments[1:]):
+        if (comment.get("author_id") == requester_id and before.get("author_id") != requester_id
+                and before.get("public", True) and "?" in str(before.get("body") or "")):
+            asked[comment.get("id")] = [line.strip(" -*•") for line in str(before.get("body") or "").splitlines()
+                                        if "?" in line]
+    return asked
+
+
+def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
+    """'Per Rechnung bitte.' under the agent's 'welche Zahlungsart … (Kreditkarte, Lastschrift oder Rechnung)?':
+    a short line of the reply that is one of the choices the question offers answers it."""
+    asked = [(question, field_name) for question in questions
+             if (field_name := _offered_item(question, rtype)) and field_name not in given]
+    found = []
+    for question, field_name in asked:
+        for line in prose:
+            if line.origin == "email" and len(line.text.split()) <= _MAX_BARE_LABEL_WORDS \
+                    and _is_choice(rtype, field_name, line.text):
+                found.append(Found(field_name, line.text, question, False, "email"))
+                break
+    return found
+
+
 def own_text(body: str, vocabulary=None) -> list[str]:
     """The lines the author wrote or forwarded: quoted replies and signatures cut off."""
     return [line.text for line in comment_lines({"body": body}, vocabulary) if line.origin != QUOTED_PROMPT]
@@ -475,10 +506,22 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     found.append(Found(name, text[where[start]:where[end - 1] + 1].strip(), sentence, False, "sentence"))
             clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
             negated = bool(pattern.constants) and bool(set(fold(clause).split()) & rtype.reader.vocabulary.negations)
+            # "Todas as partes estão de acordo? Ainda não…": a question states nothing.
+            negated = negated or (bool(pattern.constants) and (sentence.rstrip().endswith("?")
+                                                              or _asks(text, where[match.end() - 1] + 1)))
             for name, value in ({} if negated else pattern.constants).items():
                 if name in rtype.spec_by_name:
                     found.append(Found(name, value, sentence, False, "sentence"))
     return found
+
+
+_CLAUSE_END = re.compile(r"[.!?;]")
+
+
+def _asks(text: str, at: int) -> bool:
+    """Whether the sentence running at `at` ends with a question mark."""
+    end = _CLAUSE_END.search(text, at)
+    return end is not None and end.group() == "?"
 
 
 _STATEMENT_END = re.compile(r"[!?;.]")
@@ -539,6 +582,29 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+    """"O cliente prefere pagar uma vez por ano, no cartão de crédito": a stated clause with a verb of paying
+    (the language's `pay_words`) and no negation names, inflected, one choice of an enumeration item."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if catalog is None or vocabulary is None or not vocabulary.pay_words or not rtype.reader.choice_words:
+        return []
+    found = []
+    for text, _ in paragraphs:
+        if not set(fold(text).split()) & vocabulary.pay_words:
+            continue   # most prose says nothing of paying
+        for clause in _stated_clauses(text):
+            words = fold(clause).split()
+            verb = next((number for number, word in enumerate(words) if word in vocabulary.pay_words), None)
+            # "nie chcemy płacić co miesiąc": a negation comes before the verb ("no cartão" after it is no negation)
+            if verb is None or set(words[:verb]) & vocabulary.negations:
+                continue
+            for field_name in rtype.reader.choice_words:
+                named = rtype.reader.choices_named(field_name, clause)
+                if len(named) == 1:
+                    found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
+    return found
+
+
 _CODE = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}[-_]?\d{2,}[\w-]*(?![\w@])")
 _CODE_NEAR_WORDS = 3
 _STEM_CHARS = 5
@@ -589,7 +655,7 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     for text, _ in paragraphs:
         if not set(fold(text).split()) & words:
             continue
-        for clause in _plain_clauses(text):
+        for clause in _stated_clauses(text):
             if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
                 # Only a yes: prose that is not one ("not all parties have agreed yet") leaves the item open.
                 if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
@@ -611,7 +677,7 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     for text, _ in paragraphs:
         if len(set(fold(text).split()) & first_words) < 2:
             continue   # most prose names no party, or one
-        for clause in _plain_clauses(text):
+        for clause in _stated_clauses(text):
             folded = fold(clause)
             words = folded.split()
             if set(words) & negations or clause.rstrip().endswith("?"):
@@ -677,7 +743,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         folded_words = set(fold(text).split())
         if not folded_words & set(names.values()):
             continue
-        for clause in _plain_clauses(text):
+        for clause in _stated_clauses(text):
             words = set(fold(clause).split())
             named = [field_name for field_name, word in names.items() if word in words]
             if len(named) != 1:
@@ -783,6 +849,13 @@ def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwo
 def _plain_clauses(text: str) -> list[str]:
     where = soft_fold(text)[1]
     return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
+
+
+def _stated_clauses(text: str) -> list[str]:
+    """The clauses that are no questions ("Todas as partes estão de acordo? Ainda não…" states no yes)."""
+    where = soft_fold(text)[1]
+    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
+            if not (end < len(where) and text[where[end]] == "?")]
 
 
 def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
@@ -1086,6 +1159,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
+    questions = _questions_before(document)
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
@@ -1097,10 +1171,13 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
             taken = {item.value: item.field for item in patterned}
             statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
+        if comment_id in questions:   # a reply to the agent's question
+            patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
         items = [*read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
+                 *read_choice_sentences(paragraphs, rtype, catalog),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *statements, *patterned, *found]

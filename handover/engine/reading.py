@@ -27,7 +27,7 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "placeholder_words", "other_document_words", "correction_words")
+              "date_words", "placeholder_words", "other_document_words", "correction_words", "pay_words")
 
 
 @lru_cache(maxsize=16)
@@ -106,6 +106,7 @@ class Vocabulary:
     placeholder_starts: frozenset[str] = frozenset()   # the first words of those phrases
     other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
     correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
+    pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -139,6 +140,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         placeholder_starts=frozenset(fold(word).split()[0] for word in every("placeholder_words") if fold(word)),
         other_documents=frozenset(fold(word).replace(" ", "") for word in every("other_document_words")),
         correction=_phrase_pattern(every("correction_words")),
+        pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
     )
 
 
