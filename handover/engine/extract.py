@@ -582,9 +582,11 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
-def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                          given: Mapping[str, RawValue]) -> list[Found]:
     """"O cliente prefere pagar uma vez por ano, no cartão de crédito": a stated clause with a verb of paying
-    (the language's `pay_words`) and no negation names, inflected, one choice of an enumeration item."""
+    (the language's `pay_words`) and no negation before it names, inflected and after the verb, one choice
+    of an enumeration item. Only items not given before: prose fills a gap, it never replaces a value."""
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if catalog is None or vocabulary is None or not vocabulary.pay_words or not rtype.reader.choice_words:
         return []
@@ -598,8 +600,13 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
             # "nie chcemy płacić co miesiąc": a negation comes before the verb ("no cartão" after it is no negation)
             if verb is None or set(words[:verb]) & vocabulary.negations:
                 continue
+            # After the verb first ("pay once a year, by card"); else the whole clause, where the verb comes
+            # last ("einmal im Jahr zahlen").
+            after = " ".join(words[verb + 1:])
             for field_name in rtype.reader.choice_words:
-                named = rtype.reader.choices_named(field_name, clause)
+                if field_name in given:
+                    continue
+                named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, clause)
                 if len(named) == 1:
                     found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
     return found
@@ -1177,7 +1184,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
-                 *read_choice_sentences(paragraphs, rtype, catalog),
+                 *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *statements, *patterned, *found]

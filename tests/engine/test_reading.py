@@ -11,7 +11,7 @@ from handover.engine.reading import FUZZY_THRESHOLD
 from handover.engine.text import fold
 from handover.engine.verdict import EvaluationSettings, evaluate
 
-from tests.builders import TODAY, attachment, comment, ticket_document
+from tests.builders import AGENT_ID, TODAY, attachment, comment, ticket_document
 from tests.engine.test_catalog_data import FORMS, LANGUAGES, TYPES, load
 
 
@@ -561,3 +561,23 @@ def test_a_sentence_pattern_needing_more_addresses_than_the_text_has_is_not_trie
     pattern = next(p for p in reader.sentences if p.emails == 2 and p.lang == "ru")
     assert not pattern.may_match(frozenset(pattern.required), 1)
     assert pattern.may_match(frozenset(pattern.required), 2)
+
+
+def test_a_question_states_no_yes_and_a_clause_of_paying_names_its_choices(catalog, settings):
+    body = ("Todas as partes estão de acordo? Ainda não, a revenda atual não respondeu.\n"
+            "O cliente prefere pagar uma vez por ano, no cartão de crédito.")
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert "all_parties_consent" not in fields
+    assert (fields["billing_frequency"], fields["payment_method"]) == ("annual", "credit_card")
+    body = "Payment method: invoice\nWe don't want to pay by card."
+    assert evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields[
+        "payment_method"] == "invoice"
+
+
+def test_a_short_reply_answers_the_choices_the_agents_question_offered(catalog, settings):
+    asked = comment("Welche Zahlungsart wünscht der Kunde (Kreditkarte, Lastschrift oder Rechnung)?", comment_id=2,
+                    author_id=AGENT_ID, created_at="2026-11-24T10:00:00Z")
+    made = decision(catalog, settings, "reseller_change", comment("Abonnement-ID: SUB-1"), asked,
+                    comment("Per Rechnung bitte.\n\nGrüße", comment_id=3, created_at="2026-11-24T11:00:00Z"))
+    assert made.verdict.fields["payment_method"] == "invoice"
+    assert "Welche Zahlungsart" in made.internal_note
