@@ -88,8 +88,13 @@ def _questions_before(document: Mapping) -> dict:
     (the agent) right before it, the comment it answers."""
     ticket = document.get("ticket") or {}
     requester_id = ticket.get("requester_id")
-    comments = sorted((comment for comment in document.get("comments") or () if isinstance(comment, Mapping)),
-                      key=lambda comment: str(comment.get("created_at") or ""))
+    comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
+    for comment in comments:   # the common case: nobody else wrote in public, nothing was asked
+        if comment.get("author_id") != requester_id and comment.get("public", True):
+            break
+    else:
+        return {}
+    comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
     asked: dict = {}
     for before, comment in zip(comments, comments[1:]):
         if (comment.get("author_id") == requester_id and before.get("author_id") != requester_id
@@ -1201,7 +1206,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
-            if rtype.spec_by_name[item.field].kind in ("enum", "email"):
+            kind = rtype.spec_by_name[item.field].kind
+            if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":
