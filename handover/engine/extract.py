@@ -758,11 +758,60 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         for clause in _stated_clauses(text):
             words = set(fold(clause).split())
             named = [field_name for field_name, word in names.items() if word in words]
+            said = clause
+            if len(named) > 1:   # "Greystone Pharmacy agrees to be managed by Northlight": the one named before the verb
+                named, said = _subject(clause, named, names, catalog.vocabulary)
             if len(named) != 1:
                 continue
-            answer = normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary)
+            answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
             if isinstance(answer, bool):
                 found.append(Found(named[0], clause, clause, False, "sentence"))
+    return found
+
+
+def _subject(clause: str, named: list[str], names: Mapping[str, str], vocabulary) -> tuple[list[str], str]:
+    """Of several parties a clause names, the ones named before its first yes or no phrase, and the clause
+    up to that phrase (what is said of them)."""
+    folded = fold(clause)
+    phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
+               for match in [pattern.search(folded)] if match]
+    if not phrases:
+        return [], clause
+    first = min(phrases, key=lambda match: match.start())
+    before = set(folded[:first.start()].split())
+    return [field_name for field_name in named if names[field_name] in before], folded[:first.end()]
+
+
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                             found_here: list[Found]) -> list[Found]:
+    """'Meine E-Mail-Adresse für den neuen Vertrag lautet k.becker@…' in a message the requester forwards:
+    for a type with two parties known by address (holder changes), the forward's author giving an address
+    that is not the known party's is the other party."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if vocabulary is None or vocabulary.own_address is None or not paragraphs:
+        return []
+    fields = [party.email_field for party in rtype.consents if party.email_field]
+    if len(fields) != 2:
+        return []
+    known = {name: raw.value for name, raw in values.items() if name in fields}
+    known.update((item.field, item.value) for item in found_here if item.field in fields)
+    if len(known) != 1:
+        return []
+    (given, address), = known.items()
+    other = fields[1] if given == fields[0] else fields[0]
+    addresses = {fold(written) for written in _ADDRESS.findall(str(address))} or {fold(str(address))}
+    found = []
+    for text, origin in paragraphs:
+        if origin != "forwarded" or "@" not in text:
+            continue
+        for clause in _plain_clauses(text):
+            phrase = vocabulary.own_address.search(fold(clause))
+            written = _ADDRESS.findall(clause)
+            if phrase and len(written) == 1 and fold(written[0]) not in addresses:
+                found.append(Found(other, written[0].rstrip("."), clause, False, "forwarded"))
     return found
 
 
@@ -954,6 +1003,8 @@ def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | N
                      if "@" in word and len(word) > 1).strip(_VALUE_EDGES + ".;")
     elif spec.kind == "date" and "," in value and not _looks_like(spec, value, rtype, catalog):
         value = value.split(",", 1)[0].strip(_VALUE_EDGES)   # "el 10/12, como hablamos"
+    elif spec.kind == "text" and spec.name.endswith("_id") and (code := _CODE.search(value)):
+        value = code.group()   # "le HEB-30551, actuellement à mon nom": an identifier is one code
     if value and _looks_like(spec, value, rtype, catalog):
         return value
     lead = rtype.reader.vocabulary.value_lead
@@ -1191,6 +1242,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_party_agreements(paragraphs, rtype, catalog),
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
+                 *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *statements, *patterned, *found]
         given_here = {item.field for item in items}
