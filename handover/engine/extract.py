@@ -770,16 +770,18 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
 
 
 def _subject(clause: str, named: list[str], names: Mapping[str, str], vocabulary) -> tuple[list[str], str]:
-    """Of several parties a clause names, the ones named before its first yes or no phrase, and the clause
-    up to that phrase (what is said of them)."""
+    """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
+    before it ("dass Optik Brenner mit der Betreuung durch NordCloud einverstanden ist"), and the clause up
+    to that phrase (what is said of it)."""
     folded = fold(clause)
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
     if not phrases:
         return [], clause
     first = min(phrases, key=lambda match: match.start())
-    before = set(folded[:first.start()].split())
-    return [field_name for field_name in named if names[field_name] in before], folded[:first.end()]
+    before = folded[:first.start()].split()
+    at = {field_name: before.index(names[field_name]) for field_name in named if names[field_name] in before}
+    return ([min(at, key=at.get)] if at else []), folded[:first.end()]
 
 
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")

@@ -581,3 +581,19 @@ def test_a_short_reply_answers_the_choices_the_agents_question_offered(catalog, 
                     comment("Per Rechnung bitte.\n\nGrüße", comment_id=3, created_at="2026-11-24T11:00:00Z"))
     assert made.verdict.fields["payment_method"] == "invoice"
     assert "Welche Zahlungsart" in made.internal_note
+
+
+def test_the_party_named_before_the_yes_is_the_one_agreeing(catalog, settings):
+    body = ("Company name: Greystone Pharmacy Ltd\nNew partner: Northlight Unified\n"
+            "We confirm that Greystone Pharmacy agrees to be managed by Northlight Unified from now on.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is True and "new_partner_agreement" not in fields
+
+
+def test_a_forwarded_authors_own_address_is_the_other_holders(catalog):
+    body = ("Service ID: DSL-44120\nCurrent holder email: m.schulz@mailhaus.example\n\n"
+            "---------- Weitergeleitete Nachricht ----------\nVon: Katrin <k.becker@mailhaus.example>\n\n"
+            "Hallo Michael,\nmeine E-Mail-Adresse lautet k.becker@mailhaus.example.")
+    assert values(catalog, "service_holder_change", body)["new_holder_email"] == "k.becker@mailhaus.example"
+    own = body.replace("k.becker@mailhaus.example.", "m.schulz@mailhaus.example.")   # the known holder's own: nothing new
+    assert "new_holder_email" not in values(catalog, "service_holder_change", own)
