@@ -295,9 +295,11 @@ def _literal(text: str) -> tuple[str, list[str]]:
     words = _WORD.findall(soft_fold(text)[0])
     plain = [word for word in _WORD.findall(text.casefold()) if soft_fold(word)[0] == word]
     if not words:
-        return (r"[\W_]*" if text.strip() else ""), []
-    # Whole words only: "я" is not the last letter of "моя", "para" not the start of "Paraná".
-    return r"[\W_]*(?<!\w)" + r"[\W_]+".join(re.escape(word) for word in words) + r"(?!\w)[\W_]*", plain
+        return (r"[\W_]*+" if text.strip() else ""), []
+    # Whole words only: "я" is not the last letter of "моя", "para" not the start of "Paraná". The runs of
+    # punctuation between words are possessive: two runs side by side (a literal's end, an option's start)
+    # could otherwise split the same spaces in many ways, and a sentence that almost matches took seconds.
+    return r"[\W_]*+(?<!\w)" + r"[\W_]++".join(re.escape(word) for word in words) + r"(?!\w)[\W_]*+", plain
 
 
 def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], constants: Mapping) -> SentencePattern:
