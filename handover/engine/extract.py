@@ -1151,13 +1151,16 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     So is a choice under an address's label ("Faktury: rocznie", "Rechnungen: jährlich")."""
     if not isinstance(item.value, str):
         return item
-    if rtype.spec_by_name[item.field].kind == "email":
+    # Under an address's label, only a value that is a choice as a whole moves: "faktury(at)roza" is a
+    # mistyped address that merely holds the word for invoices.
+    whole = rtype.spec_by_name[item.field].kind == "email"
+    if whole:
         if "@" in item.value:
             return item
     elif _is_choice(rtype, item.field, item.value):
         return item
     others = [spec.name for spec in rtype.fields
-              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value)]
+              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, whole)]
     if len(others) != 1:
         return item
     doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": others[0],
@@ -1165,8 +1168,12 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     return item._replace(field=others[0], exact=False)
 
 
-def _is_choice(rtype: RequestType, field_name: str, value: str) -> bool:
+def _is_choice(rtype: RequestType, field_name: str, value: str, whole: bool = False) -> bool:
+    """Whether the value is one of the item's choices: as written, or (unless `whole`: exactly one of its
+    words, nothing else) misspelt or inside a sentence."""
     spec = rtype.spec_by_name[field_name]
+    if whole:
+        return fold(value) in rtype.choice_index.get(field_name, {})
     if normalize_choice(value, rtype.choice_index.get(field_name, {}), spec.choices) in spec.choices:
         return True
     return rtype.reader is not None and rtype.reader.choice_in(field_name, value) is not None
