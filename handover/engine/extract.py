@@ -793,8 +793,8 @@ def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestTy
     for a type with two parties known by address (holder changes), the forward's author giving an address
     that is not the known party's is the other party."""
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
-    if vocabulary is None or vocabulary.own_address is None or not paragraphs:
-        return []
+    if vocabulary is None or vocabulary.own_address is None or all(origin != "forwarded" for _, origin in paragraphs):
+        return []   # the common case: nothing forwarded
     fields = [party.email_field for party in rtype.consents if party.email_field]
     if len(fields) != 2:
         return []
