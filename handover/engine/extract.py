@@ -1239,10 +1239,14 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
         patterned = read_sentences(prose, rtype, paragraphs)
-        statements = read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs)
+        unsure: list[dict] = []
+        statements = read_statements(prose, rtype, stopwords, catalog, unsure, paragraphs)
         if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
             taken = {item.value: item.field for item in patterned}
             statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
+        # Nor is a label inside a fixed sentence a doubt ("mój e-mail klienta to …" is the seed's sentence).
+        doubts.extend(doubt for doubt in unsure
+                      if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
         items = [*read_codes(paragraphs, rtype),
