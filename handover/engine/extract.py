@@ -24,11 +24,13 @@ _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IG
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
+_WORDS = re.compile(r"\w+")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
 _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
+_MIN_SENTENCE_WORDS = 4
 _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
 SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
 
@@ -79,6 +81,42 @@ def requester_comments(document: Mapping) -> list[Mapping]:
         and requester_id is not None and comment.get("author_id") == requester_id
     ]
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
+
+
+def _questions_before(document: Mapping) -> dict:
+    """For each requester comment id: the questions (lines with '?') of the public comment by someone else
+    (the agent) right before it, the comment it answers."""
+    ticket = document.get("ticket") or {}
+    requester_id = ticket.get("requester_id")
+    comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
+    for comment in comments:   # the common case: nobody else wrote in public, nothing was asked
+        if comment.get("author_id") != requester_id and comment.get("public", True):
+            break
+    else:
+        return {}
+    comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
+    asked: dict = {}
+    for before, comment in zip(comments, comments[1:]):
+        if (comment.get("author_id") == requester_id and before.get("author_id") != requester_id
+                and before.get("public", True) and "?" in str(before.get("body") or "")):
+            asked[comment.get("id")] = [line.strip(" -*•") for line in str(before.get("body") or "").splitlines()
+                                        if "?" in line]
+    return asked
+
+
+def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
+    """'Per Rechnung bitte.' under the agent's 'welche Zahlungsart … (Kreditkarte, Lastschrift oder Rechnung)?':
+    a short line of the reply that is one of the choices the question offers answers it."""
+    asked = [(question, field_name) for question in questions
+             if (field_name := _offered_item(question, rtype)) and field_name not in given]
+    found = []
+    for question, field_name in asked:
+        for line in prose:
+            if line.origin == "email" and len(line.text.split()) <= _MAX_BARE_LABEL_WORDS \
+                    and _is_choice(rtype, field_name, line.text):
+                found.append(Found(field_name, line.text, question, False, "email"))
+                break
+    return found
 
 
 def own_text(body: str, vocabulary=None) -> list[str]:
@@ -180,6 +218,23 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
     return value[:cuts[0][0]].strip(), items
 
 
+_MAX_PARTIAL_LABEL_WORDS = 2
+
+
+def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str, bool] | None:
+    """'Billing: Monthly': a label too short to name one item ("billing" is in the billing email's labels
+    and the billing frequency's) names the one whose labels hold all its words and whose kind the value
+    is: a choice of that item, or an address. Read as not exact, so the note shows it."""
+    words = [word for word in fold(written).split() if word not in stopwords]
+    if not words or len(words) > _MAX_PARTIAL_LABEL_WORDS or not value or not any(c.isalpha() for c in value):
+        return None
+    fitting = [spec.name for spec in rtype.fields
+               if spec.kind in ("enum", "email") and set(words) <= _label_words(rtype, spec.name)
+               and (_is_choice(rtype, spec.name, value) if spec.kind == "enum"
+                    else "@" in value and len(value.split()) == 1)]
+    return (fitting[0], fold(written), False) if len(fitting) == 1 else None
+
+
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
     """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
 
@@ -194,8 +249,12 @@ def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bo
     return None
 
 
-def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[str, str, bool], str, str]]:
-    """[(label match, label as written, value)] for one `Label: value` segment (possibly several items)."""
+def _split_segment(segment: str, rtype, stopwords, doubts,
+                   prose: list[str] | None = None) -> list[tuple[tuple[str, str, bool], str, str]]:
+    """[(label match, label as written, value)] for one `Label: value` segment (possibly several items).
+
+    Whole sentences written before a glued label ("Nous souhaitons reprendre … Telcia Services. Nouveau
+    partenaire : …") go to `prose`: they are read as prose, not dropped."""
     for separator in _SEPARATOR.finditer(segment):
         if separator.start() == 0:
             continue
@@ -203,10 +262,21 @@ def _split_segment(segment: str, rtype, stopwords, doubts) -> list[tuple[tuple[s
         found = read_label(written, rtype, stopwords, doubts)
         if not found:
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
-            if not glued:
+            if glued:
+                before = written[:glued[0]].strip()
+                if prose is not None and before.endswith((".", "!", "?")) and len(before.split()) >= _MIN_SENTENCE_WORDS:
+                    prose.append(before)
+                written, found = written[glued[0]:], glued[1]
+        if not found and len(written.split()) > _MAX_PARTIAL_LABEL_WORDS:
+            continue
+        noted: list = []   # doubts about the rest count only once this segment is read
+        first, more = _split_items(segment[separator.end():], rtype, stopwords, noted)
+        if not found:
+            found = _partial_label(written, first, rtype, stopwords)   # "Billing: Monthly"
+            if not found:
                 continue
-            written, found = written[glued[0]:], glued[1]
-        first, more = _split_items(segment[separator.end():], rtype, stopwords, doubts)
+        if doubts is not None:
+            doubts.extend(noted)
         return [(found, written, first), *more]
     stripped = segment.rstrip()
     if stripped.endswith((":", "：")):
@@ -262,6 +332,10 @@ class _LineReader:
         if labels[0]:
             self.add(labels[0], cells[0], " ".join(cells[1:]), origin)
             return True
+        partial = _partial_label(cells[0], cells[1], self.rtype, self.stopwords) if len(cells) == 2 else None
+        if partial:   # "Billing<TAB>Monthly"
+            self.add(partial, cells[0], cells[1], origin)
+            return True
         return False
 
     def line(self, line: Line) -> None:
@@ -313,9 +387,16 @@ class _LineReader:
         return True
 
     def _prompt_label(self, text: str):
-        """The label a quoted line names ('- Subscription ID', 'Billing frequency (monthly / annual):'), if any."""
+        """The label a quoted line names ('- Subscription ID', 'Billing frequency (monthly / annual):'), if any.
+
+        A question that names no label but offers two or more choices of one item ("s'agit-il d'un
+        client final ou d'un revendeur ?") asks for that item: read as not exact, so the note shows it."""
         stripped = _strip_markup(text).rstrip(":： ")
         found = read_label(stripped, self.rtype, self.stopwords, self.doubts) if stripped else None
+        if found is None and stripped.endswith(("?", "？")):
+            offered = _offered_item(stripped, self.rtype)
+            if offered:
+                found = (offered, fold(stripped), False)
         return (found, stripped) if found else None
 
     def _bare_label(self, text: str):
@@ -336,10 +417,12 @@ class _LineReader:
             return True
         clean = _strip_markup(text)
         items = []
+        sentences: list[str] = []
         for segment in clean.split(";") if ";" in clean else (clean,):
-            items.extend(_split_segment(segment.strip(), self.rtype, self.stopwords, self.doubts))
+            items.extend(_split_segment(segment.strip(), self.rtype, self.stopwords, self.doubts, sentences))
         if not items:
             return self._label_then_value(text, origin)
+        self.prose.extend(Line(sentence, origin) for sentence in sentences)
         for label, written, value in items:
             if value:
                 self.add(label, written, value, origin)
@@ -360,6 +443,15 @@ class _LineReader:
             return False
         self.add((found[0], found[1], True), " ".join(words[:-1]), words[-1], origin)
         return True
+
+
+def _offered_item(question: str, rtype: RequestType) -> str | None:
+    """The one enumeration item of which a question names two or more choices, in any language."""
+    if rtype.reader is None:
+        return None
+    offered = [field_name for field_name in rtype.reader.choice_words
+               if len(rtype.reader.choices_named(field_name, question)) >= 2]
+    return offered[0] if len(offered) == 1 else None
 
 
 def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
@@ -388,7 +480,7 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     current: list[str] = []
     origin = "email"
     for line in prose:
-        if current and line.origin != origin:
+        if current and (line.origin != origin or _BULLET.match(line.text)):   # a bullet starts its own paragraph
             paragraphs.append((" ".join(current), origin))
             current = []
         origin = line.origin
@@ -409,7 +501,10 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
         if not candidates:
             continue
         folded, where = soft_fold(text)
+        words, emails = frozenset(_WORDS.findall(folded)), text.count("@")
         for pattern in candidates:
+            if not pattern.may_match(words, emails):
+                continue
             match = pattern.regex.search(folded)
             if not match:
                 continue
@@ -420,10 +515,22 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     found.append(Found(name, text[where[start]:where[end - 1] + 1].strip(), sentence, False, "sentence"))
             clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
             negated = bool(pattern.constants) and bool(set(fold(clause).split()) & rtype.reader.vocabulary.negations)
+            # "Todas as partes estão de acordo? Ainda não…": a question states nothing.
+            negated = negated or (bool(pattern.constants) and (sentence.rstrip().endswith("?")
+                                                              or _asks(text, where[match.end() - 1] + 1)))
             for name, value in ({} if negated else pattern.constants).items():
                 if name in rtype.spec_by_name:
                     found.append(Found(name, value, sentence, False, "sentence"))
     return found
+
+
+_CLAUSE_END = re.compile(r"[.!?;]")
+
+
+def _asks(text: str, at: int) -> bool:
+    """Whether the sentence running at `at` ends with a question mark."""
+    end = _CLAUSE_END.search(text, at)
+    return end is not None and end.group() == "?"
 
 
 _STATEMENT_END = re.compile(r"[!?;.]")
@@ -476,9 +583,41 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
             folded = fold(clause)
             if len(tokens) != 1 or not (vocabulary.correction.search(folded) or set(folded.split()) & vocabulary.date_words):
                 continue
+            if vocabulary.withdraw is not None and vocabulary.withdraw.search(folded):
+                continue   # "proszę nie brać pod uwagę daty 10.12": the date is taken back, not given
             token = tokens.pop()
             if parse_date(token, catalog.month_index, _ANY_DAY) is not None:
                 found.append(Found(dates[0], token, clause, False, "sentence"))
+    return found
+
+
+def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                          given: Mapping[str, RawValue]) -> list[Found]:
+    """"O cliente prefere pagar uma vez por ano, no cartão de crédito": a stated clause with a verb of paying
+    (the language's `pay_words`) and no negation before it names, inflected and after the verb, one choice
+    of an enumeration item. Only items not given before: prose fills a gap, it never replaces a value."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if catalog is None or vocabulary is None or not vocabulary.pay_words or not rtype.reader.choice_words:
+        return []
+    found = []
+    for text, _ in paragraphs:
+        if not set(fold(text).split()) & vocabulary.pay_words:
+            continue   # most prose says nothing of paying
+        for clause in _stated_clauses(text):
+            words = fold(clause).split()
+            verb = next((number for number, word in enumerate(words) if word in vocabulary.pay_words), None)
+            # "nie chcemy płacić co miesiąc": a negation comes before the verb ("no cartão" after it is no negation)
+            if verb is None or set(words[:verb]) & vocabulary.negations:
+                continue
+            # After the verb first ("pay once a year, by card"); else the whole clause, where the verb comes
+            # last ("einmal im Jahr zahlen").
+            after = " ".join(words[verb + 1:])
+            for field_name in rtype.reader.choice_words:
+                if field_name in given:
+                    continue
+                named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, clause)
+                if len(named) == 1:
+                    found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
     return found
 
 
@@ -532,11 +671,45 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     for text, _ in paragraphs:
         if not set(fold(text).split()) & words:
             continue
-        for clause in _plain_clauses(text):
+        for clause in _stated_clauses(text):
             if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
                 # Only a yes: prose that is not one ("not all parties have agreed yet") leaves the item open.
                 if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                     found.append(Found(yesno[0], clause, clause, False, "sentence"))
+    return found
+
+
+def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+    """"Klient, obecny i nowy partner wyrazili zgodę", "Os três (o revendedor, o parceiro actual e o novo
+    parceiro) estão de acordo": one clause saying yes, with no negation, for two or more parties named by
+    their role (the agreement items' `party_words`) gives each of them its agreement."""
+    party_words = rtype.reader.party_words if rtype.reader else None
+    if catalog is None or not party_words or not paragraphs:
+        return []
+    first_words = _item_words(rtype, "party_first", "", lambda: (
+        phrase.split()[0] for words in party_words.values() for phrase in words))
+    negations = catalog.vocabulary.negations
+    found = []
+    for text, _ in paragraphs:
+        if len(set(fold(text).split()) & first_words) < 2:
+            continue   # most prose names no party, or one
+        for clause in _stated_clauses(text):
+            folded = fold(clause)
+            words = folded.split()
+            if set(words) & negations or clause.rstrip().endswith("?"):
+                continue
+            padded = f" {folded} "
+            named, phrased = [], False
+            for field_name, phrases in party_words.items():
+                for phrase in sorted(phrases, key=len, reverse=True):
+                    if f" {phrase} " in padded:
+                        named.append(field_name)
+                        phrased = phrased or " " in phrase
+                        padded = padded.replace(f" {phrase} ", " | ", 1)   # each word names one party
+                        break
+            # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
+            if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
+                found.extend(Found(name, _strip_markup(clause), clause, False, "sentence") for name in named)
     return found
 
 
@@ -586,22 +759,98 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         folded_words = set(fold(text).split())
         if not folded_words & set(names.values()):
             continue
-        for clause in _plain_clauses(text):
+        for clause in _stated_clauses(text):
             words = set(fold(clause).split())
             named = [field_name for field_name, word in names.items() if word in words]
+            said = clause
+            if len(named) > 1:   # "Greystone Pharmacy agrees to be managed by Northlight": the one named before the verb
+                named, said = _subject(clause, named, names, catalog.vocabulary)
             if len(named) != 1:
                 continue
-            answer = normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary)
+            answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
             if isinstance(answer, bool):
                 found.append(Found(named[0], clause, clause, False, "sentence"))
     return found
 
 
+def _subject(clause: str, named: list[str], names: Mapping[str, str], vocabulary) -> tuple[list[str], str]:
+    """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
+    before it ("dass Optik Brenner mit der Betreuung durch NordCloud einverstanden ist"), and the clause up
+    to that phrase (what is said of it)."""
+    folded = fold(clause)
+    phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
+               for match in [pattern.search(folded)] if match]
+    if not phrases:
+        return [], clause
+    first = min(phrases, key=lambda match: match.start())
+    before = folded[:first.start()].split()
+    at = {field_name: before.index(names[field_name]) for field_name in named if names[field_name] in before}
+    return ([min(at, key=at.get)] if at else []), folded[:first.end()]
+
+
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                             found_here: list[Found]) -> list[Found]:
+    """'Meine E-Mail-Adresse für den neuen Vertrag lautet k.becker@…' in a message the requester forwards:
+    for a type with two parties known by address (holder changes), the forward's author giving an address
+    that is not the known party's is the other party."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if vocabulary is None or vocabulary.own_address is None or all(origin != "forwarded" for _, origin in paragraphs):
+        return []   # the common case: nothing forwarded
+    fields = [party.email_field for party in rtype.consents if party.email_field]
+    if len(fields) != 2:
+        return []
+    known = {name: raw.value for name, raw in values.items() if name in fields}
+    known.update((item.field, item.value) for item in found_here if item.field in fields)
+    if len(known) != 1:
+        return []
+    (given, address), = known.items()
+    other = fields[1] if given == fields[0] else fields[0]
+    addresses = {fold(written) for written in _ADDRESS.findall(str(address))} or {fold(str(address))}
+    found = []
+    for text, origin in paragraphs:
+        if origin != "forwarded" or "@" not in text:
+            continue
+        for clause in _plain_clauses(text):
+            phrase = vocabulary.own_address.search(fold(clause))
+            written = _ADDRESS.findall(clause)
+            if phrase and len(written) == 1 and fold(written[0]) not in addresses:
+                found.append(Found(other, written[0].rstrip("."), clause, False, "forwarded"))
+    return found
+
+
+def read_role_agreements(prose: list[Line], rtype: RequestType, catalog) -> list[Found]:
+    """'Customer: they asked for the move themselves', 'Klient: sam poprosił o zmianę': a prose line whose
+    label is a party's role (its agreement item's `party_words`) and whose value says yes or no in a
+    sentence gives that party's agreement."""
+    if catalog is None or rtype.reader is None or not rtype.reader.party_words:
+        return []
+    found = [_role_labelled(line.text, rtype, catalog) for line in prose if ":" in line.text]
+    return [item for item in found if item is not None]
+
+
+def _role_labelled(text: str, rtype: RequestType, catalog) -> Found | None:
+    party_words = rtype.reader.party_words
+    head, colon, rest = _strip_markup(text).partition(":")
+    if not rest.strip() or rest.rstrip().endswith("?") or len(head.split()) > _MAX_PARTIAL_LABEL_WORDS + 1:
+        return None
+    role = fold(head)
+    named = [name for name, words in party_words.items() if role in words]
+    if len(named) != 1:
+        return None
+    answer = normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary)
+    return Found(named[0], rest.strip(), text, False, "sentence") if isinstance(answer, bool) else None
+
+
 def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
-                     paragraphs: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+                     paragraphs: list[tuple[str, str]] | None = None, values: Mapping[str, RawValue] | None = None,
+                     catalog=None) -> list[tuple[str, str]]:
     """(field, clause) for every item the requester takes back in prose: "please ignore the billing email
     I sent", "adres e-mail do faktur jest nieaktualny". The clause must hold one of the language's
-    `withdraw_phrases` and the item's label."""
+    `withdraw_phrases` and the item's label, or the value given for it ("proszę nie brać pod uwagę daty
+    10.12 – klient …": the value names the item better than any other label word in the clause)."""
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if vocabulary is None or vocabulary.withdraw is None:
         return []
@@ -611,11 +860,41 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
+            if not vocabulary.withdraw.search(folded):
+                continue
+            by_value = _named_by_value(clause, folded, values or {}, rtype, catalog)
+            if by_value:
+                taken_back.append((by_value, clause))
+                continue
             for phrase in vocabulary.withdraw.finditer(folded):
                 name = _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords)
                 if name:
                     taken_back.append((name, clause))
     return taken_back
+
+
+def _named_by_value(clause: str, folded: str, values: Mapping[str, RawValue], rtype: RequestType, catalog) -> str | None:
+    """The one item given so far whose value the clause quotes: an address, a code, or a date written
+    with or without its year ("10.12" for 10.12.2026)."""
+    named = set()
+    padded = f" {folded} "
+    clause_days = None
+    for name, raw in values.items():
+        if not isinstance(raw.value, str) or raw.source == "attachment":
+            continue
+        kind = rtype.spec_by_name[name].kind
+        if kind == "date" and catalog is not None:
+            given = parse_date(raw.value, catalog.month_index, _ANY_DAY)
+            if clause_days is None:
+                clause_days = {(day.month, day.day) for token in _DATE_TOKEN.findall(clause)
+                               if (day := parse_date(token.rstrip("."), catalog.month_index, _ANY_DAY)) is not None}
+            if given is not None and (given.month, given.day) in clause_days:
+                named.add(name)
+        elif kind in ("email", "text") and (kind == "email" or _CODE.fullmatch(raw.value.strip())):
+            value = fold(raw.value)
+            if value and f" {value} " in padded:
+                named.add(name)
+    return named.pop() if len(named) == 1 else None
 
 
 def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwords) -> str | None:
@@ -637,6 +916,13 @@ def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwo
 def _plain_clauses(text: str) -> list[str]:
     where = soft_fold(text)[1]
     return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
+
+
+def _stated_clauses(text: str) -> list[str]:
+    """The clauses that are no questions ("Todas as partes estão de acordo? Ainda não…" states no yes)."""
+    where = soft_fold(text)[1]
+    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
+            if not (end < len(where) and text[where[end]] == "?")]
 
 
 def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
@@ -723,6 +1009,8 @@ def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | N
                      if "@" in word and len(word) > 1).strip(_VALUE_EDGES + ".;")
     elif spec.kind == "date" and "," in value and not _looks_like(spec, value, rtype, catalog):
         value = value.split(",", 1)[0].strip(_VALUE_EDGES)   # "el 10/12, como hablamos"
+    elif spec.kind == "text" and spec.name.endswith("_id") and (code := _CODE.search(value)):
+        value = code.group()   # "le HEB-30551, actuellement à mon nom": an identifier is one code
     if value and _looks_like(spec, value, rtype, catalog):
         return value
     lead = rtype.reader.vocabulary.value_lead
@@ -863,11 +1151,20 @@ def _not_an_answer(value, vocabulary) -> bool:
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
-    is no choice of the item its label names and a choice of exactly one other item; the agent is told."""
-    if not isinstance(item.value, str) or _is_choice(rtype, item.field, item.value):
+    is no choice of the item its label names and a choice of exactly one other item; the agent is told.
+    So is a choice under an address's label ("Faktury: rocznie", "Rechnungen: jährlich")."""
+    if not isinstance(item.value, str):
+        return item
+    # Under an address's label, only a value that is a choice as a whole moves: "faktury(at)roza" is a
+    # mistyped address that merely holds the word for invoices.
+    whole = rtype.spec_by_name[item.field].kind == "email"
+    if whole:
+        if "@" in item.value:
+            return item
+    elif _is_choice(rtype, item.field, item.value):
         return item
     others = [spec.name for spec in rtype.fields
-              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value)]
+              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, whole)]
     if len(others) != 1:
         return item
     doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": others[0],
@@ -875,8 +1172,12 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     return item._replace(field=others[0], exact=False)
 
 
-def _is_choice(rtype: RequestType, field_name: str, value: str) -> bool:
+def _is_choice(rtype: RequestType, field_name: str, value: str, whole: bool = False) -> bool:
+    """Whether the value is one of the item's choices: as written, or (unless `whole`: exactly one of its
+    words, nothing else) misspelt or inside a sentence."""
     spec = rtype.spec_by_name[field_name]
+    if whole:
+        return fold(value) in rtype.choice_index.get(field_name, {})
     if normalize_choice(value, rtype.choice_index.get(field_name, {}), spec.choices) in spec.choices:
         return True
     return rtype.reader is not None and rtype.reader.choice_in(field_name, value) is not None
@@ -934,20 +1235,35 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
+    questions = _questions_before(document)
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
+        patterned = read_sentences(prose, rtype, paragraphs)
+        unsure: list[dict] = []
+        statements = read_statements(prose, rtype, stopwords, catalog, unsure, paragraphs)
+        if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
+            taken = {item.value: item.field for item in patterned}
+            statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
+        # Nor is a label inside a fixed sentence a doubt ("mój e-mail klienta to …" is the seed's sentence).
+        doubts.extend(doubt for doubt in unsure
+                      if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
+        if comment_id in questions:   # a reply to the agent's question
+            patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
         items = [*read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
+                 *read_party_agreements(paragraphs, rtype, catalog),
+                 *read_choice_sentences(paragraphs, rtype, catalog, values),
+                 *read_role_agreements(prose, rtype, catalog),
+                 *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
-                 *read_statements(prose, rtype, stopwords, catalog, doubts, paragraphs),
-                 *read_sentences(prose, rtype, paragraphs), *found]
+                 *statements, *patterned, *found]
         given_here = {item.field for item in items}
-        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs):
+        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
             if name not in given_here and values.pop(name, None) is not None:
                 doubts.append({"kind": "withdrawn", "field": name, "label": clause})
         for item in items:
@@ -959,7 +1275,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
-            if rtype.spec_by_name[item.field].kind == "enum":
+            kind = rtype.spec_by_name[item.field].kind
+            if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":

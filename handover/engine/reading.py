@@ -28,7 +28,7 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "placeholder_words", "other_document_words", "correction_words")
+              "date_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words")
 
 
 _THREAD = threading.local()
@@ -115,6 +115,8 @@ class Vocabulary:
     placeholder_starts: frozenset[str] = frozenset()   # the first words of those phrases
     other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
     correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
+    pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
+    own_address: re.Pattern | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -148,6 +150,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         placeholder_starts=frozenset(fold(word).split()[0] for word in every("placeholder_words") if fold(word)),
         other_documents=frozenset(fold(word).replace(" ", "") for word in every("other_document_words")),
         correction=_phrase_pattern(every("correction_words")),
+        pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
+        own_address=_phrase_pattern(every("own_address_words")),
     )
 
 
@@ -171,6 +175,13 @@ class SentencePattern:
     regex: re.Pattern
     anchor: str
     constants: Mapping[str, object]
+    # Checked before the regex, whose gaps make a failing search slow on a long paragraph: the words
+    # the sentence cannot do without (soft-folded) and how many addresses it takes.
+    required: frozenset[str] = frozenset()
+    emails: int = 0
+
+    def may_match(self, words: frozenset[str], emails: int) -> bool:
+        return emails >= self.emails and self.required <= words
 
 
 @dataclass(frozen=True)
@@ -184,9 +195,15 @@ class Reader:
     file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
     field_kinds: Mapping[str, str] = field(default_factory=dict)
     choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
+    party_words: Mapping[str, frozenset[str]] = field(default_factory=dict)   # agreement field -> folded words naming its party
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
+        found = self.choices_named(field_name, text)
+        return found.pop() if len(found) == 1 else None
+
+    def choices_named(self, field_name: str, text: str) -> set[str]:
+        """Every enumeration value whose words occur, inflected, in a sentence ('Endkunden oder Reseller?')."""
         found = set()
         words_by_lang: dict[str, set[str]] = {}
         for lang, word, value in self.choice_words.get(field_name, ()):
@@ -195,7 +212,7 @@ class Reader:
             stems = {stem for _, stem in self.tokens(word, lang)}
             if stems and stems <= words_by_lang[lang]:
                 found.add(value)
-        return found.pop() if len(found) == 1 else None
+        return found
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
@@ -287,8 +304,11 @@ def _literal(text: str) -> tuple[str, list[str]]:
     words = _WORD.findall(soft_fold(text)[0])
     plain = [word for word in _WORD.findall(text.casefold()) if soft_fold(word)[0] == word]
     if not words:
-        return (r"[\W_]*" if text.strip() else ""), []
-    return r"[\W_]*" + r"[\W_]+".join(re.escape(word) for word in words) + r"[\W_]*", plain
+        return (r"[\W_]*+" if text.strip() else ""), []
+    # Whole words only: "я" is not the last letter of "моя", "para" not the start of "Paraná". The runs of
+    # punctuation between words are possessive: two runs side by side (a literal's end, an option's start)
+    # could otherwise split the same spaces in many ways, and a sentence that almost matches took seconds.
+    return r"[\W_]*+(?<!\w)" + r"[\W_]++".join(re.escape(word) for word in words) + r"(?!\w)[\W_]*+", plain
 
 
 def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], constants: Mapping) -> SentencePattern:
@@ -302,6 +322,7 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     """
     pieces = [piece for piece in _TEMPLATE_PARTS.split(template) if piece]
     regex, anchor = [], ""
+    required: set[str] = set()
     for number, piece in enumerate(pieces):
         following = "".join(pieces[number + 1:])
         if piece == "…":
@@ -313,7 +334,12 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
             elif kinds.get(name) == "email":
                 regex.append(rf"(?P<{name}>{_EMAIL_SLOT})")
             elif not following.strip(" .,;!"):
-                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[.!?;,](?:\s|$)|$))")
+                # A full stop before a short word is an abbreviation's ("Budmax Sp. z o.o., obecnie …").
+                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[!?;,](?:\s|$)|\.(?:\s*$|\s+(?!\w{{1,2}}\b))|$))")
+            elif not _WORD.search(following) and "…" not in following:
+                # "… para a nossa empresa ({new_partner})": the slot runs to the punctuation after it
+                closing = re.escape(following.strip()[0])
+                regex.append(rf"(?P<{name}>[^\n;{closing}]{{1,120}}?)(?=\s*{closing})")
             elif following.lstrip().startswith(("…", "{")):
                 regex.append(rf"(?P<{name}>[^\s,;]+)")
             else:
@@ -326,9 +352,11 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
             literal, plain = _literal(piece)
             regex.append(literal)
             anchor = max([anchor, *plain], key=len)
+            required.update(_WORD.findall(soft_fold(piece)[0]))
     if not anchor:
         raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
-    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants))
+    emails = sum(1 for piece in pieces if piece.startswith("{") and kinds.get(piece[1:-1]) == "email")
+    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants), frozenset(required), emails)
 
 
 def _check_template(template: str, kinds: Mapping[str, str], constants: Mapping) -> None:
@@ -349,6 +377,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     templates: list[tuple[str, str, Mapping]] = []
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
+    party_words: dict[str, set[str]] = {}
     for lang, data in texts.items():
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
@@ -361,6 +390,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
+            if entry.get("party_words"):
+                party_words.setdefault(field_name, set()).update(
+                    fold(str(word)) for word in entry["party_words"] if fold(str(word)))
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
             _check_template(template, kinds, constants)
@@ -368,4 +400,5 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
-                  {name: tuple(rows) for name, rows in choice_words.items()})
+                  {name: tuple(rows) for name, rows in choice_words.items()},
+                  {name: frozenset(words) for name, words in party_words.items()})

@@ -11,7 +11,7 @@ from handover.engine.reading import FUZZY_THRESHOLD
 from handover.engine.text import fold
 from handover.engine.verdict import EvaluationSettings, evaluate
 
-from tests.builders import TODAY, attachment, comment, ticket_document
+from tests.builders import AGENT_ID, TODAY, attachment, comment, ticket_document
 from tests.engine.test_catalog_data import FORMS, LANGUAGES, TYPES, load
 
 
@@ -533,3 +533,94 @@ def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem():
         thread.join()
     assert errors == []
     assert all(result == expected for result in results.values())
+
+
+def test_a_withdrawal_names_its_item_by_the_value_it_quotes(catalog, settings):
+    made = decision(catalog, settings, "reseller_change",
+                    comment("Klient: Biuro Lipa\nData przeniesienia: 10.12.2026"),
+                    comment("Proszę nie brać pod uwagę daty 10.12 – klient jeszcze nie zdecydował.", comment_id=2,
+                            created_at="2026-11-24T10:00:00Z"))
+    assert "preferred_transfer_date" in made.verdict.missing
+    assert made.verdict.fields["end_customer_name"] == "Biuro Lipa"   # "klient" in the clause is not what it takes back
+
+
+def test_a_quoted_question_offering_the_choices_of_one_item_asks_for_it(catalog, settings):
+    body = ("On Thu, 12 Nov 2026 at 09:00, Accounts <agent@vendor.example> wrote:\n"
+            "> Is it an end customer or a reseller?\nEnd customer.")
+    made = decision(catalog, settings, "partner_takeover", comment(body))
+    assert made.verdict.fields["takeover_kind"] == "end_customer"
+    assert "read 'Is it an end customer or a reseller?' as Take-over type" in made.internal_note
+
+
+def test_a_label_too_short_for_one_item_is_read_by_its_value(catalog, settings):
+    made = decision(catalog, settings, "reseller_change", comment("Billing: monthly"))
+    assert made.verdict.fields["billing_frequency"] == "monthly"
+    assert "read 'Billing' as Billing frequency" in made.internal_note
+    made = decision(catalog, settings, "reseller_change", comment("Faktury: rocznie"))   # an address's label, a choice
+    assert made.verdict.fields["billing_frequency"] == "annual"
+    assert "billing_email" not in {problem.field for problem in made.verdict.invalid}
+    assert "Faktury: rocznie" in made.internal_note
+
+
+def test_one_sentence_gives_several_parties_agreement_and_a_role_label_one(catalog, settings):
+    body = ("Nazwa firmy: Softlab\nObecny partner: AB Distribution\nNowy partner: Action Cloud\n"
+            "Klient: sam poprosił o zmianę partnera.\nObecny i nowy partner wyrazili zgodę na piśmie.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    refused = "Company name: Softlab\nThe current partner and the new partner have not agreed yet."
+    fields = evaluate(ticket_document("partner_takeover", [comment(refused)]), catalog, settings, TODAY).fields
+    assert "current_partner_agreement" not in fields and "new_partner_agreement" not in fields
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Proszę przepisać usługę USL-41907 z konta a@poczta.example na konto b@poczta.example.",
+     {"current_holder_email": "a@poczta.example", "new_holder_email": "b@poczta.example"}),
+    ("Я Иван, моя почта клиента ivan@mail.example, и я хочу, чтобы услуга SRV-7781 перешла на имя клиента Сергея.",
+     {"current_holder_email": "ivan@mail.example", "service_id": "SRV-7781"}),
+])
+def test_holders_addresses_in_prose(body, expected, catalog):
+    got = values(catalog, "service_holder_change", body)
+    assert {name: got.get(name) for name in expected} == expected
+
+
+def test_a_sentence_pattern_needing_more_addresses_than_the_text_has_is_not_tried(catalog):
+    reader = catalog.types["service_holder_change"].reader
+    pattern = next(p for p in reader.sentences if p.emails == 2 and p.lang == "ru")
+    assert not pattern.may_match(frozenset(pattern.required), 1)
+    assert pattern.may_match(frozenset(pattern.required), 2)
+
+
+def test_a_question_states_no_yes_and_a_clause_of_paying_names_its_choices(catalog, settings):
+    body = ("Todas as partes estão de acordo? Ainda não, a revenda atual não respondeu.\n"
+            "O cliente prefere pagar uma vez por ano, no cartão de crédito.")
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert "all_parties_consent" not in fields
+    assert (fields["billing_frequency"], fields["payment_method"]) == ("annual", "credit_card")
+    body = "Payment method: invoice\nWe don't want to pay by card."
+    assert evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields[
+        "payment_method"] == "invoice"
+
+
+def test_a_short_reply_answers_the_choices_the_agents_question_offered(catalog, settings):
+    asked = comment("Welche Zahlungsart wünscht der Kunde (Kreditkarte, Lastschrift oder Rechnung)?", comment_id=2,
+                    author_id=AGENT_ID, created_at="2026-11-24T10:00:00Z")
+    made = decision(catalog, settings, "reseller_change", comment("Abonnement-ID: SUB-1"), asked,
+                    comment("Per Rechnung bitte.\n\nGrüße", comment_id=3, created_at="2026-11-24T11:00:00Z"))
+    assert made.verdict.fields["payment_method"] == "invoice"
+    assert "Welche Zahlungsart" in made.internal_note
+
+
+def test_the_party_named_before_the_yes_is_the_one_agreeing(catalog, settings):
+    body = ("Company name: Greystone Pharmacy Ltd\nNew partner: Northlight Unified\n"
+            "We confirm that Greystone Pharmacy agrees to be managed by Northlight Unified from now on.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is True and "new_partner_agreement" not in fields
+
+
+def test_a_forwarded_authors_own_address_is_the_other_holders(catalog):
+    body = ("Service ID: DSL-44120\nCurrent holder email: m.schulz@mailhaus.example\n\n"
+            "---------- Weitergeleitete Nachricht ----------\nVon: Katrin <k.becker@mailhaus.example>\n\n"
+            "Hallo Michael,\nmeine E-Mail-Adresse lautet k.becker@mailhaus.example.")
+    assert values(catalog, "service_holder_change", body)["new_holder_email"] == "k.becker@mailhaus.example"
+    own = body.replace("k.becker@mailhaus.example.", "m.schulz@mailhaus.example.")   # the known holder's own: nothing new
+    assert "new_holder_email" not in values(catalog, "service_holder_change", own)
