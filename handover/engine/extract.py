@@ -975,8 +975,8 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
     found = []
     label_start = start
     for number, verb in enumerate(verbs):
-        label = _statement_label(text[where[label_start]:where[verb.start()]] if verb.start() > label_start else "",
-                                 rtype, stopwords, doubts)
+        field_name = _statement_label(text[where[label_start]:where[verb.start()]] if verb.start() > label_start
+                                      else "", rtype, stopwords, doubts)
         value_end = verbs[number + 1].start() if number + 1 < len(verbs) else end
         stop = vocabulary.value_end.search(soft, verb.end(), value_end) if vocabulary.value_end else None
         if stop:
@@ -988,11 +988,10 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
                      [verb.end() + i for i, char in enumerate(soft[verb.end():value_end]) if char == ","]
             value_end = max(joints) if joints else value_end
         label_start = verb.end() if stop is None else value_end
-        if label is None or value_end <= verb.end():
+        if field_name is None or value_end <= verb.end():
             continue
-        value = _statement_value(text[where[verb.end()]:where[value_end - 1] + 1], rtype.spec_by_name[label[0]],
+        value = _statement_value(text[where[verb.end()]:where[value_end - 1] + 1], rtype.spec_by_name[field_name],
                                  rtype, catalog)
-        field_name = label[0]
         if value:
             clause = text[where[start]:where[end - 1] + 1].strip()
             found.append(Found(field_name, value, clause, False, "sentence"))
@@ -1024,8 +1023,8 @@ def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | N
     return rest if rest and _looks_like(spec, rest, rtype, catalog) else None
 
 
-def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> tuple[str, str] | None:
-    """(field, label as written) for the longest run of words ending right before the verb that is a label.
+def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> str | None:
+    """The field of the longest run of words ending right before the verb that is a label.
 
     Failing a label, a word for "date" names the type's date item when it has only one
     ("la fecha correcta es el 10/12")."""
@@ -1034,16 +1033,16 @@ def _statement_label(before: str, rtype: RequestType, stopwords, doubts) -> tupl
         written = " ".join(words[-size:]).strip(",.!?\"'()")
         found = match_label(written, rtype, stopwords) if written else None
         if found:
-            return found[0], written
+            return found[0]
     for size in range(min(len(words), 4), 1, -1):   # fuzzy: two words at least ("nowy sprzedawca")
         written = " ".join(words[-size:]).strip(",.!?\"'()")
         found = read_label(written, rtype, stopwords, doubts) if written else None
         if found:
-            return found[0], written
+            return found[0]
     dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
     folded = set(fold(" ".join(words)).split())
     if len(dates) == 1 and rtype.reader and folded & rtype.reader.vocabulary.date_words:
-        return dates[0], " ".join(words)
+        return dates[0]
     return None
 
 
