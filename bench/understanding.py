@@ -3,7 +3,7 @@
 Run: python bench/understanding.py [--show-failures] [--corpus DIR]
 Prints whole-verdict accuracy per category and per language, and the counts of "false missing" (an
 item asked for although the requester gave it) and "false invalid" (an item rejected although it is fine).
-By default: the corpus (tests/corpus/*.yaml), then the two blind batches (tests/corpus/blind/ and blind2/,
+By default: the corpus (tests/corpus/*.yaml), then the three blind batches (tests/corpus/blind/, blind2/ and blind3/,
 written by someone who had not read the parser), each on its own, as the fairer measure of tickets the
 reader had not seen; the cases marked `known_gap` count as failures here.
 """
@@ -56,10 +56,11 @@ def judge(case, verdict) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-failures", action="store_true")
-    parser.add_argument("--corpus", help="one corpus directory (default: tests/corpus, then blind/ and blind2/)")
+    parser.add_argument("--corpus", help="one corpus directory (default: tests/corpus, then blind/, blind2/ and blind3/)")
     args = parser.parse_args()
     catalog = load_catalog()
-    directories = [Path(args.corpus)] if args.corpus else [CORPUS_DIR, CORPUS_DIR / "blind", CORPUS_DIR / "blind2"]
+    directories = [Path(args.corpus)] if args.corpus else [CORPUS_DIR, CORPUS_DIR / "blind", CORPUS_DIR / "blind2",
+                                                           CORPUS_DIR / "blind3"]
     for number, directory in enumerate(directories):
         if number:
             print("\n" + "=" * 60 + "\n")
