@@ -232,6 +232,11 @@ def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str
                if spec.kind in ("enum", "email") and set(words) <= _label_words(rtype, spec.name)
                and (_is_choice(rtype, spec.name, value) if spec.kind == "enum"
                     else "@" in value and len(value.split()) == 1)]
+    if not fitting and len(value) <= _MAX_LABEL_CHARS:
+        # "Rozliczenie: miesięczne", "Оплата: ежегодно": a short label of no item, over a value that is
+        # as a whole a choice of exactly one item, names that item (the value says which it is).
+        fitting = [spec.name for spec in rtype.fields
+                   if spec.kind == "enum" and _is_choice(rtype, spec.name, value, whole=True)]
     return (fitting[0], fold(written), False) if len(fitting) == 1 else None
 
 
@@ -821,6 +826,49 @@ def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestTy
     return found
 
 
+def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
+    """The five-letter stems of an address item's label words that no other address item's labels share."""
+    def stems(name: str) -> set[str]:
+        return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
+
+    def own() -> set[str]:
+        others = set().union(*(stems(spec.name) for spec in rtype.fields
+                               if spec.kind == "email" and spec.name != field_name))
+        return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
+
+    return _item_words(rtype, "address_stems", field_name, own)
+
+
+def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                         found_here: list[Found]) -> list[Found]:
+    """"The portal owner should stay as me: sally@…", "as faturas devem ir para financeiro@…": an address in
+    prose goes to the one address item whose own label words (no other address item's) stand in the words
+    before it, back to the previous address or the start of its sentence. Only items not given: prose
+    fills a gap, it never replaces a value."""
+    open_fields = [spec.name for spec in rtype.fields if spec.kind == "email" and spec.name not in given]
+    if not open_fields:
+        return []
+    taken = {item.field for item in found_here}
+    open_fields = [name for name in open_fields if name not in taken]
+    if not open_fields or not any("@" in text for text, _ in paragraphs):
+        return []   # the common case: no address in prose, or every address item given
+    found = []
+    for text, origin in paragraphs:
+        if "@" not in text:
+            continue
+        start = 0
+        for match in _ADDRESS.finditer(text):
+            before = _SENTENCE_END.split(text[start:match.start()])[-1]
+            start = match.end()
+            stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
+            named = [name for name in open_fields if stems & _address_stems(rtype, name)]
+            if len(named) == 1 and not text[match.end():].lstrip().startswith("?"):
+                found.append(Found(named[0], match.group().rstrip("."), before.strip() + " " + match.group(), False,
+                                   "forwarded" if origin == "forwarded" else "sentence"))
+                open_fields.remove(named[0])
+    return found
+
+
 def read_role_agreements(prose: list[Line], rtype: RequestType, catalog) -> list[Found]:
     """'Customer: they asked for the move themselves', 'Klient: sam poprosił o zmianę': a prose line whose
     label is a party's role (its agreement item's `party_words`) and whose value says yes or no in a
@@ -1252,7 +1300,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                       if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
-        items = [*read_codes(paragraphs, rtype),
+        items = [*read_address_clauses(paragraphs, rtype, values, found),
+                 *read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
