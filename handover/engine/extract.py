@@ -240,6 +240,39 @@ def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str
     return (fitting[0], fold(written), False) if len(fitting) == 1 else None
 
 
+def _agreement_words(rtype: RequestType) -> frozenset[str]:
+    """Words of agreeing that two or more agreement items' labels share ("accord", "zustimmung", "sign off"),
+    and that neither another item's labels nor a party's role holds."""
+    def build() -> set[str]:
+        agreements = list(rtype.reader.party_words)
+        counts = Counter(word for name in agreements for word in _label_words(rtype, name))
+        others = set().union(*(_label_words(rtype, spec.name) for spec in rtype.fields
+                               if spec.name not in agreements and spec.kind != "attachment"))
+        roles = {word for phrases in rtype.reader.party_words.values() for phrase in phrases for word in phrase.split()}
+        stems = {word[:_STEM_CHARS] for word in others | roles}
+        return {word for word, count in counts.items() if count >= 2 and word[:_STEM_CHARS] not in stems}
+
+    return _item_words(rtype, "agreement", "", build)
+
+
+def _role_agreement_label(written: str, rtype: RequestType) -> tuple[str, str, bool] | None:
+    """'Accord du distributeur actuel', 'Zustimmung akt. Partner', 'Losing BP sign-off': a label holding a word
+    of agreeing and the role of exactly one party (the agreement items' `party_words`) names that party's
+    agreement. Read as not exact, so the note shows it."""
+    folded = fold(_PARENTHETICAL.sub(" ", written))
+    if not folded or len(folded) > _MAX_LABEL_CHARS or not set(folded.split()) & _agreement_words(rtype):
+        return None
+    padded = f" {folded} "
+    named = []
+    for field_name, phrases in rtype.reader.party_words.items():
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if f" {phrase} " in padded:
+                named.append(field_name)
+                padded = padded.replace(f" {phrase} ", " | ", 1)
+                break
+    return (named[0], folded, False) if len(named) == 1 else None
+
+
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
     """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
 
@@ -265,6 +298,8 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
             continue
         written = segment[:separator.start()].strip()
         found = read_label(written, rtype, stopwords, doubts)
+        if not found and rtype.reader is not None and rtype.reader.party_words:
+            found = _role_agreement_label(written, rtype)   # "Accord du distributeur actuel: oui"
         if not found:
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
