@@ -9,6 +9,8 @@ from datetime import date
 from typing import NamedTuple
 from collections.abc import Mapping
 
+from rapidfuzz.distance import Levenshtein
+
 from .catalog import RequestType
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .normalize import normalize_choice, normalize_yes_no, parse_date
@@ -904,6 +906,32 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
     return found
 
 
+_ADDRESS_TYPO_EDITS = 2
+
+
+def read_address_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                             comment_id) -> list[Found]:
+    """"Poprawny adres to tomasz.dudek@gmail.com" after "tomasz.dudek@gmial.com" in an earlier comment: an
+    address in a later comment's prose one or two letters away from the address an item was given corrects
+    that item (only when exactly one item's address is that close)."""
+    earlier = {name: fold(raw.value) for name, raw in given.items()
+               if raw.source_id != comment_id and isinstance(raw.value, str) and "@" in raw.value
+               and rtype.spec_by_name[name].kind == "email"}
+    if not earlier or not any("@" in text for text, _ in paragraphs):
+        return []   # the common case: no address given before, or none in prose
+    found = []
+    for text, _ in paragraphs:
+        for match in _ADDRESS.finditer(text):
+            written = match.group().rstrip(".")
+            folded = fold(written)
+            close = [name for name, value in earlier.items()
+                     if value != folded and Levenshtein.distance(value, folded, score_cutoff=_ADDRESS_TYPO_EDITS)
+                     <= _ADDRESS_TYPO_EDITS]
+            if len(close) == 1 and folded not in earlier.values():
+                found.append(Found(close[0], written, text.strip(), False, "sentence"))
+    return found
+
+
 def read_role_agreements(prose: list[Line], rtype: RequestType, catalog) -> list[Found]:
     """'Customer: they asked for the move themselves', 'Klient: sam poprosił o zmianę': a prose line whose
     label is a party's role (its agreement item's `party_words`) and whose value says yes or no in a
@@ -1336,6 +1364,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
         items = [*read_address_clauses(paragraphs, rtype, values, found),
+                 *read_address_corrections(paragraphs, rtype, values, comment_id),
                  *read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
