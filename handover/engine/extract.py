@@ -114,9 +114,10 @@ def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, gi
     found = []
     for question, field_name in asked:
         for line in prose:
-            if line.origin == "email" and len(line.text.split()) <= _MAX_BARE_LABEL_WORDS \
-                    and _is_choice(rtype, field_name, line.text):
-                found.append(Found(field_name, line.text, question, False, "email"))
+            # The line, or its first sentence: "Monatlich bitte. Und der Kunde möchte doch erst …"
+            answer = _SENTENCE_END.split(line.text, 1)[0] if line.origin == "email" else ""
+            if answer and len(answer.split()) <= _MAX_BARE_LABEL_WORDS and _is_choice(rtype, field_name, answer):
+                found.append(Found(field_name, answer, question, False, "email"))
                 break
     return found
 
@@ -633,6 +634,16 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+def _proof_stems(rtype: RequestType) -> set[str]:
+    """Stems only a proof item's labels hold, none of a choice item's labels or choices ("justi", "proof", not "przel")."""
+    proof = set().union(*(_label_stems(rtype, spec.name) for spec in rtype.fields if spec.kind == "attachment"))
+    choices = {word[:_STEM_CHARS] for spec in rtype.fields if spec.kind == "enum"
+               for word in [*_label_words(rtype, spec.name),
+                            *(part for written in rtype.choice_index.get(spec.name, {}) for part in written.split())]}
+    paying = {word[:_STEM_CHARS] for word in rtype.reader.vocabulary.pay_words} if rtype.reader else set()
+    return proof - choices - paying
+
+
 def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
                           given: Mapping[str, RawValue]) -> list[Found]:
     """"O cliente prefere pagar uma vez por ano, no cartão de crédito": a stated clause with a verb of paying
@@ -641,12 +652,20 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if catalog is None or vocabulary is None or not vocabulary.pay_words or not rtype.reader.choice_words:
         return []
+    proof = _item_words(rtype, "proof_stems", "", lambda: _proof_stems(rtype))
     found = []
     for text, _ in paragraphs:
         if not set(fold(text).split()) & vocabulary.pay_words:
             continue   # most prose says nothing of paying
         for clause in _stated_clauses(text):
             words = fold(clause).split()
+            # "el justificante de pago de las facturas": from a word of the proof on, the clause names the
+            # proof, not how one pays ("Zahlung per Lastschrift Zahlungsnachweis anbei" keeps its start).
+            cut = next((number for number, word in enumerate(words) if word[:_STEM_CHARS] in proof), None)
+            said = clause
+            if cut is not None:
+                words = words[:cut]
+                said = " ".join(words)
             verb = next((number for number, word in enumerate(words) if word in vocabulary.pay_words), None)
             # "nie chcemy płacić co miesiąc": a negation comes before the verb ("no cartão" after it is no negation)
             if verb is None or set(words[:verb]) & vocabulary.negations:
@@ -657,7 +676,7 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
             for field_name in rtype.reader.choice_words:
                 if field_name in given:
                     continue
-                named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, clause)
+                named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, said)
                 if len(named) == 1:
                     found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
     return found

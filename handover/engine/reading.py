@@ -65,7 +65,9 @@ def _soft_phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
     soft = sorted({soft_fold(str(phrase).strip())[0] for phrase in phrases if str(phrase).strip()}, key=len, reverse=True)
     if not soft:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in soft) + r")(?!\w)")
+    # Never inside an address or a domain: the "es" of "admin@ferreteria.es" is no verb.
+    return re.compile(r"(?<![\w.@])(?:" + "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in soft)
+                      + r")(?![\w@]|\.\w)")
 
 
 def _lead_pattern(words: Iterable[str]) -> re.Pattern | None:
