@@ -30,6 +30,9 @@ _WORDS = re.compile(r"\w+")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
+# A value that may go on on the next line: one ending in a comma, or a sentence of four words or more
+# that no full stop ends.
+_MAY_WRAP = re.compile(r",$|^(?:\S+\s+){3,}.*[^.!?)\s]$")
 _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
 _MIN_SENTENCE_WORDS = 4
@@ -351,6 +354,7 @@ class _LineReader:
         self.pending: tuple[tuple[str, str, bool], str] | None = None
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
         self.prompted = False   # pending comes from a quoted question: the next line answers it
+        self.wrapped: int | None = None   # the item just read, whose value may go on below
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
@@ -382,6 +386,32 @@ class _LineReader:
         return False
 
     def line(self, line: Line) -> None:
+        before = len(self.found)
+        wrapped, self.wrapped = self.wrapped, None
+        if wrapped is not None and self._continues(wrapped, line):
+            return
+        self._line(line)
+        if len(self.found) == before + 1 and _MAY_WRAP.search(self.found[-1].value or ""):
+            self.wrapped = before
+
+    def _continues(self, index: int, line: Line) -> bool:
+        """A value wrapped onto the next line ("Consent - … told us in writing" / "that they will not agree …";
+        "Владелец портала — главный врач," / "его адрес x@y"): a line that starts in lower case, with no
+        separator, goes on the value above it. Under an address's label, the one address it holds is the value."""
+        text = line.text
+        if not text[:1].islower() or _MAY_SEPARATE.search(text) or line.origin != self.found[index].origin:
+            return False
+        item = self.found[index]
+        value = f"{item.value} {text}"
+        if self.rtype.spec_by_name[item.field].kind == "email" and "@" not in item.value:
+            addresses = _ADDRESS.findall(text)
+            if len(addresses) != 1:
+                return False
+            value = addresses[0].rstrip(".")
+        self.found[index] = item._replace(value=value, exact=False)
+        return True
+
+    def _line(self, line: Line) -> None:
         text = line.text
         if not text:
             self.pending = self.header = None
