@@ -1322,8 +1322,9 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
             return item
     elif _is_choice(rtype, item.field, item.value):
         return item
+    # Only a value that is a choice as a whole moves: "par chèque, comme aujourd'hui" is no billing frequency.
     others = [spec.name for spec in rtype.fields
-              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, whole)]
+              if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, True)]
     if len(others) != 1:
         return item
     doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": others[0],
