@@ -30,9 +30,6 @@ _WORDS = re.compile(r"\w+")
 _TABLE_RULE = re.compile(r"^[\s|:+-]+$")
 _BARE_VALUE = re.compile(r"^\S*(?:\d|@)\S*$")
 _MAX_LABEL_CHARS = 80
-# A value that may go on on the next line: one ending in a comma, or a sentence of four words or more
-# that no full stop ends.
-_MAY_WRAP = re.compile(r",$|^(?:\S+\s+){3,}.*[^.!?)\s]$")
 _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
 _MIN_SENTENCE_WORDS = 4
@@ -354,7 +351,6 @@ class _LineReader:
         self.pending: tuple[tuple[str, str, bool], str] | None = None
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
         self.prompted = False   # pending comes from a quoted question: the next line answers it
-        self.wrapped: int | None = None   # the item just read, whose value may go on below
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
@@ -385,16 +381,7 @@ class _LineReader:
             return True
         return False
 
-    def line(self, line: Line) -> None:
-        before = len(self.found)
-        wrapped, self.wrapped = self.wrapped, None
-        if wrapped is not None and self._continues(wrapped, line):
-            return
-        self._line(line)
-        if len(self.found) == before + 1 and _MAY_WRAP.search(self.found[-1].value or ""):
-            self.wrapped = before
-
-    def _continues(self, index: int, line: Line) -> bool:
+    def continues(self, index: int, line: Line) -> bool:
         """A value wrapped onto the next line ("Consent - … told us in writing" / "that they will not agree …";
         "Владелец портала — главный врач," / "его адрес x@y"): a line that starts in lower case, with no
         separator, goes on the value above it. Under an address's label, the one address it holds is the value."""
@@ -411,7 +398,7 @@ class _LineReader:
         self.found[index] = item._replace(value=value, exact=False)
         return True
 
-    def _line(self, line: Line) -> None:
+    def line(self, line: Line) -> None:
         text = line.text
         if not text:
             self.pending = self.header = None
@@ -530,9 +517,21 @@ def _offered_item(question: str, rtype: RequestType) -> str | None:
 def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
     """Every labelled item of the lines, in order, and the lines that are prose."""
     reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [])
+    found = reader.found
+    wrapped = None   # the item the line above gave, whose value may go on on this line
     for line in lines:
+        if wrapped is not None and line.text[:1].islower() and reader.continues(wrapped, line):
+            wrapped = None
+            continue
+        count = len(found)
         reader.line(line)
-    return reader.found, reader.prose
+        wrapped = None
+        if len(found) == count + 1:
+            value = found[-1].value
+            # A value ending in a comma, or a sentence of four words or more that no full stop ends.
+            if value and (value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3)):
+                wrapped = count
+    return found, reader.prose
 
 
 def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -1413,8 +1412,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                       if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
-        items = [*read_address_clauses(paragraphs, rtype, values, found),
-                 *read_address_corrections(paragraphs, rtype, values, comment_id),
+        addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
+        items = [*(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
+                 *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
