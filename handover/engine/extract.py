@@ -106,6 +106,47 @@ def _questions_before(document: Mapping) -> dict:
     return asked
 
 
+def _agent_text_before(document: Mapping, comment_id) -> str:
+    """The public comment by someone else (the agent) right before the requester's comment `comment_id`."""
+    ticket = document.get("ticket") or {}
+    requester_id = ticket.get("requester_id")
+    comments = sorted((comment for comment in document.get("comments") or () if isinstance(comment, Mapping)),
+                      key=lambda comment: str(comment.get("created_at") or ""))
+    for before, comment in zip(comments, comments[1:]):
+        if comment.get("id") == comment_id and before.get("author_id") != requester_id and before.get("public", True):
+            return str(before.get("body") or "")
+    return ""
+
+
+def read_address_answer(document: Mapping, comment_id, prose: list[Line], rtype: RequestType,
+                        given: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
+    """"Ya lo tengo: es alberto.gil@…" under the agent's "necesitamos el correo … del titular nuevo": the one new
+    address of a reply to the agent gives the one address item still open, or the one of the open items the
+    agent's comment names by its own label words."""
+    if not any("@" in line.text for line in prose):
+        return []   # the common case: no address in the reply's prose
+    taken = {item.field for item in found_here} | set(given)
+    open_fields = [spec.name for spec in rtype.fields if spec.kind == "email" and spec.name not in taken]
+    if not open_fields:
+        return []
+    agent = _agent_text_before(document, comment_id)
+    if not agent:
+        return []
+    if len(open_fields) > 1:
+        stems = {word[:_STEM_CHARS] for word in fold(agent).split() if len(word) >= _STEM_CHARS}
+        open_fields = [name for name in open_fields if stems & _address_stems(rtype, name)]
+        if len(open_fields) != 1:
+            return []
+    known = {fold(raw.value) for raw in given.values() if isinstance(raw.value, str)}
+    known |= {fold(item.value) for item in found_here if isinstance(item.value, str)}
+    fresh = [(line, match.group().rstrip(".")) for line in prose if line.origin == "email"
+             for match in _ADDRESS.finditer(line.text) if fold(match.group().rstrip(".")) not in known]
+    if len({address for _, address in fresh}) != 1:
+        return []
+    line, address = fresh[0]
+    return [Found(open_fields[0], address, line.text, False, "email")]
+
+
 def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
     """'Per Rechnung bitte.' under the agent's 'welche Zahlungsart … (Kreditkarte, Lastschrift oder Rechnung)?':
     a short line of the reply that is one of the choices the question offers answers it."""
@@ -1412,6 +1453,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                       if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
+        if prose and len(document.get("comments") or ()) > 1:   # a reply, perhaps to the agent
+            patterned = read_address_answer(document, comment_id, prose, rtype, values,
+                                            [*found, *patterned, *statements]) + patterned
         addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
         items = [*(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
