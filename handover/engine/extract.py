@@ -1003,7 +1003,7 @@ def read_address_corrections(paragraphs: list[tuple[str, str]], rtype: RequestTy
     """"Poprawny adres to tomasz.dudek@gmail.com" after "tomasz.dudek@gmial.com" in an earlier comment: an
     address in a later comment's prose one or two letters away from the address an item was given corrects
     that item (only when exactly one item's address is that close)."""
-    earlier = {name: fold(raw.value) for name, raw in given.items()
+    earlier = {name: raw.value.strip().casefold() for name, raw in given.items()
                if raw.source_id != comment_id and isinstance(raw.value, str) and "@" in raw.value
                and rtype.spec_by_name[name].kind == "email"}
     if not earlier or not any("@" in text for text, _ in paragraphs):
@@ -1012,7 +1012,7 @@ def read_address_corrections(paragraphs: list[tuple[str, str]], rtype: RequestTy
     for text, _ in paragraphs:
         for match in _ADDRESS.finditer(text):
             written = match.group().rstrip(".")
-            folded = fold(written)
+            folded = written.casefold()
             close = [name for name, value in earlier.items()
                      if value != folded and Levenshtein.distance(value, folded, score_cutoff=_ADDRESS_TYPO_EDITS)
                      <= _ADDRESS_TYPO_EDITS]
