@@ -704,6 +704,37 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+_WISH_SENTENCE_END = re.compile(r"(?<!\d)[.!;](?:\s|$)|(?<=\?)\s")
+
+
+def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, given: Mapping[str, RawValue],
+                      found_here: list[Found]) -> list[Found]:
+    """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
+    for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
+    attachment and holds one date with its year gives that date. Only a gap is filled."""
+    dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
+    vocabulary = rtype.reader.vocabulary if rtype.reader else None
+    if catalog is None or len(dates) != 1 or vocabulary is None or vocabulary.wish is None or dates[0] in given \
+            or any(item.field == dates[0] for item in found_here):
+        return []
+    found = []
+    for text, _ in paragraphs:
+        if not _YEAR.search(text):
+            continue   # most prose holds no year
+        for clause in _WISH_SENTENCE_END.split(text):   # "am 12. Januar 2027": an ordinal's full stop ends nothing
+            folded = fold(clause)
+            if clause.rstrip().endswith("?") or len(_YEAR.findall(clause)) != 1 or not vocabulary.wish.search(folded):
+                continue
+            if (vocabulary.attachment_words is not None and vocabulary.attachment_words.search(folded)) \
+                    or (vocabulary.withdraw is not None and vocabulary.withdraw.search(folded)):
+                continue
+            day = parse_date(clause, catalog.month_index)
+            if day is not None:
+                found.append(Found(dates[0], day.isoformat(), clause, False, "sentence"))
+    return found[-1:]
+
+
 def _proof_stems(rtype: RequestType) -> set[str]:
     """Stems only a proof item's labels hold, none of a choice item's labels or choices ("justi", "proof", not "przel")."""
     proof = set().union(*(_label_stems(rtype, spec.name) for spec in rtype.fields if spec.kind == "attachment"))
@@ -984,15 +1015,49 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
             continue
         start = 0
         for match in _ADDRESS.finditer(text):
-            before = _SENTENCE_END.split(text[start:match.start()])[-1]
+            pieces = _SENTENCE_END.split(text[start:match.start()])
             start = match.end()
-            stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
-            named = [name for name in open_fields if stems & _address_stems(rtype, name)]
+            # The sentence the address ends; failing its item's words there, the one before it too, as a full
+            # stop may be an abbreviation's ("O administrador do portal é o Sr. Paulo Vale (paulo@…)").
+            for before in (pieces[-1], " ".join(pieces[-2:])) if len(pieces) > 1 else (pieces[-1],):
+                stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
+                named = [name for name in open_fields if stems & _address_stems(rtype, name)]
+                if named:
+                    break
             if len(named) == 1 and not text[match.end():].lstrip().startswith("?"):
                 found.append(Found(named[0], match.group().rstrip("."), before.strip() + " " + match.group(), False,
                                    "forwarded" if origin == "forwarded" else "sentence"))
                 open_fields.remove(named[0])
+        if open_fields and start:
+            found.extend(_same_address_after(text[start:], rtype, open_fields, given, found))
     return found
+
+
+def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], given: Mapping[str, RawValue],
+                        found: list[Found]) -> list[Found]:
+    """"… admin@ferreteria.es y las facturas pueden ir al mismo correo que el administrador": the words after an
+    address, up to the end of their sentence, that name an open address item by its own label words and say
+    "the same" (a phrase of two words or more) give it the address of the item the type pairs it with."""
+    reader = rtype.reader
+    tail = _SENTENCE_END.split(rest, 1)[0]
+    words = fold(tail).split()
+    if "@" in tail or not words:
+        return []
+    phrases = reader.vocabulary.same_as
+    if not any(" ".join(words[at:at + size]) in phrases for at in range(len(words)) for size in range(2, 5)):
+        return []
+    stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
+    named = [name for name in open_fields if stems & _address_stems(rtype, name)]
+    if len(named) != 1 or reader.same_as.get(named[0]) is None:
+        return []
+    other = reader.same_as[named[0]]
+    value = next((item.value for item in reversed(found) if item.field == other), None)
+    if value is None and other in given:
+        value = given[other].value
+    if not isinstance(value, str):
+        return []
+    open_fields.remove(named[0])
+    return [Found(named[0], value, tail.strip(), False, "sentence")]
 
 
 _ADDRESS_TYPO_EDITS = 2
@@ -1460,6 +1525,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = [*(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
+                 *read_wished_dates(paragraphs, rtype, catalog, values, found),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),

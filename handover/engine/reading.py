@@ -28,7 +28,8 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words")
+              "date_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
+              "wish_words")
 
 
 _THREAD = threading.local()
@@ -119,6 +120,7 @@ class Vocabulary:
     correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
     pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
     own_address: re.Pattern | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
+    wish: re.Pattern | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -154,6 +156,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         correction=_phrase_pattern(every("correction_words")),
         pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
         own_address=_phrase_pattern(every("own_address_words")),
+        wish=_phrase_pattern(every("wish_words")),
     )
 
 
