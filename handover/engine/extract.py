@@ -341,9 +341,12 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if separator.start() == 0:
             continue
         written = segment[:separator.start()].strip()
-        found = read_label(written, rtype, stopwords, doubts)
+        unsure: list = []
+        found = read_label(written, rtype, stopwords, unsure)
         if not found and rtype.reader is not None and rtype.reader.party_words:
             found = _role_agreement_label(written, rtype)   # "Accord du distributeur actuel: oui"
+        if doubts is not None and not found:
+            doubts.extend(unsure)   # a label read by the party's role is no doubt
         if not found:
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
@@ -436,7 +439,8 @@ class _LineReader:
             if len(addresses) != 1:
                 return False
             value = addresses[0].rstrip(".")
-        self.found[index] = item._replace(value=value, exact=False)
+        # The note shows the two lines as read: "read 'Portal owner: our office manager, … x@y' as Portal owner email".
+        self.found[index] = item._replace(value=value, exact=False, label=f"{item.label}: {item.value} {text}")
         return True
 
     def line(self, line: Line) -> None:
@@ -1025,7 +1029,7 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
                 if named:
                     break
             if len(named) == 1 and not text[match.end():].lstrip().startswith("?"):
-                found.append(Found(named[0], match.group().rstrip("."), before.strip() + " " + match.group(), False,
+                found.append(Found(named[0], match.group().rstrip("."), before.strip(" ,;)(") + " " + match.group(), False,
                                    "forwarded" if origin == "forwarded" else "sentence"))
                 open_fields.remove(named[0])
         if open_fields and start:
@@ -1057,7 +1061,7 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
     if not isinstance(value, str):
         return []
     open_fields.remove(named[0])
-    return [Found(named[0], value, tail.strip(), False, "sentence")]
+    return [Found(named[0], value, tail.strip(" ,;"), False, "sentence")]
 
 
 _ADDRESS_TYPO_EDITS = 2
