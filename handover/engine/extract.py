@@ -123,12 +123,13 @@ def read_address_answer(document: Mapping, comment_id, prose: list[Line], rtype:
     """"Ya lo tengo: es alberto.gil@…" under the agent's "necesitamos el correo … del titular nuevo": the one new
     address of a reply to the agent gives the one address item still open, or the one of the open items the
     agent's comment names by its own label words."""
-    if not any("@" in line.text for line in prose):
-        return []   # the common case: no address in the reply's prose
+    addresses = _item_words(rtype, "addresses", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "email"))
+    if addresses.issubset(given):
+        return []   # the common case: every address item given before
     taken = {item.field for item in found_here} | set(given)
     open_fields = [spec.name for spec in rtype.fields if spec.kind == "email" and spec.name not in taken]
-    if not open_fields:
-        return []
+    if not open_fields or not any("@" in line.text for line in prose):
+        return []   # nothing open, or no address in the reply's prose
     agent = _agent_text_before(document, comment_id)
     if not agent:
         return []
@@ -395,10 +396,18 @@ class _LineReader:
         self.pending: tuple[tuple[str, str, bool], str] | None = None
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
         self.prompted = False   # pending comes from a quoted question: the next line answers it
+        self.wrapped: int | None = None   # the item the line above gave, whose value may go on on this line
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
+        self._may_wrap(value)
         self.found.append(Found(field_name, value, written, exact, origin, folded))
+
+    def _may_wrap(self, value: str) -> None:
+        """The item about to be read may go on on the next line: its value ends in a comma, or is a sentence
+        of four words or more that no full stop ends."""
+        if value and (value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3)):
+            self.wrapped = len(self.found)
 
     def row(self, cells: list[str], origin: str) -> bool:
         if _TABLE_RULE.match("|".join(cells)):
@@ -445,6 +454,11 @@ class _LineReader:
 
     def line(self, line: Line) -> None:
         text = line.text
+        wrapped = self.wrapped
+        if wrapped is not None:
+            self.wrapped = None
+            if text[:1].islower() and self.continues(wrapped, line):
+                return
         if not text:
             self.pending = self.header = None
             self.prompted = False
@@ -488,6 +502,8 @@ class _LineReader:
         if not value or ";" in value or _MORE_ITEMS.search(value):
             return False
         self.pending = None
+        if value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3):   # as _may_wrap, inline: hot
+            self.wrapped = len(self.found)
         self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
         return True
 
@@ -562,21 +578,9 @@ def _offered_item(question: str, rtype: RequestType) -> str | None:
 def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
     """Every labelled item of the lines, in order, and the lines that are prose."""
     reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [])
-    found = reader.found
-    wrapped = None   # the item the line above gave, whose value may go on on this line
     for line in lines:
-        if wrapped is not None and line.text[:1].islower() and reader.continues(wrapped, line):
-            wrapped = None
-            continue
-        count = len(found)
         reader.line(line)
-        wrapped = None
-        if len(found) == count + 1:
-            value = found[-1].value
-            # A value ending in a comma, or a sentence of four words or more that no full stop ends.
-            if value and (value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3)):
-                wrapped = count
-    return found, reader.prose
+    return reader.found, reader.prose
 
 
 def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -717,10 +721,14 @@ def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, cat
     """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
     for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
     attachment and holds one date with its year gives that date. Only a gap is filled."""
-    dates = [spec.name for spec in rtype.fields if spec.kind == "date"]
+    dates = _item_words(rtype, "dates", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
+    if len(dates) != 1 or not dates.isdisjoint(given):
+        return []   # the common case: the date is given
+    date_field, = dates
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
-    if catalog is None or len(dates) != 1 or vocabulary is None or vocabulary.wish is None or dates[0] in given \
-            or any(item.field == dates[0] for item in found_here):
+    if catalog is None or vocabulary is None or vocabulary.wish is None \
+            or any(item.field == date_field for item in found_here) \
+            or not any(_YEAR.search(text) for text, _ in paragraphs):
         return []
     found = []
     for text, _ in paragraphs:
@@ -735,7 +743,7 @@ def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, cat
                 continue
             day = parse_date(clause, catalog.month_index)
             if day is not None:
-                found.append(Found(dates[0], day.isoformat(), clause, False, "sentence"))
+                found.append(Found(date_field, day.isoformat(), clause, False, "sentence"))
     return found[-1:]
 
 
