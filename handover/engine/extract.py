@@ -85,40 +85,29 @@ def requester_comments(document: Mapping) -> list[Mapping]:
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
 
 
-def _questions_before(document: Mapping) -> dict:
-    """For each requester comment id: the questions (lines with '?') of the public comment by someone else
-    (the agent) right before it, the comment it answers."""
+def _replies(document: Mapping) -> dict:
+    """For each requester comment right after a public comment by someone else (the agent): that comment's text."""
     ticket = document.get("ticket") or {}
     requester_id = ticket.get("requester_id")
     comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
-    for comment in comments:   # the common case: nobody else wrote in public, nothing was asked
+    for comment in comments:   # the common case: nobody else wrote in public
         if comment.get("author_id") != requester_id and comment.get("public", True):
             break
     else:
         return {}
     comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
-    asked: dict = {}
-    for before, comment in zip(comments, comments[1:]):
-        if (comment.get("author_id") == requester_id and before.get("author_id") != requester_id
-                and before.get("public", True) and "?" in str(before.get("body") or "")):
-            asked[comment.get("id")] = [line.strip(" -*•") for line in str(before.get("body") or "").splitlines()
-                                        if "?" in line]
-    return asked
+    return {comment.get("id"): str(before.get("body") or "") for before, comment in zip(comments, comments[1:])
+            if comment.get("author_id") == requester_id and before.get("author_id") != requester_id
+            and before.get("public", True)}
 
 
-def _agent_text_before(document: Mapping, comment_id) -> str:
-    """The public comment by someone else (the agent) right before the requester's comment `comment_id`."""
-    ticket = document.get("ticket") or {}
-    requester_id = ticket.get("requester_id")
-    comments = sorted((comment for comment in document.get("comments") or () if isinstance(comment, Mapping)),
-                      key=lambda comment: str(comment.get("created_at") or ""))
-    for before, comment in zip(comments, comments[1:]):
-        if comment.get("id") == comment_id and before.get("author_id") != requester_id and before.get("public", True):
-            return str(before.get("body") or "")
-    return ""
+def _questions_before(replies: Mapping) -> dict:
+    """For each requester comment id: the questions (lines with '?') of the agent's comment it answers."""
+    return {comment_id: [line.strip(" -*•") for line in body.splitlines() if "?" in line]
+            for comment_id, body in replies.items() if "?" in body}
 
 
-def read_address_answer(document: Mapping, comment_id, prose: list[Line], rtype: RequestType,
+def read_address_answer(agent: str, prose: list[Line], rtype: RequestType,
                         given: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
     """"Ya lo tengo: es alberto.gil@…" under the agent's "necesitamos el correo … del titular nuevo": the one new
     address of a reply to the agent gives the one address item still open, or the one of the open items the
@@ -130,9 +119,6 @@ def read_address_answer(document: Mapping, comment_id, prose: list[Line], rtype:
     open_fields = [spec.name for spec in rtype.fields if spec.kind == "email" and spec.name not in taken]
     if not open_fields or not any("@" in line.text for line in prose):
         return []   # nothing open, or no address in the reply's prose
-    agent = _agent_text_before(document, comment_id)
-    if not agent:
-        return []
     if len(open_fields) > 1:
         stems = {word[:_STEM_CHARS] for word in fold(agent).split() if len(word) >= _STEM_CHARS}
         open_fields = [name for name in open_fields if stems & _address_stems(rtype, name)]
@@ -1512,7 +1498,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
-    questions = _questions_before(document)
+    replies = _replies(document)
+    questions = _questions_before(replies) if replies else {}
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
@@ -1530,8 +1517,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                       if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
         if comment_id in questions:   # a reply to the agent's question
             patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
-        if prose and len(document.get("comments") or ()) > 1:   # a reply, perhaps to the agent
-            patterned = read_address_answer(document, comment_id, prose, rtype, values,
+        if comment_id in replies and prose:   # a reply to the agent
+            patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                             [*found, *patterned, *statements]) + patterned
         addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
         items = [*(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
