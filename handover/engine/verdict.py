@@ -54,11 +54,11 @@ class Verdict:
 
     @property
     def failed_checks(self) -> tuple[Mapping, ...]:
-        return tuple(check for check in self.checks if check["status"] == FAILED)
+        return tuple(check for check in self.checks if check["status"] == FAILED) if self.checks else ()
 
     @property
     def unknown_checks(self) -> tuple[Mapping, ...]:
-        return tuple(check for check in self.checks if check["status"] == UNKNOWN)
+        return tuple(check for check in self.checks if check["status"] == UNKNOWN) if self.checks else ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,19 @@ def _plan(rtype: RequestType) -> _TypePlan:
     return plan
 
 
+def _unanswered_checks(rtype: RequestType, plan: _TypePlan) -> tuple[Mapping, ...]:
+    """run_checks with nothing asked or answered, which depends on the type alone: run once per type, and
+    each verdict gets its own copy of the outcomes (dicts a caller may change)."""
+    if not rtype.checks:
+        return ()
+    memo = memo_for(rtype)
+    outcomes = memo.get("unanswered_checks")
+    if outcomes is None:
+        outcomes = memo["unanswered_checks"] = run_checks(rtype.checks, plan.roles, {}, ())
+    return tuple({**check, "params": dict(check["params"]), "evidence": [dict(item) for item in check["evidence"]]}
+                 for check in outcomes)
+
+
 def _with_party_addresses(missing: list[str], parties, instance: Mapping, rtype: RequestType) -> list[str]:
     """A party who consents by reply or link needs its address: an absent one is a missing item."""
     wanted = set(missing) | {party.email_field for party in parties
@@ -245,7 +258,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
         today=today,
-        checks=run_checks(rtype.checks, plan.roles, {}, ()),
+        checks=_unanswered_checks(rtype, plan),
     )
 
 
