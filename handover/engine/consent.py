@@ -9,6 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .extract import own_text, users_by_id
+from .memo import memo_for
 from .parties import Party
 from .text import fold
 
@@ -35,9 +36,14 @@ def refuses(text: str, phrases: Sequence[str]) -> str | None:
     return next((phrase for phrase in phrases if fold(phrase) and f" {fold(phrase)} " in folded), None)
 
 
+@lru_cache(maxsize=1024)
+def _placeholders(template: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"{(\w+)}", template))
+
+
 def render_sentence(template: str, values: Mapping[str, object]) -> str | None:
     """The sentence filled in with the request's values; None while one of them is unknown."""
-    names = re.findall(r"{(\w+)}", template)
+    names = _placeholders(template)
     if any(values.get(name) in (None, "") for name in names):
         return None
     return template.format_map({name: values[name] for name in names})
@@ -155,14 +161,22 @@ def _sentences_to_match(templates_of_lang: Mapping[str, Mapping[str, str]], part
     A language's sentence is rendered only where some comment holds its fixed text: the same answer
     as rendering all of them, without filling in seven sentences per party for every ticket."""
     filled = {}
-    for lang, templates in templates_of_lang.items():
-        template = templates.get(party)
-        if not template:
-            continue
-        anchor = _template_anchor(template)
+    for lang, template, anchor in _party_templates(templates_of_lang, party):
         if lang in shown_langs or not anchor or any(anchor in said.key for said in thread):
             filled[lang] = render_sentence(template, values)
     return filled
+
+
+def _party_templates(templates_of_lang: Mapping[str, Mapping[str, str]], party: str) -> tuple[tuple[str, str, str], ...]:
+    """(lang, template, anchor) of every language that has a sentence for the party (a type's sentences are
+    data loaded once: worked out once for them)."""
+    memo = memo_for(templates_of_lang)
+    found = memo.get(("party_templates", party))
+    if found is None:
+        found = memo[("party_templates", party)] = tuple(
+            (lang, templates[party], _template_anchor(templates[party]))
+            for lang, templates in templates_of_lang.items() if templates.get(party))
+    return found
 
 
 def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozenset[str], document: Mapping,
@@ -194,10 +208,9 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
         if party.method == "reply":
             if thread is None:
                 thread = _thread(document.get("comments") or (), users)
-            templates = [by_party.get(party.party) for by_party in given.sentences.values()]
             filled = _sentences_to_match(given.sentences, party.party, values, (given.lang, "en"), thread)
             entry["sentence"] = filled.get(given.lang) or filled.get("en")
-            if entry["sentence"] is None and any(templates):
+            if entry["sentence"] is None and any(by_party.get(party.party) for by_party in given.sentences.values()):
                 results.append(entry)   # a value the sentence names is still missing
                 continue
             status, attempt, confirming = _reply_status(email, [s for s in filled.values() if s], given.refusals,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 from collections.abc import Callable, Mapping
 
@@ -13,8 +14,8 @@ from .extract import users_by_id
 from .gate import Gate, GatePolicy, evaluate_gate
 from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
-from .reply import (check_line, check_message, display_value, local_date, message, party_name, problem_message,
-                    problem_sections, public_reply, reading_lines)
+from .reply import (check_line, check_message, local_date, message, problem_message, problem_sections, public_reply,
+                    reading_lines, texts)
 from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
 
 TAG_COMPLETE = "handover_complete"
@@ -52,29 +53,33 @@ class Decision:
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
     """Summary for agents, in the agents' language: values found, problems, consents, checks."""
     rtype = catalog.types[verdict.request_type]
-    say = lambda key, **params: message(catalog, lang, key, **params)  # noqa: E731
-    lines = [say("note_heading", request_type=rtype.title(lang))]
+    kit = texts(catalog, rtype, lang)
+    say = kit.say
+    lines = [message(catalog, lang, "note_heading", request_type=kit.title)]
     if verdict.complete:
-        lines.append(say("note_complete", group=routing.complete_group))
+        lines.append(message(catalog, lang, "note_complete", group=routing.complete_group))
     elif verdict.items_complete:
         lines.append(say("note_waiting_consents"))
     else:
-        lines.append(say("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
-    lines.append(say("note_language", language=catalog.languages[verdict.locale].name))
-    if verdict.fields:
+        lines.append(message(catalog, lang, "note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
+    lines.append(message(catalog, lang, "note_language", language=catalog.languages[verdict.locale].name))
+    fields = verdict.fields
+    if fields:
         lines += ["", say("note_values")]
-        for spec in rtype.fields:
-            if spec.name in verdict.fields:
-                source = say("note_source_" + verdict.sources.get(spec.name, "comment"))
-                shown = display_value(catalog, rtype, spec.name, verdict.fields[spec.name], lang)
-                lines.append(f"- {rtype.label(spec.name, lang)}: {shown} ({source})")
-    lines += reading_lines(catalog, verdict, lang)
-    lines += problem_sections(catalog, rtype, verdict, lang)
+        sources = verdict.sources
+        for spec, label in kit.fields:
+            if spec.name in fields:
+                source = say("note_source_" + sources.get(spec.name, "comment"))
+                lines.append(f"- {label}: {kit.show(spec, fields[spec.name])} ({source})")
+    if verdict.readings or verdict.doubts:
+        lines += reading_lines(catalog, verdict, lang)
+    if verdict.missing or verdict.invalid or verdict.warnings:
+        lines += problem_sections(catalog, rtype, verdict, lang)
     if verdict.consents:
-        lines += ["", say("note_consents"), *(f"- {party_name(catalog, lang, c['party'])}: {consent_status_text(c, say)}"
+        lines += ["", say("note_consents"), *(f"- {say('party_' + c['party'])}: {consent_status_text(c, say)}"
                                               for c in verdict.consents)]
-    for consent in stopped_consents(verdict):
-        lines += ["", say("note_consent_" + consent["status"], party=party_name(catalog, lang, consent["party"]))]
+        for consent in stopped_consents(verdict):
+            lines += ["", message(catalog, lang, "note_consent_" + consent["status"], party=say("party_" + consent["party"]))]
     if verdict.checks:
         lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
         if verdict.failed_checks:
@@ -82,7 +87,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
         if verdict.unknown_checks:
             lines.append(say("note_checks_unknown"))
     if verdict.expected_completion:
-        lines += ["", say("note_expected", date=local_date(verdict.expected_completion, lang))]
+        lines += ["", message(catalog, lang, "note_expected", date=local_date(verdict.expected_completion, lang))]
     return "\n".join(lines)
 
 
@@ -111,37 +116,38 @@ def parties_to_copy(verdict: Verdict) -> tuple[str, ...]:
 
 def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) -> tuple[Action, ...]:
     """Complete: internal note + route to the accounts group. Incomplete: public reply + pending."""
-    type_tag = f"handover_type_{verdict.request_type}"
     if stopped_consents(verdict):
         # A party said no (or never answered in time): agents take over; nothing is routed or asked again.
-        return (AddComment(body=note, public=False), AddTags((TAG_STOPPED, type_tag)),
-                RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)), SetStatus(routing.complete_status))
-    check_tags = {TAG_CHECK_FAILED: bool(verdict.failed_checks), TAG_CHECKS_UNKNOWN: bool(verdict.unknown_checks)}
+        return (AddComment(body=note, public=False), *_routed(verdict.request_type, None, False, False, routing))
+    failed, unknown = bool(verdict.failed_checks), bool(verdict.unknown_checks)
+    if verdict.complete:
+        tags, macro = _routed(verdict.request_type, True, failed, unknown, routing)
+        return (AddComment(body=note, public=False), *tags, *macro)
+    tags, macro = _routed(verdict.request_type, False, failed, unknown, routing)
+    copied = parties_to_copy(verdict)
+    return (AddComment(body=comment, public=True), *tags, *((AddCcs(copied),) if copied else ()), *macro)
+
+
+@lru_cache(maxsize=1024)
+def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, routing: Routing):
+    """The actions after the comment, which depend only on the type, the outcome and the routing: for a stop
+    (complete None) the actions themselves, otherwise (tags, group and status; the macro, if any)."""
+    type_tag = f"handover_type_{type_name}"
+    if complete is None:
+        return (AddTags((TAG_STOPPED, type_tag)), RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)),
+                SetStatus(routing.complete_status))
+    check_tags = {TAG_CHECK_FAILED: failed, TAG_CHECKS_UNKNOWN: unknown}
     added = tuple(tag for tag, on in check_tags.items() if on)
     removed = tuple(tag for tag, on in check_tags.items() if not on)
-    if verdict.complete:
-        actions: list[Action] = [
-            AddComment(body=note, public=False),
-            AddTags((TAG_COMPLETE, type_tag, *added)),
-            RemoveTags((TAG_INCOMPLETE, *removed)),
-            SetGroup(routing.complete_group),
-            SetStatus(routing.complete_status),
-        ]
+    if complete:
+        tags: tuple[Action, ...] = (AddTags((TAG_COMPLETE, type_tag, *added)), RemoveTags((TAG_INCOMPLETE, *removed)),
+                                    SetGroup(routing.complete_group), SetStatus(routing.complete_status))
         macro = routing.complete_macro_id
     else:
-        actions = [
-            AddComment(body=comment, public=True),
-            AddTags((TAG_INCOMPLETE, type_tag, *added)),
-            RemoveTags((TAG_COMPLETE, *removed)),
-            SetStatus(routing.incomplete_status),
-        ]
-        copied = parties_to_copy(verdict)
-        if copied:
-            actions.append(AddCcs(copied))
+        tags = (AddTags((TAG_INCOMPLETE, type_tag, *added)), RemoveTags((TAG_COMPLETE, *removed)),
+                SetStatus(routing.incomplete_status))
         macro = routing.incomplete_macro_id
-    if macro is not None:
-        actions.append(ApplyMacro(macro))
-    return tuple(actions)
+    return tags, ((ApplyMacro(macro),) if macro is not None else ())
 
 
 def activation_of(document: Mapping) -> Mapping:

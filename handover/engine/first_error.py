@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from jsonschema import FormatChecker
+
 _ANNOTATIONS = frozenset({"title", "description", "$comment", "default", "examples", "deprecated"})
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda value: isinstance(value, str),
@@ -46,8 +48,25 @@ def _keyword_check(keyword: str, expected, format_checker) -> Callable[[Any], bo
     if keyword == "format" and isinstance(expected, str):
         if format_checker is None:
             return lambda value: True
+        if type(format_checker) is FormatChecker:
+            return _conforms(format_checker.checkers, expected)
         return lambda value: format_checker.conforms(value, expected)
     return None
+
+
+def _conforms(checkers: Mapping, name: str) -> Callable[[Any], bool]:
+    """FormatChecker.conforms(value, name) without raising and catching a FormatError for every failure: an
+    unknown format passes; a checker's result counts by its truth, and one of its declared errors fails."""
+    def passes(value) -> bool:
+        entry = checkers.get(name)
+        if entry is None:
+            return True
+        func, raises = entry
+        try:
+            return bool(func(value))
+        except raises:
+            return False
+    return passes
 
 
 def compile_check(schema: Mapping, format_checker) -> Check | None:
@@ -80,20 +99,29 @@ _ANSWERS: dict = {}
 _ANSWERS_MAX = 65_536
 
 
-def first_error(validator, value) -> str | None:
-    """The keyword of the first error jsonschema reports for the value, or None when it is valid."""
+def compiled_check(validator) -> Check | None:
+    """The validator's compiled check (see compile_check), or None when its schema is not a simple one."""
     known = _COMPILED.get(id(validator))
     if known is None or known[0] is not validator:
         known = _COMPILED[id(validator)] = (validator, compile_check(validator.schema, validator.format_checker))
-    check = known[1]
+    return known[1]
+
+
+def first_error(validator, value) -> str | None:
+    """The keyword of the first error jsonschema reports for the value, or None when it is valid."""
+    check = compiled_check(validator)
     if check is not None:
         return check(value)
-    try:
-        key = (id(validator), type(value), value)
-        hit = _ANSWERS.get(key)
-    except TypeError:
+    if type(value) is list:   # never hashable: known by its repr at once (attachment lists are)
         key = (id(validator), list, repr(value))
         hit = _ANSWERS.get(key)
+    else:
+        try:
+            key = (id(validator), type(value), value)
+            hit = _ANSWERS.get(key)
+        except TypeError:
+            key = (id(validator), list, repr(value))
+            hit = _ANSWERS.get(key)
     if hit is not None and hit[0] is validator:
         return hit[1]
     keyword = next((error.validator for error in validator.iter_errors(value)), None)

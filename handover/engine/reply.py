@@ -26,6 +26,71 @@ def message(catalog: Catalog, lang: str, key: str, **params) -> str:
     return template.format_map(_Params(params))
 
 
+class Texts:
+    """One request type's texts in one language, worked out once: constant messages, labels, choice words.
+
+    `say(key)` is `message(catalog, lang, key)` and `show(name, value)` is `display_value(...)`, the same
+    strings at a dictionary lookup each."""
+
+    __slots__ = ("catalog", "rtype", "lang", "plain", "fields", "labels", "words", "yes_word", "no_word", "title",
+                 "hints", "completion_days")
+
+    def __init__(self, catalog: Catalog, rtype: RequestType, lang: str):
+        self.catalog, self.rtype, self.lang = catalog, rtype, lang
+        own, english = catalog.languages[lang].messages, catalog.languages["en"].messages
+        resolved = {key: own.get(key) or english.get(key) or key for key in (*english, *own)}
+        self.plain = {key: template for key, template in resolved.items() if "{" not in template and "}" not in template}
+        self.fields = tuple((spec, rtype.label(spec.name, lang)) for spec in rtype.fields)
+        self.labels = {spec.name: label for spec, label in self.fields}
+        self.words = {spec.name: rtype.choice_words.get(lang, {}).get(spec.name)
+                      or rtype.choice_words.get("en", {}).get(spec.name, {}) for spec in rtype.fields if spec.choices}
+        language = catalog.languages[lang]
+        self.yes_word, self.no_word = language.yes_word, language.no_word
+        self.title = rtype.title(lang)
+        # the fill-in template's hint of each field whose hint does not depend on the day (dates do)
+        self.hints = {spec.name: _template_hint(rtype, spec.name, catalog, lang, None)
+                      for spec in rtype.fields if spec.kind != "date" or spec.choices}
+        self.completion_days = next((rule.get("business_days", 2) for rule in rtype.rules
+                                     if rule["rule"] == "expected_completion"), 2)
+
+    def say(self, key: str) -> str:
+        text = self.plain.get(key)
+        return text if text is not None else message(self.catalog, self.lang, key)
+
+    def label(self, name: str) -> str:
+        label = self.labels.get(name)
+        return label if label is not None else self.rtype.label(name, self.lang)
+
+    def show(self, spec, value) -> str:
+        """display_value for a field of this type."""
+        if isinstance(value, bool):
+            return self.yes_word if value else self.no_word
+        if spec.choices and value in spec.choices:
+            return self.words[spec.name].get(value, value)
+        if spec.kind == "date" and isinstance(value, str):
+            try:
+                return local_date(date.fromisoformat(value), self.lang)
+            except ValueError:
+                return value
+        return _shown(value)
+
+
+# {(id(catalog), id(rtype), lang): Texts}; each keeps its catalog and type, so that their ids stay their own.
+_TEXTS: dict[tuple[int, int, str], Texts] = {}
+_TEXTS_MAX = 1024
+
+
+def texts(catalog: Catalog, rtype: RequestType, lang: str) -> Texts:
+    """The Texts of a type in a language, made the first time they are asked for."""
+    found = _TEXTS.get((id(catalog), id(rtype), lang))
+    if found is not None and found.catalog is catalog and found.rtype is rtype:
+        return found
+    if len(_TEXTS) >= _TEXTS_MAX:
+        _TEXTS.clear()
+    found = _TEXTS[(id(catalog), id(rtype), lang)] = Texts(catalog, rtype, lang)
+    return found
+
+
 EXAMPLE_DAYS_AHEAD = 14
 
 
@@ -109,30 +174,40 @@ def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: 
 
 def fill_in_template(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> tuple[list[str], list[str]]:
     """`Label: ` lines for every item to (re)send, and attach-requests for proof items."""
-    wanted = [*verdict.missing, *(problem.field for problem in verdict.invalid)]
-    ordered = [spec.name for spec in rtype.fields if spec.name in wanted]
-    lines, attachments = [], []
-    for name in ordered:
-        label = rtype.label(name, lang)
-        if rtype.spec_by_name[name].kind == "attachment":
+    wanted = {*verdict.missing, *(problem.field for problem in verdict.invalid)}
+    lines: list[str] = []
+    attachments: list[str] = []
+    if not wanted:
+        return lines, attachments
+    kit = texts(catalog, rtype, lang)
+    for spec, label in kit.fields:
+        if spec.name not in wanted:
+            continue
+        if spec.kind == "attachment":
             attachments.append(message(catalog, lang, "attachment_request", label=label))
         else:
-            lines.append(f"{label}{_template_hint(rtype, name, catalog, lang, verdict.today)}: ")
+            hint = kit.hints.get(spec.name)
+            if hint is None:
+                hint = _template_hint(rtype, spec.name, catalog, lang, verdict.today)
+            lines.append(f"{label}{hint}: ")
     return lines, attachments
 
 
 def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> list[str]:
     """The missing / to-correct / note sections, each a heading and `- ` lines, as reply and note show them."""
     lines: list[str] = []
+    if not (verdict.missing or verdict.invalid or verdict.warnings):
+        return lines
+    kit = texts(catalog, rtype, lang)
     if verdict.missing:
-        lines += ["", message(catalog, lang, "missing_heading")]
-        lines += [f"- {rtype.label(name, lang)}" for name in verdict.missing]
+        lines += ["", kit.say("missing_heading")]
+        lines += [f"- {kit.label(name)}" for name in verdict.missing]
     if verdict.invalid:
-        lines += ["", message(catalog, lang, "invalid_heading")]
-        lines += [f"- {rtype.label(problem.field, lang)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
+        lines += ["", kit.say("invalid_heading")]
+        lines += [f"- {kit.label(problem.field)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
                   for problem in verdict.invalid]
     if verdict.warnings:
-        lines += ["", message(catalog, lang, "warnings_heading")]
+        lines += ["", kit.say("warnings_heading")]
         lines += [f"- {problem_message(catalog, rtype, verdict, problem, lang)}" for problem in verdict.warnings]
     return lines
 
@@ -201,35 +276,37 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
     rtype = catalog.types[verdict.request_type]
+    kit = texts(catalog, rtype, lang)
     words = requester_name.split() if isinstance(requester_name, str) else []
     first_name = words[0] if words else ""
-    parts = [message(catalog, lang, "greeting", name=first_name) if first_name
-             else message(catalog, lang, "greeting_anonymous"),
+    failed_checks = verdict.failed_checks
+    parts = [message(catalog, lang, "greeting", name=first_name) if first_name else kit.say("greeting_anonymous"),
              "",
-             message(catalog, lang, "intro_consents" if verdict.items_complete and not verdict.failed_checks else "intro",
-                     request_type=rtype.title(lang))]
-    if verdict.failed_checks:
-        parts += ["", message(catalog, lang, "checks_failed_heading")]
-        parts += [f"- {_sentence(check_message(catalog, check, lang))}" for check in verdict.failed_checks]
+             message(catalog, lang, "intro_consents" if verdict.items_complete and not failed_checks else "intro",
+                     request_type=kit.title)]
+    if failed_checks:
+        parts += ["", kit.say("checks_failed_heading")]
+        parts += [f"- {_sentence(check_message(catalog, check, lang))}" for check in failed_checks]
     parts += problem_sections(catalog, rtype, verdict, lang)
     lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
     if lines:
-        parts += ["", message(catalog, lang, "template_intro"), "", *lines]
+        parts += ["", kit.say("template_intro"), "", *lines]
     if attachments:
         parts += ["", *attachments]
-    parts += consent_requests(catalog, verdict, lang)
+    if verdict.consents:
+        parts += consent_requests(catalog, verdict, lang)
     if verdict.expected_completion:
-        days = next((rule.get("business_days", 2) for rule in rtype.rules if rule["rule"] == "expected_completion"), 2)
         parts += ["", message(catalog, lang, "expected_completion",
-                              date=local_date(verdict.expected_completion, lang), days=days)]
-    parts += ["", message(catalog, lang, "closing")]
+                              date=local_date(verdict.expected_completion, lang), days=kit.completion_days)]
+    parts += ["", kit.say("closing")]
     return "\n".join(parts)
 
 
 def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
     """For the internal note: every reading that is not an exact catalog label, and every doubt."""
-    rtype = catalog.types[verdict.request_type]
-    label = lambda name: rtype.label(name, lang)  # noqa: E731
+    if not (verdict.readings or verdict.doubts):
+        return []
+    label = texts(catalog, catalog.types[verdict.request_type], lang).label
     lines = []
     for reading in verdict.readings:
         if reading["exact"] or not reading.get("label"):

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .accounts import Facts, Query, transfer_queries
 from .catalog import Catalog, FieldSpec, RequestType
 from .checks import FAILED, UNKNOWN, run_checks
 from .consent import ConsentInput, all_confirmed, evaluate_consents
 from .extract import Extraction, extract, readings
-from .first_error import first_error
+from .first_error import compiled_check, first_error
 from .parties import with_method
 from .language import Detector, choose_language, detect_text_language
+from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
 
@@ -53,11 +54,11 @@ class Verdict:
 
     @property
     def failed_checks(self) -> tuple[Mapping, ...]:
-        return tuple(check for check in self.checks if check["status"] == FAILED)
+        return tuple(check for check in self.checks if check["status"] == FAILED) if self.checks else ()
 
     @property
     def unknown_checks(self) -> tuple[Mapping, ...]:
-        return tuple(check for check in self.checks if check["status"] == UNKNOWN)
+        return tuple(check for check in self.checks if check["status"] == UNKNOWN) if self.checks else ()
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,10 @@ def field_errors(instance: Mapping, rtype: RequestType):
     """(field, the keyword of its first jsonschema error) pairs, per property where the schema allows it,
     else for the whole document."""
     if rtype.property_validators is not None:
+        checks = _plan(rtype).checks
         for name, value in instance.items():
-            keyword = first_error(rtype.property_validators[name], value)
+            check = checks.get(name)
+            keyword = check(value) if check is not None else first_error(rtype.property_validators[name], value)
             if keyword is not None:
                 yield name, keyword
         return
@@ -137,7 +140,7 @@ def field_errors(instance: Mapping, rtype: RequestType):
 
 def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
     """Missing fields (in schema order) and the first invalid problem of each present field."""
-    absent = {spec.name for spec in rtype.fields if spec.required and spec.name not in instance}
+    absent = {name for name in _plan(rtype).required if name not in instance}
     invalid: dict[str, Problem] = {}
     for name, keyword in field_errors(instance, rtype):
         spec = rtype.spec_by_name.get(name)
@@ -150,6 +153,45 @@ def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], l
     missing = [spec.name for spec in rtype.fields if spec.name in absent]
     ordered_invalid = [invalid[spec.name] for spec in rtype.fields if spec.name in invalid]
     return missing, ordered_invalid
+
+
+@dataclass(frozen=True)
+class _TypePlan:
+    """What evaluation needs of a request type on every ticket, worked out once per type."""
+    required: tuple[str, ...]                      # required fields, in schema order
+    order: Mapping[str, int]                       # field -> position in the schema
+    estimated_fields: frozenset                    # fields an expected_completion rule reads
+    checks: Mapping[str, Callable[[object], str | None]]   # field -> compiled first-error check, where there is one
+    roles: tuple[str, ...]                         # the customer roles of the type's account checks
+
+
+def _plan(rtype: RequestType) -> _TypePlan:
+    memo = memo_for(rtype)
+    plan = memo.get("verdict_plan")
+    if plan is None:
+        validators = rtype.property_validators or {}
+        compiled = {name: compiled_check(validator) for name, validator in validators.items()}
+        plan = memo["verdict_plan"] = _TypePlan(
+            required=tuple(spec.name for spec in rtype.fields if spec.required),
+            order={spec.name: position for position, spec in enumerate(rtype.fields)},
+            estimated_fields=frozenset(rule.get("field") for rule in rtype.rules if rule["rule"] == "expected_completion"),
+            checks={name: check for name, check in compiled.items() if check is not None},
+            roles=tuple(rtype.accounts.get("customers") or ()),
+        )
+    return plan
+
+
+def _unanswered_checks(rtype: RequestType, plan: _TypePlan) -> tuple[Mapping, ...]:
+    """run_checks with nothing asked or answered, which depends on the type alone: run once per type, and
+    each verdict gets its own copy of the outcomes (dicts a caller may change)."""
+    if not rtype.checks:
+        return ()
+    memo = memo_for(rtype)
+    outcomes = memo.get("unanswered_checks")
+    if outcomes is None:
+        outcomes = memo["unanswered_checks"] = run_checks(rtype.checks, plan.roles, {}, ())
+    return tuple({**check, "params": dict(check["params"]), "evidence": [dict(item) for item in check["evidence"]]}
+                 for check in outcomes)
 
 
 def _with_party_addresses(missing: list[str], parties, instance: Mapping, rtype: RequestType) -> list[str]:
@@ -197,8 +239,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         catalog.languages, settings.default_locale, detector,
     )
     invalid_fields = {problem.field for problem in invalid}
-    order = {spec.name: position for position, spec in enumerate(rtype.fields)}
-    estimated_fields = {rule.get("field") for rule in rtype.rules if rule["rule"] == "expected_completion"}
+    plan = _plan(rtype)
+    order, estimated_fields = plan.order, plan.estimated_fields
     return Verdict(
         ticket_id=ticket.get("id"),
         request_type=type_name,
@@ -216,7 +258,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
         today=today,
-        checks=run_checks(rtype.checks, tuple(rtype.accounts.get("customers") or ()), {}, ()),
+        checks=_unanswered_checks(rtype, plan),
     )
 
 
@@ -234,5 +276,4 @@ def with_checks(verdict: Verdict, catalog: Catalog, answers: Mapping[Query, Fact
     rtype = catalog.types[verdict.request_type]
     if not rtype.checks:
         return verdict
-    roles = tuple(rtype.accounts.get("customers") or ())
-    return replace(verdict, checks=run_checks(rtype.checks, roles, answers, queries))
+    return replace(verdict, checks=run_checks(rtype.checks, _plan(rtype).roles, answers, queries))
