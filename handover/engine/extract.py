@@ -34,7 +34,7 @@ _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
 _MIN_SENTENCE_WORDS = 4
 _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
-SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence")
+SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence", "forwarded_sentence")
 
 
 class RawValue(NamedTuple):
@@ -579,6 +579,17 @@ def label_values(lines: list[str], rtype: RequestType, stopwords, prose: list[st
     if prose is not None:
         prose.extend(line.text for line in prose_lines)
     return [(item.field, item.folded, item.value) for item in found]
+
+
+def _marked_forwarded(items: list[Found], paragraphs: list[tuple[str, str]]) -> list[Found]:
+    """Items read from a sentence of a message the requester forwarded count, marked as such for the
+    note ("forwarded_sentence"): a sentence found only in forwarded paragraphs."""
+    forwarded = [text for text, origin in paragraphs if origin == "forwarded"]
+    own = [text for text, origin in paragraphs if origin != "forwarded"]
+    return [item._replace(origin="forwarded_sentence")
+            if item.origin == "sentence" and item.label and any(item.label in text for text in forwarded)
+            and not any(item.label in text for text in own) else item
+            for item in items]
 
 
 def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
@@ -1533,6 +1544,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, found),
                  *statements, *patterned, *found]
+        if any(origin == "forwarded" for _, origin in paragraphs):
+            items = _marked_forwarded(items, paragraphs)
         given_here = {item.field for item in items}
         for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
             if name not in given_here and values.pop(name, None) is not None:

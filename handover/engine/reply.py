@@ -311,7 +311,7 @@ def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
     for reading in verdict.readings:
         if reading["exact"] or not reading.get("label"):
             continue
-        key = "note_read_sentence" if reading["source"] == "sentence" else "note_read_as"
+        key = "note_read_sentence" if reading["source"] in ("sentence", "forwarded_sentence") else "note_read_as"
         lines.append(message(catalog, lang, key, label=reading["label"], field=label(reading["field"])))
     for doubt in verdict.doubts:
         params = {key: value for key, value in doubt.items() if key != "kind"}

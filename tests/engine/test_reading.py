@@ -624,3 +624,20 @@ def test_a_forwarded_authors_own_address_is_the_other_holders(catalog):
     assert values(catalog, "service_holder_change", body)["new_holder_email"] == "k.becker@mailhaus.example"
     own = body.replace("k.becker@mailhaus.example.", "m.schulz@mailhaus.example.")   # the known holder's own: nothing new
     assert "new_holder_email" not in values(catalog, "service_holder_change", own)
+
+
+@pytest.mark.parametrize("lang, marker, sentence, shown", [
+    ("en", "---------- Forwarded message ---------",
+     "Please note that the new holder email is fwd@x.example and nothing else.", "sentence of the forwarded message"),
+    ("pl", "---------- Wiadomość przekazana dalej ---------",
+     "Uprzejmie informuję, że e-mail nowego właściciela to fwd@x.example i tylko ten.", "zdanie z przekazanej wiadomości"),
+])
+def test_a_sentence_read_in_a_forwarded_message_is_marked_forwarded(lang, marker, sentence, shown, catalog):
+    body = f"Service ID: SRV-1\n\n{marker}\nFrom: Customer <c@x.example>\nDate: Mon\n\n{sentence}"
+    settings = EvaluationSettings(country="PL", default_locale=lang)
+    made = decision(catalog, settings, "service_holder_change", comment(body))
+    assert made.verdict.fields.get("new_holder_email") == "fwd@x.example"
+    assert {r["field"]: r["source"] for r in made.verdict.readings}["new_holder_email"] == "forwarded_sentence"
+    assert f"fwd@x.example ({shown})" in made.internal_note
+    own = decision(catalog, settings, "service_holder_change", comment(f"Service ID: SRV-1\n\n{sentence}"))
+    assert {r["field"]: r["source"] for r in own.verdict.readings}["new_holder_email"] == "sentence"
