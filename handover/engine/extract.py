@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .catalog import RequestType
 from .layout import QUOTED_PROMPT, Line, comment_lines
+from .memo import memo_for
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
 from .text import fold, soft_fold, token_key
@@ -169,20 +170,20 @@ def match_label(text: str, rtype: RequestType, stopwords: frozenset[str]) -> tup
     return (field_name, folded) if field_name else None
 
 
-# Shared by the consumer threads: each lookup keeps what it read or stored in a local, as another
-# thread may clear a cache (when it grows past its bound) between any two steps.
-_FUZZY_CACHE: dict[tuple[int, str], LabelMatch | None] = {}
-_FILE_CACHE: dict[tuple[int, int, str], tuple[str | None, str | None]] = {}
+# The reader's fuzzy matches and the type's files by name are remembered in their owner's memo, at most
+# _MAX_REMEMBERED of each. Shared by the consumer threads: each lookup keeps what it read or stored in a
+# local, as another thread may clear a cache (when it grows past its bound) between any two steps.
+_MAX_REMEMBERED = 50_000
 _UNSEEN = object()
 
 
 def _fuzzy(reader: Reader, text: str) -> LabelMatch | None:
-    key = (id(reader), text)
-    found = _FUZZY_CACHE.get(key, _UNSEEN)
+    cache = memo_for(reader).setdefault("fuzzy_labels", {})
+    found = cache.get(text, _UNSEEN)
     if found is _UNSEEN:
-        if len(_FUZZY_CACHE) > 50_000:
-            _FUZZY_CACHE.clear()
-        found = _FUZZY_CACHE[key] = reader.fuzzy(text)
+        if len(cache) > _MAX_REMEMBERED:
+            cache.clear()
+        found = cache[text] = reader.fuzzy(text)
     return found
 
 
@@ -884,15 +885,13 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
-# {(id(rtype), kind, field): (rtype, words)}: built once per item; the type is kept so its id stays its own.
-_ITEM_WORDS: dict[tuple[int, str, str], tuple[RequestType, frozenset[str]]] = {}
-
-
 def _item_words(rtype: RequestType, kind: str, field_name: str, build) -> frozenset[str]:
-    known = _ITEM_WORDS.get((id(rtype), kind, field_name))
-    if known is None or known[0] is not rtype:
-        known = _ITEM_WORDS[(id(rtype), kind, field_name)] = (rtype, frozenset(build()))
-    return known[1]
+    """The words build() gives for an item, built once per type, kind and item."""
+    memo = memo_for(rtype)
+    known = memo.get(("item_words", kind, field_name))
+    if known is None:
+        known = memo[("item_words", kind, field_name)] = frozenset(build())
+    return known
 
 
 def _label_words(rtype: RequestType, field_name: str) -> frozenset[str]:
@@ -1509,6 +1508,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
+    file_fields = memo_for(rtype).setdefault("file_fields", {})   # (types, file name) -> (field, looks like)
     replies = _replies(document)
     questions = _questions_before(replies) if replies else {}
     for comment in requester_comments(document):
@@ -1574,12 +1574,12 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             shown = {"file_name": attachment.get("file_name"), "content_type": attachment.get("content_type"),
                      "size": attachment.get("size")}
             # By file name alone where mentions cannot matter (one proof item or none): cached.
-            key = (id(rtype), len(others), str(attachment.get("file_name")))
-            assigned = _FILE_CACHE.get(key) if single_proof else None
+            key = (len(others), str(attachment.get("file_name")))
+            assigned = file_fields.get(key) if single_proof else None
             if assigned is None:
-                if len(_FILE_CACHE) > 50_000:
-                    _FILE_CACHE.clear()
-                assigned = _FILE_CACHE[key] = _attachment_field(attachment, mentions, rtype, others)
+                if len(file_fields) > _MAX_REMEMBERED:
+                    file_fields.clear()
+                assigned = file_fields[key] = _attachment_field(attachment, mentions, rtype, others)
             field_name, looks_like = assigned
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)

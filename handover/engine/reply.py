@@ -8,6 +8,7 @@ from functools import lru_cache
 from babel.dates import format_date, format_timedelta
 
 from .catalog import Catalog, RequestType
+from .memo import memo_for
 from .rules import Problem
 from .verdict import Verdict
 
@@ -75,19 +76,12 @@ class Texts:
         return _shown(value)
 
 
-# {(id(catalog), id(rtype), lang): Texts}; each keeps its catalog and type, so that their ids stay their own.
-_TEXTS: dict[tuple[int, int, str], Texts] = {}
-_TEXTS_MAX = 1024
-
-
 def texts(catalog: Catalog, rtype: RequestType, lang: str) -> Texts:
-    """The Texts of a type in a language, made the first time they are asked for."""
-    found = _TEXTS.get((id(catalog), id(rtype), lang))
-    if found is not None and found.catalog is catalog and found.rtype is rtype:
-        return found
-    if len(_TEXTS) >= _TEXTS_MAX:
-        _TEXTS.clear()
-    found = _TEXTS[(id(catalog), id(rtype), lang)] = Texts(catalog, rtype, lang)
+    """The Texts of a type in a language, made the first time they are asked for (in the type's memo)."""
+    memo = memo_for(rtype)
+    found = memo.get(("texts", lang))
+    if found is None or found.catalog is not catalog:
+        found = memo[("texts", lang)] = Texts(catalog, rtype, lang)
     return found
 
 

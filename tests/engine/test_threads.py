@@ -8,8 +8,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from handover.engine import extract as extract_module
-from handover.engine import reading
+from handover.engine import memo, reading
 from handover.engine.catalog import load_catalog
 from handover.engine.decide import Routing, decide
 from handover.engine.verdict import EvaluationSettings
@@ -29,8 +28,7 @@ def _decisions(catalog, cases) -> list[tuple]:
 
 
 def _cold_caches() -> None:
-    extract_module._FUZZY_CACHE.clear()
-    extract_module._FILE_CACHE.clear()
+    memo._MEMOS.clear()   # the fuzzy label matches, files by name, texts and plans of every type
     reading.stem.cache_clear()
 
 
