@@ -14,6 +14,7 @@ from typing import Callable, Iterable, NamedTuple
 from flask import Blueprint, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from handover.engine.text import well_formed
 from handover.ledger import delivery_key
@@ -30,10 +31,8 @@ SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 _SIGNATURE_KEY = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
 _TIMESTAMP_KEY = "HTTP_" + TIMESTAMP_HEADER.upper().replace("-", "_")
-_STATUS_LINES = {200: "200 OK", 202: "202 ACCEPTED", 400: "400 BAD REQUEST", 401: "401 UNAUTHORIZED",
-                 413: "413 REQUEST ENTITY TOO LARGE", 500: "500 INTERNAL SERVER ERROR",
-                 503: "503 SERVICE UNAVAILABLE"}
-"""The status lines werkzeug writes for the codes this endpoint answers with."""
+_STATUS_LINES = {code: f"{code} {HTTP_STATUS_CODES[code].upper()}" for code in (200, 202, 400, 401, 413, 500, 503)}
+"""The status lines werkzeug writes (as its Response does) for the codes this endpoint answers with."""
 
 blueprint = Blueprint("webhooks", __name__)
 
