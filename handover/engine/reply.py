@@ -139,19 +139,7 @@ def _shown(value) -> str:
 
 def display_value(catalog: Catalog, rtype: RequestType, field_name: str, value, lang: str) -> str:
     """A normalised value as a person reads it in `lang`: yes/no words, local choice words and dates."""
-    spec = rtype.spec_by_name[field_name]
-    if isinstance(value, bool):
-        language = catalog.languages[lang]
-        return language.yes_word if value else language.no_word
-    if spec.choices and value in spec.choices:
-        words = rtype.choice_words.get(lang, {}).get(field_name) or rtype.choice_words.get("en", {}).get(field_name, {})
-        return words.get(value, value)
-    if spec.kind == "date" and isinstance(value, str):
-        try:
-            return local_date(date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    return _shown(value)
+    return texts(catalog, rtype, lang).show(rtype.spec_by_name[field_name], value)
 
 
 def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: str, today: date | None) -> str:
