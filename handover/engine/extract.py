@@ -71,7 +71,7 @@ class Found(NamedTuple):
 
 def users_by_id(items) -> dict:
     """Sideloaded users (or any records) keyed by id; anything that is not an object is skipped."""
-    return {item.get("id"): item for item in items or () if isinstance(item, Mapping)}
+    return {item.get("id"): item for item in items or () if isinstance(item, (dict, Mapping))}
 
 
 def requester_comments(document: Mapping) -> list[Mapping]:
@@ -80,7 +80,7 @@ def requester_comments(document: Mapping) -> list[Mapping]:
     requester_id = ticket.get("requester_id")
     comments = [
         comment for comment in document.get("comments") or ()
-        if isinstance(comment, Mapping) and comment.get("public", True)
+        if isinstance(comment, (dict, Mapping)) and comment.get("public", True)
         and requester_id is not None and comment.get("author_id") == requester_id
     ]
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
@@ -90,7 +90,7 @@ def _replies(document: Mapping) -> dict:
     """For each requester comment right after a public comment by someone else (the agent): that comment's text."""
     ticket = document.get("ticket") or {}
     requester_id = ticket.get("requester_id")
-    comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
+    comments = [comment for comment in document.get("comments") or () if isinstance(comment, (dict, Mapping))]
     for comment in comments:   # the common case: nobody else wrote in public
         if comment.get("author_id") != requester_id and comment.get("public", True):
             break
@@ -616,6 +616,8 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
     found = []
     for text, origin in paragraphs if paragraphs is not None else _paragraphs(prose):
         lowered = text.casefold()
+        if not rtype.reader.sentence_anchors.search(lowered):
+            continue   # most prose holds no pattern's anchor
         candidates = [pattern for pattern in rtype.reader.sentences if pattern.anchor in lowered]
         if not candidates:
             continue
@@ -1502,7 +1504,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     values = _form_values(ticket, rtype, field_mapping)
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     others = tuple(catalog.types.values()) if catalog is not None else ()
-    evidence: Counter = Counter()
+    evidence: dict[str, float] = {}
     prose_text: list[str] = []
     doubts: list[dict] = []
     proof_files: dict[str, list[Mapping]] = {}
@@ -1566,10 +1568,10 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             if item.exact and item.origin != "forwarded":
                 languages = rtype.label_languages.get(item.folded, ())
                 for lang in languages:
-                    evidence[lang] += 1 / len(languages)
+                    evidence[lang] = evidence.get(lang, 0) + 1 / len(languages)
         mentions = lambda lines=lines: _mentions(lines, vocabulary)  # noqa: E731  (only for types with several proof items)
         for attachment in comment.get("attachments") or ():
-            if not isinstance(attachment, Mapping) or not attachment.get("file_name") or attachment.get("inline"):
+            if not isinstance(attachment, (dict, Mapping)) or not attachment.get("file_name") or attachment.get("inline"):
                 continue
             shown = {"file_name": attachment.get("file_name"), "content_type": attachment.get("content_type"),
                      "size": attachment.get("size")}

@@ -200,7 +200,7 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 lines.append(Line(text, "email"))
             index += 1
             continue
-        if vocabulary is not None and _could_be_marker(text):
+        if vocabulary is not None and text and (text.endswith(_MARKER_ENDS) or text.startswith(_MARKER_STARTS)):
             folded = soft_fold(text)[0]
             if vocabulary.forward_marker is not None and vocabulary.forward_marker.match(folded):
                 origin, reading = "forwarded", True
@@ -220,15 +220,15 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 continue
         if text in _SIGNATURE:
             reading = False
-        elif reading and not (text[:1] in "_=-" and _RULE_LINE.match(text)):
+        elif reading and not (text and text[0] in "_=-" and _RULE_LINE.match(text)):
             lines.append(Line(text, "html_table" if in_table and origin == "email" else origin))
         index += 1
     return lines
 
 
-def _could_be_marker(text: str) -> bool:
-    """Cheap test before the header regexes: every quote header or forward marker ends with ':' or is set off by dashes."""
-    return bool(text) and (text.endswith((":", "：", "--", "*")) or text.startswith(("--", "**", "__", "—")))
+# Cheap test before the header regexes: every quote header or forward marker ends with ':' or is set off by dashes.
+_MARKER_ENDS = (":", "：", "--", "*")
+_MARKER_STARTS = ("--", "**", "__", "—")
 
 
 def _starts_with_from(text: str, vocabulary) -> bool:

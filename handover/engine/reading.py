@@ -53,12 +53,33 @@ def stem(word: str, algorithm: str | None) -> str:
     return _stemmer(algorithm).stemWord(word) if algorithm else word
 
 
-def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
-    """One regex finding any of the folded phrases as whole words, longest first."""
+class Phrases:
+    """Any of a list of folded phrases, found as whole words in folded text (fold() output).
+
+    The regex alternation costs microseconds on every paragraph, and most prose holds none of the
+    phrases: in folded text a phrase can only be found where each of its words is one of the text's
+    words, so `search` first asks whether the longest word of some phrase is there at all."""
+
+    __slots__ = ("regex", "keys")
+
+    def __init__(self, folded: list[str]):
+        self.regex = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in folded) + r")(?!\w)")
+        self.keys = frozenset(max(phrase.split(), key=len) for phrase in folded)
+
+    def search(self, folded: str) -> re.Match | None:
+        return None if self.keys.isdisjoint(folded.split()) else self.regex.search(folded)
+
+    def finditer(self, folded: str):
+        return self.regex.finditer(folded)
+
+    def sub(self, replacement: str, folded: str) -> str:
+        return self.regex.sub(replacement, folded)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> Phrases | None:
+    """Finds any of the folded phrases as whole words, longest first."""
     folded = sorted({fold(phrase) for phrase in phrases if fold(phrase)}, key=len, reverse=True)
-    if not folded:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(phrase) for phrase in folded) + r")(?!\w)")
+    return Phrases(folded) if folded else None
 
 
 def _soft_phrase_pattern(phrases: Iterable[str]) -> re.Pattern | None:
@@ -96,31 +117,31 @@ def _header_pattern(templates: Iterable[str]) -> re.Pattern | None:
 class Vocabulary:
     """Words and headers of every language that reading needs: one object per catalog."""
     stemmers: Mapping[str, str | None]                 # lang -> Snowball algorithm
-    yes: re.Pattern | None
-    no: re.Pattern | None
+    yes: Phrases | None
+    no: Phrases | None
     negations: frozenset[str]
     same_as: frozenset[str]
-    attachment_words: re.Pattern | None
-    qualifiers: re.Pattern | None
+    attachment_words: Phrases | None
+    qualifiers: Phrases | None
     quote_header: re.Pattern | None
     forward_marker: re.Pattern | None
     header_from: frozenset[str]
     header_sent: frozenset[str]
     header_any: frozenset[str]
-    statement_words: re.Pattern | None = None   # over fold(): does a paragraph hold a joining verb at all
+    statement_words: Phrases | None = None   # over fold(): does a paragraph hold a joining verb at all
     statement_verb: re.Pattern | None = None    # over soft_fold(): "is actually", "powinien być", "est en fait"
     value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
     and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
-    withdraw: re.Pattern | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
+    withdraw: Phrases | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
     value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
     date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
-    placeholder: re.Pattern | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
+    placeholder: Phrases | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
     placeholder_starts: frozenset[str] = frozenset()   # the first words of those phrases
     other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
-    correction: re.Pattern | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
+    correction: Phrases | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
     pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
-    own_address: re.Pattern | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
-    wish: re.Pattern | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
+    own_address: Phrases | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
+    wish: Phrases | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
 
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
@@ -223,6 +244,12 @@ class Reader:
     def sentences(self) -> tuple[SentencePattern, ...]:
         """The compiled sentence patterns, built on first use (the templates were checked at load)."""
         return tuple(_compile_sentence(template, lang, self.field_kinds, constants) for lang, template, constants in self.templates)
+
+    @cached_property
+    def sentence_anchors(self) -> re.Pattern | None:
+        """Finds any sentence pattern's anchor in casefolded text: one search instead of a test per pattern."""
+        anchors = sorted({pattern.anchor for pattern in self.sentences}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, anchors))) if anchors else None
 
     @cached_property
     def choices(self) -> dict[str, tuple[tuple[str, ...], tuple, tuple[str, ...]]]:
