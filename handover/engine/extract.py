@@ -803,7 +803,8 @@ _STEM_CHARS = 5
 def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Found]:
     """"Please move our service HST-20931", "usługę nr USL-4471", "передать услугу SRV-30017": a code
     right after a word of an identifier item's labels (the first five letters alike: usługi/usługę)."""
-    id_fields = [spec.name for spec in rtype.fields if spec.kind == "text" and spec.name.endswith("_id")]
+    id_fields = _item_words(rtype, "id_fields", "", lambda: (spec.name for spec in rtype.fields
+                                                            if spec.kind == "text" and spec.name.endswith("_id")))
     if not id_fields or not paragraphs:
         return []
     found = []
@@ -1553,7 +1554,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             if name not in given_here and values.pop(name, None) is not None:
                 doubts.append({"kind": "withdrawn", "field": name, "label": clause})
         for item in items:
-            if rtype.spec_by_name[item.field].kind == "attachment":
+            kind = rtype.spec_by_name[item.field].kind
+            if kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
             if _not_an_answer(item.value, vocabulary):
@@ -1561,7 +1563,6 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
-            kind = rtype.spec_by_name[item.field].kind
             if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 from html.parser import HTMLParser
 from collections.abc import Mapping
@@ -210,7 +209,8 @@ def comment_lines(comment: Mapping, vocabulary) -> list[Line]:
                 history, answering = True, False
                 index += 1
                 continue
-        if vocabulary is not None and 0 < text.find(":", 0, 26) and _starts_with_from(text, vocabulary):
+        colon = text.find(":", 0, 26) if vocabulary is not None else -1
+        if colon > 0 and _starts_with_from(text, colon, vocabulary):
             block = _header_block(raw, index, vocabulary)
             if block is not None:
                 if not block[1]:
@@ -231,13 +231,6 @@ _MARKER_ENDS = (":", "：", "--", "*")
 _MARKER_STARTS = ("--", "**", "__", "—")
 
 
-def _starts_with_from(text: str, vocabulary) -> bool:
-    colon = text.find(":", 0, 26)
-    if colon <= 0 or colon > _longest(vocabulary.header_from) + 6:   # 'Subscription ID:' is no 'From:' (markup aside)
-        return False
-    return fold(text[:colon].strip("*_ ")) in vocabulary.header_from
-
-
-@lru_cache(maxsize=8)
-def _longest(words: frozenset[str]) -> int:
-    return max(map(len, words), default=0)
+def _starts_with_from(text: str, colon: int, vocabulary) -> bool:
+    """Whether the text before the colon at `colon` is a 'From' header word ('Subscription ID:' is none, markup aside)."""
+    return colon <= vocabulary.header_from_chars + 6 and fold(text[:colon].strip("*_ ")) in vocabulary.header_from

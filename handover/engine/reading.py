@@ -143,6 +143,11 @@ class Vocabulary:
     own_address: Phrases | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
     wish: Phrases | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
 
+    @cached_property
+    def header_from_chars(self) -> int:
+        """The length of the longest 'From' header word: a line whose colon comes later starts no header block."""
+        return max(map(len, self.header_from), default=0)
+
 
 def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
     """reading_data: lang -> the reading keys of ticket_forms/common/<lang>.yaml."""
