@@ -329,6 +329,9 @@ def _reader(texts, extension, specs, vocabulary, stopwords, path: Path) -> Reade
     for field_name, other in (extension.get("same_as") or {}).items():
         if field_name not in kinds or other not in kinds:
             raise CatalogError(f"{path}: same_as pairs unknown fields {field_name!r} -> {other!r}")
+    own = extension.get("own_address")
+    if own is not None and kinds.get(own) != "email":
+        raise CatalogError(f"{path}: own_address must name an email field, not {own!r}")
     try:
         return build_reader(texts, extension, kinds, vocabulary, stopwords)
     except (re.error, TypeError, ValueError, AttributeError) as error:

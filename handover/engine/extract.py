@@ -508,10 +508,11 @@ class _LineReader:
         return (found, stripped) if found else None
 
     def _bare_label(self, text: str):
-        """A line that is nothing but an exact label (the value follows on the next line)."""
-        if text.endswith((",", ".", "!", "?")) or text.count(" ") > _MAX_BARE_LABEL_WORDS + 1:
+        """A line that is nothing but an exact label (the value follows on the next line); a label asked as a
+        question too ("Todas as partes de acordo?" over "Sim")."""
+        if text.endswith((",", ".", "!")) or text.count(" ") > _MAX_BARE_LABEL_WORDS + 1:
             return None
-        stripped = _strip_markup(text).rstrip(":： ")
+        stripped = _strip_markup(text).rstrip(":：?？ ")
         if len(stripped.split()) > _MAX_BARE_LABEL_WORDS:
             return None
         found = match_label(stripped, self.rtype, self.stopwords) if stripped else None
@@ -992,6 +993,36 @@ def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestTy
             if phrase and len(written) == 1 and fold(written[0]) not in addresses:
                 found.append(Found(other, written[0].rstrip("."), clause, False, "forwarded"))
     return found
+
+
+def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                       found_here: list[Found]) -> list[Found]:
+    """"Ja mam konto na adres piotr@…", "мой адрес в вашей системе t.aliev@…": in the requester's own prose, a
+    clause saying the address is the writer's own (the language's `own_address_words`) and holding one
+    address gives the item of the party who writes (the type's `own_address`), when it is not given yet and
+    the clause names no other address item ("my new owner's email"): prose fills a gap only."""
+    reader = rtype.reader
+    field_name = reader.own_address if reader is not None else None
+    if field_name is None or reader.vocabulary.own_address is None or field_name in given \
+            or any(item.field == field_name for item in found_here):
+        return []
+    others = set().union(*(_address_stems(rtype, spec.name) for spec in rtype.fields
+                           if spec.kind == "email" and spec.name != field_name))
+    taken = {fold(str(raw.value)) for raw in given.values()} | {fold(str(item.value)) for item in found_here}
+    for text, origin in paragraphs:
+        if origin == "forwarded" or "@" not in text:
+            continue
+        for clause in _plain_clauses(text):
+            start = 0
+            for match in _ADDRESS.finditer(clause):   # the words since the previous address say whose it is
+                before, start = fold(clause[start:match.start()]), match.end()
+                address = match.group().rstrip(".")
+                if fold(address) in taken or not reader.vocabulary.own_address.search(before):
+                    continue
+                if {word[:_STEM_CHARS] for word in before.split() if len(word) >= _STEM_CHARS} & others:
+                    continue   # "my colleague, the new holder: joana@…" names the other party
+                return [Found(field_name, address, clause, False, "sentence")]
+    return []
 
 
 def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
@@ -1535,7 +1566,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                             [*found, *patterned, *statements]) + patterned
         addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
-        items = [*(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
+        items = [*(read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]) if addressed else ()),
+                 *(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
                  *read_wished_dates(paragraphs, rtype, catalog, values, found),

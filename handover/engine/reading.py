@@ -227,6 +227,7 @@ class Reader:
     field_kinds: Mapping[str, str] = field(default_factory=dict)
     choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
     party_words: Mapping[str, frozenset[str]] = field(default_factory=dict)   # agreement field -> folded words naming its party
+    own_address: str | None = None    # the address item of the party who writes ("my email is …"): x-handover own_address
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -438,4 +439,4 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
                   {name: tuple(rows) for name, rows in choice_words.items()},
-                  {name: frozenset(words) for name, words in party_words.items()})
+                  {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"))

@@ -86,6 +86,7 @@ def test_every_type_schema_is_valid_draft_2020_12_and_labels_exist_for_all_langu
     (lambda schema: schema["x-handover"]["rules"].append({"rule": "differs", "field": "nope", "from": "service_id"}),
      "names unknown field 'nope'"),
     (lambda schema: schema.update({"type": "banana"}), "not a valid JSON Schema"),
+    (lambda schema: schema["x-handover"].update({"own_address": "service_id"}), "own_address must name an email field"),
 ])
 def test_broken_data_files_are_named_in_the_error(mutation, fragment, tmp_path):
     import json

@@ -641,3 +641,37 @@ def test_a_sentence_read_in_a_forwarded_message_is_marked_forwarded(lang, marker
     assert f"fwd@x.example ({shown})" in made.internal_note
     own = decision(catalog, settings, "service_holder_change", comment(f"Service ID: SRV-1\n\n{sentence}"))
     assert {r["field"]: r["source"] for r in own.verdict.readings}["new_holder_email"] == "sentence"
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "The service is registered under my email: own@x.example, please move it."),
+    ("pl", "Ja mam konto na adres own@x.example i chcę przekazać usługę."),
+    ("es", "Yo soy la titular con el correo own@x.example y quiero ceder el servicio."),
+    ("ru", "Мой адрес в вашей системе own@x.example, прошу передать услугу."),
+    ("pt", "O serviço está associado ao meu e-mail own@x.example."),
+    ("de", "Mein Kundenkonto läuft auf own@x.example."),
+    ("fr", "Le service est enregistré à mon nom avec l'adresse own@x.example."),
+])
+def test_the_writers_own_address_in_a_sentence_is_the_current_holders(lang, sentence, catalog):
+    # The schema's own_address: the holder who writes is the current one (seed 001's sentence is theirs).
+    document = ticket_document("service_holder_change", [comment(f"Service ID: SRV-1\n\n{sentence}")])
+    got = evaluate(document, catalog, EvaluationSettings(), TODAY).fields
+    assert got["current_holder_email"] == "own@x.example" and "new_holder_email" not in got
+
+
+def test_the_writers_own_address_never_replaces_a_given_one_nor_names_the_other_party(catalog):
+    given = values(catalog, "service_holder_change",
+                   "Current holder email: a@x.example\n\nMy email is b@x.example, please write there.")
+    assert given["current_holder_email"] == "a@x.example"
+    other = values(catalog, "service_holder_change", "Service ID: SRV-1\n\nMy new holder's email is c@x.example.")
+    assert other.get("current_holder_email") != "c@x.example"
+    # Only the address the own-address words stand before: the second one in the clause is someone else's.
+    two = values(catalog, "service_holder_change",
+                 "Ja mam konto na adres piotr@x.example, a wspólnik założył konto na michal@x.example.")
+    assert two["current_holder_email"] == "piotr@x.example"
+
+
+def test_a_label_asked_as_a_question_takes_the_answer_on_the_next_line(catalog):
+    body = "ID da assinatura: SUB-611457\nTodas as partes de acordo?\nSim\n"
+    document = ticket_document("reseller_change", [comment(body)])
+    assert evaluate(document, catalog, EvaluationSettings(), TODAY).fields["all_parties_consent"] is True
