@@ -22,8 +22,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][
 _PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SEPARATOR = re.compile(r"\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*")
 _MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
-# Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ..."
-_ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
+# Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ...", "… / Billing: C"
+_ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+/\s+|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
@@ -1469,6 +1469,15 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
             return item
     elif _is_choice(rtype, item.field, item.value):
         return item
+    elif _ADDRESS.fullmatch(item.value.strip().rstrip(".")):
+        # "Facturation : compta@…" read as the billing frequency: an address goes to the address item the
+        # label's words also name.
+        moved = _partial_label(item.label, item.value.strip(), rtype, rtype.reader.stopwords if rtype.reader else frozenset())
+        if moved is None or rtype.spec_by_name[moved[0]].kind != "email":
+            return item
+        doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": moved[0],
+                       "other": item.field})
+        return item._replace(field=moved[0], exact=False)
     # Only a value that is a choice as a whole moves: "par chèque, comme aujourd'hui" is no billing frequency.
     others = [spec.name for spec in rtype.fields
               if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, True)]

@@ -675,3 +675,37 @@ def test_a_label_asked_as_a_question_takes_the_answer_on_the_next_line(catalog):
     body = "ID da assinatura: SUB-611457\nTodas as partes de acordo?\nSim\n"
     document = ticket_document("reseller_change", [comment(body)])
     assert evaluate(document, catalog, EvaluationSettings(), TODAY).fields["all_parties_consent"] is True
+
+
+def test_items_separated_by_a_slash_on_one_line_are_each_read(catalog):
+    body = ("ID de l'abonnement : SUB-1\n"
+            "Propriétaire du portail : p@x.example / Facturation : compta@x.example\n")
+    got = values(catalog, "reseller_change", body)
+    assert got["portal_owner_email"] == "p@x.example" and got["billing_email"] == "compta@x.example"
+    assert "billing_frequency" not in got   # "Facturation" also names the frequency: the address says which
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("fr", "Périodicité : à voir avec le client"),
+    ("es", "Frecuencia de facturación: a ver con el cliente"),
+    ("pt", "Frequência de faturação: a combinar"),
+    ("de", "Abrechnungsintervall: klären wir noch"),
+    ("en", "Billing frequency: to be discussed"),
+    ("pl", "Częstotliwość rozliczeń: do uzgodnienia"),
+    ("ru", "Периодичность оплаты: обсудим с клиентом"),
+])
+def test_a_choice_left_to_be_settled_is_missing_not_invalid(lang, line, catalog, settings):
+    verdict = evaluate(ticket_document("reseller_change", [comment(f"{line}\n")]), catalog, settings, TODAY)
+    assert "billing_frequency" in verdict.missing and not verdict.invalid
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("es", "Hola, la frecuencia de facturación sería mensual."),
+    ("pt", "A frequência de faturação seria mensal."),
+    ("fr", "La fréquence de facturation serait mensuelle."),
+    ("de", "Das Abrechnungsintervall wäre monatlich."),
+    ("en", "The billing frequency would be monthly."),
+])
+def test_an_item_said_in_the_conditional_is_given(lang, sentence, catalog):
+    assert values(catalog, "reseller_change", f"Subscription ID: SUB-1\n\n{sentence}")["billing_frequency"] in (
+        "mensual", "mensal", "mensuelle", "monatlich", "monthly")
