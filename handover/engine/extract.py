@@ -634,7 +634,11 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
             for name, value in match.groupdict().items():
                 if value is not None and name in rtype.spec_by_name:
                     start, end = match.span(name)
-                    found.append(Found(name, text[where[start]:where[end - 1] + 1].strip(), sentence, False, "sentence"))
+                    written = text[where[start]:where[end - 1] + 1].strip()
+                    if _names_a_party(rtype.spec_by_name[name]):
+                        written = party_name(written, rtype.reader.vocabulary)
+                    if written:
+                        found.append(Found(name, written, sentence, False, "sentence"))
             clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
             negated = bool(pattern.constants) and bool(set(fold(clause).split()) & rtype.reader.vocabulary.negations)
             # "Todas as partes estão de acordo? Ainda não…": a question states nothing.
@@ -647,6 +651,49 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 
 
 _CLAUSE_END = re.compile(r"[.!?;]")
+_NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
+
+
+def _names_a_party(spec) -> bool:
+    """Text items that are no identifier: a company's or a partner's name."""
+    return spec.kind == "text" and not spec.name.endswith("_id")
+
+
+def party_name(written: str, vocabulary) -> str:
+    """The company's name a sentence's slot starts with: 'der Medcom Systemhaus GmbH' -> 'Medcom Systemhaus GmbH',
+    'Ridgeway Surveyors LLP (end customer only)' -> 'Ridgeway Surveyors LLP', 'Redpoint Networks and will be
+    managed by us' -> 'Redpoint Networks'.
+
+    Leading articles (the language's `value_lead_words`) go; the name runs over capitalised words, numbers and
+    quoted words, and over the lowercase words a name may hold (`name_words`: "do", "z", "o.o."), and ends at
+    any other word or at an opening parenthesis. A slot that does not start with a capital is left as written:
+    not every writer capitalises names."""
+    lead = vocabulary.value_lead.match(soft_fold(written)[0]) if vocabulary.value_lead is not None else None
+    if lead and lead.end() < len(written):
+        written = written[soft_fold(written)[1][lead.end()]:]
+    tokens = written.split()
+    if not tokens or not _capitalised(tokens[0]):
+        return written
+    kept = []
+    for token in tokens:
+        if token.startswith("("):
+            break
+        if not (_capitalised(token) or token.casefold().strip(",;:") in vocabulary.name_words):
+            break
+        if token.endswith(".") and "." not in token[:-1] and len(token) > 4 \
+                and token.casefold() not in vocabulary.name_words:
+            kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
+            break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
+        kept.append(token)
+    while kept and not _capitalised(kept[-1]) and "." not in kept[-1] and kept[-1] != "&":
+        kept.pop()   # "… Networks and" before "will be": a joining word ends no name
+    return " ".join(kept).rstrip(",;:") if kept else written
+
+
+def _capitalised(token: str) -> bool:
+    """A word as names are written: a capital first letter (after quotes), or a number ('1&1', '«Связь-Регион»')."""
+    first = _NAME_START.match(token).group()[-1:]
+    return not first or first.isupper() or token.lstrip("«\"„“'(").startswith(tuple("0123456789"))
 
 
 def _asks(text: str, at: int) -> bool:

@@ -28,7 +28,7 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
+              "date_words", "name_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words")
 
 
@@ -142,6 +142,7 @@ class Vocabulary:
     pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
     own_address: Phrases | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
     wish: Phrases | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
+    name_words: frozenset[str] = frozenset()   # lowercase words inside a company's name: "do", "von", "z", "o.o."
 
     @cached_property
     def header_from_chars(self) -> int:
@@ -183,6 +184,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
         own_address=_phrase_pattern(every("own_address_words")),
         wish=_phrase_pattern(every("wish_words")),
+        name_words=frozenset(str(word).casefold() for word in every("name_words")),
     )
 
 

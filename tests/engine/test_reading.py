@@ -709,3 +709,24 @@ def test_a_choice_left_to_be_settled_is_missing_not_invalid(lang, line, catalog,
 def test_an_item_said_in_the_conditional_is_given(lang, sentence, catalog):
     assert values(catalog, "reseller_change", f"Subscription ID: SUB-1\n\n{sentence}")["billing_frequency"] in (
         "mensual", "mensal", "mensuelle", "monatlich", "monthly")
+
+
+@pytest.mark.parametrize("written, name", [
+    ("der Medcom Systemhaus GmbH", "Medcom Systemhaus GmbH"),
+    ("Ridgeway Surveyors LLP (end customer only)", "Ridgeway Surveyors LLP"),
+    ("Redpoint Networks and will be managed by us", "Redpoint Networks"),
+    ("Telcia Services. Ci-joint les accords", "Telcia Services"),
+    ("Budmax Sp. z o.o.", "Budmax Sp. z o.o."),
+    ("Quinta do Vale Verde", "Quinta do Vale Verde"),
+    ("a Oeste Digital", "Oeste Digital"),
+    ("ООО «Пекарня Колосок»", "ООО «Пекарня Колосок»"),
+    ("bluestone networks ltd", "bluestone networks ltd"),   # written without capitals: left as written
+])
+def test_a_sentences_slot_holds_the_companys_name_and_no_more(written, name, catalog):
+    from handover.engine.extract import party_name
+    assert party_name(written, catalog.vocabulary) == name
+
+
+def test_a_partner_named_in_a_fixed_sentence_is_read_without_its_article(catalog):
+    body = "Die Praxis wird derzeit von der Medcom Systemhaus GmbH betreut."
+    assert values(catalog, "partner_takeover", body)["current_partner"] == "Medcom Systemhaus GmbH"
