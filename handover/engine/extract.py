@@ -651,6 +651,25 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 
 
 _CLAUSE_END = re.compile(r"[.!?;]")
+
+
+def writer_party(paragraphs: list[tuple[str, str]], rtype: RequestType) -> str | None:
+    """The name item of the party the requester is, when one of the type's sentences says so ("We're
+    Bluestone Networks and will be the new partner", "od nas, czyli Telkom Serwis, do …": `we:` in the
+    data); None when no such sentence is there or two disagree."""
+    patterns = [pattern for pattern in rtype.reader.sentences if pattern.writer] if rtype.reader else []
+    said = set()
+    for text, origin in paragraphs:
+        if origin == "forwarded":
+            continue   # a forward's "we" is its author's
+        lowered = text.casefold()
+        folded = None
+        for pattern in patterns:
+            if pattern.anchor in lowered:
+                folded = folded if folded is not None else soft_fold(text)[0]
+                if pattern.regex.search(folded):
+                    said.add(pattern.writer)
+    return said.pop() if len(said) == 1 else None
 _NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
 
 
@@ -954,59 +973,109 @@ def _label_words(rtype: RequestType, field_name: str) -> frozenset[str]:
 
 
 def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
-                        catalog, found_here: list[Found] = ()) -> list[Found]:
+                        catalog, found_here: list[Found] = (), writer: str | None = None) -> list[Found]:
     """A party's agreement stated in prose under the party's name: "ITserwis jednak wyraził zgodę" sets the
-    current partner's agreement when ITserwis is the current partner given so far.
+    current partner's agreement when ITserwis is the current partner given so far; "the current partner
+    agreed" under its role (its agreement item's `party_words` of two words or more); and "we obviously
+    agree too" under the language's `we_words` for the party the writer is (`writer`, the name item a
+    sentence pattern with `we:` read).
 
     A party's name is its `name_field` (schema `x-handover.consents`). The clause must name exactly one
-    party and say yes or no."""
+    party, or the one before its yes or no phrase, and say yes or no."""
     if catalog is None or not paragraphs:
         return []
-    names = {}
+    terms: dict[str, frozenset[str]] = {}
+    roles = rtype.reader.party_words if rtype.reader else {}
     for party in rtype.consents:
         if not (party.field and party.name_field):
             continue
         given = values.get(party.name_field)
         name = given.value if given is not None else next(
             (item.value for item in reversed(found_here) if item.field == party.name_field), None)
-        if isinstance(name, str):
-            words = [word for word in fold(name).split() if len(word) >= 3]
-            if words:
-                names[party.field] = words[0]   # "ITserwis Kraków" is written "ITserwis"
-    if not names or len(set(names.values())) < len(names):
+        words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
+        own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
+        own |= _role_terms(roles.get(party.field, frozenset()))
+        if party.name_field == writer:
+            own |= catalog.vocabulary.we_words
+        if own:
+            terms[party.field] = frozenset(own)
+    counts = Counter(term for own in terms.values() for term in own)
+    terms = {field_name: frozenset(term for term in own if counts[term] == 1) for field_name, own in terms.items()}
+    every = [term for own in terms.values() for term in own]   # a word two parties share names neither
+    if not every:
         return []
     found = []
+    negations = catalog.vocabulary.negations
     for text, _ in paragraphs:
-        folded_words = set(fold(text).split())
-        if not folded_words & set(names.values()):
+        padded = f" {fold(text)} "
+        if not any(f" {term} " in padded for term in every):
             continue
         for clause in _stated_clauses(text):
-            words = set(fold(clause).split())
-            named = [field_name for field_name, word in names.items() if word in words]
-            said = clause
-            if len(named) > 1:   # "Greystone Pharmacy agrees to be managed by Northlight": the one named before the verb
-                named, said = _subject(clause, named, names, catalog.vocabulary)
-            if len(named) != 1:
-                continue
-            answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
-            if isinstance(answer, bool):
-                found.append(Found(named[0], clause, clause, False, "sentence"))
+            # "Ridgeway asked for the move themselves, Carrick agreed on a call, and we obviously agree too":
+            # each part between commas and "and"s that names a party says its own yes or no; then the clause.
+            parts = [part.strip(" ,") for part in _LIST_PARTS.split(clause) if part.strip(" ,")]
+            answers: dict[str, str] = {}
+            # A part that starts with a negation is the "not Y" of a correction ("the new partner is X, not Y").
+            parts = [part for part in parts if fold(part).split()[:1] and fold(part).split()[0] not in negations]
+            for said in (*parts, clause) if len(parts) > 1 else (clause,):
+                answered = _party_answer(said, terms, catalog)
+                if answered is not None:
+                    answers.setdefault(answered, said)
+            found.extend(Found(field_name, said, clause, False, "sentence") for field_name, said in answers.items())
     return found
 
 
-def _subject(clause: str, named: list[str], names: Mapping[str, str], vocabulary) -> tuple[list[str], str]:
+_LIST_PARTS = re.compile(r",\s+(?:and\s+|und\s+|et\s+|y\s+|e\s+|i\s+|a\s+|и\s+|а\s+)?|\s+(?:and|und|et|y|e|i|a|и|а)\s+(?=we\b|wir\b|nous\b|nós\b|my\b|мы\b)")
+
+
+def _role_terms(phrases: frozenset[str]) -> set[str]:
+    """The party words a sentence names a party by: its phrases of two words or more ("current partner",
+    "the client") and its nouns ("customer", "klient"); a single word that starts one of its phrases is
+    an adjective there ("current", "nowy") and names nobody alone."""
+    starts = {phrase.split()[0] for phrase in phrases if " " in phrase}
+    return {phrase for phrase in phrases if " " in phrase or (len(phrase) >= 5 and phrase not in starts)}
+
+
+def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> str | None:
+    """The agreement item of the one party a clause names (or the one before its yes or no phrase), when the
+    clause says yes or no."""
+    folded = f" {fold(said)} "
+    named = [field_name for field_name, own in terms.items() if any(f" {term} " in folded for term in own)]
+    if len(named) > 1:   # "Greystone Pharmacy agrees to be managed by Northlight": the one named before the verb
+        named, said = _subject(said, named, terms, catalog.vocabulary)
+    if len(named) != 1:
+        return None
+    answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
+    return named[0] if isinstance(answer, bool) else None
+
+
+def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary) -> tuple[list[str], str]:
     """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
     before it ("dass Optik Brenner mit der Betreuung durch NordCloud einverstanden ist"), and the clause up
     to that phrase (what is said of it)."""
     folded = fold(clause)
+    we_words = vocabulary.we_words
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
     if not phrases:
         return [], clause
     first = min(phrases, key=lambda match: match.start())
-    before = folded[:first.start()].split()
-    at = {field_name: before.index(names[field_name]) for field_name in named if names[field_name] in before}
+    before = f" {folded[:first.start()]} "
+    at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
+          for field_name in named if any(f" {term} " in before for term in terms[field_name])}
+    # "The current partner and the new partner have not agreed": two parties before the verb say it together,
+    # which is no one party's answer; a "we"/"uns" beside a name is the object ("Medcom hat uns bestätigt").
+    spots = sorted((spot, field_name) for field_name in at for term in terms[field_name] if term not in we_words
+                   and (spot := before.find(f" {term} ")) >= 0)
+    if len({field_name for _, field_name in spots}) > 1 and _joined(before[spots[0][0]:spots[-1][0]], vocabulary):
+        return [], clause
     return ([min(at, key=at.get)] if at else []), folded[:first.end()]
+
+
+def _joined(between: str, vocabulary) -> bool:
+    """Whether two parties' names stand side by side as one subject ("the current partner and the new partner")."""
+    words = between.split()
+    return vocabulary.and_word is not None and len(words) <= 6 and bool(vocabulary.and_word.search(between))
 
 
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
@@ -1633,7 +1702,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_party_consents(paragraphs, rtype, values, catalog, found),
+                 *read_party_consents(paragraphs, rtype, values, catalog, [*found, *patterned],
+                                      writer_party(paragraphs, rtype) if patterned else None),
                  *statements, *patterned, *found]
         if any(origin == "forwarded" for _, origin in paragraphs):
             items = _marked_forwarded(items, paragraphs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from collections.abc import Iterable, Mapping
 
@@ -28,7 +28,7 @@ _EMAIL_SLOT = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "attachment_words", "label_qualifiers",
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
-              "date_words", "name_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
+              "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words")
 
 
@@ -143,6 +143,7 @@ class Vocabulary:
     own_address: Phrases | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
     wish: Phrases | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
     name_words: frozenset[str] = frozenset()   # lowercase words inside a company's name: "do", "von", "z", "o.o."
+    we_words: frozenset[str] = frozenset()     # "we", "wir", "nous", "мы": the writer's own party in a sentence
 
     @cached_property
     def header_from_chars(self) -> int:
@@ -185,6 +186,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         own_address=_phrase_pattern(every("own_address_words")),
         wish=_phrase_pattern(every("wish_words")),
         name_words=frozenset(str(word).casefold() for word in every("name_words")),
+        we_words=frozenset(fold(word) for word in every("we_words") if fold(word)),
     )
 
 
@@ -212,6 +214,7 @@ class SentencePattern:
     # the sentence cannot do without (soft-folded) and how many addresses it takes.
     required: frozenset[str] = frozenset()
     emails: int = 0
+    writer: str | None = None   # `we:` in the data: a match says the writer is the party this name item names
 
     def may_match(self, words: frozenset[str], emails: int) -> bool:
         return emails >= self.emails and self.required <= words
@@ -223,7 +226,7 @@ class Reader:
     vocabulary: Vocabulary
     stopwords: frozenset[str]
     variants: Mapping[str, tuple[tuple[str, str], ...]]   # lang -> (folded label or synonym, field)
-    templates: tuple[tuple[str, str, Mapping], ...]         # (lang, sentence template, constants)
+    templates: tuple[tuple[str, str, Mapping, str | None], ...]   # (lang, sentence template, constants, writer)
     same_as: Mapping[str, str]
     file_words: Mapping[str, frozenset[str]]          # attachment field -> folded words naming it in a file name
     field_kinds: Mapping[str, str] = field(default_factory=dict)
@@ -251,7 +254,8 @@ class Reader:
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
         """The compiled sentence patterns, built on first use (the templates were checked at load)."""
-        return tuple(_compile_sentence(template, lang, self.field_kinds, constants) for lang, template, constants in self.templates)
+        return tuple(replace(_compile_sentence(template, lang, self.field_kinds, constants), writer=writer)
+                     for lang, template, constants, writer in self.templates)
 
     @cached_property
     def sentence_anchors(self) -> re.Pattern | None:
@@ -414,7 +418,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                  vocabulary: Vocabulary, stopwords: frozenset[str]) -> Reader:
     """texts: lang -> the parsed ticket_forms/<type>/<lang>.yaml; extension: the schema's x-handover."""
     per_lang: dict[str, list[tuple[str, str]]] = {}
-    templates: list[tuple[str, str, Mapping]] = []
+    templates: list[tuple[str, str, Mapping, str | None]] = []
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     party_words: dict[str, set[str]] = {}
@@ -435,8 +439,11 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                     fold(str(word)) for word in entry["party_words"] if fold(str(word)))
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
+            writer = None if isinstance(item, str) else item.get("we")
             _check_template(template, kinds, constants)
-            templates.append((lang, template, dict(constants)))
+            if writer is not None and writer not in kinds:
+                raise ValueError(f"sentence pattern {template!r}: 'we' names unknown field {writer!r}")
+            templates.append((lang, template, dict(constants), writer))
     variants = {lang: tuple(dict.fromkeys(rows)) for lang, rows in per_lang.items()}
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),

@@ -730,3 +730,40 @@ def test_a_sentences_slot_holds_the_companys_name_and_no_more(written, name, cat
 def test_a_partner_named_in_a_fixed_sentence_is_read_without_its_article(catalog):
     body = "Die Praxis wird derzeit von der Medcom Systemhaus GmbH betreut."
     assert values(catalog, "partner_takeover", body)["current_partner"] == "Medcom Systemhaus GmbH"
+
+
+@pytest.mark.parametrize("lang, sentence, kind", [
+    ("en", "We'd like to take over Ridgeway Surveyors LLP (end customer only) from Carrick Telecom.", "end_customer"),
+    ("de", "Es geht ausschließlich um diesen einen Endkunden, nicht um einen ganzen Reseller.", "end_customer"),
+    ("fr", "Il s'agit uniquement de ce client, pas d'un revendeur.", "end_customer"),
+    ("pl", "Chodzi wyłącznie o tego klienta końcowego.", "end_customer"),
+    ("ru", "Переходит только этот конечный клиент.", "end_customer"),
+    ("es", "El integrador quiere pasarse con todos sus clientes finales al mayorista.", "reseller"),
+    ("pt", "A revenda quer mudar com toda a sua carteira de clientes finais.", "reseller"),
+])
+def test_the_kind_of_take_over_told_in_a_sentence(lang, sentence, kind, catalog):
+    assert values(catalog, "partner_takeover", sentence)["takeover_kind"] == kind
+
+
+def test_a_take_over_told_in_prose_gives_each_party_and_its_agreement(catalog, settings):
+    body = ("We'd like to take over Ridgeway Surveyors LLP (end customer only) from Carrick Telecom.\n"
+            "We're Bluestone Networks and will be the new partner.\n\n"
+            "Ridgeway asked for the move themselves, Carrick Telecom agreed on a call last week and\n"
+            "confirmed by email, and we obviously agree too.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert (fields["company_name"], fields["current_partner"], fields["new_partner"]) == (
+        "Ridgeway Surveyors LLP", "Carrick Telecom", "Bluestone Networks")
+    assert fields["customer_agreement"] is fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+
+
+def test_we_are_the_party_a_sentence_says_we_are(catalog, settings):
+    # The writer is the current partner here: "we agree" is the current partner's agreement, not the new one's.
+    body = ("Drukarnia Orzeł ma przejść od nas, czyli Telkom Serwis, do firmy NetPro Łódź.\n"
+            "Klient sam poprosił o zmianę, a my się na nią zgadzamy.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner"] == "Telkom Serwis" and fields["new_partner"] == "NetPro Łódź"
+    assert fields["current_partner_agreement"] is True and "new_partner_agreement" not in fields
+    # Without a sentence saying who "we" are, "we agree" is nobody's agreement.
+    alone = evaluate(ticket_document("partner_takeover", [comment("Klient sam poprosił o zmianę, a my się na nią zgadzamy.")]),
+                     catalog, settings, TODAY).fields
+    assert "current_partner_agreement" not in alone and "new_partner_agreement" not in alone
