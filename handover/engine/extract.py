@@ -992,6 +992,8 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         given = values.get(party.name_field)
         name = given.value if given is not None else next(
             (item.value for item in reversed(found_here) if item.field == party.name_field), None)
+        if isinstance(name, str) and _QUOTED.search(name):
+            name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
         words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
         own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
         own |= _role_terms(roles.get(party.field, frozenset()))
@@ -1013,7 +1015,12 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         for clause in _stated_clauses(text):
             # "Ridgeway asked for the move themselves, Carrick agreed on a call, and we obviously agree too":
             # each part between commas and "and"s that names a party says its own yes or no; then the clause.
-            parts = [part.strip(" ,") for part in _LIST_PARTS.split(clause) if part.strip(" ,")]
+            parts = []
+            for part in (part.strip(" ,") for part in _LIST_PARTS.split(clause)):
+                if part and parts and not any(f" {term} " in f" {fold(part)} " for term in every):
+                    parts[-1] += ", " + part   # "and we, of course, accept": a part naming nobody goes on the last
+                elif part:
+                    parts.append(part)
             answers: dict[str, str] = {}
             # A part that starts with a negation is the "not Y" of a correction ("the new partner is X, not Y").
             parts = [part for part in parts if fold(part).split()[:1] and fold(part).split()[0] not in negations]
@@ -1025,6 +1032,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     return found
 
 
+_QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
 _LIST_PARTS = re.compile(r",\s+(?:and\s+|und\s+|et\s+|y\s+|e\s+|i\s+|a\s+|и\s+|а\s+)?|\s+(?:and|und|et|y|e|i|a|и|а)\s+(?=we\b|wir\b|nous\b|nós\b|my\b|мы\b)")
 
 

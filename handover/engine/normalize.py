@@ -159,15 +159,28 @@ def _misspelt_choice(folded: str, words: Mapping[str, str]):
     return close.pop() if len(close) == 1 else None
 
 
+def _refused(folded: str, vocabulary) -> bool:
+    """A refusal phrase that is not part of an agreement phrase ("не возражает", "no objection" agree)."""
+    if vocabulary is None or vocabulary.no is None or not vocabulary.no.search(folded):
+        return False   # the common case
+    agreed = [match.span() for match in vocabulary.yes.finditer(folded)] if vocabulary.yes is not None else []
+    return any(not any(start <= at and end <= until for start, end in agreed)
+               for at, until in (match.span() for match in vocabulary.no.finditer(folded)))
+
+
 def _phrase_answer(folded: str, vocabulary):
     """Yes/no from a sentence: a refusal phrase wins; an agreement phrase next to a negation is no answer of yes."""
-    if vocabulary.no is not None and vocabulary.no.search(folded):
+    if _refused(folded, vocabulary):
         return False
-    match = vocabulary.yes.search(folded) if vocabulary.yes is not None else None
-    if match is None:
+    agreed = [match.span() for match in vocabulary.yes.finditer(folded)] if vocabulary.yes is not None else []
+    if not agreed:
         return None
-    outside = (folded[:match.start()] + " " + folded[match.end():]).split()
-    return False if any(word in vocabulary.negations for word in outside) else True
+    outside, last = [], 0
+    for start, end in agreed:
+        outside.append(folded[last:start])
+        last = end
+    outside.append(folded[last:])
+    return False if any(word in vocabulary.negations for word in " ".join(outside).split()) else True
 
 
 def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
@@ -175,7 +188,7 @@ def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
     if isinstance(value, bool):
         return value
     folded = fold(str(value))
-    if vocabulary is not None and vocabulary.no is not None and vocabulary.no.search(folded):
+    if _refused(folded, vocabulary):
         return False
     found = lookup_phrase(str(value), words)
     if found is None and vocabulary is not None:

@@ -767,3 +767,24 @@ def test_we_are_the_party_a_sentence_says_we_are(catalog, settings):
     alone = evaluate(ticket_document("partner_takeover", [comment("Klient sam poprosił o zmianę, a my się na nią zgadzamy.")]),
                      catalog, settings, TODAY).fields
     assert "current_partner_agreement" not in alone and "new_partner_agreement" not in alone
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("ru", "«Связь-Регион» письменно подтвердил, что не возражает."),
+    ("en", "The customer has no objection to the move."),
+    ("fr", "Le client ne s'oppose pas au transfert."),
+    ("pl", "Klient nie ma nic przeciwko zmianie."),
+])
+def test_saying_one_does_not_object_is_agreeing(lang, sentence, catalog):
+    from handover.engine.normalize import normalize_yes_no
+    assert normalize_yes_no(sentence, catalog.yes_no_index, catalog.vocabulary) is True
+    assert normalize_yes_no("The customer does not agree.", catalog.yes_no_index, catalog.vocabulary) is False
+
+
+def test_a_partner_named_with_its_legal_form_is_known_by_its_quoted_name(catalog, settings):
+    body = ("Речь идёт о клиенте ООО «Пекарня Колосок»; переходит только этот конечный клиент.\n"
+            "Сейчас его обслуживает ООО «Связь-Регион», а новым партнёром станем мы, ООО «Волга Телеком».\n"
+            "«Связь-Регион» письменно подтвердил, что не возражает.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner"] == "ООО «Связь-Регион»" and fields["current_partner_agreement"] is True
+    assert fields["takeover_kind"] == "end_customer"
