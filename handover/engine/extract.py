@@ -697,16 +697,23 @@ def party_name(written: str, vocabulary) -> str:
     for token in tokens:
         if token.startswith("("):
             break
-        if not (_capitalised(token) or token.casefold().strip(",;:") in vocabulary.name_words):
+        if not (_capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words):
             break
         if token.endswith(".") and "." not in token[:-1] and len(token) > 4 \
-                and token.casefold() not in vocabulary.name_words:
+                and token.casefold().strip(".") not in vocabulary.name_words:
             kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
             break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
         kept.append(token)
     while kept and not _capitalised(kept[-1]) and "." not in kept[-1] and kept[-1] != "&":
         kept.pop()   # "… Networks and" before "will be": a joining word ends no name
-    return " ".join(kept).rstrip(",;:") if kept else written
+    name = " ".join(kept).rstrip(",;:") if kept else written
+    for opening, closing in _QUOTE_PAIRS:   # 'ООО «Сибирь ИТ»,': the slot stops before the punctuation after it
+        if name.count(opening) > name.count(closing):
+            name += closing
+    return name
+
+
+_QUOTE_PAIRS = (("«", "»"), ("„", "“"))
 
 
 def _capitalised(token: str) -> bool:

@@ -185,7 +185,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
         own_address=_phrase_pattern(every("own_address_words")),
         wish=_phrase_pattern(every("wish_words")),
-        name_words=frozenset(str(word).casefold() for word in every("name_words")),
+        name_words=frozenset(str(word).casefold().strip(".") for word in every("name_words")),
         we_words=frozenset(fold(word) for word in every("we_words") if fold(word)),
     )
 

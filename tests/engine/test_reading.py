@@ -788,3 +788,17 @@ def test_a_partner_named_with_its_legal_form_is_known_by_its_quoted_name(catalog
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields["current_partner"] == "ООО «Связь-Регион»" and fields["current_partner_agreement"] is True
     assert fields["takeover_kind"] == "end_customer"
+
+
+@pytest.mark.parametrize("lang, body, names", [
+    ("pl", "chcielibyśmy przenieść subskrypcję SUB-1 firmy Stolarstwo Kruk z Mazowieckich Systemów do nas, "
+           "firmy Warszawski Hub IT.", ("Stolarstwo Kruk", "Mazowieckich Systemów", "Warszawski Hub IT")),
+    ("de", "wir (Kanzlei Neumann & Partner) möchten unser Abonnement künftig nicht mehr über die Firma PC-Doktor "
+           "Schulz, sondern über die Computerwerkstatt Lindner beziehen.",
+     ("Kanzlei Neumann & Partner", "PC-Doktor Schulz", "Computerwerkstatt Lindner")),
+    ("ru", "Мы, ООО «Сибирь ИТ», хотим принять на обслуживание подписку SUB-2 клиента ООО «Медцентр Здоровье», "
+           "которую сейчас ведёт ООО «Омск-Софт».", ("ООО «Медцентр Здоровье»", "ООО «Омск-Софт»", "ООО «Сибирь ИТ»")),
+])
+def test_a_reseller_change_told_in_prose_names_the_customer_and_both_resellers(lang, body, names, catalog):
+    got = values(catalog, "reseller_change", body)
+    assert (got["end_customer_name"], got["current_reseller"], got["new_reseller"]) == names
