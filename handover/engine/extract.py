@@ -1003,7 +1003,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
             name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
         words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
         own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
-        own |= _role_terms(roles.get(party.field, frozenset()))
+        own |= _item_words(rtype, "role_terms", party.field, lambda field=party.field: _role_terms(roles.get(field, ())))
         if party.name_field == writer:
             own |= catalog.vocabulary.we_words
         if own:
@@ -1015,16 +1015,21 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         return []
     found = []
     negations = catalog.vocabulary.negations
+    singles = frozenset(term for term in every if " " not in term)
+    phrases = [f" {term} " for term in every if " " in term]
+
+    def mentions(folded: str) -> bool:
+        return not singles.isdisjoint(folded.split()) or any(phrase in f" {folded} " for phrase in phrases)
+
     for text, _ in paragraphs:
-        padded = f" {fold(text)} "
-        if not any(f" {term} " in padded for term in every):
+        if not mentions(fold(text)):
             continue
         for clause in _stated_clauses(text):
             # "Ridgeway asked for the move themselves, Carrick agreed on a call, and we obviously agree too":
             # each part between commas and "and"s that names a party says its own yes or no; then the clause.
             parts = []
             for part in (part.strip(" ,") for part in _LIST_PARTS.split(clause)):
-                if part and parts and not any(f" {term} " in f" {fold(part)} " for term in every):
+                if part and parts and not mentions(fold(part)):
                     parts[-1] += ", " + part   # "and we, of course, accept": a part naming nobody goes on the last
                 elif part:
                     parts.append(part)

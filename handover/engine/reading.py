@@ -215,9 +215,11 @@ class SentencePattern:
     required: frozenset[str] = frozenset()
     emails: int = 0
     writer: str | None = None   # `we:` in the data: a match says the writer is the party this name item names
+    choices: tuple[frozenset[str], ...] = ()   # per (a|b) group outside optional parts: a word one option needs
 
     def may_match(self, words: frozenset[str], emails: int) -> bool:
-        return emails >= self.emails and self.required <= words
+        return emails >= self.emails and self.required <= words and all(not group.isdisjoint(words)
+                                                                        for group in self.choices)
 
 
 @dataclass(frozen=True)
@@ -367,6 +369,7 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     pieces = [piece for piece in _TEMPLATE_PARTS.split(template) if piece]
     regex, anchor = [], ""
     required: set[str] = set()
+    choices: list[frozenset[str]] = []
     for number, piece in enumerate(pieces):
         following = "".join(pieces[number + 1:])
         if piece == "…":
@@ -391,7 +394,12 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
         elif piece.startswith("[") and piece.endswith("]"):
             regex.append("(?:" + _literal(piece[1:-1])[0] + ")?")
         elif piece.startswith("(") and piece.endswith(")") and "|" in piece:
-            regex.append("(?:" + "|".join(_literal(option)[0] for option in piece[1:-1].split("|")) + ")")
+            options = piece[1:-1].split("|")
+            regex.append("(?:" + "|".join(_literal(option)[0] for option in options) + ")")
+            # One of the options' words must be there: each option's longest word, found in the words of the text.
+            firsts = [max(words, key=len) for option in options if (words := _WORD.findall(soft_fold(option)[0]))]
+            if len(firsts) == len(options):
+                choices.append(frozenset(firsts))
         else:
             literal, plain = _literal(piece)
             regex.append(literal)
@@ -400,7 +408,8 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     if not anchor:
         raise ValueError(f"sentence pattern {template!r} needs at least one literal word")
     emails = sum(1 for piece in pieces if piece.startswith("{") and kinds.get(piece[1:-1]) == "email")
-    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants), frozenset(required), emails)
+    return SentencePattern(lang, re.compile("".join(regex)), anchor, dict(constants), frozenset(required), emails,
+                           choices=tuple(choices))
 
 
 def _check_template(template: str, kinds: Mapping[str, str], constants: Mapping) -> None:
