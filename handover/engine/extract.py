@@ -1027,12 +1027,14 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
         for clause in _stated_clauses(text):
             # "Ridgeway asked for the move themselves, Carrick agreed on a call, and we obviously agree too":
             # each part between commas and "and"s that names a party says its own yes or no; then the clause.
-            parts = []
+            parts: list[str] = []
+            short = False   # "nós, naturalmente, aceitamos …": a part of one or two words opens the next one
             for part in (part.strip(" ,") for part in _LIST_PARTS.split(clause)):
-                if part and parts and not mentions(fold(part)):
-                    parts[-1] += ", " + part   # "and we, of course, accept": a part naming nobody goes on the last
+                if part and parts and (short or not mentions(fold(part))):
+                    parts[-1] += ", " + part   # "Carrick agreed, on a call": a part naming nobody goes on the last
                 elif part:
                     parts.append(part)
+                short = bool(parts) and len(parts[-1].split()) <= 2
             answers: dict[str, str] = {}
             # A part that starts with a negation is the "not Y" of a correction ("the new partner is X, not Y").
             parts = [part for part in parts if fold(part).split()[:1] and fold(part).split()[0] not in negations]
@@ -1061,7 +1063,7 @@ def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> st
     clause says yes or no."""
     folded = f" {fold(said)} "
     named = [field_name for field_name, own in terms.items() if any(f" {term} " in folded for term in own)]
-    if len(named) > 1:   # "Greystone Pharmacy agrees to be managed by Northlight": the one named before the verb
+    if named:   # "Greystone Pharmacy agrees to be managed by Northlight", "aceitamos gerir a revenda": the one named before the verb
         named, said = _subject(said, named, terms, catalog.vocabulary)
     if len(named) != 1:
         return None
@@ -1077,10 +1079,10 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     we_words = vocabulary.we_words
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
-    if not phrases:
-        return [], clause
+    if not phrases:   # a yes or no word ("tak", "oui"), no phrase to stand before
+        return (named if len(named) == 1 else []), clause
     first = min(phrases, key=lambda match: match.start())
-    before = f" {folded[:first.start()]} "
+    before = f" {folded[:first.end()]} "   # up to the phrase's end: "nous acceptons" names its subject itself
     at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
           for field_name in named if any(f" {term} " in before for term in terms[field_name])}
     # "The current partner and the new partner have not agreed": two parties before the verb say it together,
