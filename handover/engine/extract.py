@@ -991,6 +991,9 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     party, or the one before its yes or no phrase, and say yes or no."""
     if catalog is None or not paragraphs:
         return []
+    answering = _answer_words(catalog)
+    if all(answering.isdisjoint(fold(text).split()) for text, _ in paragraphs):
+        return []   # the common case: no paragraph holds a word of any yes or no
     terms: dict[str, frozenset[str]] = {}
     roles = rtype.reader.party_words if rtype.reader else {}
     for party in rtype.consents:
@@ -1008,7 +1011,10 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
             own |= catalog.vocabulary.we_words
         if own:
             terms[party.field] = frozenset(own)
-    counts = Counter(term for own in terms.values() for term in own)
+    counts: dict[str, int] = {}
+    for own in terms.values():
+        for term in own:
+            counts[term] = counts.get(term, 0) + 1
     terms = {field_name: frozenset(term for term in own if counts[term] == 1) for field_name, own in terms.items()}
     every = [term for own in terms.values() for term in own]   # a word two parties share names neither
     if not every:
@@ -1048,6 +1054,20 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
 _LIST_PARTS = re.compile(r",\s+(?:and\s+|und\s+|et\s+|y\s+|e\s+|i\s+|a\s+|и\s+|а\s+)?|\s+(?:and|und|et|y|e|i|a|и|а)\s+(?=we\b|wir\b|nous\b|nós\b|my\b|мы\b)")
+
+
+def _answer_words(catalog) -> frozenset[str]:
+    """Words one of which any yes or no of normalize_yes_no needs: every word of the yes/no words, and the
+    longest word of each yes/no phrase (worked out once per catalog)."""
+    memo = memo_for(catalog)
+    words = memo.get("answer_words")
+    if words is None:
+        vocabulary = catalog.vocabulary
+        words = memo["answer_words"] = frozenset(
+            {word for key in catalog.yes_no_index for word in key.split()}
+            | (vocabulary.yes.keys if vocabulary.yes is not None else frozenset())
+            | (vocabulary.no.keys if vocabulary.no is not None else frozenset()))
+    return words
 
 
 def _role_terms(phrases: frozenset[str]) -> set[str]:
