@@ -52,42 +52,45 @@ class Decision:
 
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
     """Summary for agents, in the agents' language: values found, problems, consents, checks."""
-    rtype = catalog.types[verdict.request_type]
-    kit = texts(catalog, rtype, lang)
+    kit = texts(catalog, catalog.types[verdict.request_type], lang)
     say = kit.say
-    lines = [message(catalog, lang, "note_heading", request_type=kit.title)]
+    lines = [kit.note_heading]
     if verdict.complete:
-        lines.append(message(catalog, lang, "note_complete", group=routing.complete_group))
+        lines.append(kit.format("note_complete", group=routing.complete_group))
     elif verdict.items_complete:
         lines.append(say("note_waiting_consents"))
     else:
-        lines.append(message(catalog, lang, "note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
-    lines.append(message(catalog, lang, "note_language", language=catalog.languages[verdict.locale].name))
+        lines.append(kit.format("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
+    lines.append(kit.language_notes[verdict.locale])
     fields = verdict.fields
     if fields:
-        lines += ["", say("note_values")]
+        lines += ("", say("note_values"))
         sources = verdict.sources
+        show, source_note = kit.show, kit.source_note
         for spec, label in kit.fields:
-            if spec.name in fields:
-                source = say("note_source_" + sources.get(spec.name, "comment"))
-                lines.append(f"- {label}: {kit.show(spec, fields[spec.name])} ({source})")
+            name = spec.name
+            if name in fields:
+                lines.append(f"- {label}: {show(spec, fields[name])} ({source_note(sources.get(name, 'comment'))})")
     if verdict.readings or verdict.doubts:
         lines += reading_lines(catalog, verdict, lang)
     if verdict.missing or verdict.invalid or verdict.warnings:
-        lines += problem_sections(catalog, rtype, verdict, lang)
+        lines += problem_sections(catalog, kit.rtype, verdict, lang)
     if verdict.consents:
-        lines += ["", say("note_consents"), *(f"- {say('party_' + c['party'])}: {consent_status_text(c, say)}"
-                                              for c in verdict.consents)]
+        lines += ("", say("note_consents"))
+        for consent in verdict.consents:
+            lines.append(f"- {say('party_' + consent['party'])}: {consent_status_text(consent, say)}")
         for consent in stopped_consents(verdict):
-            lines += ["", message(catalog, lang, "note_consent_" + consent["status"], party=say("party_" + consent["party"]))]
+            lines += ("", kit.format("note_consent_" + consent["status"], party=say("party_" + consent["party"])))
     if verdict.checks:
-        lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
+        lines += ("", say("note_checks"))
+        for check in verdict.checks:
+            lines.append(check_line(catalog, check, lang))
         if verdict.failed_checks:
             lines.append(say("note_check_failed"))
         if verdict.unknown_checks:
             lines.append(say("note_checks_unknown"))
     if verdict.expected_completion:
-        lines += ["", message(catalog, lang, "note_expected", date=local_date(verdict.expected_completion, lang))]
+        lines += ("", kit.format("note_expected", date=local_date(verdict.expected_completion, lang)))
     return "\n".join(lines)
 
 

@@ -33,14 +33,17 @@ class Texts:
     `say(key)` is `message(catalog, lang, key)` and `show(name, value)` is `display_value(...)`, the same
     strings at a dictionary lookup each."""
 
-    __slots__ = ("catalog", "rtype", "lang", "plain", "fields", "labels", "words", "yes_word", "no_word", "title",
-                 "hints", "completion_days")
+    __slots__ = ("catalog", "rtype", "lang", "templates", "plain", "fields", "labels", "words", "yes_word", "no_word",
+                 "title", "hints", "completion_days", "choice_lists", "attachment_requests", "intro", "intro_consents",
+                 "note_heading", "language_notes", "source_notes")
 
     def __init__(self, catalog: Catalog, rtype: RequestType, lang: str):
         self.catalog, self.rtype, self.lang = catalog, rtype, lang
         own, english = catalog.languages[lang].messages, catalog.languages["en"].messages
-        resolved = {key: own.get(key) or english.get(key) or key for key in (*english, *own)}
-        self.plain = {key: template for key, template in resolved.items() if "{" not in template and "}" not in template}
+        # key -> the template message() uses for it (the language's own, else English, else the key itself)
+        self.templates = {key: own.get(key) or english.get(key) or key for key in (*english, *own)}
+        self.plain = {key: template for key, template in self.templates.items()
+                      if "{" not in template and "}" not in template}
         self.fields = tuple((spec, rtype.label(spec.name, lang)) for spec in rtype.fields)
         self.labels = {spec.name: label for spec, label in self.fields}
         self.words = {spec.name: rtype.choice_words.get(lang, {}).get(spec.name)
@@ -53,10 +56,33 @@ class Texts:
                       for spec in rtype.fields if spec.kind != "date" or spec.choices}
         self.completion_days = next((rule.get("business_days", 2) for rule in rtype.rules
                                      if rule["rule"] == "expected_completion"), 2)
+        self.choice_lists = {spec.name: choice_list(rtype, spec.name, lang) for spec in rtype.fields if spec.choices}
+        self.attachment_requests = {spec.name: self.format("attachment_request", label=label)
+                                    for spec, label in self.fields if spec.kind == "attachment"}
+        # the messages that name only the type, and the note's language line of every requester's language
+        self.intro = self.format("intro", request_type=self.title)
+        self.intro_consents = self.format("intro_consents", request_type=self.title)
+        self.note_heading = self.format("note_heading", request_type=self.title)
+        self.language_notes = {code: self.format("note_language", language=other.name)
+                               for code, other in catalog.languages.items()}
+        self.source_notes = {key[len("note_source_"):]: text for key, text in self.plain.items()
+                             if key.startswith("note_source_")}
+
+    def format(self, key: str, /, **params) -> str:
+        """`message(catalog, lang, key, **params)`."""
+        template = self.templates.get(key, key)
+        if "{" not in template and "}" not in template:
+            return template
+        return template.format_map(_Params(params))
 
     def say(self, key: str) -> str:
         text = self.plain.get(key)
         return text if text is not None else message(self.catalog, self.lang, key)
+
+    def source_note(self, source: str) -> str:
+        """`say("note_source_" + source)`: how the internal note names where a value came from."""
+        text = self.source_notes.get(source)
+        return text if text is not None else self.say("note_source_" + source)
 
     def label(self, name: str) -> str:
         label = self.labels.get(name)
@@ -118,17 +144,26 @@ def choice_list(rtype: RequestType, field_name: str, lang: str) -> str:
 
 def problem_message(catalog: Catalog, rtype: RequestType, verdict: Verdict, problem: Problem, lang: str) -> str:
     """The localised sentence for one invalid item or warning."""
+    return _problem_message(texts(catalog, rtype, lang), verdict, problem)
+
+
+def _problem_message(kit: Texts, verdict: Verdict, problem: Problem) -> str:
+    template = kit.templates.get(problem.code, problem.code)
+    if "{" not in template and "}" not in template:
+        return template
     params = dict(problem.params)
-    if problem.field:
-        params["value"] = verdict.raw.get(problem.field) or _shown(verdict.fields.get(problem.field))
-        params["choices"] = choice_list(rtype, problem.field, lang) if rtype.spec_by_name[problem.field].choices else ""
+    name = problem.field
+    if name:
+        params["value"] = verdict.raw.get(name) or _shown(verdict.fields.get(name))
+        params["choices"] = kit.choice_lists[name] if kit.rtype.spec_by_name[name].choices else ""
     if "other_field" in params:
-        params["other"] = rtype.label(str(params["other_field"]), lang)
+        params["other"] = kit.label(str(params["other_field"]))
     if "years" in params:
         params["years"] = format_timedelta(timedelta(days=365.25 * int(params["years"])), granularity="year",
-                                           threshold=10, locale=lang)
-    params["example"] = date_example(catalog, lang, verdict.today)
-    return message(catalog, lang, problem.code, **params)
+                                           threshold=10, locale=kit.lang)
+    if "{example" in template:   # the only way a template can name it: no example date worked out for nothing
+        params["example"] = date_example(kit.catalog, kit.lang, verdict.today)
+    return template.format_map(_Params(params))
 
 
 def _shown(value) -> str:
@@ -156,41 +191,54 @@ def _template_hint(rtype: RequestType, field_name: str, catalog: Catalog, lang: 
 
 def fill_in_template(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> tuple[list[str], list[str]]:
     """`Label: ` lines for every item to (re)send, and attach-requests for proof items."""
-    wanted = {*verdict.missing, *(problem.field for problem in verdict.invalid)}
+    return _fill_in_template(texts(catalog, rtype, lang), verdict)
+
+
+def _fill_in_template(kit: Texts, verdict: Verdict) -> tuple[list[str], list[str]]:
     lines: list[str] = []
     attachments: list[str] = []
-    if not wanted:
+    if not (verdict.missing or verdict.invalid):
         return lines, attachments
-    kit = texts(catalog, rtype, lang)
+    wanted = set(verdict.missing)
+    for problem in verdict.invalid:
+        wanted.add(problem.field)
+    hints = kit.hints
     for spec, label in kit.fields:
-        if spec.name not in wanted:
+        name = spec.name
+        if name not in wanted:
             continue
         if spec.kind == "attachment":
-            attachments.append(message(catalog, lang, "attachment_request", label=label))
+            attachments.append(kit.attachment_requests[name])
         else:
-            hint = kit.hints.get(spec.name)
+            hint = hints.get(name)
             if hint is None:
-                hint = _template_hint(rtype, spec.name, catalog, lang, verdict.today)
+                hint = _template_hint(kit.rtype, name, kit.catalog, kit.lang, verdict.today)
             lines.append(f"{label}{hint}: ")
     return lines, attachments
 
 
 def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> list[str]:
     """The missing / to-correct / note sections, each a heading and `- ` lines, as reply and note show them."""
-    lines: list[str] = []
     if not (verdict.missing or verdict.invalid or verdict.warnings):
-        return lines
-    kit = texts(catalog, rtype, lang)
+        return []
+    return _problem_sections(texts(catalog, rtype, lang), verdict)
+
+
+def _problem_sections(kit: Texts, verdict: Verdict) -> list[str]:
+    lines: list[str] = []
     if verdict.missing:
-        lines += ["", kit.say("missing_heading")]
-        lines += [f"- {kit.label(name)}" for name in verdict.missing]
+        lines += ("", kit.say("missing_heading"))
+        label = kit.label
+        for name in verdict.missing:
+            lines.append(f"- {label(name)}")
     if verdict.invalid:
-        lines += ["", kit.say("invalid_heading")]
-        lines += [f"- {kit.label(problem.field)}: {problem_message(catalog, rtype, verdict, problem, lang)}"
-                  for problem in verdict.invalid]
+        lines += ("", kit.say("invalid_heading"))
+        for problem in verdict.invalid:
+            lines.append(f"- {kit.label(problem.field)}: {_problem_message(kit, verdict, problem)}")
     if verdict.warnings:
-        lines += ["", kit.say("warnings_heading")]
-        lines += [f"- {problem_message(catalog, rtype, verdict, problem, lang)}" for problem in verdict.warnings]
+        lines += ("", kit.say("warnings_heading"))
+        for problem in verdict.warnings:
+            lines.append(f"- {_problem_message(kit, verdict, problem)}")
     return lines
 
 
@@ -216,7 +264,8 @@ def check_message(catalog: Catalog, check: Mapping, lang: str) -> str:
 
 def check_line(catalog: Catalog, check: Mapping, lang: str) -> str:
     """One internal-note line: what was checked, the outcome, why, and on what evidence."""
-    evidence = "; ".join(evidence_text(catalog, lang, item) for item in check.get("evidence") or ())
+    items = check.get("evidence")
+    evidence = "; ".join([evidence_text(catalog, lang, item) for item in items]) if items else ""
     line = (f"- {message(catalog, lang, 'check_' + check['check'])}: {message(catalog, lang, 'check_status_' + check['status'])}"
             f" — {check_message(catalog, check, lang)}")
     return f"{line} [{evidence}]" if evidence else line
@@ -257,30 +306,30 @@ def consent_requests(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]
 def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None) -> str:
     """The reply to the requester listing every problem and ending with the fill-in template."""
     lang = verdict.locale
-    rtype = catalog.types[verdict.request_type]
-    kit = texts(catalog, rtype, lang)
+    kit = texts(catalog, catalog.types[verdict.request_type], lang)
     words = requester_name.split() if isinstance(requester_name, str) else []
-    first_name = words[0] if words else ""
     failed_checks = verdict.failed_checks
-    parts = [message(catalog, lang, "greeting", name=first_name) if first_name else kit.say("greeting_anonymous"),
+    parts = [kit.format("greeting", name=words[0]) if words else kit.say("greeting_anonymous"),
              "",
-             message(catalog, lang, "intro_consents" if verdict.items_complete and not failed_checks else "intro",
-                     request_type=kit.title)]
+             kit.intro_consents if verdict.items_complete and not failed_checks else kit.intro]
     if failed_checks:
-        parts += ["", kit.say("checks_failed_heading")]
-        parts += [f"- {_sentence(check_message(catalog, check, lang))}" for check in failed_checks]
-    parts += problem_sections(catalog, rtype, verdict, lang)
-    lines, attachments = fill_in_template(catalog, rtype, verdict, lang)
+        parts += ("", kit.say("checks_failed_heading"))
+        for check in failed_checks:
+            parts.append(f"- {_sentence(check_message(catalog, check, lang))}")
+    if verdict.missing or verdict.invalid or verdict.warnings:
+        parts += _problem_sections(kit, verdict)
+    lines, attachments = _fill_in_template(kit, verdict)
     if lines:
-        parts += ["", kit.say("template_intro"), "", *lines]
+        parts += ("", kit.say("template_intro"), "", *lines)
     if attachments:
-        parts += ["", *attachments]
+        parts.append("")
+        parts += attachments
     if verdict.consents:
         parts += consent_requests(catalog, verdict, lang)
     if verdict.expected_completion:
-        parts += ["", message(catalog, lang, "expected_completion",
-                              date=local_date(verdict.expected_completion, lang), days=kit.completion_days)]
-    parts += ["", kit.say("closing")]
+        parts += ("", kit.format("expected_completion", date=local_date(verdict.expected_completion, lang),
+                                 days=kit.completion_days))
+    parts += ("", kit.say("closing"))
     return "\n".join(parts)
 
 
