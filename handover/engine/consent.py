@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from .extract import own_text, users_by_id
 from .memo import memo_for
@@ -86,9 +87,9 @@ def _by_time(comments) -> list[Mapping]:
     return sorted(public, key=lambda comment: str(comment.get("created_at") or ""))
 
 
-@dataclass(frozen=True)
-class _Said:
-    """One public comment as consent reading needs it: who wrote it and the key of what they said."""
+class _Said(NamedTuple):
+    """One public comment as consent reading needs it: who wrote it and the key of what they said.
+    (A named tuple: one is made per comment of every thread read.)"""
     comment_id: object
     author_email: str
     by_agent: bool
@@ -161,8 +162,11 @@ def _sentences_to_match(templates_of_lang: Mapping[str, Mapping[str, str]], part
     A language's sentence is rendered only where some comment holds its fixed text: the same answer
     as rendering all of them, without filling in seven sentences per party for every ticket."""
     filled = {}
+    # keys hold no whitespace (sentence_key drops it), nor do anchors: one line per key, and an anchor is
+    # in the text exactly when some comment's key holds it
+    keys = "\n".join([said.key for said in thread])
     for lang, template, anchor in _party_templates(templates_of_lang, party):
-        if lang in shown_langs or not anchor or any(anchor in said.key for said in thread):
+        if lang in shown_langs or not anchor or anchor in keys:
             filled[lang] = render_sentence(template, values)
     return filled
 
