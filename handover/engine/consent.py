@@ -229,9 +229,9 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
                 if event.get("party") == party.party and event.get("event") in ("link_confirmed", "link_refused"):
                     entry["status"] = CONFIRMED if event["event"] == "link_confirmed" else REFUSED
                     entry["confirmed_at"] = event.get("at")
-        if entry["status"] == PENDING:
+        if entry["status"] == PENDING and given.expire_after_days:
             _maybe_expire(entry, party, events, given)
-        if entry["status"] == PENDING:
+        if entry["status"] == PENDING and given.remind_after_days:
             _maybe_remind(entry, party, events, given)
         results.append(entry)
     return tuple(results)

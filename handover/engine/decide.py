@@ -156,7 +156,9 @@ def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, 
 def activation_of(document: Mapping) -> Mapping:
     """`document["activation"]` the job adds: {"pending": bool, "link": the requester's signed link}."""
     activation = document.get("activation")
-    return activation if isinstance(activation, Mapping) else {}
+    if activation is None:
+        return {}
+    return activation if type(activation) is dict or isinstance(activation, Mapping) else {}
 
 
 def activation_decision(catalog: Catalog, verdict: Verdict, link: str, requester_name: str | None) -> Decision:

@@ -90,6 +90,15 @@ class Texts:
 
     def show(self, spec, value) -> str:
         """display_value for a field of this type."""
+        if type(value) is str:   # most values: a choice, a date or text as it is
+            if spec.choices and value in spec.choices:
+                return self.words[spec.name].get(value, value)
+            if spec.kind == "date":
+                try:
+                    return local_date(date.fromisoformat(value), self.lang)
+                except ValueError:
+                    return value
+            return value
         if isinstance(value, bool):
             return self.yes_word if value else self.no_word
         if spec.choices and value in spec.choices:
@@ -337,13 +346,14 @@ def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
     """For the internal note: every reading that is not an exact catalog label, and every doubt."""
     if not (verdict.readings or verdict.doubts):
         return []
-    label = texts(catalog, catalog.types[verdict.request_type], lang).label
+    kit = texts(catalog, catalog.types[verdict.request_type], lang)
+    label = kit.label
     lines = []
     for reading in verdict.readings:
         if reading["exact"] or not reading.get("label"):
             continue
         key = "note_read_sentence" if reading["source"] in ("sentence", "forwarded_sentence") else "note_read_as"
-        lines.append(message(catalog, lang, key, label=reading["label"], field=label(reading["field"])))
+        lines.append(kit.format(key, label=reading["label"], field=label(reading["field"])))
     for doubt in verdict.doubts:
         params = {key: value for key, value in doubt.items() if key != "kind"}
         for key in ("field", "other"):
@@ -351,5 +361,5 @@ def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
                 params[key] = label(params[key])
         if "fields" in params:
             params["fields"] = " / ".join(label(name) for name in params["fields"])
-        lines.append(message(catalog, lang, "note_" + doubt["kind"], **params))
-    return ["", message(catalog, lang, "note_readings_heading"), *(f"- {line}" for line in dict.fromkeys(lines))] if lines else []
+        lines.append(kit.format("note_" + doubt["kind"], **params))
+    return ["", kit.say("note_readings_heading"), *(f"- {line}" for line in dict.fromkeys(lines))] if lines else []

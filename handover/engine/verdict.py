@@ -209,8 +209,11 @@ def _unanswered_checks(rtype: RequestType, plan: _TypePlan) -> tuple[Mapping, ..
 
 def _with_party_addresses(missing: list[str], parties, instance: Mapping, rtype: RequestType) -> list[str]:
     """A party who consents by reply or link needs its address: an absent one is a missing item."""
-    wanted = set(missing) | {party.email_field for party in parties
-                             if party.method != "declaration" and party.email_field and party.email_field not in instance}
+    addresses = {party.email_field for party in parties
+                 if party.method != "declaration" and party.email_field and party.email_field not in instance}
+    if addresses <= set(missing):
+        return missing   # already in schema order, each once
+    wanted = set(missing) | addresses
     return [spec.name for spec in rtype.fields if spec.name in wanted]
 
 
@@ -265,9 +268,10 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         fields=instance,
         sources={name: _SOURCE_NOTES.get(raw.source, raw.source) for name, raw in extraction.values.items()},
         missing=tuple(missing),
-        invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])),
+        invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])) if len(invalid) > 1 else tuple(invalid),
         warnings=tuple(warnings),
-        raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
+        raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields}
+        if invalid_fields else {},
         expected_completion=None if estimated_fields & invalid_fields else completion,
         consents=evaluate_consents(parties, instance, context.valid - invalid_fields, document, ConsentInput(
             sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
