@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -50,9 +49,9 @@ def render_sentence(template: str, values: Mapping[str, object]) -> str | None:
     return template.format_map({name: values[name] for name in names})
 
 
-@dataclass(frozen=True)
-class ConsentInput:
-    """What deciding on consents needs besides the document: sentences, refusals, events and the clock."""
+class ConsentInput(NamedTuple):
+    """What deciding on consents needs besides the document: sentences, refusals, events and the clock (a named
+    tuple, not a frozen dataclass: one is made per ticket)."""
     sentences: Mapping[str, Mapping[str, str]]   # lang -> party -> template (reply parties)
     refusals: Sequence[str]                      # refusal phrases of every language
     lang: str                                    # the reply's language: the sentence shown in it

@@ -84,7 +84,7 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     if verdict.checks:
         lines += ("", say("note_checks"))
         for check in verdict.checks:
-            lines.append(check_line(catalog, check, lang))
+            lines.append(check_line(catalog, check, lang, kit))
         if verdict.failed_checks:
             lines.append(say("note_check_failed"))
         if verdict.unknown_checks:

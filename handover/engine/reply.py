@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from babel.dates import format_date, format_timedelta
 
@@ -261,22 +261,26 @@ def evidence_text(catalog: Catalog, lang: str, item: Mapping) -> str:
     return template.format_map(_Params(shown))
 
 
-def check_message(catalog: Catalog, check: Mapping, lang: str) -> str:
-    """Why a check has its status, in `lang` (parties by their localised names)."""
+def check_message(catalog: Catalog, check: Mapping, lang: str, kit: Texts | None = None) -> str:
+    """Why a check has its status, in `lang` (parties by their localised names). `kit`, the Texts of any type
+    in `lang`, says the same messages at a lookup each."""
+    say = kit.format if kit is not None else partial(message, catalog, lang)
     params = dict(check.get("params") or {})
     known = catalog.languages["en"].messages
     for key in ("party", "role"):
         if f"party_{params.get(key)}" in known:
-            params[key] = message(catalog, lang, f"party_{params[key]}")
-    return message(catalog, lang, "reason_" + str(check["reason"]), **params)
+            params[key] = say(f"party_{params[key]}")
+    return say("reason_" + str(check["reason"]), **params)
 
 
-def check_line(catalog: Catalog, check: Mapping, lang: str) -> str:
-    """One internal-note line: what was checked, the outcome, why, and on what evidence."""
+def check_line(catalog: Catalog, check: Mapping, lang: str, kit: Texts | None = None) -> str:
+    """One internal-note line: what was checked, the outcome, why, and on what evidence (`kit`: as for
+    check_message)."""
+    say = kit.format if kit is not None else partial(message, catalog, lang)
     items = check.get("evidence")
     evidence = "; ".join([evidence_text(catalog, lang, item) for item in items]) if items else ""
-    line = (f"- {message(catalog, lang, 'check_' + check['check'])}: {message(catalog, lang, 'check_status_' + check['status'])}"
-            f" — {check_message(catalog, check, lang)}")
+    line = (f"- {say('check_' + check['check'])}: {say('check_status_' + check['status'])}"
+            f" — {check_message(catalog, check, lang, kit)}")
     return f"{line} [{evidence}]" if evidence else line
 
 
@@ -324,7 +328,7 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     if failed_checks:
         parts += ("", kit.say("checks_failed_heading"))
         for check in failed_checks:
-            parts.append(f"- {_sentence(check_message(catalog, check, lang))}")
+            parts.append(f"- {_sentence(check_message(catalog, check, lang, kit))}")
     if verdict.missing or verdict.invalid or verdict.warnings:
         parts += _problem_sections(kit, verdict)
     lines, attachments = _fill_in_template(kit, verdict)

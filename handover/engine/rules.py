@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from collections.abc import Callable, Mapping
 
 import holidays
@@ -19,8 +20,8 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
+    """What a rule reads of one ticket (a named tuple, not a frozen dataclass: one is made per ticket)."""
     values: Mapping[str, object]     # normalised values
     valid: frozenset[str]            # fields present and valid so far
     today: date
