@@ -16,7 +16,7 @@ from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
 from .reply import (check_line, check_message, local_date, message, problem_message, problem_sections, public_reply,
                     reading_lines, texts)
-from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
+from .verdict import EvaluationSettings, Verdict, evaluate
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
@@ -206,16 +206,14 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
     `lookup` answers account queries (providers live at the edge and arrive here as a function of
     data to data); a ticket that is not a transfer request goes through the support-tier gate.
     """
-    verdict = evaluate(document, catalog, settings, today, request_type, detector)
+    activation = activation_of(document)
+    pending = activation.get("pending")   # not active yet: nothing is looked up or asked
+    verdict = evaluate(document, catalog, settings, today, request_type, detector, None if pending else lookup)
     if verdict is None:
         return decide_gate(document, catalog, settings, gate_policy or GatePolicy(), lookup, detector)
-    activation = activation_of(document)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
-    if activation.get("pending"):   # not active yet: nothing is looked up or asked
+    if pending:
         return activation_decision(catalog, verdict, str(activation.get("link") or ""), requester.get("name"))
-    queries = verdict_queries(verdict, catalog, document)
-    if queries:
-        verdict = with_checks(verdict, catalog, lookup(queries), queries)
     routing = routing_for(verdict.request_type)
     silent = verdict.complete or bool(stopped_consents(verdict))
     comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))

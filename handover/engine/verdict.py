@@ -225,8 +225,12 @@ def _to_date(text, fallback: date) -> date:
 
 
 def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, today: date,
-             request_type: str | None = None, detector: Detector = detect_text_language) -> Verdict | None:
-    """Decide on one ticket document; None when no request type applies."""
+             request_type: str | None = None, detector: Detector = detect_text_language,
+             lookup: Callable[[tuple[Query, ...]], Mapping[Query, Facts]] | None = None) -> Verdict | None:
+    """Decide on one ticket document; None when no request type applies.
+
+    With `lookup`, the account checks are run over its answers to the verdict's queries, as with_checks does
+    (without building the verdict twice); without it, they wait for those answers."""
     type_name = request_type or find_request_type(document, catalog, settings.form_types)
     if type_name is None:
         return None
@@ -261,6 +265,11 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
     )
     plan = _plan(rtype)
     order, estimated_fields = plan.order, plan.estimated_fields
+    checks = None
+    if lookup is not None and rtype.checks:
+        queries = transfer_queries(rtype.accounts, instance, frozenset(instance) - invalid_fields, document)
+        if queries:
+            checks = run_checks(rtype.checks, plan.roles, lookup(queries), queries)
     return Verdict(
         ticket_id=ticket.get("id"),
         request_type=type_name,
@@ -279,7 +288,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
         today=today,
-        checks=_unanswered_checks(rtype, plan),
+        checks=checks if checks is not None else _unanswered_checks(rtype, plan),
     )
 
 
