@@ -65,12 +65,14 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     fields = verdict.fields
     if fields:
         lines += ("", say("note_values"))
-        sources = verdict.sources
-        show, source_note = kit.show, kit.source_note
-        for spec, label in kit.fields:
-            name = spec.name
+        sources, source_notes = verdict.sources, kit.source_notes
+        for name, spec, prefix, verbatim in kit.note_fields:
             if name in fields:
-                lines.append(f"- {label}: {show(spec, fields[name])} ({source_note(sources.get(name, 'comment'))})")
+                value = fields[name]
+                shown = value if verbatim and type(value) is str else kit.show(spec, value)
+                source = sources.get(name, "comment")
+                note = source_notes.get(source)
+                lines.append(f"{prefix}{shown} ({note if note is not None else kit.source_note(source)})")
     if verdict.readings or verdict.doubts:
         lines += reading_lines(catalog, verdict, lang)
     if verdict.missing or verdict.invalid or verdict.warnings:

@@ -35,7 +35,7 @@ class Texts:
 
     __slots__ = ("catalog", "rtype", "lang", "templates", "plain", "fields", "labels", "words", "yes_word", "no_word",
                  "title", "hints", "completion_days", "choice_lists", "attachment_requests", "intro", "intro_consents",
-                 "note_heading", "language_notes", "source_notes")
+                 "note_heading", "language_notes", "source_notes", "note_fields")
 
     def __init__(self, catalog: Catalog, rtype: RequestType, lang: str):
         self.catalog, self.rtype, self.lang = catalog, rtype, lang
@@ -67,6 +67,9 @@ class Texts:
                                for code, other in catalog.languages.items()}
         self.source_notes = {key[len("note_source_"):]: text for key, text in self.plain.items()
                              if key.startswith("note_source_")}
+        # the note's value lines: (field, spec, "- Label: ", whether a string value shows as it is)
+        self.note_fields = tuple((spec.name, spec, f"- {label}: ", not spec.choices and spec.kind != "date")
+                                 for spec, label in self.fields)
 
     def format(self, key: str, /, **params) -> str:
         """`message(catalog, lang, key, **params)`."""
