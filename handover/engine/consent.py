@@ -192,17 +192,15 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
     thread: list[_Said] | None = None   # read once, for the first party that consents by reply
     results = []
     for party in parties:
-        entry: dict = {"party": party.party, "method": party.method, "email_field": party.source,
-                       "email": None, "status": PENDING, "sentence": None}
         if party.method == "declaration":
-            entry["email_field"] = None
-            entry["field"] = party.field
             # A declared "no" is invalid as an item (consent_refused) and, for the party, a refusal.
             declared = values.get(party.field)
-            entry["status"] = (CONFIRMED if declared is True and party.field in valid
-                               else REFUSED if declared is False else PENDING)
-            results.append(entry)
+            status = CONFIRMED if declared is True and party.field in valid else REFUSED if declared is False else PENDING
+            results.append({"party": party.party, "method": party.method, "email_field": None, "email": None,
+                            "status": status, "sentence": None, "field": party.field})
             continue
+        entry: dict = {"party": party.party, "method": party.method, "email_field": party.source,
+                       "email": None, "status": PENDING, "sentence": None}
         email = _party_email(party, values, valid, requester)
         entry["email"] = email
         if email is None:
