@@ -74,9 +74,9 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 note = source_notes.get(source)
                 lines.append(f"{prefix}{shown} ({note if note is not None else kit.source_note(source)})")
     if verdict.readings or verdict.doubts:
-        lines += reading_lines(catalog, verdict, lang)
+        lines += reading_lines(catalog, verdict, lang, kit)
     if verdict.missing or verdict.invalid or verdict.warnings:
-        lines += problem_sections(catalog, kit.rtype, verdict, lang)
+        lines += problem_sections(catalog, kit.rtype, verdict, lang, kit)
     if verdict.consents:
         lines += ("", say("note_consents"))
         for consent in verdict.consents:

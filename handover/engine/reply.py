@@ -20,11 +20,20 @@ class _Params(dict):
         return "{" + key + "}"
 
 
+def _filled(template: str, params: dict) -> str:
+    """`template.format_map(_Params(params))`, from `params` themselves when they name every placeholder (as
+    they nearly always do): the same text, without copying them into a _Params first."""
+    try:
+        return template.format_map(params)
+    except KeyError:   # a placeholder nobody gave (or a key error of its own, which the retry raises again)
+        return template.format_map(_Params(params))
+
+
 def message(catalog: Catalog, lang: str, key: str, **params) -> str:
     template = catalog.languages[lang].messages.get(key) or catalog.languages["en"].messages.get(key) or key
     if "{" not in template and "}" not in template:
         return template
-    return template.format_map(_Params(params))
+    return _filled(template, params)
 
 
 class Texts:
@@ -76,7 +85,7 @@ class Texts:
         template = self.templates.get(key, key)
         if "{" not in template and "}" not in template:
             return template
-        return template.format_map(_Params(params))
+        return _filled(template, params)
 
     def say(self, key: str) -> str:
         text = self.plain.get(key)
@@ -175,7 +184,7 @@ def _problem_message(kit: Texts, verdict: Verdict, problem: Problem) -> str:
                                            threshold=10, locale=kit.lang)
     if "{example" in template:   # the only way a template can name it: no example date worked out for nothing
         params["example"] = date_example(kit.catalog, kit.lang, verdict.today)
-    return template.format_map(_Params(params))
+    return _filled(template, params)
 
 
 def _shown(value) -> str:
@@ -229,11 +238,13 @@ def _fill_in_template(kit: Texts, verdict: Verdict) -> tuple[list[str], list[str
     return lines, attachments
 
 
-def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str) -> list[str]:
-    """The missing / to-correct / note sections, each a heading and `- ` lines, as reply and note show them."""
+def problem_sections(catalog: Catalog, rtype: RequestType, verdict: Verdict, lang: str,
+                     kit: Texts | None = None) -> list[str]:
+    """The missing / to-correct / note sections, each a heading and `- ` lines, as reply and note show them
+    (`kit`: the type's Texts in `lang`, when the caller has them)."""
     if not (verdict.missing or verdict.invalid or verdict.warnings):
         return []
-    return _problem_sections(texts(catalog, rtype, lang), verdict)
+    return _problem_sections(kit or texts(catalog, rtype, lang), verdict)
 
 
 def _problem_sections(kit: Texts, verdict: Verdict) -> list[str]:
@@ -261,7 +272,7 @@ def evidence_text(catalog: Catalog, lang: str, item: Mapping) -> str:
     if not template:
         return ", ".join(f"{key}={value}" for key, value in item.items() if key != "fact")
     shown = {key: ("" if value is None else str(value)) for key, value in item.items()}
-    return template.format_map(_Params(shown))
+    return _filled(template, shown)
 
 
 def check_message(catalog: Catalog, check: Mapping, lang: str, kit: Texts | None = None) -> str:
@@ -349,11 +360,12 @@ def public_reply(catalog: Catalog, verdict: Verdict, requester_name: str | None)
     return "\n".join(parts)
 
 
-def reading_lines(catalog: Catalog, verdict: Verdict, lang: str) -> list[str]:
-    """For the internal note: every reading that is not an exact catalog label, and every doubt."""
+def reading_lines(catalog: Catalog, verdict: Verdict, lang: str, kit: Texts | None = None) -> list[str]:
+    """For the internal note: every reading that is not an exact catalog label, and every doubt (`kit`: the
+    verdict's type's Texts in `lang`, when the caller has them)."""
     if not (verdict.readings or verdict.doubts):
         return []
-    kit = texts(catalog, catalog.types[verdict.request_type], lang)
+    kit = kit or texts(catalog, catalog.types[verdict.request_type], lang)
     label = kit.label
     lines = []
     for reading in verdict.readings:
