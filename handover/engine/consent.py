@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from .extract import own_text, users_by_id
 from .memo import memo_for
@@ -49,9 +49,9 @@ def render_sentence(template: str, values: Mapping[str, object]) -> str | None:
     return template.format_map({name: values[name] for name in names})
 
 
-@dataclass(frozen=True)
-class ConsentInput:
-    """What deciding on consents needs besides the document: sentences, refusals, events and the clock."""
+class ConsentInput(NamedTuple):
+    """What deciding on consents needs besides the document: sentences, refusals, events and the clock (a named
+    tuple, not a frozen dataclass: one is made per ticket)."""
     sentences: Mapping[str, Mapping[str, str]]   # lang -> party -> template (reply parties)
     refusals: Sequence[str]                      # refusal phrases of every language
     lang: str                                    # the reply's language: the sentence shown in it
@@ -86,9 +86,9 @@ def _by_time(comments) -> list[Mapping]:
     return sorted(public, key=lambda comment: str(comment.get("created_at") or ""))
 
 
-@dataclass(frozen=True)
-class _Said:
-    """One public comment as consent reading needs it: who wrote it and the key of what they said."""
+class _Said(NamedTuple):
+    """One public comment as consent reading needs it: who wrote it and the key of what they said.
+    (A named tuple: one is made per comment of every thread read.)"""
     comment_id: object
     author_email: str
     by_agent: bool
@@ -161,8 +161,11 @@ def _sentences_to_match(templates_of_lang: Mapping[str, Mapping[str, str]], part
     A language's sentence is rendered only where some comment holds its fixed text: the same answer
     as rendering all of them, without filling in seven sentences per party for every ticket."""
     filled = {}
+    # keys hold no whitespace (sentence_key drops it), nor do anchors: one line per key, and an anchor is
+    # in the text exactly when some comment's key holds it
+    keys = "\n".join([said.key for said in thread])
     for lang, template, anchor in _party_templates(templates_of_lang, party):
-        if lang in shown_langs or not anchor or any(anchor in said.key for said in thread):
+        if lang in shown_langs or not anchor or anchor in keys:
             filled[lang] = render_sentence(template, values)
     return filled
 
@@ -189,17 +192,15 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
     thread: list[_Said] | None = None   # read once, for the first party that consents by reply
     results = []
     for party in parties:
-        entry: dict = {"party": party.party, "method": party.method, "email_field": party.source,
-                       "email": None, "status": PENDING, "sentence": None}
         if party.method == "declaration":
-            entry["email_field"] = None
-            entry["field"] = party.field
             # A declared "no" is invalid as an item (consent_refused) and, for the party, a refusal.
             declared = values.get(party.field)
-            entry["status"] = (CONFIRMED if declared is True and party.field in valid
-                               else REFUSED if declared is False else PENDING)
-            results.append(entry)
+            status = CONFIRMED if declared is True and party.field in valid else REFUSED if declared is False else PENDING
+            results.append({"party": party.party, "method": party.method, "email_field": None, "email": None,
+                            "status": status, "sentence": None, "field": party.field})
             continue
+        entry: dict = {"party": party.party, "method": party.method, "email_field": party.source,
+                       "email": None, "status": PENDING, "sentence": None}
         email = _party_email(party, values, valid, requester)
         entry["email"] = email
         if email is None:
@@ -225,9 +226,9 @@ def evaluate_consents(parties: Sequence[Party], values: Mapping, valid: frozense
                 if event.get("party") == party.party and event.get("event") in ("link_confirmed", "link_refused"):
                     entry["status"] = CONFIRMED if event["event"] == "link_confirmed" else REFUSED
                     entry["confirmed_at"] = event.get("at")
-        if entry["status"] == PENDING:
+        if entry["status"] == PENDING and given.expire_after_days:
             _maybe_expire(entry, party, events, given)
-        if entry["status"] == PENDING:
+        if entry["status"] == PENDING and given.remind_after_days:
             _maybe_remind(entry, party, events, given)
         results.append(entry)
     return tuple(results)

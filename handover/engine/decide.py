@@ -16,7 +16,7 @@ from .gate_actions import gate_actions, gate_note, gate_reply
 from .language import Detector, detect_text_language
 from .reply import (check_line, check_message, local_date, message, problem_message, problem_sections, public_reply,
                     reading_lines, texts)
-from .verdict import EvaluationSettings, Verdict, evaluate, verdict_queries, with_checks
+from .verdict import EvaluationSettings, Verdict, evaluate
 
 TAG_COMPLETE = "handover_complete"
 TAG_INCOMPLETE = "handover_incomplete"
@@ -52,42 +52,47 @@ class Decision:
 
 def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routing) -> str:
     """Summary for agents, in the agents' language: values found, problems, consents, checks."""
-    rtype = catalog.types[verdict.request_type]
-    kit = texts(catalog, rtype, lang)
+    kit = texts(catalog, catalog.types[verdict.request_type], lang)
     say = kit.say
-    lines = [message(catalog, lang, "note_heading", request_type=kit.title)]
+    lines = [kit.note_heading]
     if verdict.complete:
-        lines.append(message(catalog, lang, "note_complete", group=routing.complete_group))
+        lines.append(kit.format("note_complete", group=routing.complete_group))
     elif verdict.items_complete:
         lines.append(say("note_waiting_consents"))
     else:
-        lines.append(message(catalog, lang, "note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
-    lines.append(message(catalog, lang, "note_language", language=catalog.languages[verdict.locale].name))
+        lines.append(kit.format("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
+    lines.append(kit.language_notes[verdict.locale])
     fields = verdict.fields
     if fields:
-        lines += ["", say("note_values")]
-        sources = verdict.sources
-        for spec, label in kit.fields:
-            if spec.name in fields:
-                source = say("note_source_" + sources.get(spec.name, "comment"))
-                lines.append(f"- {label}: {kit.show(spec, fields[spec.name])} ({source})")
+        lines += ("", say("note_values"))
+        sources, source_notes = verdict.sources, kit.source_notes
+        for name, spec, prefix, verbatim in kit.note_fields:
+            if name in fields:
+                value = fields[name]
+                shown = value if verbatim and type(value) is str else kit.show(spec, value)
+                source = sources.get(name, "comment")
+                note = source_notes.get(source)
+                lines.append(f"{prefix}{shown} ({note if note is not None else kit.source_note(source)})")
     if verdict.readings or verdict.doubts:
-        lines += reading_lines(catalog, verdict, lang)
+        lines += reading_lines(catalog, verdict, lang, kit)
     if verdict.missing or verdict.invalid or verdict.warnings:
-        lines += problem_sections(catalog, rtype, verdict, lang)
+        lines += problem_sections(catalog, kit.rtype, verdict, lang, kit)
     if verdict.consents:
-        lines += ["", say("note_consents"), *(f"- {say('party_' + c['party'])}: {consent_status_text(c, say)}"
-                                              for c in verdict.consents)]
+        lines += ("", say("note_consents"))
+        for consent in verdict.consents:
+            lines.append(f"- {say('party_' + consent['party'])}: {consent_status_text(consent, say)}")
         for consent in stopped_consents(verdict):
-            lines += ["", message(catalog, lang, "note_consent_" + consent["status"], party=say("party_" + consent["party"]))]
+            lines += ("", kit.format("note_consent_" + consent["status"], party=say("party_" + consent["party"])))
     if verdict.checks:
-        lines += ["", say("note_checks"), *(check_line(catalog, check, lang) for check in verdict.checks)]
+        lines += ("", say("note_checks"))
+        for check in verdict.checks:
+            lines.append(check_line(catalog, check, lang, kit))
         if verdict.failed_checks:
             lines.append(say("note_check_failed"))
         if verdict.unknown_checks:
             lines.append(say("note_checks_unknown"))
     if verdict.expected_completion:
-        lines += ["", message(catalog, lang, "note_expected", date=local_date(verdict.expected_completion, lang))]
+        lines += ("", kit.format("note_expected", date=local_date(verdict.expected_completion, lang)))
     return "\n".join(lines)
 
 
@@ -153,7 +158,9 @@ def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, 
 def activation_of(document: Mapping) -> Mapping:
     """`document["activation"]` the job adds: {"pending": bool, "link": the requester's signed link}."""
     activation = document.get("activation")
-    return activation if isinstance(activation, Mapping) else {}
+    if activation is None:
+        return {}
+    return activation if type(activation) is dict or isinstance(activation, Mapping) else {}
 
 
 def activation_decision(catalog: Catalog, verdict: Verdict, link: str, requester_name: str | None) -> Decision:
@@ -201,16 +208,14 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
     `lookup` answers account queries (providers live at the edge and arrive here as a function of
     data to data); a ticket that is not a transfer request goes through the support-tier gate.
     """
-    verdict = evaluate(document, catalog, settings, today, request_type, detector)
+    activation = activation_of(document)
+    pending = activation.get("pending")   # not active yet: nothing is looked up or asked
+    verdict = evaluate(document, catalog, settings, today, request_type, detector, None if pending else lookup)
     if verdict is None:
         return decide_gate(document, catalog, settings, gate_policy or GatePolicy(), lookup, detector)
-    activation = activation_of(document)
     requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
-    if activation.get("pending"):   # not active yet: nothing is looked up or asked
+    if pending:
         return activation_decision(catalog, verdict, str(activation.get("link") or ""), requester.get("name"))
-    queries = verdict_queries(verdict, catalog, document)
-    if queries:
-        verdict = with_checks(verdict, catalog, lookup(queries), queries)
     routing = routing_for(verdict.request_type)
     silent = verdict.complete or bool(stopped_consents(verdict))
     comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))

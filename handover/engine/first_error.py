@@ -41,10 +41,12 @@ def _keyword_check(keyword: str, expected, format_checker) -> Callable[[Any], bo
         return lambda value: not isinstance(value, str) or len(value) >= expected
     if keyword == "maxLength" and isinstance(expected, int):
         return lambda value: not isinstance(value, str) or len(value) <= expected
+    if keyword == "const" and isinstance(expected, bool):
+        return lambda value: value is expected   # _json_equal with a boolean
     if keyword == "const" and isinstance(expected, _SCALARS):
         return lambda value: _json_equal(value, expected)
     if keyword == "enum" and isinstance(expected, list) and all(isinstance(choice, _SCALARS) for choice in expected):
-        return lambda value: any(_json_equal(value, choice) for choice in expected)
+        return _one_of(expected)
     if keyword == "format" and isinstance(expected, str):
         if format_checker is None:
             return lambda value: True
@@ -52,6 +54,20 @@ def _keyword_check(keyword: str, expected, format_checker) -> Callable[[Any], bo
             return _conforms(format_checker.checkers, expected)
         return lambda value: format_checker.conforms(value, expected)
     return None
+
+
+def _one_of(choices: list) -> Callable[[Any], bool]:
+    """`any(_json_equal(value, choice) for choice in choices)`; a string (most values) is looked up at once: it
+    equals no boolean or number, only an equal string."""
+    strings = frozenset(choice for choice in choices if type(choice) is str)
+    if any(isinstance(choice, str) and type(choice) is not str for choice in choices):
+        return lambda value: any(_json_equal(value, choice) for choice in choices)
+
+    def passes(value) -> bool:
+        if type(value) is str:
+            return value in strings
+        return any(_json_equal(value, choice) for choice in choices)
+    return passes
 
 
 def _conforms(checkers: Mapping, name: str) -> Callable[[Any], bool]:
@@ -81,6 +97,9 @@ def compile_check(schema: Mapping, format_checker) -> Check | None:
         if predicate is None:
             return None
         checks.append((keyword, predicate))
+    if len(checks) == 1:
+        (only, passes), = checks
+        return lambda value: None if passes(value) else only
 
     def check(value) -> str | None:
         for keyword, passes in checks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from collections.abc import Callable, Mapping
 
 import holidays
@@ -19,8 +20,8 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
+    """What a rule reads of one ticket (a named tuple, not a frozen dataclass: one is made per ticket)."""
     values: Mapping[str, object]     # normalised values
     valid: frozenset[str]            # fields present and valid so far
     today: date
@@ -33,6 +34,9 @@ class RuleOutcome:
     invalid: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     expected_completion: date | None = None
+
+
+NO_OUTCOME = RuleOutcome()   # a rule with nothing to say (outcomes are frozen: one serves every ticket)
 
 
 class UnknownCountry(ValueError):
@@ -76,7 +80,7 @@ def differs(rule: Mapping, context: RuleContext) -> RuleOutcome:
     new, current = rule["field"], rule["from"]
     if {new, current} <= context.valid and same_party(str(context.values[new]), str(context.values[current])):
         return RuleOutcome(invalid=(Problem(new, "same_as_current", {"other_field": current}),))
-    return RuleOutcome()
+    return NO_OUTCOME
 
 
 MAX_YEARS_AHEAD = 5  # a requested date further away than this is a typo in the year, not a plan
@@ -86,21 +90,21 @@ def not_in_past(rule: Mapping, context: RuleContext) -> RuleOutcome:
     """The date must be today or later, and no more than `max_years` (default 5) years away."""
     name = rule["field"]
     if name not in context.valid:
-        return RuleOutcome()
+        return NO_OUTCOME
     value = date.fromisoformat(str(context.values[name]))
     years = int(rule.get("max_years", MAX_YEARS_AHEAD))
     if value < context.today:
         return RuleOutcome(invalid=(Problem(name, "date_in_past"),))
     if value > years_later(context.today, years):
         return RuleOutcome(invalid=(Problem(name, "date_too_far", {"years": years}),))
-    return RuleOutcome()
+    return NO_OUTCOME
 
 
 def expected_completion(rule: Mapping, context: RuleContext) -> RuleOutcome:
     """Completion estimate: up to N business days after the requested date (or today, if later)."""
     name = rule["field"]
     if name not in context.valid:
-        return RuleOutcome()
+        return NO_OUTCOME
     start = max(date.fromisoformat(str(context.values[name])), context.today)
     return RuleOutcome(expected_completion=add_business_days(start, int(rule.get("business_days", 2)), context.country))
 
@@ -109,7 +113,7 @@ def filed_after_day(rule: Mapping, context: RuleContext) -> RuleOutcome:
     """Warn when the request was filed after the given day of the month (e.g. mid-month cut-off)."""
     if context.filed_on.day > int(rule["day"]):
         return RuleOutcome(warnings=(Problem(None, str(rule.get("warning", "after_mid_month")), {"day": rule["day"]}),))
-    return RuleOutcome()
+    return NO_OUTCOME
 
 
 RULES: dict[str, Callable[[Mapping, RuleContext], RuleOutcome]] = {

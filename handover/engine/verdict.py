@@ -105,8 +105,9 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
 
 def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog, today: date | None = None) -> dict:
     instance = {}
+    spec_by_name = rtype.spec_by_name
     for name, raw in extraction.values.items():
-        value = normalize_value(rtype.spec_by_name[name], raw.value, rtype, catalog, today)
+        value = normalize_value(spec_by_name[name], raw.value, rtype, catalog, today)
         if value not in ("", None):
             instance[name] = value
     return instance
@@ -126,23 +127,35 @@ def field_errors(instance: Mapping, rtype: RequestType):
     """(field, the keyword of its first jsonschema error) pairs, per property where the schema allows it,
     else for the whole document."""
     if rtype.property_validators is not None:
-        checks = _plan(rtype).checks
-        for name, value in instance.items():
-            check = checks.get(name)
-            keyword = check(value) if check is not None else first_error(rtype.property_validators[name], value)
-            if keyword is not None:
-                yield name, keyword
+        yield from _property_errors(instance, rtype, _plan(rtype))
         return
     for error in rtype.validator.iter_errors(instance):
         if error.absolute_path:
             yield error.absolute_path[0], error.validator
 
 
+def _property_errors(instance: Mapping, rtype: RequestType, plan: _TypePlan) -> list[tuple[str, str]]:
+    """field_errors of a type whose schema is checked per property."""
+    checks, validators = plan.checks, rtype.property_validators
+    errors = []
+    for name, value in instance.items():
+        check = checks.get(name)
+        keyword = check(value) if check is not None else first_error(validators[name], value)
+        if keyword is not None:
+            errors.append((name, keyword))
+    return errors
+
+
 def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], list[Problem]]:
     """Missing fields (in schema order) and the first invalid problem of each present field."""
-    absent = {name for name in _plan(rtype).required if name not in instance}
+    plan = _plan(rtype)
+    absent = {name for name in plan.required if name not in instance}
     invalid: dict[str, Problem] = {}
-    for name, keyword in field_errors(instance, rtype):
+    errors = (_property_errors(instance, rtype, plan) if rtype.property_validators is not None
+              else field_errors(instance, rtype))
+    if not errors:
+        return [spec.name for spec in rtype.fields if spec.name in absent], []
+    for name, keyword in errors:
         spec = rtype.spec_by_name.get(name)
         if spec is None or name in invalid or name in absent:
             continue
@@ -196,8 +209,11 @@ def _unanswered_checks(rtype: RequestType, plan: _TypePlan) -> tuple[Mapping, ..
 
 def _with_party_addresses(missing: list[str], parties, instance: Mapping, rtype: RequestType) -> list[str]:
     """A party who consents by reply or link needs its address: an absent one is a missing item."""
-    wanted = set(missing) | {party.email_field for party in parties
-                             if party.method != "declaration" and party.email_field and party.email_field not in instance}
+    addresses = {party.email_field for party in parties
+                 if party.method != "declaration" and party.email_field and party.email_field not in instance}
+    if addresses <= set(missing):
+        return missing   # already in schema order, each once
+    wanted = set(missing) | addresses
     return [spec.name for spec in rtype.fields if spec.name in wanted]
 
 
@@ -209,8 +225,12 @@ def _to_date(text, fallback: date) -> date:
 
 
 def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, today: date,
-             request_type: str | None = None, detector: Detector = detect_text_language) -> Verdict | None:
-    """Decide on one ticket document; None when no request type applies."""
+             request_type: str | None = None, detector: Detector = detect_text_language,
+             lookup: Callable[[tuple[Query, ...]], Mapping[Query, Facts]] | None = None) -> Verdict | None:
+    """Decide on one ticket document; None when no request type applies.
+
+    With `lookup`, the account checks are run over its answers to the verdict's queries, as with_checks does
+    (without building the verdict twice); without it, they wait for those answers."""
     type_name = request_type or find_request_type(document, catalog, settings.form_types)
     if type_name is None:
         return None
@@ -221,9 +241,10 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
     missing, invalid = schema_problems(instance, rtype)
     parties = with_method(rtype.consents, settings.consent_methods.get(type_name))
     missing = _with_party_addresses(missing, parties, instance, rtype)
+    invalid_fields = {problem.field for problem in invalid}
     context = RuleContext(
         values=instance,
-        valid=frozenset(instance) - {problem.field for problem in invalid},
+        valid=frozenset(instance) - invalid_fields,
         today=today,
         filed_on=_to_date(ticket.get("created_at"), today),
         country=settings.country,
@@ -231,16 +252,24 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
     warnings, completion = [], None
     for rule in rtype.rules:
         outcome = RULES[rule["rule"]](rule, context)
-        invalid.extend(problem for problem in outcome.invalid if problem.field not in {p.field for p in invalid})
-        warnings.extend(outcome.warnings)
+        for problem in outcome.invalid:   # a field's first problem stands
+            if problem.field not in invalid_fields:
+                invalid.append(problem)
+                invalid_fields.add(problem.field)
+        if outcome.warnings:
+            warnings.extend(outcome.warnings)
         completion = outcome.expected_completion or completion
     locale = choose_language(
         extraction.requester_text, extraction.label_languages, extraction.requester.get("locale"),
         catalog.languages, settings.default_locale, detector,
     )
-    invalid_fields = {problem.field for problem in invalid}
     plan = _plan(rtype)
     order, estimated_fields = plan.order, plan.estimated_fields
+    checks = None
+    if lookup is not None and rtype.checks:
+        queries = transfer_queries(rtype.accounts, instance, frozenset(instance) - invalid_fields, document)
+        if queries:
+            checks = run_checks(rtype.checks, plan.roles, lookup(queries), queries)
     return Verdict(
         ticket_id=ticket.get("id"),
         request_type=type_name,
@@ -248,9 +277,10 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         fields=instance,
         sources={name: _SOURCE_NOTES.get(raw.source, raw.source) for name, raw in extraction.values.items()},
         missing=tuple(missing),
-        invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])),
+        invalid=tuple(sorted(invalid, key=lambda problem: order[problem.field])) if len(invalid) > 1 else tuple(invalid),
         warnings=tuple(warnings),
-        raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields},
+        raw={name: str(raw.value) for name, raw in extraction.values.items() if name in invalid_fields}
+        if invalid_fields else {},
         expected_completion=None if estimated_fields & invalid_fields else completion,
         consents=evaluate_consents(parties, instance, context.valid - invalid_fields, document, ConsentInput(
             sentences=rtype.consent_sentences, refusals=catalog.refusals, lang=locale, today=today,
@@ -258,7 +288,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
         today=today,
-        checks=_unanswered_checks(rtype, plan),
+        checks=checks if checks is not None else _unanswered_checks(rtype, plan),
     )
 
 
