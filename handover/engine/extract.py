@@ -20,10 +20,11 @@ from .text import fold, soft_fold, token_key
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 _PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SEPARATOR = re.compile(r"\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*")
-_MAY_SEPARATE = re.compile(r"[:：=\t|]|\s[-–—]\s|[–—]")
+# "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
+_SEPARATOR = re.compile(r"\s*(?:-+>|=>|[→⇒])\s*|\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*|\s*\.{2,}\s*|\s+\.\s+")
+_MAY_SEPARATE = re.compile(r"[:：=\t|→⇒]|->|\s[-–—]\s|[–—]|\.\.|\s\.\s")
 # Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ...", "… / Billing: C"
-_ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+/\s+|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
+_ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+[/–—-]\s+|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
@@ -148,6 +149,48 @@ def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, gi
             if answer and len(answer.split()) <= _MAX_BARE_LABEL_WORDS and _is_choice(rtype, field_name, answer):
                 found.append(Found(field_name, answer, question, False, "email"))
                 break
+    return found
+
+
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*")
+_MAX_CHOICE_PART_WORDS = 4
+
+
+def _choice_parts(text: str, rtype: RequestType) -> list[tuple[str, str]] | None:
+    """'Monatlich, auf Rechnung.' -> [(billing_frequency, 'Monatlich'), (payment_method, 'auf Rechnung')]: every
+    comma-separated part a choice of exactly one enumeration item, the items all different; else None."""
+    parts = [part.strip(" .!") for part in _LIST_SPLIT.split(text.strip())]
+    enums = [spec.name for spec in rtype.fields if spec.kind == "enum"]
+    read = []
+    for part in parts:
+        if not part or len(part.split()) > _MAX_CHOICE_PART_WORDS:
+            return None
+        named = [name for name in enums if _is_choice(rtype, name, part)]
+        if len(named) != 1:
+            return None
+        read.append((named[0], part))
+    return read if len({name for name, _ in read}) == len(read) else None
+
+
+def read_choice_lists(prose: list[Line], rtype: RequestType, given: Mapping[str, RawValue],
+                      found_here: list[Found]) -> list[Found]:
+    """"Monatlich, auf Rechnung." on a line of its own, and "Płatność: kartą, co miesiąc" under one item's
+    label: a list of choices of different enumeration items gives each item its choice; only items not given
+    (the labelled item itself keeps just its own part)."""
+    taken = set(given) | {item.field for item in found_here}
+    found = []
+    for line in prose:
+        if line.origin == QUOTED_PROMPT or "," not in line.text or len(line.text.split()) > 2 * _MAX_CHOICE_PART_WORDS:
+            continue
+        parts = _choice_parts(line.text, rtype)
+        if parts and len(parts) >= 2:
+            found.extend(Found(name, part, line.text, False, "sentence") for name, part in parts if name not in taken)
+    for item in found_here:   # "Płatność: kartą, co miesiąc": the other parts name other items
+        if "," in str(item.value) and rtype.spec_by_name[item.field].kind == "enum":
+            parts = _choice_parts(str(item.value), rtype)
+            if parts and len(parts) >= 2 and any(name == item.field for name, _ in parts):
+                found.extend(Found(name, part, f"{item.label}: {item.value}", False, "sentence")
+                             for name, part in parts if name == item.field or name not in taken)
     return found
 
 
@@ -888,7 +931,19 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if len(named) == 1:
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
+        # "el servicio 40219": a number of digits only counts right after the item's word (and is no year)
+        for code in _NUMBER_CODE.finditer(text):
+            if _YEAR_NUMBER.fullmatch(code.group()):
+                continue
+            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-1:]]
+            named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
+            if len(named) == 1 and not any(item.field == named[0] for item in found):
+                found.append(Found(named[0], code.group(), text, False, "sentence"))
     return found
+
+
+_NUMBER_CODE = re.compile(r"(?<![\w@./,:-])\d{4,12}(?![\w@]|[./,:-]\d)")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 
 
 # "number", "numer", "Nummer", "номер": in labels of identifiers, but an invoice has a number too.
@@ -1746,7 +1801,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, [*found, *patterned],
                                       writer_party(paragraphs, rtype) if patterned else None),
-                 *statements, *patterned, *found]
+                 *statements, *patterned, *found,
+                 *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
         if any(origin == "forwarded" for _, origin in paragraphs):
             items = _marked_forwarded(items, paragraphs)
         given_here = {item.field for item in items}

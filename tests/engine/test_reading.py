@@ -802,3 +802,31 @@ def test_a_partner_named_with_its_legal_form_is_known_by_its_quoted_name(catalog
 def test_a_reseller_change_told_in_prose_names_the_customer_and_both_resellers(lang, body, names, catalog):
     got = values(catalog, "reseller_change", body)
     assert (got["end_customer_name"], got["current_reseller"], got["new_reseller"]) == names
+
+
+@pytest.mark.parametrize("line, field, value", [
+    ("Numer subskrypcji -> SUB-60271184", "subscription_id", "SUB-60271184"),
+    ("N° d'abonnement ..................... SUB-31847720", "subscription_id", "SUB-31847720"),
+    ("Adresse du propriétaire du portail . secretariat@moreau-kine.fr", "portal_owner_email", "secretariat@moreau-kine.fr"),
+    ("Customer → Quayside Logistics", "end_customer_name", "Quayside Logistics"),
+])
+def test_arrows_and_dotted_leaders_separate_a_label_from_its_value(line, field, value, catalog):
+    assert values(catalog, "reseller_change", line)[field] == value
+
+
+def test_several_items_on_one_line_separated_by_dashes(catalog):
+    got = values(catalog, "reseller_change", "Propietario del portal: it@x.example - Facturas a: conta@x.example")
+    assert got["portal_owner_email"] == "it@x.example" and got["billing_email"] == "conta@x.example"
+
+
+@pytest.mark.parametrize("body", ["Monatlich, auf Rechnung.", "Płatność: kartą, co miesiąc"])
+def test_a_list_of_choices_gives_each_item_its_choice(body, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(f"Subscription ID: SUB-1\n\n{body}")]),
+                      catalog, settings, TODAY).fields
+    assert fields["billing_frequency"] == "monthly" and fields["payment_method"] in ("invoice", "credit_card")
+
+
+def test_a_service_number_of_digits_right_after_its_word(catalog):
+    assert values(catalog, "service_holder_change", "Buenos días, quiero que el servicio 40219 pase a mi hermana.")[
+        "service_id"] == "40219"
+    assert "service_id" not in values(catalog, "service_holder_change", "Quiero ceder el servicio en 2026 a mi hermana.")
