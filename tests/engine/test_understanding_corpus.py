@@ -5,6 +5,7 @@ the same verdict comparison, kept apart so the batch stays a blind measurement o
 tests/corpus/blind2/ is a third batch, written the same way after the engine had been fixed against the first.
 tests/corpus/blind3/ is a fourth batch, written the same way after the engine had been fixed against the second.
 tests/corpus/blind4/ is a fifth batch, written the same way after the engine had been fixed against the third.
+tests/corpus/blind5/ is a sixth batch, written the same way after the engine had been fixed against the fourth.
 """
 from collections import Counter
 
@@ -19,6 +20,7 @@ BLIND = load_corpus(CORPUS_DIR / "blind")
 BLIND2 = load_corpus(CORPUS_DIR / "blind2")
 BLIND3 = load_corpus(CORPUS_DIR / "blind3")
 BLIND4 = load_corpus(CORPUS_DIR / "blind4")
+BLIND5 = load_corpus(CORPUS_DIR / "blind5")
 
 
 def test_the_corpus_covers_every_category_in_every_language():
@@ -58,6 +60,14 @@ def test_the_fourth_blind_batch_covers_every_language_and_keeps_its_own_ids():
     assert len({case.id for case in every}) == len(every)
 
 
+def test_the_fifth_blind_batch_covers_every_language_and_keeps_its_own_ids():
+    assert len(BLIND5) >= 49
+    assert {case.lang for case in BLIND5} == set(LANGUAGES)
+    assert all(case.id.startswith(f"blind5-{case.lang}-") for case in BLIND5)
+    every = BLIND5 + BLIND4 + BLIND3 + BLIND2 + BLIND + CASES
+    assert len({case.id for case in every}) == len(every)
+
+
 def _param(case):
     """A case whose ticket needs what the reader cannot do yet is expected to fail, strictly: once the
     reader does it, the test fails until its `known_gap` is removed. bench/understanding.py counts them."""
@@ -67,10 +77,10 @@ def _param(case):
 
 def test_known_gaps_are_only_in_the_later_blind_batches_and_say_why():
     assert not [case.id for case in CASES + BLIND if case.known_gap]
-    assert all(len(case.known_gap) > 20 for case in BLIND2 + BLIND3 + BLIND4 if case.known_gap)
+    assert all(len(case.known_gap) > 20 for case in BLIND2 + BLIND3 + BLIND4 + BLIND5 if case.known_gap)
 
 
-@pytest.mark.parametrize("case", [_param(case) for case in CASES + BLIND + BLIND2 + BLIND3 + BLIND4])
+@pytest.mark.parametrize("case", [_param(case) for case in CASES + BLIND + BLIND2 + BLIND3 + BLIND4 + BLIND5])
 def test_corpus_ticket_gets_the_careful_agents_verdict(case, catalog, settings):
     verdict = evaluate(case.document, catalog, settings, case.today)
     assert set(verdict.missing) == set(case.missing), verdict.fields
