@@ -713,6 +713,8 @@ def writer_party(paragraphs: list[tuple[str, str]], rtype: RequestType) -> str |
                 if pattern.regex.search(folded):
                     said.add(pattern.writer)
     return said.pop() if len(said) == 1 else None
+
+
 _NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
 
 
@@ -1090,7 +1092,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
             # each part between commas and "and"s that names a party says its own yes or no; then the clause.
             parts: list[str] = []
             short = False   # "nós, naturalmente, aceitamos …": a part of one or two words opens the next one
-            for part in (part.strip(" ,") for part in _LIST_PARTS.split(clause)):
+            for part in (part.strip(" ,") for part in catalog.vocabulary.list_parts.split(clause)):
                 if part and parts and (short or not mentions(fold(part))):
                     parts[-1] += ", " + part   # "Carrick agreed, on a call": a part naming nobody goes on the last
                 elif part:
@@ -1108,7 +1110,6 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
 
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
-_LIST_PARTS = re.compile(r",\s+(?:and\s+|und\s+|et\s+|y\s+|e\s+|i\s+|a\s+|и\s+|а\s+)?|\s+(?:and|und|et|y|e|i|a|и|а)\s+(?=we\b|wir\b|nous\b|nós\b|my\b|мы\b)")
 
 
 def _answer_words(catalog) -> frozenset[str]:
@@ -1127,8 +1128,8 @@ def _answer_words(catalog) -> frozenset[str]:
 
 def _role_terms(phrases: frozenset[str]) -> set[str]:
     """The party words a sentence names a party by: its phrases of two words or more ("current partner",
-    "the client") and its nouns ("customer", "klient"); a single word that starts one of its phrases is
-    an adjective there ("current", "nowy") and names nobody alone."""
+    "the client") and its single nouns of five letters or more ("customer", "client"); a single word that
+    starts one of its phrases is taken for an adjective there ("current", "nowy") and names nobody alone."""
     starts = {phrase.split()[0] for phrase in phrases if " " in phrase}
     return {phrase for phrase in phrases if " " in phrase or (len(phrase) >= 5 and phrase not in starts)}
 

@@ -144,6 +144,16 @@ class Vocabulary:
     wish: Phrases | None = None              # over fold(): "we would like", "nos gustaría", "хотелось бы"
     name_words: frozenset[str] = frozenset()   # lowercase words inside a company's name: "do", "von", "z", "o.o."
     we_words: frozenset[str] = frozenset()     # "we", "wir", "nous", "мы": the writer's own party in a sentence
+    and_words: frozenset[str] = frozenset()    # "and", "und", "oraz" as written (and_word finds them in text)
+    we_written: frozenset[str] = frozenset()   # we_words as written, accents kept ("nós")
+
+    @cached_property
+    def list_parts(self) -> re.Pattern:
+        """Where a list of clauses splits: at a comma (and an "and" after it), and at an "and" before a "we"
+        ("Ridgeway asked for the move, Carrick agreed and we obviously agree too")."""
+        ands = "|".join(re.escape(word) for word in sorted(self.and_words, key=len, reverse=True)) or "(?!)"
+        wes = "|".join(re.escape(word) for word in sorted(self.we_written | self.we_words, key=len, reverse=True)) or "(?!)"
+        return re.compile(rf",\s+(?:(?:{ands})\s+)?|\s+(?:{ands})\s+(?=(?:{wes})\b)", re.IGNORECASE)
 
     @cached_property
     def header_from_chars(self) -> int:
@@ -187,6 +197,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         wish=_phrase_pattern(every("wish_words")),
         name_words=frozenset(str(word).casefold().strip(".") for word in every("name_words")),
         we_words=frozenset(fold(word) for word in every("we_words") if fold(word)),
+        and_words=frozenset(str(word).casefold() for word in every("and_words") if str(word).strip()),
+        we_written=frozenset(str(word).casefold() for word in every("we_words") if str(word).strip()),
     )
 
 
