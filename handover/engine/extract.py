@@ -679,7 +679,7 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     start, end = match.span(name)
                     written = text[where[start]:where[end - 1] + 1].strip()
                     if _names_a_party(rtype.spec_by_name[name]):
-                        written = party_name(written, rtype.reader.vocabulary)
+                        written = party_name(written, rtype.reader.vocabulary, from_end=start == match.start())
                     if written:
                         found.append(Found(name, written, sentence, False, "sentence"))
             clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
@@ -723,7 +723,7 @@ def _names_a_party(spec) -> bool:
     return spec.kind == "text" and not spec.name.endswith("_id")
 
 
-def party_name(written: str, vocabulary) -> str:
+def party_name(written: str, vocabulary, from_end: bool = False) -> str:
     """The company's name a sentence's slot starts with: 'der Medcom Systemhaus GmbH' -> 'Medcom Systemhaus GmbH',
     'Ridgeway Surveyors LLP (end customer only)' -> 'Ridgeway Surveyors LLP', 'Redpoint Networks and will be
     managed by us' -> 'Redpoint Networks'.
@@ -732,9 +732,14 @@ def party_name(written: str, vocabulary) -> str:
     quoted words, and over the lowercase words a name may hold (`name_words`: "do", "z", "o.o."), and ends at
     any other word or at an opening parenthesis. A slot that does not start with a capital is left as written:
     not every writer capitalises names."""
+    if from_end:   # a slot that opens its pattern: "Hallo, wir möchten den Kunden Gasthof Zur Linde (SUB-1)"
+        return _name_at_end(written, vocabulary)
     lead = vocabulary.value_lead.match(soft_fold(written)[0]) if vocabulary.value_lead is not None else None
     if lead and lead.end() < len(written):
         written = written[soft_fold(written)[1][lead.end()]:]
+    head, comma, rest = written.partition(",")
+    if comma and rest.strip() and fold(head) in vocabulary.we_words:
+        written = rest.strip()   # "zu uns, Voralpen IT": the name after "us,"
     tokens = written.split()
     if not tokens or not _capitalised(tokens[0]):
         return written
@@ -759,6 +764,22 @@ def party_name(written: str, vocabulary) -> str:
 
 
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"))
+
+
+def _name_at_end(written: str, vocabulary) -> str:
+    """The run of a name's words that ends the text, remarks in parentheses aside."""
+    text = _PARENTHETICAL.sub(" ", written)
+    if "(" in text:
+        text = text[:text.rindex("(")]   # "… Zur Linde (SUB-1" the slot cut before its ")"
+    tokens = text.split()
+    kept: list[str] = []
+    for token in reversed(tokens):
+        if not (_capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words) or token.endswith(","):
+            break
+        kept.insert(0, token)
+    while kept and not _capitalised(kept[0]):
+        kept.pop(0)   # "den Kunden …" has no name word left of the name
+    return " ".join(kept).rstrip(",;:") if kept else written
 
 
 def _capitalised(token: str) -> bool:
@@ -915,7 +936,7 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
 
 
 _CODE = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}[-_]?\d{2,}[\w-]*(?![\w@])")
-_CODE_NEAR_WORDS = 3
+_CODE_NEAR_WORDS = 4
 _STEM_CHARS = 5
 
 
@@ -931,6 +952,9 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
         for code in _CODE.finditer(text):
             before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-_CODE_NEAR_WORDS:]]
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
+            if not named:   # "Gasthof Zur Linde (SUB-51170284)": the code's letters are a label of the item ("SUB")
+                letters = fold(_CODE_LETTERS.match(code.group()).group())
+                named = [name for name in id_fields if letters in _label_tokens(rtype, name)]
             if len(named) == 1:
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
         # "el servicio 40219": a number of digits only counts right after the item's word (and is no year)
@@ -942,6 +966,15 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
             if len(named) == 1 and not any(item.field == named[0] for item in found):
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
     return found
+
+
+_CODE_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _label_tokens(rtype: RequestType, field_name: str) -> frozenset[str]:
+    """Every folded word of an item's labels and synonyms in every language ("sub", "subscription", "id")."""
+    return _item_words(rtype, "label_tokens", field_name, lambda: (
+        word for folded, name in rtype.label_index.items() if name == field_name for word in folded.split()))
 
 
 _NUMBER_CODE = re.compile(r"(?<![\w@./,:-])\d{4,12}(?![\w@]|[./,:-]\d)")
@@ -1051,29 +1084,8 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     answering = _answer_words(catalog)
     if all(answering.isdisjoint(fold(text).split()) for text, _ in paragraphs):
         return []   # the common case: no paragraph holds a word of any yes or no
-    terms: dict[str, frozenset[str]] = {}
-    roles = rtype.reader.party_words if rtype.reader else {}
-    for party in rtype.consents:
-        if not (party.field and party.name_field):
-            continue
-        given = values.get(party.name_field)
-        name = given.value if given is not None else next(
-            (item.value for item in reversed(found_here) if item.field == party.name_field), None)
-        if isinstance(name, str) and _QUOTED.search(name):
-            name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
-        words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
-        own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
-        own |= _item_words(rtype, "role_terms", party.field, lambda field=party.field: _role_terms(roles.get(field, ())))
-        if party.name_field == writer:
-            own |= catalog.vocabulary.we_words
-        if own:
-            terms[party.field] = frozenset(own)
-    counts: dict[str, int] = {}
-    for own in terms.values():
-        for term in own:
-            counts[term] = counts.get(term, 0) + 1
-    terms = {field_name: frozenset(term for term in own if counts[term] == 1) for field_name, own in terms.items()}
-    every = [term for own in terms.values() for term in own]   # a word two parties share names neither
+    terms = _party_terms(rtype, values, found_here, catalog, writer)
+    every = [term for own in terms.values() for term in own]
     if not every:
         return []
     found = []
@@ -1110,6 +1122,57 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
 
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
+
+
+def _party_terms(rtype: RequestType, values: Mapping[str, RawValue], found_here: list[Found], catalog,
+                 writer: str | None = None) -> dict[str, frozenset[str]]:
+    """Agreement item -> the folded words and phrases a sentence names its party by: the first word of the
+    party's name given so far, its role phrases, and "we" for the party the writer is; a word two parties
+    share names neither."""
+    terms: dict[str, frozenset[str]] = {}
+    roles = rtype.reader.party_words if rtype.reader else {}
+    for party in rtype.consents:
+        if not (party.field and party.name_field):
+            continue
+        given = values.get(party.name_field)
+        name = given.value if given is not None else next(
+            (item.value for item in reversed(found_here) if item.field == party.name_field), None)
+        if isinstance(name, str) and _QUOTED.search(name):
+            name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
+        words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
+        own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
+        own |= _item_words(rtype, "role_terms", party.field, lambda field=party.field: _role_terms(roles.get(field, ())))
+        if party.name_field == writer:
+            own |= catalog.vocabulary.we_words
+        if own:
+            terms[party.field] = frozenset(own)
+    counts: dict[str, int] = {}
+    for own in terms.values():
+        for term in own:
+            counts[term] = counts.get(term, 0) + 1
+    return {field_name: frozenset(term for term in own if counts[term] == 1) for field_name, own in terms.items()}
+
+
+def read_named_agreements(prose: list[Line], rtype: RequestType, values: Mapping[str, RawValue], catalog,
+                          found_here: list[Found]) -> list[Found]:
+    """'Einverständnis KommTec Nord: liegt vor', 'Northgate signed off: yes': a prose line whose label names
+    one party by its name (given so far) or its role, over a yes or no, gives that party's agreement."""
+    if catalog is None or not rtype.consents or not any(":" in line.text for line in prose):
+        return []
+    terms = _party_terms(rtype, values, found_here, catalog)
+    found = []
+    for line in prose:
+        head, colon, rest = _strip_markup(line.text).partition(":")
+        if not colon or not rest.strip() or len(head.split()) > _MAX_LABEL_WORDS_NAMING_A_PARTY:
+            continue
+        padded = f" {fold(head)} "
+        named = [name for name, own in terms.items() if any(f" {term} " in padded for term in own)]
+        if len(named) == 1 and isinstance(normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary), bool):
+            found.append(Found(named[0], rest.strip(), line.text, False, "sentence"))
+    return found
+
+
+_MAX_LABEL_WORDS_NAMING_A_PARTY = 6
 
 
 def _answer_words(catalog) -> frozenset[str]:
@@ -1740,6 +1803,39 @@ def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> N
         del values[name]
 
 
+def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                           found_here: list[Found]) -> list[Found]:
+    """"Rechnungen bitte an dieselbe Adresse.": a clause without an address that names one address item of a
+    same-as pairing by its own label words and says "the same" (a phrase of two words or more, or a
+    word of it) gives the item the value "same" (resolved by _same_as); only items not given."""
+    reader = rtype.reader
+    if reader is None or not reader.same_as:
+        return []
+    open_fields = [name for name in reader.same_as if name not in given and all(item.field != name for item in found_here)]
+    if not open_fields:
+        return []
+    phrases = reader.vocabulary.same_as
+    found = []
+    for text, _ in paragraphs:
+        if "@" in text:
+            continue
+        for clause in _plain_clauses(text):
+            words = fold(clause).split()
+            if len(words) > 2 * _MAX_SAME_AS_WORDS:
+                continue
+            same = next((" ".join(words[at:at + size]) for size in (4, 3, 2, 1) for at in range(len(words))
+                         if " ".join(words[at:at + size]) in phrases), None)
+            if same is None:
+                continue
+            stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
+            named = [name for name in open_fields if rtype.spec_by_name[name].kind == "email"
+                     and stems & _address_stems(rtype, name)]
+            if len(named) == 1:
+                found.append(Found(named[0], same, clause, False, "sentence"))
+                open_fields.remove(named[0])
+    return found
+
+
 def _says_same(value: str, reader: Reader) -> bool:
     """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so."""
     if "@" in value:
@@ -1800,6 +1896,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
+                 *read_named_agreements(prose, rtype, values, catalog, [*found, *patterned]),
+                 *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, [*found, *patterned],
                                       writer_party(paragraphs, rtype) if patterned else None),
                  *statements, *patterned, *found,

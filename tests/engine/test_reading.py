@@ -830,3 +830,20 @@ def test_a_service_number_of_digits_right_after_its_word(catalog):
     assert values(catalog, "service_holder_change", "Buenos días, quiero que el servicio 40219 pase a mi hermana.")[
         "service_id"] == "40219"
     assert "service_id" not in values(catalog, "service_holder_change", "Quiero ceder el servicio en 2026 a mi hermana.")
+
+
+def test_an_agreement_labelled_by_the_partys_name(catalog, settings):
+    body = ("Betreut bisher durch: KommTec Nord GmbH\nKünftig betreut durch: Hanse Unified Communications GmbH\n"
+            "Einverständnis KommTec Nord: liegt vor\nHanse Unified: nein")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is True and fields["new_partner_agreement"] is False
+
+
+def test_the_same_address_said_in_a_sentence(catalog):
+    got = values(catalog, "reseller_change", "Portalinhaber: wirt@gasthof-linde.de\n\nRechnungen bitte an dieselbe Adresse.")
+    assert got["billing_email"] == "wirt@gasthof-linde.de"
+
+
+def test_a_code_whose_letters_name_the_item_needs_no_label(catalog):
+    got = values(catalog, "reseller_change", "Hallo, wir möchten den Kunden Gasthof Zur Linde (SUB-51170284) umziehen.")
+    assert got["subscription_id"] == "SUB-51170284"
