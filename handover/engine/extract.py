@@ -506,7 +506,8 @@ class _LineReader:
                 return
         if self.header is None and self._plain_label_line(text, line.origin):
             return
-        if self.pending and not _MAY_SEPARATE.search(text) and not self._bare_label(text):
+        if self.pending and not self._bare_label(text) and (not _MAY_SEPARATE.search(text) or not self._opens_label(text)):
+            # "Cliente final:" over "Quinta do Vale Verde - Turismo Rural, Lda.": a dash in a value opens no item
             self.add(self.pending[0], self.pending[1], text, line.origin)
             self.pending = None
             return
@@ -549,6 +550,15 @@ class _LineReader:
             if offered:
                 found = (offered, fold(stripped), False)
         return (found, stripped) if found else None
+
+    def _opens_label(self, text: str) -> bool:
+        """Whether the words before the line's first separator are a label (of any item, or a party's role)."""
+        separator = _SEPARATOR.search(text)
+        if separator is None or separator.start() == 0:
+            return "\t" in text or "|" in text
+        written = _strip_markup(text[:separator.start()])
+        return bool(written) and (read_label(written, self.rtype, self.stopwords, []) is not None
+                                  or _glued_label(written, self.rtype, self.stopwords) is not None)
 
     def _bare_label(self, text: str):
         """A line that is nothing but an exact label (the value follows on the next line); a label asked as a

@@ -847,3 +847,8 @@ def test_the_same_address_said_in_a_sentence(catalog):
 def test_a_code_whose_letters_name_the_item_needs_no_label(catalog):
     got = values(catalog, "reseller_change", "Hallo, wir möchten den Kunden Gasthof Zur Linde (SUB-51170284) umziehen.")
     assert got["subscription_id"] == "SUB-51170284"
+
+
+def test_a_dash_inside_a_value_under_its_label_opens_no_item(catalog):
+    got = values(catalog, "reseller_change", "Cliente final:\nQuinta do Vale Verde - Turismo Rural, Lda.\n")
+    assert got["end_customer_name"] == "Quinta do Vale Verde - Turismo Rural, Lda."
