@@ -161,11 +161,16 @@ def _choice_parts(text: str, rtype: RequestType) -> list[tuple[str, str]] | None
     comma-separated part a choice of exactly one enumeration item, the items all different; else None."""
     parts = [part.strip(" .!") for part in _LIST_SPLIT.split(text.strip())]
     enums = [spec.name for spec in rtype.fields if spec.kind == "enum"]
+    tokens = _item_words(rtype, "choice_tokens", "", lambda: (
+        word for name in enums for key in rtype.choice_index.get(name, {}) for word in key.split()))
     read = []
     for part in parts:
-        if not part or len(part.split()) > _MAX_CHOICE_PART_WORDS:
-            return None
-        named = [name for name in enums if _is_choice(rtype, name, part)]
+        folded = fold(part).split()
+        if not part or len(folded) > _MAX_CHOICE_PART_WORDS or tokens.isdisjoint(folded):
+            return None   # "Hello team,", "Kind regards,": no word of any choice
+        named = [name for name in enums if normalize_choice(part, rtype.choice_index.get(name, {}),
+                                                            rtype.spec_by_name[name].choices)
+                 in rtype.spec_by_name[name].choices]
         if len(named) != 1:
             return None
         read.append((named[0], part))
