@@ -757,15 +757,16 @@ def party_name(written: str, vocabulary, from_end: bool = False) -> str:
         written = rest.strip()   # "zu uns, Voralpen IT": the name after "us,"
     tokens = written.split()
     if not tokens or not _capitalised(tokens[0]):
-        return written
+        # Left as written, unless the slot ran over the end of its sentence: "take over as below. Northgate …"
+        # is no sentence naming a company.
+        return "" if any(_ends_sentence(token, vocabulary) for token in tokens[:-1]) else written
     kept = []
     for token in tokens:
         if token.startswith("("):
             break
         if not (_capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words):
             break
-        if token.endswith(".") and "." not in token[:-1] and len(token) > 4 \
-                and token.casefold().strip(".") not in vocabulary.name_words:
+        if _ends_sentence(token, vocabulary):
             kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
             break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
         kept.append(token)
@@ -795,6 +796,14 @@ def _name_at_end(written: str, vocabulary) -> str:
     while kept and not _capitalised(kept[0]):
         kept.pop(0)   # "den Kunden …" has no name word left of the name
     return " ".join(kept).rstrip(",;:") if kept else written
+
+
+def _ends_sentence(token: str, vocabulary) -> bool:
+    """A word followed by the end of its sentence or a colon: 'Services.', 'below.', 'three:' (not 'Dr.', 'S.L.')."""
+    if token.endswith(":"):
+        return True
+    return token.endswith((".", "!", "?")) and "." not in token[:-1] and len(token) > 4 \
+        and token.casefold().strip(".") not in vocabulary.name_words
 
 
 def _capitalised(token: str) -> bool:
@@ -1911,9 +1920,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_named_agreements(prose, rtype, values, catalog, [*found, *patterned]),
+                 *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
                  *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_party_consents(paragraphs, rtype, values, catalog, [*found, *patterned],
+                 *read_party_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
                                       writer_party(paragraphs, rtype) if patterned else None),
                  *statements, *patterned, *found,
                  *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]

@@ -852,3 +852,12 @@ def test_a_code_whose_letters_name_the_item_needs_no_label(catalog):
 def test_a_dash_inside_a_value_under_its_label_opens_no_item(catalog):
     got = values(catalog, "reseller_change", "Cliente final:\nQuinta do Vale Verde - Turismo Rural, Lda.\n")
     assert got["end_customer_name"] == "Quinta do Vale Verde - Turismo Rural, Lda."
+
+
+def test_a_sentence_patterns_slot_never_runs_over_the_end_of_its_sentence(catalog, settings):
+    # "take over {company_name} from {current_partner}" must not read "as below. … Signed letters" and "all three:".
+    body = ("We would like to request a take over as below.\nManaging BP today: Northgate Telecom Ltd\n"
+            "BP taking over: Orbis Unified Comms\nNorthgate signed off: yes\nSigned letters from all three: see attached")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert "company_name" not in fields
+    assert fields["current_partner"] == "Northgate Telecom Ltd" and fields["current_partner_agreement"] is True
