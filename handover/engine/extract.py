@@ -168,9 +168,7 @@ def _choice_parts(text: str, rtype: RequestType) -> list[tuple[str, str]] | None
         folded = fold(part).split()
         if not part or len(folded) > _MAX_CHOICE_PART_WORDS or tokens.isdisjoint(folded):
             return None   # "Hello team,", "Kind regards,": no word of any choice
-        named = [name for name in enums if normalize_choice(part, rtype.choice_index.get(name, {}),
-                                                            rtype.spec_by_name[name].choices)
-                 in rtype.spec_by_name[name].choices]
+        named = [name for name in enums if _names_choice(rtype, name, part)]
         if len(named) != 1:
             return None
         read.append((named[0], part))
@@ -668,8 +666,13 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     return paragraphs
 
 
-def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple[str, str]] | None = None) -> list[Found]:
-    """Items written as the fixed sentences of the type's data (`sentences:` with named slots)."""
+def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple[str, str]] | None = None,
+                   writers: set[str] | None = None) -> list[Found]:
+    """Items written as the fixed sentences of the type's data (`sentences:` with named slots).
+
+    A matched pattern that says which party the writer is (`we:` in the data, "We're Bluestone Networks and
+    will be the new partner") adds that party's name item to `writers`, unless the sentence is in a message
+    the requester forwards: a forward's "we" is its author's."""
     if rtype.reader is None or not rtype.reader.sentences or not prose:
         return []
     found = []
@@ -688,6 +691,8 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
             match = pattern.regex.search(folded)
             if not match:
                 continue
+            if pattern.writer and writers is not None and origin != "forwarded":
+                writers.add(pattern.writer)
             sentence = text[where[match.start()]:where[match.end() - 1] + 1]
             for name, value in match.groupdict().items():
                 if value is not None and name in rtype.spec_by_name:
@@ -709,25 +714,6 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 
 
 _CLAUSE_END = re.compile(r"[.!?;]")
-
-
-def writer_party(paragraphs: list[tuple[str, str]], rtype: RequestType) -> str | None:
-    """The name item of the party the requester is, when one of the type's sentences says so ("We're
-    Bluestone Networks and will be the new partner", "od nas, czyli Telkom Serwis, do …": `we:` in the
-    data); None when no such sentence is there or two disagree."""
-    patterns = [pattern for pattern in rtype.reader.sentences if pattern.writer] if rtype.reader else []
-    said = set()
-    for text, origin in paragraphs:
-        if origin == "forwarded":
-            continue   # a forward's "we" is its author's
-        lowered = text.casefold()
-        folded = None
-        for pattern in patterns:
-            if pattern.anchor in lowered:
-                folded = folded if folded is not None else soft_fold(text)[0]
-                if pattern.regex.search(folded):
-                    said.add(pattern.writer)
-    return said.pop() if len(said) == 1 else None
 
 
 _NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
@@ -764,7 +750,7 @@ def party_name(written: str, vocabulary, from_end: bool = False) -> str:
     for token in tokens:
         if token.startswith("("):
             break
-        if not (_capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words):
+        if not _in_name(token, vocabulary):
             break
         if _ends_sentence(token, vocabulary):
             kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
@@ -790,12 +776,17 @@ def _name_at_end(written: str, vocabulary) -> str:
     tokens = text.split()
     kept: list[str] = []
     for token in reversed(tokens):
-        if not (_capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words) or token.endswith(","):
+        if not _in_name(token, vocabulary) or token.endswith(","):
             break
         kept.insert(0, token)
     while kept and not _capitalised(kept[0]):
         kept.pop(0)   # "den Kunden …" has no name word left of the name
     return " ".join(kept).rstrip(",;:") if kept else written
+
+
+def _in_name(token: str, vocabulary) -> bool:
+    """A word a company's name may hold: a capitalised one, a number, or one of the language's `name_words`."""
+    return _capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words
 
 
 def _ends_sentence(token: str, vocabulary) -> bool:
@@ -1386,8 +1377,7 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
     words = fold(tail).split()
     if "@" in tail or not words:
         return []
-    phrases = reader.vocabulary.same_as
-    if not any(" ".join(words[at:at + size]) in phrases for at in range(len(words)) for size in range(2, 5)):
+    if _same_as_phrase(words, reader.vocabulary.same_as, range(2, 5)) is None:
         return []
     stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
     named = [name for name in open_fields if stems & _address_stems(rtype, name)]
@@ -1792,12 +1782,17 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
 def _is_choice(rtype: RequestType, field_name: str, value: str, whole: bool = False) -> bool:
     """Whether the value is one of the item's choices: as written, or (unless `whole`: exactly one of its
     words, nothing else) misspelt or inside a sentence."""
-    spec = rtype.spec_by_name[field_name]
     if whole:
         return fold(value) in rtype.choice_index.get(field_name, {})
-    if normalize_choice(value, rtype.choice_index.get(field_name, {}), spec.choices) in spec.choices:
+    if _names_choice(rtype, field_name, value):
         return True
     return rtype.reader is not None and rtype.reader.choice_in(field_name, value) is not None
+
+
+def _names_choice(rtype: RequestType, field_name: str, value: str) -> bool:
+    """Whether the value, written as a choice (or a tag, a misspelling, a word of it in a sentence), is one of the item's."""
+    choices = rtype.spec_by_name[field_name].choices
+    return normalize_choice(value, rtype.choice_index.get(field_name, {}), choices) in choices
 
 
 def _same_as(values: dict[str, RawValue], rtype: RequestType, doubts: list) -> None:
@@ -1838,7 +1833,6 @@ def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     open_fields = [name for name in reader.same_as if name not in given and all(item.field != name for item in found_here)]
     if not open_fields:
         return []
-    phrases = reader.vocabulary.same_as
     found = []
     for text, _ in paragraphs:
         if "@" in text:
@@ -1847,8 +1841,7 @@ def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
             words = fold(clause).split()
             if len(words) > 2 * _MAX_SAME_AS_WORDS:
                 continue
-            same = next((" ".join(words[at:at + size]) for size in (4, 3, 2, 1) for at in range(len(words))
-                         if " ".join(words[at:at + size]) in phrases), None)
+            same = _same_as_phrase(words, reader.vocabulary.same_as, (4, 3, 2, 1))
             if same is None:
                 continue
             stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
@@ -1867,9 +1860,14 @@ def _says_same(value: str, reader: Reader) -> bool:
     words = fold(value).split()
     if len(words) > _MAX_SAME_AS_WORDS:
         return False
-    phrases = reader.vocabulary.same_as
-    return any(" ".join(words[start:start + size]) in phrases
-               for start in range(len(words)) for size in range(1, min(len(words) - start, 6) + 1))
+    return _same_as_phrase(words, reader.vocabulary.same_as, range(1, 7)) is not None
+
+
+def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | None:
+    """The first run of folded words that is a "same as above" phrase, trying the run lengths in `sizes`
+    (a run at the end of the words may be shorter)."""
+    return next((run for size in sizes for at in range(len(words))
+                 if (run := " ".join(words[at:at + size])) in phrases), None)
 
 
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
@@ -1894,7 +1892,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
         paragraphs = _paragraphs(prose)
-        patterned = read_sentences(prose, rtype, paragraphs)
+        writers: set[str] = set()   # the party the requester is, when a sentence says so
+        patterned = read_sentences(prose, rtype, paragraphs, writers)
         unsure: list[dict] = []
         statements = read_statements(prose, rtype, stopwords, catalog, unsure, paragraphs)
         if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
@@ -1923,7 +1922,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
                  *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
-                                      writer_party(paragraphs, rtype) if patterned else None),
+                                      next(iter(writers)) if patterned and len(writers) == 1 else None),
                  *statements, *patterned, *found,
                  *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
         if any(origin == "forwarded" for _, origin in paragraphs):
