@@ -65,14 +65,10 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     fields = verdict.fields
     if fields:
         lines += ("", say("note_values"))
-        sources, source_notes = verdict.sources, kit.source_notes
-        for name, spec, prefix, verbatim in kit.note_fields:
+        sources = verdict.sources
+        for name, spec, prefix in kit.note_fields:
             if name in fields:
-                value = fields[name]
-                shown = value if verbatim and type(value) is str else kit.show(spec, value)
-                source = sources.get(name, "comment")
-                note = source_notes.get(source)
-                lines.append(f"{prefix}{shown} ({note if note is not None else kit.source_note(source)})")
+                lines.append(f"{prefix}{kit.show(spec, fields[name])} ({kit.source_note(sources.get(name, 'comment'))})")
     if verdict.readings or verdict.doubts:
         lines += reading_lines(catalog, verdict, lang, kit)
     if verdict.missing or verdict.invalid or verdict.warnings:
@@ -160,7 +156,7 @@ def activation_of(document: Mapping) -> Mapping:
     activation = document.get("activation")
     if activation is None:
         return {}
-    return activation if type(activation) is dict or isinstance(activation, Mapping) else {}
+    return activation if isinstance(activation, (dict, Mapping)) else {}
 
 
 def activation_decision(catalog: Catalog, verdict: Verdict, link: str, requester_name: str | None) -> Decision:

@@ -76,9 +76,8 @@ class Texts:
                                for code, other in catalog.languages.items()}
         self.source_notes = {key[len("note_source_"):]: text for key, text in self.plain.items()
                              if key.startswith("note_source_")}
-        # the note's value lines: (field, spec, "- Label: ", whether a string value shows as it is)
-        self.note_fields = tuple((spec.name, spec, f"- {label}: ", not spec.choices and spec.kind != "date")
-                                 for spec, label in self.fields)
+        # the note's value lines: (field, spec, "- Label: ")
+        self.note_fields = tuple((spec.name, spec, f"- {label}: ") for spec, label in self.fields)
 
     def format(self, key: str, /, **params) -> str:
         """`message(catalog, lang, key, **params)`."""
@@ -102,15 +101,6 @@ class Texts:
 
     def show(self, spec, value) -> str:
         """display_value for a field of this type."""
-        if type(value) is str:   # most values: a choice, a date or text as it is
-            if spec.choices and value in spec.choices:
-                return self.words[spec.name].get(value, value)
-            if spec.kind == "date":
-                try:
-                    return local_date(date.fromisoformat(value), self.lang)
-                except ValueError:
-                    return value
-            return value
         if isinstance(value, bool):
             return self.yes_word if value else self.no_word
         if spec.choices and value in spec.choices:
@@ -120,7 +110,7 @@ class Texts:
                 return local_date(date.fromisoformat(value), self.lang)
             except ValueError:
                 return value
-        return _shown(value)
+        return value if type(value) is str else _shown(value)   # most values: text as it is
 
 
 def texts(catalog: Catalog, rtype: RequestType, lang: str) -> Texts:

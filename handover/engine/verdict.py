@@ -1,7 +1,7 @@
 """The verdict: which request type applies, what is missing, invalid or worth a warning."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from collections.abc import Callable, Mapping
 
@@ -123,15 +123,13 @@ def _invalid_code(spec: FieldSpec, keyword: str, value) -> str:
     return "invalid_value"
 
 
-def field_errors(instance: Mapping, rtype: RequestType):
+def field_errors(instance: Mapping, rtype: RequestType) -> list[tuple[str, str]]:
     """(field, the keyword of its first jsonschema error) pairs, per property where the schema allows it,
     else for the whole document."""
     if rtype.property_validators is not None:
-        yield from _property_errors(instance, rtype, _plan(rtype))
-        return
-    for error in rtype.validator.iter_errors(instance):
-        if error.absolute_path:
-            yield error.absolute_path[0], error.validator
+        return _property_errors(instance, rtype, _plan(rtype))
+    return [(error.absolute_path[0], error.validator) for error in rtype.validator.iter_errors(instance)
+            if error.absolute_path]
 
 
 def _property_errors(instance: Mapping, rtype: RequestType, plan: _TypePlan) -> list[tuple[str, str]]:
@@ -151,8 +149,7 @@ def schema_problems(instance: Mapping, rtype: RequestType) -> tuple[list[str], l
     plan = _plan(rtype)
     absent = {name for name in plan.required if name not in instance}
     invalid: dict[str, Problem] = {}
-    errors = (_property_errors(instance, rtype, plan) if rtype.property_validators is not None
-              else field_errors(instance, rtype))
+    errors = field_errors(instance, rtype)
     if not errors:
         return [spec.name for spec in rtype.fields if spec.name in absent], []
     for name, keyword in errors:
@@ -229,8 +226,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
              lookup: Callable[[tuple[Query, ...]], Mapping[Query, Facts]] | None = None) -> Verdict | None:
     """Decide on one ticket document; None when no request type applies.
 
-    With `lookup`, the account checks are run over its answers to the verdict's queries, as with_checks does
-    (without building the verdict twice); without it, they wait for those answers."""
+    With `lookup`, the account checks are run over its answers to the queries of the verdict's valid values;
+    without it, they wait for those answers."""
     type_name = request_type or find_request_type(document, catalog, settings.form_types)
     if type_name is None:
         return None
@@ -291,19 +288,3 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         checks=checks if checks is not None else _unanswered_checks(rtype, plan),
     )
 
-
-def verdict_queries(verdict: Verdict, catalog: Catalog, document: Mapping) -> tuple[Query, ...]:
-    """What the verdict's account checks need looked up, from its valid values."""
-    rtype = catalog.types[verdict.request_type]
-    if not rtype.checks:
-        return ()
-    valid = frozenset(verdict.fields) - {problem.field for problem in verdict.invalid}
-    return transfer_queries(rtype.accounts, verdict.fields, valid, document)
-
-
-def with_checks(verdict: Verdict, catalog: Catalog, answers: Mapping[Query, Facts], queries: tuple[Query, ...]) -> Verdict:
-    """The verdict with its account checks run over the providers' answers."""
-    rtype = catalog.types[verdict.request_type]
-    if not rtype.checks:
-        return verdict
-    return replace(verdict, checks=run_checks(rtype.checks, _plan(rtype).roles, answers, queries))
