@@ -131,16 +131,13 @@ def first_error(validator, value) -> str | None:
     check = compiled_check(validator)
     if check is not None:
         return check(value)
-    if type(value) is list:   # never hashable: known by its repr at once (attachment lists are)
+    # A list (attachment lists are) is never hashable: known by its repr at once, as any other value that is not.
+    key = (id(validator), type(value), value) if type(value) is not list else (id(validator), list, repr(value))
+    try:
+        hit = _ANSWERS.get(key)
+    except TypeError:
         key = (id(validator), list, repr(value))
         hit = _ANSWERS.get(key)
-    else:
-        try:
-            key = (id(validator), type(value), value)
-            hit = _ANSWERS.get(key)
-        except TypeError:
-            key = (id(validator), list, repr(value))
-            hit = _ANSWERS.get(key)
     if hit is not None and hit[0] is validator:
         return hit[1]
     keyword = next((error.validator for error in validator.iter_errors(value)), None)
