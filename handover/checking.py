@@ -8,7 +8,7 @@ from .accounts import AccountLookup, ZendeskAccounts
 from .config import ConfigError, Policy
 from .engine.catalog import Catalog, load_catalog
 from .engine.decide import Decision, Lookup, Routing, decide
-from .engine.language import Detector, detect_text_language
+from .engine.language import Detector
 from .engine.verdict import EvaluationSettings
 
 
@@ -56,7 +56,7 @@ def account_lookup(policy: Policy, http_provider=None) -> AccountLookup:
 
 
 def check_document(document: Mapping, policy: Policy, today: date, request_type: str | None = None,
-                   catalog: Catalog | None = None, detector: Detector = detect_text_language,
+                   catalog: Catalog | None = None, detector: Detector | None = None,
                    lookup: Lookup | None = None, accounts: AccountLookup | None = None) -> Decision:
     """Decide on one ticket document under the admin's policy (`detector` tells the text's language);
     account facts from `lookup`, else from `accounts` (default: Zendesk's own, from the document)."""

@@ -10,7 +10,6 @@ from handover.documents import parse_document
 from handover.engine.catalog import Catalog
 from handover.engine.decide import decision_to_json
 from handover.engine.extract import users_by_id
-from handover.engine.language import detect_text_language
 from handover.engine.reply import public_reply
 
 PREVIEW_TICKET_ID = 0
@@ -50,7 +49,7 @@ def preview(document: dict, policy: Policy, catalog: Catalog, today: date, reque
             language: str | None = None) -> Preview:
     """The engine's check path on `document`; `language` forces the reply language instead of detecting it."""
     forced = language if language and language != DETECT else None
-    detector = (lambda _text: (forced, 1.0)) if forced else detect_text_language
+    detector = (lambda _text: (forced, 1.0)) if forced else None
     decision = check_document(document, policy, today, request_type, catalog, detector=detector)
     ticket = document.get("ticket") or {}
     result = decision_to_json(decision, catalog, ticket.get("id"))

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from .gate_data import GateData, load_gate_data
+from .language import Detector, build_word_votes, detect_text_language, detector_with_votes
 from .reading import Reader, Vocabulary, build_reader, build_vocabulary, reading_keys
 from .parties import Party, parse_parties
 from .rules import RULE_KEYS
@@ -55,6 +56,8 @@ class Language:
     reading: Mapping[str, object] = field(default_factory=dict)   # see reading.build_vocabulary
     refusals: tuple[str, ...] = ()
     date_format: str = "yyyy-MM-dd"   # CLDR pattern; replies show an example date from today in it
+    detection_letters: str = ""                # letters beyond a-z the language writes (language.WordVotes)
+    detection_words: tuple[str, ...] = ()      # its common words, which tell it without the model
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Catalog:
     gate: GateData = field(default_factory=GateData)
     vocabulary: Vocabulary | None = None
     refusals: tuple[str, ...] = ()            # refusal phrases of every language
+    detect_language: Detector = detect_text_language   # the languages' word votes, then fastText
 
 
 def _format_checker() -> FormatChecker:
@@ -170,6 +174,8 @@ def load_language(path: Path) -> Language:
         messages={str(key): str(value) for key, value in messages.items()},
         reading={key: data.get(key) for key in reading_keys() if key in data},
         refusals=tuple(_as_words(data.get("refusal_phrases", []), path, "refusal_phrases")),
+        detection_letters=str(data.get("detection_letters") or ""),
+        detection_words=tuple(_as_words(data.get("detection_words", []), path, "detection_words")),
     )
 
 
@@ -444,4 +450,6 @@ def _load_catalog(roots: tuple[Path, ...]) -> Catalog:
         gate=load_gate_data(definitions, gate_texts, CatalogError),
         vocabulary=vocabulary,
         refusals=tuple(dict.fromkeys(phrase for language in languages.values() for phrase in language.refusals)),
+        detect_language=detector_with_votes(build_word_votes(
+            {code: (language.detection_letters, language.detection_words) for code, language in languages.items()})),
     )

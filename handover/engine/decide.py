@@ -13,7 +13,7 @@ from .checks import public_check
 from .extract import users_by_id
 from .gate import Gate, GatePolicy, evaluate_gate
 from .gate_actions import gate_actions, gate_note, gate_reply
-from .language import Detector, detect_text_language
+from .language import Detector
 from .reply import (check_line, check_message, local_date, message, problem_message, problem_sections, public_reply,
                     reading_lines, texts)
 from .verdict import EvaluationSettings, Verdict, evaluate
@@ -179,7 +179,7 @@ def _no_answers(queries: tuple[Query, ...]) -> Mapping[Query, Facts]:
 
 
 def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, gate_policy: GatePolicy,
-                lookup: Lookup, detector: Detector = detect_text_language) -> Decision:
+                lookup: Lookup, detector: Detector | None = None) -> Decision:
     """A ticket that is not a transfer request: the support-tier gate decides, with its texts and actions."""
     ticket = document.get("ticket") or {}
     client_key = next((str(custom.get("value")) for custom in ticket.get("custom_fields") or ()
@@ -187,7 +187,8 @@ def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSetting
                        and custom.get("id") == gate_policy.client_field_id and custom.get("value")), None)
     queries = gate_queries(document, client_key) if gate_policy.enabled else ()
     answers = lookup(queries) if queries else {}
-    gate = evaluate_gate(document, catalog, gate_policy, answers, queries, settings.default_locale, detector)
+    gate = evaluate_gate(document, catalog, gate_policy, answers, queries, settings.default_locale,
+                         detector or catalog.detect_language)
     requester = users_by_id(document.get("users")).get(ticket.get("requester_id")) or {}
     reply = gate_reply(catalog, gate, gate_policy, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
@@ -197,7 +198,7 @@ def decide_gate(document: Mapping, catalog: Catalog, settings: EvaluationSetting
 
 
 def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, routing_for, today: date,
-           request_type: str | None = None, detector: Detector = detect_text_language,
+           request_type: str | None = None, detector: Detector | None = None,
            lookup: Lookup = _no_answers, gate_policy: GatePolicy | None = None) -> Decision:
     """ticket document -> verdict (+ account checks) -> texts -> actions; `routing_for(type_name)` gives the Routing.
 

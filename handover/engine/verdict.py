@@ -12,7 +12,7 @@ from .consent import ConsentInput, all_confirmed, evaluate_consents
 from .extract import Extraction, extract, readings
 from .first_error import compiled_check, first_error
 from .parties import with_method
-from .language import Detector, choose_language, detect_text_language
+from .language import Detector, choose_language
 from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .rules import RULES, Problem, RuleContext
@@ -222,7 +222,7 @@ def _to_date(text, fallback: date) -> date:
 
 
 def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, today: date,
-             request_type: str | None = None, detector: Detector = detect_text_language,
+             request_type: str | None = None, detector: Detector | None = None,
              lookup: Callable[[tuple[Query, ...]], Mapping[Query, Facts]] | None = None) -> Verdict | None:
     """Decide on one ticket document; None when no request type applies.
 
@@ -258,7 +258,7 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
         completion = outcome.expected_completion or completion
     locale = choose_language(
         extraction.requester_text, extraction.label_languages, extraction.requester.get("locale"),
-        catalog.languages, settings.default_locale, detector,
+        catalog.languages, settings.default_locale, detector or catalog.detect_language,
     )
     plan = _plan(rtype)
     order, estimated_fields = plan.order, plan.estimated_fields

@@ -1,7 +1,9 @@
 """Reply language: the requester's own words first, then their labels, their Zendesk locale, the default."""
 import pytest
 
-from handover.engine.language import choose_language, detect_text_language, locale_language
+from handover.engine.language import (
+    MIN_CONFIDENCE, build_word_votes, choose_language, detect_text_language, locale_language,
+)
 from handover.engine.verdict import EvaluationSettings, evaluate
 
 from tests.builders import TODAY, comment, ticket_document
@@ -68,3 +70,69 @@ def test_reply_is_in_the_chosen_language(catalog):
     decision = decide(document, catalog, EvaluationSettings(), lambda name: Routing(), TODAY)
     assert decision.verdict.locale == "es"
     assert "Correo del nuevo titular" in decision.comment or "nuevo titular" in decision.comment.lower()
+
+
+# Word votes: most requests are told by their greeting, sign-off and common words, without the model.
+GREETINGS_ONLY = {
+    "en": "Hello team, Kind regards, Tom Reed Cloudline Partners",
+    "pl": "Dzień dobry, Pozdrawiam serdecznie, Anna Nowak SoftPartner Sp. z o.o.",
+    "es": "Hola, Un saludo, Lucía Fernández",
+    "ru": "Здравствуйте! С уважением, Иван Петров",
+    "pt": "Olá, Atenciosamente, João Silva",
+    "de": "Guten Tag, Mit freundlichen Grüßen Jonas Weber",
+    "fr": "Bonjour, Cordialement, Camille Martin",
+}
+
+
+@pytest.fixture(scope="module")
+def votes(catalog):
+    return build_word_votes({code: (language.detection_letters, language.detection_words)
+                             for code, language in catalog.languages.items()})
+
+
+@pytest.mark.parametrize("lang", sorted(SAMPLES))
+def test_word_votes_tell_each_language(votes, lang):
+    assert votes(SAMPLES[lang])[0] == lang
+    assert votes(GREETINGS_ONLY[lang]) == (lang, 1.0)
+
+
+def test_word_votes_tell_polish_written_without_its_letters(votes):
+    assert votes("Dzien dobry, prosze o zmiane wlasciciela uslugi. Dziekuje Marta Zielinska")[0] == "pl"
+
+
+@pytest.mark.parametrize("text", [
+    "Добрий день, просимо передати послугу на нового власника і дякуємо",   # Ukrainian letters
+    "Buongiorno, vorrei trasferire l'abbonamento del cliente al nuovo rivenditore, grazie",   # Italian
+    "Dobrý den, prosím o převod služby na nového majitele. Děkuji",   # Czech letters
+    "Hello team, please move the account of Müller Bäckerei to us. Thanks",   # letters English does not write
+    "Hi, Jan",   # one vote
+])
+def test_word_votes_leave_other_languages_and_mixed_letters_to_the_model(votes, text):
+    assert votes(text) is None
+
+
+def test_a_word_two_languages_list_tells_neither():
+    votes = build_word_votes({"es": ("", ["que", "hola"]), "pt": ("", ["que", "olá"])})
+    assert "que" not in votes.language_of
+    assert votes.language_of["hola"] == "es" and votes.language_of["ola"] == "pt"   # written without its accent too
+
+
+def test_the_catalog_detector_asks_the_model_where_votes_do_not_tell(catalog):
+    assert catalog.detect_language(GREETINGS_ONLY["fr"]) == ("fr", 1.0)
+    detected = catalog.detect_language("Buongiorno, vorrei trasferire l'abbonamento al nuovo rivenditore, grazie mille")
+    assert detected is not None and detected[0] == "it"
+
+
+def test_word_votes_agree_with_the_confident_model_on_every_corpus_text(catalog, votes):
+    from tests.corpus.loader import CORPUS_DIR, load_corpus
+    texts = []
+    recording = lambda text: texts.append(text)  # noqa: E731   (records, then says nothing)
+    for directory in (CORPUS_DIR, *sorted(path for path in CORPUS_DIR.glob("blind*") if path.is_dir())):
+        for case in load_corpus(directory):
+            evaluate(case.document, catalog, EvaluationSettings(), case.today, case.type_name, recording)
+    told = [(text, votes(text)) for text in texts]
+    told = [(text, vote) for text, vote in told if vote]
+    assert len(told) > len(texts) / 2
+    for text, (lang, _) in told:
+        model = detect_text_language(text)
+        assert model is None or model[1] < MIN_CONFIDENCE or model[0] == lang, text
