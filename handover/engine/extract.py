@@ -650,6 +650,41 @@ def _marked_forwarded(items: list[Found], paragraphs: list[tuple[str, str]]) -> 
             for item in items]
 
 
+_NAME_AFTER_SALUTATION = 3    # words after a greeting or sign-off on its line: a name ("Hi Customer Care,")
+_MAX_SIGNATURE_WORDS = 6      # a signature line under a sign-off: a name, a role, a company
+_NOT_A_SIGNATURE = re.compile(r"[@\d:]")
+
+
+def _opens_with(words: list[str], phrases: frozenset[str]) -> bool:
+    """The words are one of the phrases, and at most a name after it."""
+    return any(" ".join(words[:size]) in phrases for size in range(1, min(len(words), 6) + 1)
+               if len(words) - size <= _NAME_AFTER_SALUTATION)
+
+
+def without_salutations(prose: list[Line], vocabulary) -> list[Line]:
+    """The prose lines a reader has to read: without a greeting or a sign-off on a line of its own, and
+    without the short signature lines right under a sign-off ("Kind regards," / "Tom Reed" / "Cloudline
+    Partners"). A line with an address, a digit or a colon is never taken for a signature."""
+    if vocabulary is None or not (vocabulary.greetings or vocabulary.closings):
+        return prose
+    kept: list[Line] = []
+    signature = None   # the origin of the sign-off whose signature lines follow
+    for line in prose:
+        if _NOT_A_SIGNATURE.search(line.text):
+            signature = None
+            kept.append(line)
+            continue
+        words = fold(line.text).split()
+        if signature == line.origin and len(words) <= _MAX_SIGNATURE_WORDS:
+            continue
+        signature = None
+        if _opens_with(words, vocabulary.closings):
+            signature = line.origin
+        elif not _opens_with(words, vocabulary.greetings):
+            kept.append(line)
+    return kept
+
+
 def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     """Prose lines joined into paragraphs (a sentence may wrap), each with its origin."""
     paragraphs: list[tuple[str, str]] = []
@@ -1891,6 +1926,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         lines = comment_lines(comment, vocabulary)
         found, prose = read_lines(lines, rtype, stopwords, doubts)
         prose_text.extend(line.text for line in prose if line.origin != "forwarded")
+        prose = without_salutations(prose, vocabulary)
         paragraphs = _paragraphs(prose)
         writers: set[str] = set()   # the party the requester is, when a sentence says so
         patterned = read_sentences(prose, rtype, paragraphs, writers)

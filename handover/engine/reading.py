@@ -29,7 +29,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
-              "wish_words")
+              "wish_words", "greeting_words", "closing_words")
 
 
 _THREAD = threading.local()
@@ -146,6 +146,8 @@ class Vocabulary:
     we_words: frozenset[str] = frozenset()     # "we", "wir", "nous", "мы": the writer's own party in a sentence
     and_words: frozenset[str] = frozenset()    # "and", "und", "oraz" as written (and_word finds them in text)
     we_written: frozenset[str] = frozenset()   # we_words as written, accents kept ("nós")
+    greetings: frozenset[str] = frozenset()    # folded: "hello", "dzien dobry", "sehr geehrte damen und herren"
+    closings: frozenset[str] = frozenset()     # folded: "kind regards", "pozdrawiam", "mit freundlichen grussen"
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -199,6 +201,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         we_words=frozenset(fold(word) for word in every("we_words") if fold(word)),
         and_words=frozenset(str(word).casefold() for word in every("and_words") if str(word).strip()),
         we_written=frozenset(str(word).casefold() for word in every("we_words") if str(word).strip()),
+        greetings=frozenset(fold(word) for word in every("greeting_words") if fold(word)),
+        closings=frozenset(fold(word) for word in every("closing_words") if fold(word)),
     )
 
 

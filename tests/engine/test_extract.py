@@ -1,4 +1,5 @@
 """Extraction from realistic requester emails: greetings, signatures, quotes, odd labels."""
+import pytest
 from handover.engine.extract import extract, label_values, own_text
 from handover.engine.verdict import evaluate
 
@@ -166,3 +167,39 @@ def test_unticked_form_checkbox_is_missing_not_refused(catalog, settings):
     refused_in_email = ticket_document("reseller_change", [comment("Consent of all parties: no")],
                                        custom_fields=[{"id": 360003, "value": False}])
     assert [p.code for p in evaluate(refused_in_email, catalog, settings, TODAY).invalid] == ["consent_refused"]
+
+
+# Greetings, sign-offs and the signature under them hold no item: the prose readers skip them.
+SALUTED = {
+    "en": ("Hi Customer Care,", "Kind regards,", ["Tom Reed", "Partner Operations", "Cloudline Partners"]),
+    "pl": ("Dzień dobry,", "Pozdrawiam serdecznie,", ["Anna Nowak", "SoftPartner Sp. z o.o."]),
+    "es": ("Hola,", "Un saludo,", ["Lucía Fernández"]),
+    "ru": ("Здравствуйте!", "С уважением,", ["Иван Петров", "ООО «Ромашка»"]),
+    "pt": ("Bom dia,", "Atenciosamente,", ["João Silva"]),
+    "de": ("Sehr geehrte Damen und Herren,", "Mit freundlichen Grüßen", ["Jonas Weber", "Systemhaus Weber GmbH"]),
+    "fr": ("Bonjour à tous,", "Bien cordialement,", ["Camille Martin"]),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SALUTED))
+def test_greeting_sign_off_and_signature_are_not_prose_to_read(catalog, lang):
+    from handover.engine.extract import without_salutations
+    from handover.engine.layout import Line
+    hello, bye, signature = SALUTED[lang]
+    content = ["Please move the customer to us, everyone agreed.", "Tel. +48 600 100 200"]
+    lines = [Line(hello), Line(content[0]), Line(bye), *map(Line, signature), Line(content[1])]
+    assert [line.text for line in without_salutations(lines, catalog.vocabulary)] == content
+
+
+def test_a_greeting_with_a_request_on_its_line_is_read(catalog):
+    from handover.engine.extract import without_salutations
+    from handover.engine.layout import Line
+    lines = [Line("Hello team, the billing email is the same as the portal owner's."), Line("Thanks, the new reseller agreed too.")]
+    assert without_salutations(lines, catalog.vocabulary) == lines
+
+
+def test_a_signature_ends_at_an_address_and_the_words_after_it_are_read(catalog):
+    from handover.engine.extract import without_salutations
+    from handover.engine.layout import Line
+    lines = [Line("Regards,"), Line("Tom"), Line("PS: the new holder is anna@example.com"), Line("and she agrees")]
+    assert [line.text for line in without_salutations(lines, catalog.vocabulary)] == [lines[2].text, lines[3].text]
