@@ -69,11 +69,14 @@ class WordVotes:
     foreign_letters: Mapping[str, re.Pattern]   # per language: a letter it does not write
 
     def __call__(self, text: str) -> tuple[str, float] | None:
-        text = _URLS_AND_EMAILS.sub(" ", text[:MAX_CHARS]).casefold()
+        text = text[:MAX_CHARS]
+        if "@" in text or "://" in text:
+            text = _URLS_AND_EMAILS.sub(" ", text)
+        text = text.casefold()
         words = _LETTER_RUNS.findall(text)
         votes: dict[str, int] = {}
-        for word in words:
-            lang = self.language_of.get(word)
+        language_of = self.language_of
+        for lang in map(language_of.get, words):
             if lang is not None:
                 votes[lang] = votes.get(lang, 0) + 1
         if not votes:
