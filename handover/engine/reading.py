@@ -260,14 +260,24 @@ class Reader:
     def choices_named(self, field_name: str, text: str) -> set[str]:
         """Every enumeration value whose words occur, inflected, in a sentence ('Endkunden oder Reseller?')."""
         found = set()
-        words_by_lang: dict[str, set[str]] = {}
-        for lang, word, value in self.choice_words.get(field_name, ()):
-            if lang not in words_by_lang:
-                words_by_lang[lang] = {stem for _, stem in self.tokens(fold(text), lang)}
-            stems = {stem for _, stem in self.tokens(word, lang)}
-            if stems and stems <= words_by_lang[lang]:
+        words = fold(text).split()
+        stems_by_lang: dict[str, frozenset[str]] = {}
+        for lang, stems, value in self.choice_stems.get(field_name, ()):
+            written = stems_by_lang.get(lang)
+            if written is None:
+                algorithm = self.vocabulary.stemmers.get(lang)
+                written = stems_by_lang[lang] = frozenset(stem(word, algorithm) for word in words
+                                                          if word not in self.stopwords)
+            if stems <= written:
                 found.add(value)
         return found
+
+    @cached_property
+    def choice_stems(self) -> dict[str, tuple[tuple[str, frozenset[str], str], ...]]:
+        """field -> (lang, the stems of a choice's words, its value) for every choice word with a stem."""
+        return {field_name: tuple((lang, stems, value) for lang, word, value in rows
+                                  if (stems := frozenset(stem for _, stem in self.tokens(word, lang))))
+                for field_name, rows in self.choice_words.items()}
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:

@@ -52,21 +52,26 @@ def same_party(left: str, right: str) -> bool:
     return fold(left) == fold(right)
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", char.casefold().translate(_FOLD_EXTRA))
     return "".join(part for part in decomposed if not unicodedata.combining(part))
 
 
-def soft_fold(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=256)   # a ticket's paragraphs; a long one's position map is tens of kilobytes
+def soft_fold(text: str) -> tuple[str, tuple[int, ...]]:
     """Casefold and drop accents but keep punctuation; also where each output char came from.
 
     Sentence patterns match the soft-folded text, and slot values are cut from the original text
-    through the position map, so 'José.García@Correo.es' keeps its dots and its case.
+    through the position map, so 'José.García@Correo.es' keeps its dots and its case. Several readers
+    soft-fold the same paragraph: the answer is kept (and so is immutable).
     """
+    if text.isascii() and text == text.lower():
+        return text, tuple(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for position, char in enumerate(text):
         folded = char if char.isascii() and not char.isupper() else _fold_char(char)
         out.append(folded)
         where.extend([position] * len(folded))
-    return "".join(out), where
+    return "".join(out), tuple(where)
