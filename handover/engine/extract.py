@@ -247,7 +247,8 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
     if exact:
         return exact[0], exact[1], True
     cleaned = " ".join(_PARENTHETICAL.sub(" ", text).split())
-    if rtype.reader is None or not cleaned or len(cleaned) > _MAX_LABEL_CHARS or not any(c.isalpha() for c in cleaned):
+    if (rtype.reader is None or not cleaned or len(cleaned) > _MAX_LABEL_CHARS or "@" in cleaned   # an address is no label
+            or not any(c.isalpha() for c in cleaned)):
         return None
     found = _fuzzy(rtype.reader, cleaned)
     if found is None:

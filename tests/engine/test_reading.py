@@ -535,6 +535,20 @@ def test_stemming_from_many_threads_at_once_gives_each_word_its_own_stem():
     assert all(result == expected for result in results.values())
 
 
+def test_stems_come_from_snowballs_c_stemmers_and_equal_the_python_ones():
+    """PyStemmer (declared in pyproject.toml) is what snowballstemmer hands out when it is installed: the same
+    Snowball algorithms in C. A label no catalog label matches costs a stem per word and language."""
+    from snowballstemmer import french_stemmer, polish_stemmer, russian_stemmer
+
+    from handover.engine.reading import _stemmer
+
+    assert type(_stemmer("english")).__module__ == "Stemmer"
+    for algorithm, python in (("polish", polish_stemmer.PolishStemmer()), ("russian", russian_stemmer.RussianStemmer()),
+                              ("french", french_stemmer.FrenchStemmer())):
+        for word in ("sprzedawcy", "przeniesienia", "переходит", "партнёра", "abonnement", "revendeurs"):
+            assert _stemmer(algorithm).stemWord(word) == python.stemWord(word)
+
+
 def test_a_withdrawal_names_its_item_by_the_value_it_quotes(catalog, settings):
     made = decision(catalog, settings, "reseller_change",
                     comment("Klient: Biuro Lipa\nData przeniesienia: 10.12.2026"),
