@@ -21,6 +21,7 @@ DOUBT_THRESHOLD = 0.75
 _TOKEN_MIN_RATIO = 80          # two words are the same word from this rapidfuzz ratio on
 _SHORT_TOKEN = 3               # words this short ("id", "sub", "ec") must match exactly
 _PREFILTER_LIMIT = 12
+_NO_SHARED_WORD_CUTOFF = 59.9   # 60, less a margin for floating point: token_set_ratio's cutoff, for keys sharing no word
 _MAX_LABEL_WORDS = 9
 _GAP = r".{0,160}?"
 _WORD = re.compile(r"\w+")
@@ -304,6 +305,37 @@ class Reader:
                              tuple(tokens for tokens, _ in built), tuple(field_name for _, field_name in built))
         return choices
 
+    @cached_property
+    def _key_index(self) -> dict[str, tuple[tuple[str, ...], dict[str, tuple[int, ...]]]]:
+        """Per language: each key's distinct words, sorted and joined, and the keys each word is in."""
+        index = {}
+        for lang, (keys, _, _) in self.choices.items():
+            holding: dict[str, list[int]] = {}
+            for number, key in enumerate(keys):
+                for word in set(key.split()):
+                    holding.setdefault(word, []).append(number)
+            index[lang] = (tuple(" ".join(sorted(set(key.split()))) for key in keys),
+                           {word: tuple(numbers) for word, numbers in holding.items()})
+        return index
+
+    def _prefiltered(self, lang: str, query_key: str) -> list[int]:
+        """The keys rapidfuzz's token_set_ratio scores 60 or more against the query, best first, at most
+        _PREFILTER_LIMIT (process.extract's answer), scoring only the keys that can reach 60: those sharing
+        a word with the query, and those whose distinct words, joined, are that close to the query's (with
+        no word in common, token_set_ratio is exactly that ratio). Most of a language's keys are neither."""
+        keys = self.choices[lang][0]
+        distinct, holding = self._key_index[lang]
+        words = set(query_key.split())
+        candidates = {number for word in words for number in holding.get(word, ())}
+        candidates.update(number for _, _, number in process.extract(
+            " ".join(sorted(words)), distinct, scorer=fuzz.ratio, score_cutoff=_NO_SHARED_WORD_CUTOFF, limit=None))
+        if not candidates:
+            return []
+        ordered = sorted(candidates)   # in key order, so ties rank as over all the keys
+        return [ordered[at] for _, _, at in process.extract(query_key, [keys[number] for number in ordered],
+                                                            scorer=fuzz.token_set_ratio, limit=_PREFILTER_LIMIT,
+                                                            score_cutoff=60)]
+
     def tokens(self, folded: str, lang: str) -> tuple[tuple[str, str], ...]:
         algorithm = self.vocabulary.stemmers.get(lang)
         return tuple((word, stem(word, algorithm)) for word in folded.split() if word not in self.stopwords)
@@ -326,8 +358,7 @@ class Reader:
             if not query:
                 continue
             query_key = " ".join(sorted(token for _, token in query))
-            for _, _, index in process.extract(query_key, keys, scorer=fuzz.token_set_ratio,
-                                               limit=_PREFILTER_LIMIT, score_cutoff=60):
+            for index in self._prefiltered(lang, query_key):
                 score = _alignment(query, token_lists[index])
                 if score > best.get(fields[index], 0.0):
                     best[fields[index]] = score

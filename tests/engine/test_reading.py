@@ -875,3 +875,30 @@ def test_a_sentence_patterns_slot_never_runs_over_the_end_of_its_sentence(catalo
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert "company_name" not in fields
     assert fields["current_partner"] == "Northgate Telecom Ltd" and fields["current_partner_agreement"] is True
+
+
+def test_the_label_prefilter_answers_as_rapidfuzz_over_every_key(catalog):
+    """Reader._prefiltered scores only the keys that can reach token_set_ratio's cutoff; its answer must be
+    process.extract's over all of a language's keys, ties and the limit included."""
+    from rapidfuzz import fuzz, process
+
+    from handover.engine.reading import _PREFILTER_LIMIT
+    from handover.engine.text import fold
+
+    written = ["Subscripton ID", "Email do gestor do portal", "Portal owners e-mail", "Bisheriger Reseler", "NorthPoint Systems",
+               "und bezahlt", "Firmenanme", "nowy sprzedawca", "Почта нового владельца", "date de transfert souhaitée",
+               "Zustimmung aller Beteiligen", "el servicio", "tak", "factura", "Revenda que assume"]
+    compared = 0
+    for rtype in catalog.types.values():
+        reader = rtype.reader
+        for text in written:
+            for lang, (keys, _, _) in reader.choices.items():
+                query = reader.tokens(fold(text), lang)
+                if not query:
+                    continue
+                key = " ".join(sorted(token for _, token in query))
+                expected = [index for _, _, index in process.extract(key, keys, scorer=fuzz.token_set_ratio,
+                                                                     limit=_PREFILTER_LIMIT, score_cutoff=60)]
+                assert reader._prefiltered(lang, key) == expected, (text, lang)
+                compared += 1
+    assert compared > 200
