@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 from collections.abc import Mapping
 
@@ -1713,9 +1714,15 @@ def _form_values(ticket: Mapping, rtype: RequestType, field_mapping: Mapping[int
     return values
 
 
-def _file_words_match(file_name: str, words) -> bool:
-    folded = fold(_FILE_EXTENSION.sub("", file_name)).replace(" ", "")
-    return any(word in folded for word in words)
+def _file_words_match(file_name: str, words: frozenset[str]) -> bool:
+    """Whether a file's name, folded, holds one of the words ('paidinvoices' in 'Paid-Invoices_2026.pdf')."""
+    return bool(words) and _any_of(words).search(fold(_FILE_EXTENSION.sub("", file_name)).replace(" ", "")) is not None
+
+
+@lru_cache(maxsize=256)
+def _any_of(words: frozenset[str]) -> re.Pattern:
+    """One search for any of the words, anywhere (a type's file words are data: compiled once)."""
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tuple[str | None, str | None]:
@@ -1746,11 +1753,8 @@ def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tu
     return None, None   # several proof items, or a file named for a document that proves nothing here
 
 
-def _all_proof_words(rtype: RequestType) -> set[str]:
-    words: set[str] = set()
-    for value in (rtype.reader.file_words.values() if rtype.reader else ()):
-        words |= value
-    return words
+def _all_proof_words(rtype: RequestType) -> frozenset[str]:
+    return frozenset().union(*rtype.reader.file_words.values()) if rtype.reader else frozenset()
 
 
 def _mentions(lines: list[Line], vocabulary) -> list[str]:
