@@ -83,11 +83,6 @@ def main() -> None:
     for ticket in tickets[:200]:  # warm caches (label folding, model load) before timing
         decide(ticket, catalog, settings, routing, TODAY)
 
-    instances = []
-    for ticket in tickets:
-        rtype = catalog.types[find_request_type(ticket, catalog, {})]
-        instances.append((rtype.validator, _instance(extract(ticket, rtype, {}, catalog.stopwords), rtype, catalog)))
-
     durations = []
     complete = 0
     started = time.perf_counter()
@@ -97,6 +92,13 @@ def main() -> None:
         durations.append(time.perf_counter_ns() - begin)
         complete += decision.verdict.complete
     engine_seconds = time.perf_counter() - started
+
+    # The documents bare jsonschema validates, extracted after the engine's timed pass: each ticket's text
+    # reaches the engine unseen (folding and matching caches hold only what the 200 warm-up tickets left).
+    instances = []
+    for ticket in tickets:
+        rtype = catalog.types[find_request_type(ticket, catalog, {})]
+        instances.append((rtype.validator, _instance(extract(ticket, rtype, {}, catalog.stopwords), rtype, catalog)))
 
     # What language detection costs in place: the same decisions, the detector's own time summed.
     detecting = [0]
