@@ -663,28 +663,43 @@ def _opens_with(words: list[str], phrases: frozenset[str]) -> bool:
                if len(words) - size <= _NAME_AFTER_SALUTATION)
 
 
-def without_salutations(prose: list[Line], vocabulary) -> list[Line]:
-    """The prose lines a reader has to read: without a greeting or a sign-off on a line of its own, and
-    without the short signature lines right under a sign-off ("Kind regards," / "Tom Reed" / "Cloudline
-    Partners"). A line with an address, a digit or a colon is never taken for a signature."""
+def split_salutations(lines: list[Line], vocabulary) -> tuple[list[Line], list[Line]]:
+    """(the lines to read, the salutations): a greeting or a sign-off on a line of its own, and the short
+    signature lines under a sign-off ("Kind regards," / "Tom Reed" / "Cloudline Partners"), hold no item.
+    A line with an address, a digit or a colon is never taken for a signature and ends one; a blank line
+    does not ("Regards," / "" / "Tom")."""
     if vocabulary is None or not (vocabulary.greetings or vocabulary.closings):
-        return prose
+        return lines, []
     kept: list[Line] = []
+    salutations: list[Line] = []
     signature = None   # the origin of the sign-off whose signature lines follow
-    for line in prose:
-        if _NOT_A_SIGNATURE.search(line.text):
-            signature = None
+    for line in lines:
+        if not line.text or line.origin == QUOTED_PROMPT or _NOT_A_SIGNATURE.search(line.text):
+            signature = signature if not line.text else None
             kept.append(line)
             continue
         words = fold(line.text).split()
         if signature == line.origin and len(words) <= _MAX_SIGNATURE_WORDS:
+            salutations.append(line)
             continue
         signature = None
         if _opens_with(words, vocabulary.closings):
             signature = line.origin
-        elif not _opens_with(words, vocabulary.greetings):
+            salutations.append(line)
+        elif _opens_with(words, vocabulary.greetings):
+            salutations.append(line)
+        else:
             kept.append(line)
-    return kept
+    return kept, salutations
+
+
+def _own_words(lines: list[Line], salutations: list[Line], prose: list[Line]) -> list[str]:
+    """The requester's own words, for telling their language: the salutations and the prose, in the
+    comment's order (the same Line objects as in `lines`); a forwarded message's words are its author's."""
+    if not salutations:
+        return [line.text for line in prose if line.origin != "forwarded"]
+    wanted = {id(line) for line in salutations} | {id(line) for line in prose}
+    return [line.text for line in lines if id(line) in wanted and line.origin != "forwarded"]
 
 
 def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
@@ -1906,8 +1921,15 @@ def _says_same(value: str, reader: Reader) -> bool:
 def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | None:
     """The first run of folded words that is a "same as above" phrase, trying the run lengths in `sizes`
     (a run at the end of the words may be shorter)."""
+    if _words_of(phrases).isdisjoint(words):
+        return None   # the common case: no word of any phrase
     return next((run for size in sizes for at in range(len(words))
                  if (run := " ".join(words[at:at + size])) in phrases), None)
+
+
+@lru_cache(maxsize=64)
+def _words_of(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(word for phrase in phrases for word in phrase.split())
 
 
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
@@ -1929,9 +1951,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
-        found, prose = read_lines(lines, rtype, stopwords, doubts)
-        prose_text.extend(line.text for line in prose if line.origin != "forwarded")
-        prose = without_salutations(prose, vocabulary)
+        readable, salutations = split_salutations(lines, vocabulary)
+        found, prose = read_lines(readable, rtype, stopwords, doubts)
+        prose_text.extend(_own_words(lines, salutations, prose))
         paragraphs = _paragraphs(prose)
         writers: set[str] = set()   # the party the requester is, when a sentence says so
         patterned = read_sentences(prose, rtype, paragraphs, writers)

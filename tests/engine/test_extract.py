@@ -182,24 +182,31 @@ SALUTED = {
 
 
 @pytest.mark.parametrize("lang", sorted(SALUTED))
-def test_greeting_sign_off_and_signature_are_not_prose_to_read(catalog, lang):
-    from handover.engine.extract import without_salutations
+def test_greeting_sign_off_and_signature_are_not_read(catalog, lang):
+    from handover.engine.extract import split_salutations
     from handover.engine.layout import Line
     hello, bye, signature = SALUTED[lang]
-    content = ["Please move the customer to us, everyone agreed.", "Tel. +48 600 100 200"]
-    lines = [Line(hello), Line(content[0]), Line(bye), *map(Line, signature), Line(content[1])]
-    assert [line.text for line in without_salutations(lines, catalog.vocabulary)] == content
+    content = [Line("Please move the customer to us, everyone agreed."), Line("Tel. +48 600 100 200")]
+    lines = [Line(hello), content[0], Line(bye), Line(""), *map(Line, signature), content[1]]
+    readable, salutations = split_salutations(lines, catalog.vocabulary)
+    assert [line for line in readable if line.text] == content
+    assert [line.text for line in salutations] == [hello, bye, *signature]
 
 
 def test_a_greeting_with_a_request_on_its_line_is_read(catalog):
-    from handover.engine.extract import without_salutations
+    from handover.engine.extract import split_salutations
     from handover.engine.layout import Line
     lines = [Line("Hello team, the billing email is the same as the portal owner's."), Line("Thanks, the new reseller agreed too.")]
-    assert without_salutations(lines, catalog.vocabulary) == lines
+    assert split_salutations(lines, catalog.vocabulary) == (lines, [])
 
 
-def test_a_signature_ends_at_an_address_and_the_words_after_it_are_read(catalog):
-    from handover.engine.extract import without_salutations
+def test_a_signature_ends_at_a_line_with_an_address_a_digit_or_a_colon(catalog):
+    from handover.engine.extract import split_salutations
     from handover.engine.layout import Line
-    lines = [Line("Regards,"), Line("Tom"), Line("PS: the new holder is anna@example.com"), Line("and she agrees")]
-    assert [line.text for line in without_salutations(lines, catalog.vocabulary)] == [lines[2].text, lines[3].text]
+    lines = [Line("Regards,"), Line("Tom"), Line("Billing email: anna@example.com"), Line("our new partner agreed")]
+    assert split_salutations(lines, catalog.vocabulary) == (lines[2:], lines[:2])
+
+
+def test_the_greeting_still_tells_the_language(catalog, settings):
+    body = "Dzień dobry,\n\nSubscription ID: SUB-1\n\nPozdrawiam serdecznie,\nAnna Nowak"
+    assert evaluate(ticket_document("reseller_change", [comment(body)], locale="en"), catalog, settings, TODAY).locale == "pl"
