@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,14 +11,16 @@ from collections.abc import Mapping
 from rapidfuzz.distance import Levenshtein
 
 from .catalog import RequestType
+from .clauses import _clauses, _plain_clauses, _stated_clauses
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
+from .names import _PARENTHETICAL, party_name
+from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
 from .text import fold, soft_fold, token_key
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
-_PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
 _SEPARATOR = re.compile(r"\s*(?:-+>|=>|[→⇒])\s*|\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*|\s*\.{2,}\s*|\s+\.\s+")
 _MAY_SEPARATE = re.compile(r"[:：=\t|→⇒]|->|\s[-–—]\s|[–—]|\.\.|\s\.\s")
@@ -716,91 +717,9 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 _CLAUSE_END = re.compile(r"[.!?;]")
 
 
-_NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
-
-
 def _names_a_party(spec) -> bool:
     """Text items that are no identifier: a company's or a partner's name."""
     return spec.kind == "text" and not spec.name.endswith("_id")
-
-
-def party_name(written: str, vocabulary, from_end: bool = False) -> str:
-    """The company's name a sentence's slot starts with: 'der Medcom Systemhaus GmbH' -> 'Medcom Systemhaus GmbH',
-    'Ridgeway Surveyors LLP (end customer only)' -> 'Ridgeway Surveyors LLP', 'Redpoint Networks and will be
-    managed by us' -> 'Redpoint Networks'.
-
-    Leading articles (the language's `value_lead_words`) go; the name runs over capitalised words, numbers and
-    quoted words, and over the lowercase words a name may hold (`name_words`: "do", "z", "o.o."), and ends at
-    any other word or at an opening parenthesis. A slot that does not start with a capital is left as written:
-    not every writer capitalises names."""
-    if from_end:   # a slot that opens its pattern: "Hallo, wir möchten den Kunden Gasthof Zur Linde (SUB-1)"
-        return _name_at_end(written, vocabulary)
-    lead = vocabulary.value_lead.match(soft_fold(written)[0]) if vocabulary.value_lead is not None else None
-    if lead and lead.end() < len(written):
-        written = written[soft_fold(written)[1][lead.end()]:]
-    head, comma, rest = written.partition(",")
-    if comma and rest.strip() and fold(head) in vocabulary.we_words:
-        written = rest.strip()   # "zu uns, Voralpen IT": the name after "us,"
-    tokens = written.split()
-    if not tokens or not _capitalised(tokens[0]):
-        # Left as written, unless the slot ran over the end of its sentence: "take over as below. Northgate …"
-        # is no sentence naming a company.
-        return "" if any(_ends_sentence(token, vocabulary) for token in tokens[:-1]) else written
-    kept = []
-    for token in tokens:
-        if token.startswith("("):
-            break
-        if not _in_name(token, vocabulary):
-            break
-        if _ends_sentence(token, vocabulary):
-            kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
-            break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
-        kept.append(token)
-    while kept and not _capitalised(kept[-1]) and "." not in kept[-1] and kept[-1] != "&":
-        kept.pop()   # "… Networks and" before "will be": a joining word ends no name
-    name = " ".join(kept).rstrip(",;:") if kept else written
-    for opening, closing in _QUOTE_PAIRS:   # 'ООО «Сибирь ИТ»,': the slot stops before the punctuation after it
-        if name.count(opening) > name.count(closing):
-            name += closing
-    return name
-
-
-_QUOTE_PAIRS = (("«", "»"), ("„", "“"))
-
-
-def _name_at_end(written: str, vocabulary) -> str:
-    """The run of a name's words that ends the text, remarks in parentheses aside."""
-    text = _PARENTHETICAL.sub(" ", written)
-    if "(" in text:
-        text = text[:text.rindex("(")]   # "… Zur Linde (SUB-1" the slot cut before its ")"
-    tokens = text.split()
-    kept: list[str] = []
-    for token in reversed(tokens):
-        if not _in_name(token, vocabulary) or token.endswith(","):
-            break
-        kept.insert(0, token)
-    while kept and not _capitalised(kept[0]):
-        kept.pop(0)   # "den Kunden …" has no name word left of the name
-    return " ".join(kept).rstrip(",;:") if kept else written
-
-
-def _in_name(token: str, vocabulary) -> bool:
-    """A word a company's name may hold: a capitalised one, a number, or one of the language's `name_words`."""
-    return _capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words
-
-
-def _ends_sentence(token: str, vocabulary) -> bool:
-    """A word followed by the end of its sentence or a colon: 'Services.', 'below.', 'three:' (not 'Dr.', 'S.L.')."""
-    if token.endswith(":"):
-        return True
-    return token.endswith((".", "!", "?")) and "." not in token[:-1] and len(token) > 4 \
-        and token.casefold().strip(".") not in vocabulary.name_words
-
-
-def _capitalised(token: str) -> bool:
-    """A word as names are written: a capital first letter (after quotes), or a number ('1&1', '«Связь-Регион»')."""
-    first = _NAME_START.match(token).group()[-1:]
-    return not first or first.isupper() or token.lstrip("«\"„“'(").startswith(tuple("0123456789"))
 
 
 def _asks(text: str, at: int) -> bool:
@@ -809,7 +728,6 @@ def _asks(text: str, at: int) -> bool:
     return end is not None and end.group() == "?"
 
 
-_STATEMENT_END = re.compile(r"[!?;.]")
 _MAX_STATEMENT_LABEL_WORDS = 6
 _ANY_DAY = date(2000, 1, 1)
 _MAX_STATEMENT_VALUE_WORDS = 8
@@ -1511,18 +1429,6 @@ def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwo
     return min(spans, key=distance)[2]
 
 
-def _plain_clauses(text: str) -> list[str]:
-    where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
-
-
-def _stated_clauses(text: str) -> list[str]:
-    """The clauses that are no questions ("Todas as partes estão de acordo? Ainda não…" states no yes)."""
-    where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
-            if not (end < len(where) and text[where[end]] == "?")]
-
-
 def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
     """(start, end, field) of every label among the words, longest label first, each word read once."""
     spans: list[tuple[int, int, str]] = []
@@ -1549,22 +1455,6 @@ def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[
 def _fuzzy_label(text: str, rtype: RequestType, stopwords) -> tuple[str, str] | None:
     found = read_label(text, rtype, stopwords)
     return (found[0], found[1]) if found else None
-
-
-def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
-    """Clauses as (start, end) in soft-folded positions. A full stop ends one only before a capital or
-    the end, so "SoftPartner Sp. z o.o., a nie …" and "20.12.2026" stay whole."""
-    spans, start = [], 0
-    for match in _STATEMENT_END.finditer(text):
-        if match.group() == ".":
-            rest = text[match.end():].lstrip()
-            if rest and not (match.end() < len(text) and text[match.end()].isspace() and rest[0].isupper()):
-                continue
-        at = bisect_left(where, match.start())
-        spans.append((start, at))
-        start = bisect_left(where, match.end())
-    spans.append((start, len(where)))
-    return [(begin, end) for begin, end in spans if end > begin]
 
 
 def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog, doubts) -> list[Found]:
@@ -1870,6 +1760,26 @@ def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | N
                  if (run := " ".join(words[at:at + size])) in phrases), None)
 
 
+def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                  found_here: list[Found], writer: str | None) -> tuple[list[Found], str | None] | None:
+    """The parties' names told in prose (prose_parties.py) for the name items still open after the other
+    readers, and the writer's party when no sentence pattern said it; None when there is nothing to read:
+    every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
+    fields = {field_name for field_name in rtype.reader.prose_cues.values() if field_name}
+    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
+    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
+    agreements = [party.field for party in rtype.consents if party.field and party.name_field]
+    open_agreement = writer is None and any(name not in values and all(item.field != name for item in found_here)
+                                            for name in agreements)
+    if fields <= set(known) and not open_agreement:
+        return None   # the common case: every party named by a label or a pattern
+    own = [text for text, origin in paragraphs if origin != "forwarded"]
+    if not any(may_name_parties(fold(text), rtype) for text in own):
+        return None
+    told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
+    return [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()], told.writer
+
+
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
             stopwords: frozenset[str], catalog=None) -> Extraction:
     """Collect raw values: form fields first, then requester comments (later lines and comments override)."""
@@ -1907,6 +1817,13 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         if comment_id in replies and prose:   # a reply to the agent
             patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                             [*found, *patterned, *statements]) + patterned
+        if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
+            told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
+                                 next(iter(writers)) if patterned and len(writers) == 1 else None)
+            if told is not None:
+                patterned = [*told[0], *patterned]
+                if told[1] and not (patterned and len(writers) == 1):
+                    writers = {told[1]}
         addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
         items = [*(read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]) if addressed else ()),
                  *(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
@@ -1922,7 +1839,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
                  *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
                  *read_party_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
-                                      next(iter(writers)) if patterned and len(writers) == 1 else None),
+                                      next(iter(writers)) if len(writers) == 1 else None),
                  *statements, *patterned, *found,
                  *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
         if any(origin == "forwarded" for _, origin in paragraphs):

@@ -29,7 +29,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
-              "wish_words")
+              "wish_words", "our_words")
 
 
 _THREAD = threading.local()
@@ -146,6 +146,8 @@ class Vocabulary:
     we_words: frozenset[str] = frozenset()     # "we", "wir", "nous", "мы": the writer's own party in a sentence
     and_words: frozenset[str] = frozenset()    # "and", "und", "oraz" as written (and_word finds them in text)
     we_written: frozenset[str] = frozenset()   # we_words as written, accents kept ("nós")
+    our_words: frozenset[str] = frozenset()    # "our", "unser", "nuestro": a name after one is the writer's party
+    lead_words: frozenset[str] = frozenset()   # value_lead_words folded ("the", "der", "el"): articles before a name
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -199,6 +201,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         we_words=frozenset(fold(word) for word in every("we_words") if fold(word)),
         and_words=frozenset(str(word).casefold() for word in every("and_words") if str(word).strip()),
         we_written=frozenset(str(word).casefold() for word in every("we_words") if str(word).strip()),
+        our_words=frozenset(fold(word) for word in every("our_words") if fold(word)),
+        lead_words=frozenset(fold(word) for word in every("value_lead_words") if fold(word)),
     )
 
 
@@ -247,6 +251,11 @@ class Reader:
     choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
     party_words: Mapping[str, frozenset[str]] = field(default_factory=dict)   # agreement field -> folded words naming its party
     own_address: str | None = None    # the address item of the party who writes ("my email is …"): x-handover own_address
+    # Parties told in prose (`prose_parties:` in the data): folded cue words -> the name item a name after them
+    # gives ("from", "currently under" -> current_partner), and the words that may stand between cue and name.
+    prose_cues: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    prose_between: frozenset[str] = frozenset()
+    prose_opening: str | None = None   # the name item a placed clause's opening name gives ("Vantage … wishes to move")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -264,6 +273,11 @@ class Reader:
             if stems and stems <= words_by_lang[lang]:
                 found.add(value)
         return found
+
+    @cached_property
+    def prose_cue_ends(self) -> frozenset[str]:
+        """The last word of every prose party cue: a text without one names no party in prose."""
+        return frozenset(cue[-1] for cue, field_name in self.prose_cues.items() if field_name)
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
@@ -443,7 +457,11 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     party_words: dict[str, set[str]] = {}
+    prose_cues: dict[tuple[str, ...], str] = {}
+    prose_between: set[str] = set()
+    prose_opening = None
     for lang, data in texts.items():
+        prose_opening = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between) or prose_opening
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -469,4 +487,25 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
                   {name: tuple(rows) for name, rows in choice_words.items()},
-                  {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"))
+                  {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
+                  prose_cues, frozenset(prose_between), prose_opening)
+
+
+def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> str | None:
+    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`."""
+    opening = data.get("opening")
+    if opening is not None and kinds.get(opening) != "text":
+        raise ValueError(f"prose_parties: opening {opening!r} names no text field")
+    for key, words in data.items():
+        if key == "opening":
+            continue
+        if key == "between":
+            between.update(fold(str(word)) for word in words or () if fold(str(word)))
+            continue
+        if kinds.get(key) != "text":
+            raise ValueError(f"prose_parties: {key!r} names no text field")
+        for cue in words or ():
+            if fold(str(cue)):
+                words_of = tuple(fold(str(cue)).split())
+                cues[words_of] = key if cues.get(words_of, key) == key else None   # two items' cue names neither
+    return opening

@@ -861,3 +861,56 @@ def test_a_sentence_patterns_slot_never_runs_over_the_end_of_its_sentence(catalo
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert "company_name" not in fields
     assert fields["current_partner"] == "Northgate Telecom Ltd" and fields["current_partner_agreement"] is True
+
+
+@pytest.mark.parametrize("kind, body, names", [
+    ("partner_takeover", "Hello, Northwind Traders wishes to move from their current distributor, Acme Distribution, to us "
+           "(Brightwave Ltd).", ("Northwind Traders", "Acme Distribution", "Brightwave Ltd")),
+    ("partner_takeover", "Die Bäckerei Sonnenschein GmbH möchte vom Distributor Nordlicht AG zu uns, der Südwind IT GmbH, wechseln.",
+     ("Bäckerei Sonnenschein GmbH", "Nordlicht AG", "Südwind IT GmbH")),
+    ("partner_takeover", "La empresa Panadería Sol quiere pasar del distribuidor Redes Norte a nosotros, Nube Sur Cloud.",
+     ("Panadería Sol", "Redes Norte", "Nube Sur Cloud")),
+    ("partner_takeover", "Le client Boulangerie Martin souhaite passer du revendeur Alpha Réseaux à notre société, Beta Cloud.",
+     ("Boulangerie Martin", "Alpha Réseaux", "Beta Cloud")),
+    ("partner_takeover", "Piekarnia Kłos chce przejść od dystrybutora Alfa Dystrybucja do nas (Beta Systemy).",
+     ("Piekarnia Kłos", "Alfa Dystrybucja", "Beta Systemy")),
+    ("partner_takeover", "O cliente final Padaria Central quer sair da revenda Alfa Redes para nós, a Beta Sistemas.",
+     ("Padaria Central", "Alfa Redes", "Beta Sistemas")),
+    ("partner_takeover", "Просим перевести клиента ООО «Ромашка Плюс» от партнёра ООО «Альфа» к нам, в ООО «Бета».",
+     ("ООО «Ромашка Плюс»", "ООО «Альфа»", "ООО «Бета»")),
+    ("reseller_change", "Ellison Architects are currently billed through Peakview Solutions and would like to move to Tidewater IT.",
+     ("Ellison Architects", "Peakview Solutions", "Tidewater IT")),
+    ("reseller_change", "Подписка SUB-1, клиент ООО «Колос», переходит от «ИнфоСфера» к нам, ООО «Альфа-Софт».",
+     ("ООО «Колос»", "«ИнфоСфера»", "ООО «Альфа-Софт»")),
+])
+def test_parties_told_in_prose_are_read_by_the_words_before_their_names(kind, body, names, catalog):
+    # No fixed sentence: "from"/"to"/"the customer" before a name say its party, "us (X)" that X is the writer;
+    # a clause's opening name with no cue is the company ("Northwind Traders wishes to move …").
+    read = values(catalog, kind, body)
+    fields = ("end_customer_name", "current_reseller", "new_reseller") if kind == "reseller_change" else (
+        "company_name", "current_partner", "new_partner")
+    assert tuple(read[name] for name in fields) == names
+
+
+def test_the_writer_named_in_prose_agrees_by_saying_we(catalog, settings):
+    body = ("Northwind Traders wishes to move from their current distributor, Acme Distribution, to us (Brightwave Ltd).\n"
+            "We agree, of course.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True
+    assert "current_partner_agreement" not in fields and "customer_agreement" not in fields
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks, Anna from Acme Distribution",                              # one name: no parties in prose
+    "Hi, we met Acme Distribution at the fair in Berlin last week.",     # names without a party's cue
+])
+def test_prose_naming_no_two_parties_gives_no_party(body, catalog):
+    read = values(catalog, "partner_takeover", body)
+    assert not {"company_name", "current_partner", "new_partner"} & set(read)
+
+
+def test_a_partys_name_from_a_label_is_never_replaced_by_prose(catalog):
+    body = ("Current partner: Carrick Telecom\n\n"
+            "Northwind Traders wishes to move from their current distributor, Acme Distribution, to us (Brightwave Ltd).")
+    read = values(catalog, "partner_takeover", body)
+    assert read["current_partner"] == "Carrick Telecom" and read["new_partner"] == "Brightwave Ltd"
