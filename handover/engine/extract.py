@@ -1235,6 +1235,30 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
     return []
 
 
+_ADDRESS_LIKE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*")   # 'marta.soler@gmail' too: an invalid one
+
+
+def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                       found_here: list[Found]) -> list[Found]:
+    """'Je suis bernard@… et celle de Monsieur Roux … est y.roux@…': in a type of two address items, one the
+    writer's own (`own_address`), an address of the requester's own prose that is no item's yet is the other
+    party's once the writer's is known; of several, the last ("it's a@… Actually no, sorry: b@…"). Written
+    like an address but without a domain's dot it is still the one given, and is then rejected as invalid."""
+    reader = rtype.reader
+    own = reader.own_address if reader is not None else None
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    if own is None or len(addresses) != 2 or own not in addresses:
+        return []
+    other = next(name for name in addresses if name != own)
+    named = {item.field for item in found_here}
+    if other in given or other in named or (own not in given and own not in named):
+        return []
+    taken = {fold(str(raw.value)) for raw in given.values()} | {fold(str(item.value)) for item in found_here}
+    written = [(match.group().rstrip("."), text) for text, origin in paragraphs if origin != "forwarded"
+               for match in _ADDRESS_LIKE.finditer(text) if fold(match.group().rstrip(".")) not in taken]
+    return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
+
+
 def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
     """The five-letter stems of an address item's label words that no other address item's labels share."""
     def stems(name: str) -> set[str]:
@@ -1382,11 +1406,29 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             if by_value:
                 taken_back.append((by_value, clause))
                 continue
-            for phrase in vocabulary.withdraw.finditer(folded):
-                name = _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords)
-                if name:
-                    taken_back.append((name, clause))
+            named = [name for phrase in vocabulary.withdraw.finditer(folded)
+                     if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
+            if not named and (other := _other_address_named(folded, rtype)):
+                named = [other]
+            taken_back.extend((name, clause) for name in named)
     return taken_back
+
+
+def _other_address_named(folded: str, rtype: RequestType) -> str | None:
+    """'Прошу не учитывать адрес Дмитрия': in a type of two address items, one the writer's own (`own_address`),
+    an address named only by a word both items' labels share ('адрес', 'email') is the other party's, unless
+    the clause says it is the writer's own ('mój adres')."""
+    reader = rtype.reader
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    if reader is None or reader.own_address not in addresses or len(addresses) != 2:
+        return None
+    shared = _item_words(rtype, "shared_address_stems", "", lambda: set.intersection(*(
+        {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS} for name in addresses)))
+    if not shared & {word[:_STEM_CHARS] for word in folded.split()}:
+        return None
+    if reader.vocabulary.own_address is not None and reader.vocabulary.own_address.search(folded):
+        return None
+    return next(name for name in addresses if name != reader.own_address)
 
 
 def _named_by_value(clause: str, folded: str, values: Mapping[str, RawValue], rtype: RequestType, catalog) -> str | None:
@@ -1825,8 +1867,11 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 if told[1] and not (patterned and len(writers) == 1):
                     writers = {told[1]}
         addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
-        items = [*(read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]) if addressed else ()),
-                 *(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
+        addresses = [*read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]),
+                     *read_address_clauses(paragraphs, rtype, values, found)] if addressed else []
+        if addressed:
+            addresses += read_other_address(paragraphs, rtype, values, [*found, *patterned, *statements, *addresses])
+        items = [*addresses,
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
                  *read_wished_dates(paragraphs, rtype, catalog, values, found),

@@ -914,3 +914,35 @@ def test_a_partys_name_from_a_label_is_never_replaced_by_prose(catalog):
             "Northwind Traders wishes to move from their current distributor, Acme Distribution, to us (Brightwave Ltd).")
     read = values(catalog, "partner_takeover", body)
     assert read["current_partner"] == "Carrick Telecom" and read["new_partner"] == "Brightwave Ltd"
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("en", "Please move service WEB-1 to my colleague. My email is own@x.example and she signed up with her@y.example."),
+    ("fr", "Mon adresse de client est own@x.example et celle de Mme Roux est her@y.example."),
+    ("pl", "Ja mam konto na adres own@x.example, a wspólniczka założyła konto na her@y.example."),
+    ("es", "Yo soy la titular con el correo own@x.example y ella se ha dado de alta con her@y.example"),
+    ("pt", "O serviço está associado ao meu e-mail, own@x.example, e deverá passar para a conta dela, her@y.example."),
+])
+def test_the_other_address_beside_the_writers_own_is_the_new_holders(lang, body, catalog):
+    read = values(catalog, "service_holder_change", body)
+    assert (read["current_holder_email"], read["new_holder_email"]) == ("own@x.example", "her@y.example")
+
+
+def test_the_other_address_is_read_only_once_the_writers_own_is_known_and_the_last_one_counts(catalog, settings):
+    assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move WEB-1 to her@y.example.")
+    corrected = values(catalog, "service_holder_change",
+                       "My email is own@x.example. The new one is a@y.example, sorry, no: she uses b@y.example")
+    assert corrected["new_holder_email"] == "b@y.example"
+    # Written like an address without a domain's dot: still the one given, and rejected as invalid.
+    verdict = evaluate(ticket_document("service_holder_change", [comment(
+        "Servicio HST-1. Yo soy la titular con el correo own@x.example y ella se ha dado de alta con her@gmail")]),
+        catalog, settings, TODAY)
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("new_holder_email", "invalid_email")]
+
+
+def test_taking_back_the_other_partys_address_by_the_word_address_alone(catalog):
+    first = comment("Прошу передать услугу HOST-1 с моего аккаунта (own@x.example) на аккаунт коллеги: him@y.example.")
+    later = comment("Прошу не учитывать адрес Дмитрия из прошлого письма, его почту пришлю позже.")
+    document = ticket_document("service_holder_change", [first, later])
+    read = extract(document, catalog.types["service_holder_change"], {}, catalog.stopwords, catalog).values
+    assert read["current_holder_email"].value == "own@x.example" and "new_holder_email" not in read
