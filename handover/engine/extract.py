@@ -790,34 +790,47 @@ _WISH_SENTENCE_END = re.compile(r"(?<!\d)[.!;](?:\s|$)|(?<=\?)\s")
 
 
 def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, given: Mapping[str, RawValue],
-                      found_here: list[Found]) -> list[Found]:
+                      found_here: list[Found], written_on: date | None = None) -> list[Found]:
     """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
     for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
-    attachment and holds one date with its year gives that date. Only a gap is filled."""
+    attachment and holds one date with its year gives that date; one without a year ("le 15 décembre") is its
+    next occurrence from the day the message was written (`written_on`). Only a gap is filled."""
     dates = _item_words(rtype, "dates", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
     if len(dates) != 1 or not dates.isdisjoint(given):
         return []   # the common case: the date is given
     date_field, = dates
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if catalog is None or vocabulary is None or vocabulary.wish is None \
-            or any(item.field == date_field for item in found_here) \
-            or not any(_YEAR.search(text) for text, _ in paragraphs):
+            or any(item.field == date_field for item in found_here):
         return []
     found = []
     for text, _ in paragraphs:
-        if not _YEAR.search(text):
-            continue   # most prose holds no year
+        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))):
+            continue   # most prose holds no date
         for clause in _WISH_SENTENCE_END.split(text):   # "am 12. Januar 2027": an ordinal's full stop ends nothing
             folded = fold(clause)
-            if clause.rstrip().endswith("?") or len(_YEAR.findall(clause)) != 1 or not vocabulary.wish.search(folded):
+            years = len(_YEAR.findall(clause))
+            if clause.rstrip().endswith("?") or years > 1 or (not years and written_on is None) \
+                    or not vocabulary.wish.search(folded):
                 continue
             if (vocabulary.attachment_words is not None and vocabulary.attachment_words.search(folded)) \
                     or (vocabulary.withdraw is not None and vocabulary.withdraw.search(folded)):
                 continue
-            day = parse_date(clause, catalog.month_index)
+            day = parse_date(clause, catalog.month_index, None if years else written_on)
             if day is not None:
                 found.append(Found(date_field, day.isoformat(), clause, False, "sentence"))
     return found[-1:]
+
+
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
+def _written_on(comment: Mapping) -> date | None:
+    """The day a comment was written (its created_at), from which a date without a year is read."""
+    try:
+        return date.fromisoformat(str(comment.get("created_at") or "")[:10])
+    except ValueError:
+        return None
 
 
 def _proof_stems(rtype: RequestType) -> set[str]:
@@ -1874,7 +1887,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = [*addresses,
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
-                 *read_wished_dates(paragraphs, rtype, catalog, values, found),
+                 *read_wished_dates(paragraphs, rtype, catalog, values, found, _written_on(comment)),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),

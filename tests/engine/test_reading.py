@@ -946,3 +946,22 @@ def test_taking_back_the_other_partys_address_by_the_word_address_alone(catalog)
     document = ticket_document("service_holder_change", [first, later])
     read = extract(document, catalog.types["service_holder_change"], {}, catalog.stopwords, catalog).values
     assert read["current_holder_email"].value == "own@x.example" and "new_holder_email" not in read
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("pl", "Hotel, Serwis-Net oraz my wyraziliśmy zgodę."),
+    ("fr", "Le client, Digital Est et nous-mêmes avons tous donné notre accord."),
+    ("pt", "O cliente, a TechMinas e a Horizonte já concordaram com a mudança."),
+])
+def test_the_parties_saying_yes_together_give_the_agreement_of_all(lang, body, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["all_parties_consent"] is True
+
+
+@pytest.mark.parametrize("lang, sentence, wished", [
+    ("fr", "Nous souhaitons que la bascule ait lieu le 15 décembre.", "2026-12-15"),
+    ("de", "Ab dem 1. Dezember wäre ideal.", "2026-12-01"),
+    ("en", "We would like the switch to happen on 10 January.", "2027-01-10"),   # the next 10 January after it was written
+])
+def test_a_wished_date_without_a_year_is_its_next_occurrence_from_the_day_it_was_written(lang, sentence, wished, catalog):
+    assert values(catalog, "reseller_change", sentence, created_at="2026-11-24T09:00:00Z")["preferred_transfer_date"] == wished
