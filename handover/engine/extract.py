@@ -998,6 +998,87 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
+                           found_here: list[Found], writer: str | None) -> list[Found]:
+    """"Adjuntamos: 1. Solicitud firmada del cliente 2. Carta de conformidad del partner actual 3. Nuestra
+    aceptación …", "I've attached … our own request letter": in a comment that carries files, a document the
+    requester lists as attached (a bullet under a heading with an attachment word, or a clause holding one)
+    that is an agreement's document (the language's `document_words`) is the agreement of its party: the one
+    named right before its word ("our", "nasza") or else the first one named after it ("del cliente"), by its
+    role, its name given so far, or a "we"/"our" for the party the writer is. Only agreements not given."""
+    vocabulary = catalog.vocabulary if catalog is not None else None
+    if vocabulary is None or not vocabulary.document_words or vocabulary.attachment_words is None:
+        return []
+    open_agreements = {party.field for party in rtype.consents if party.field and party.name_field} - set(values) \
+        - {item.field for item in found_here}
+    if not open_agreements:
+        return []
+    terms = _party_terms(rtype, values, found_here, catalog, writer)
+    if writer is not None:   # "nuestra aceptación": the writer's own document
+        own = next(party.field for party in rtype.consents if party.name_field == writer)
+        terms = {**terms, own: terms.get(own, frozenset()) | vocabulary.our_words | vocabulary.we_words}
+    found = []
+    for listed in _listed_documents(prose, vocabulary):
+        for field_name in _document_parties(fold(listed), terms, vocabulary):
+            if field_name in open_agreements:
+                found.append(Found(field_name, True, listed, False, "sentence"))
+                open_agreements.discard(field_name)
+    return found
+
+
+def _carries_files(comment: Mapping) -> bool:
+    """Whether a comment has a file attached that is no inline image of its signature."""
+    return any(isinstance(item, Mapping) and not item.get("inline") for item in comment.get("attachments") or ())
+
+
+def _listed_documents(prose: list[Line], vocabulary) -> list[str]:
+    """The requester's own lines that list a document as attached: the bullets under a heading that holds an
+    attachment word and ends with a colon, and any clause that holds an attachment word itself."""
+    listed, heading = [], False
+    for line in prose:
+        if line.origin == "forwarded":
+            continue
+        if heading and _BULLET.match(line.text):
+            listed.append(line.text)
+            continue
+        attached = vocabulary.attachment_words.search(fold(line.text))
+        heading = bool(attached) and line.text.rstrip().endswith(":")
+        if attached and not heading:
+            listed.extend(clause for clause in _stated_clauses(line.text)
+                          if vocabulary.attachment_words.search(fold(clause)))
+    return listed
+
+
+def _document_parties(folded: str, terms: Mapping[str, frozenset[str]], vocabulary) -> list[str]:
+    """The parties whose agreements the documents a listed line names are (see read_listed_agreements): for each
+    document word, the party named at most two words before it ("our own request letter"), else the first one
+    named after it and before the next document ("carta de conformidad del partner actual")."""
+    words = folded.split()
+    documents = [number for number, word in enumerate(words) if _is_document_word(word, vocabulary.document_words)]
+    if not documents or set(words) & vocabulary.negations:
+        return []
+    spots = sorted((number, number + len(term.split()), field_name) for field_name, own in terms.items()
+                   for term in own for number in range(len(words))
+                   if words[number:number + len(term.split())] == term.split())
+    parties = []
+    for index, at in enumerate(documents):
+        following = documents[index + 1] if index + 1 < len(documents) else len(words) + _OWNER_REACH + 1
+        before = [(end, field_name) for _, end, field_name in spots if at - _OWNER_REACH <= end <= at]
+        after = [field_name for start, end, field_name in spots if at < start and end < following - _OWNER_REACH]
+        owner = max(before)[1] if before else (after[0] if after else None)
+        if owner is not None:
+            parties.append(owner)
+    return parties
+
+
+_OWNER_REACH = 2   # words between a document's owner and its word: "our own request letter", "nasza zgoda"
+
+
+def _is_document_word(word: str, document_words: frozenset[str]) -> bool:
+    """'aceptacion', 'zgody', 'letters': a document word, or one that starts like one (five letters or more)."""
+    return word in document_words or (len(word) >= _STEM_CHARS and word[:_STEM_CHARS] in document_words)
+
+
 def _item_words(rtype: RequestType, kind: str, field_name: str, build) -> frozenset[str]:
     """The words build() gives for an item, built once per type, kind and item."""
     memo = memo_for(rtype)
@@ -1112,9 +1193,11 @@ def read_named_agreements(prose: list[Line], rtype: RequestType, values: Mapping
         if not colon or not rest.strip() or len(head.split()) > _MAX_LABEL_WORDS_NAMING_A_PARTY:
             continue
         padded = f" {fold(head)} "
-        named = [name for name, own in terms.items() if any(f" {term} " in padded for term in own)]
-        if len(named) == 1 and isinstance(normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary), bool):
-            found.append(Found(named[0], rest.strip(), line.text, False, "sentence"))
+        # 'Atlântico VAD aceita gerir o revendedor: sim': of several parties the label names, the first agrees.
+        spots = sorted((spot, name) for name, own in terms.items() for term in own
+                       if (spot := padded.find(f" {term} ")) >= 0)
+        if spots and isinstance(normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary), bool):
+            found.append(Found(spots[0][1], rest.strip(), line.text, False, "sentence"))
     return found
 
 
@@ -1891,6 +1974,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
+                 *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
+                                          next(iter(writers)) if len(writers) == 1 else None)
+                   if rtype.consents and _carries_files(comment) else ()),
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),

@@ -29,7 +29,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
-              "wish_words", "our_words")
+              "wish_words", "our_words", "document_words")
 
 
 _THREAD = threading.local()
@@ -148,6 +148,7 @@ class Vocabulary:
     we_written: frozenset[str] = frozenset()   # we_words as written, accents kept ("nós")
     our_words: frozenset[str] = frozenset()    # "our", "unser", "nuestro": a name after one is the writer's party
     lead_words: frozenset[str] = frozenset()   # value_lead_words folded ("the", "der", "el"): articles before a name
+    document_words: frozenset[str] = frozenset()   # "letter", "solicitud", "zgoda": a document that is an agreement
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -203,7 +204,13 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         we_written=frozenset(str(word).casefold() for word in every("we_words") if str(word).strip()),
         our_words=frozenset(fold(word) for word in every("our_words") if fold(word)),
         lead_words=frozenset(fold(word) for word in every("value_lead_words") if fold(word)),
+        document_words=frozenset(_document_key(fold(word)) for word in every("document_words") if fold(word)),
     )
+
+
+def _document_key(folded: str) -> str:
+    """A document word as looked up: whole when short, else its first five letters ('aceptacion' -> 'acept')."""
+    return folded if len(folded) < 5 else folded[:5]
 
 
 def reading_keys() -> tuple[str, ...]:

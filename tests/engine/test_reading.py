@@ -965,3 +965,42 @@ def test_the_parties_saying_yes_together_give_the_agreement_of_all(lang, body, c
 ])
 def test_a_wished_date_without_a_year_is_its_next_occurrence_from_the_day_it_was_written(lang, sentence, wished, catalog):
     assert values(catalog, "reseller_change", sentence, created_at="2026-11-24T09:00:00Z")["preferred_transfer_date"] == wished
+
+
+_LISTED = {
+    "es": ("Solicitamos el traspaso del cliente final Bar Sol desde el partner Redes Norte a nuestro partner, Nube Sur.\n\n"
+           "Adjuntamos:\n1. Solicitud firmada del cliente\n2. Carta de conformidad del partner actual\n"
+           "3. Nuestra aceptación de la gestión del cliente"),
+    "pl": ("Przejęcie klienta końcowego Bar Sol od partnera Redy Północ do nas (Chmura Południe).\n\n"
+           "W załączeniu przesyłamy podpisane dokumenty:\n- wniosek klienta o zmianę partnera,\n"
+           "- zgoda obecnego partnera na przekazanie klienta,\n- nasza zgoda na przejęcie obsługi."),
+    "pt": ("Transferir o cliente final Bar Sol da parceira Redes Norte para nós, a Nuvem Sul.\n\n"
+           "Em anexo:\n- carta do cliente pedindo a troca de parceiro\n- carta da Redes Norte liberando o cliente\n"
+           "- nossa carta de aceite"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_LISTED))
+def test_documents_listed_as_attached_are_their_partys_agreements(lang, catalog, settings):
+    with_files = comment(_LISTED[lang], attachments=[attachment("a.pdf"), attachment("b.pdf")])
+    fields = evaluate(ticket_document("partner_takeover", [with_files]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    # Without any file a list of documents is a promise: "our acceptance" is no agreement yet.
+    bare = evaluate(ticket_document("partner_takeover", [comment(_LISTED[lang])]), catalog, settings, TODAY).fields
+    assert "new_partner_agreement" not in bare
+
+
+def test_our_own_request_letter_attached_is_the_writers_agreement(catalog, settings):
+    body = ("We are Brightlink Solutions, a reseller currently sitting under Comtech Distribution as our VAD, and "
+            "would like to move over to Nexon Distribution.\nI've attached our own request letter.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body, attachments=[attachment("letter.pdf")])]),
+                      catalog, settings, TODAY).fields
+    assert fields["company_name"] == "Brightlink Solutions" and fields["customer_agreement"] is True
+    assert "current_partner_agreement" not in fields and "new_partner_agreement" not in fields
+
+
+def test_of_two_parties_an_agreements_label_names_the_first_agrees(catalog, settings):
+    body = ("Distribuidor atual: Iberlink Distribuição\nNovo distribuidor: Atlântico VAD\n"
+            "Atlântico VAD aceita gerir o revendedor: sim")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True and "customer_agreement" not in fields
