@@ -790,11 +790,11 @@ _WISH_SENTENCE_END = re.compile(r"(?<!\d)[.!;](?:\s|$)|(?<=\?)\s")
 
 
 def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, given: Mapping[str, RawValue],
-                      found_here: list[Found], written_on: date | None = None) -> list[Found]:
+                      found_here: list[Found], written_at: str | None = None) -> list[Found]:
     """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
     for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
     attachment and holds one date with its year gives that date; one without a year ("le 15 décembre") is its
-    next occurrence from the day the message was written (`written_on`). Only a gap is filled."""
+    next occurrence from the day the message was written (`written_at`, its created_at). Only a gap is filled."""
     dates = _item_words(rtype, "dates", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
     if len(dates) != 1 or not dates.isdisjoint(given):
         return []   # the common case: the date is given
@@ -803,10 +803,12 @@ def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, cat
     if catalog is None or vocabulary is None or vocabulary.wish is None \
             or any(item.field == date_field for item in found_here):
         return []
+    written_on = _day_of(written_at)
     found = []
     for text, _ in paragraphs:
-        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))):
-            continue   # most prose holds no date
+        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))) \
+                or not vocabulary.wish.search(fold(text)):
+            continue   # most prose holds no date, or no wish
         for clause in _WISH_SENTENCE_END.split(text):   # "am 12. Januar 2027": an ordinal's full stop ends nothing
             folded = fold(clause)
             years = len(_YEAR.findall(clause))
@@ -825,10 +827,10 @@ def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, cat
 _DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
-def _written_on(comment: Mapping) -> date | None:
-    """The day a comment was written (its created_at), from which a date without a year is read."""
+def _day_of(timestamp: str | None) -> date | None:
+    """The day of an ISO timestamp ('2026-11-24T09:00:00Z'), or None."""
     try:
-        return date.fromisoformat(str(comment.get("created_at") or "")[:10])
+        return date.fromisoformat(str(timestamp or "")[:10])
     except ValueError:
         return None
 
@@ -999,7 +1001,7 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
 
 
 def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
-                           found_here: list[Found], writer: str | None) -> list[Found]:
+                           found_here: list[Found], writer: str | None, comment: Mapping) -> list[Found]:
     """"Adjuntamos: 1. Solicitud firmada del cliente 2. Carta de conformidad del partner actual 3. Nuestra
     aceptación …", "I've attached … our own request letter": in a comment that carries files, a document the
     requester lists as attached (a bullet under a heading with an attachment word, or a clause holding one)
@@ -1009,16 +1011,18 @@ def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, value
     vocabulary = catalog.vocabulary if catalog is not None else None
     if vocabulary is None or not vocabulary.document_words or vocabulary.attachment_words is None:
         return []
-    open_agreements = {party.field for party in rtype.consents if party.field and party.name_field} - set(values) \
-        - {item.field for item in found_here}
-    if not open_agreements:
+    open_agreements = set(_named_agreements(rtype) - values.keys() - {item.field for item in found_here})
+    if not open_agreements or not _carries_files(comment):
+        return []
+    listed_lines = _listed_documents(prose, vocabulary)
+    if not listed_lines:
         return []
     terms = _party_terms(rtype, values, found_here, catalog, writer)
     if writer is not None:   # "nuestra aceptación": the writer's own document
         own = next(party.field for party in rtype.consents if party.name_field == writer)
         terms = {**terms, own: terms.get(own, frozenset()) | vocabulary.our_words | vocabulary.we_words}
     found = []
-    for listed in _listed_documents(prose, vocabulary):
+    for listed in listed_lines:
         for field_name in _document_parties(fold(listed), terms, vocabulary):
             if field_name in open_agreements:
                 found.append(Found(field_name, True, listed, False, "sentence"))
@@ -1903,19 +1907,23 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     """The parties' names told in prose (prose_parties.py) for the name items still open after the other
     readers, and the writer's party when no sentence pattern said it; None when there is nothing to read:
     every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
-    fields = {field_name for field_name in rtype.reader.prose_cues.values() if field_name}
-    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
-    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
-    agreements = [party.field for party in rtype.consents if party.field and party.name_field]
-    open_agreement = writer is None and any(name not in values and all(item.field != name for item in found_here)
-                                            for name in agreements)
-    if fields <= set(known) and not open_agreement:
+    fields = rtype.reader.prose_fields
+    given = values.keys() | {item.field for item in found_here}
+    if fields <= given and (writer is not None or _named_agreements(rtype) <= given):
         return None   # the common case: every party named by a label or a pattern
     own = [text for text, origin in paragraphs if origin != "forwarded"]
     if not any(may_name_parties(fold(text), rtype) for text in own):
         return None
+    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
+    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
     told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
     return [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()], told.writer
+
+
+def _named_agreements(rtype: RequestType) -> frozenset[str]:
+    """The agreement items of the parties known by a name (schema x-handover.consents with a name_field)."""
+    return _item_words(rtype, "named_agreements", "", lambda: (
+        party.field for party in rtype.consents if party.field and party.name_field))
 
 
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
@@ -1970,13 +1978,13 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = [*addresses,
                  *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
                  *read_codes(paragraphs, rtype),
-                 *read_wished_dates(paragraphs, rtype, catalog, values, found, _written_on(comment)),
+                 *read_wished_dates(paragraphs, rtype, catalog, values, found, comment.get("created_at")),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog),
                  *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
-                                          next(iter(writers)) if len(writers) == 1 else None)
-                   if rtype.consents and _carries_files(comment) else ()),
+                                          next(iter(writers)) if len(writers) == 1 else None, comment)
+                   if comment.get("attachments") else ()),   # most comments carry no file
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),

@@ -61,15 +61,16 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
 
 
 def may_name_parties(folded: str, rtype) -> bool:
-    """Cheap test before any clause is read: does the text hold a word that ends one of the cues."""
-    return not rtype.reader.prose_cue_ends.isdisjoint(folded.split())
+    """Cheap test before any clause is read: does the text hold a word that ends one of the cues, and another
+    word that places a name (a second cue's, or a "we")."""
+    words = set(folded.split())
+    reader = rtype.reader
+    return not reader.prose_cue_ends.isdisjoint(words) and len(reader.prose_markers & words) >= _MIN_PLACED
 
 
 def _place(clause: str, reader) -> list[Placed] | None:
     """Each name of the clause with the party its cue gives; None when fewer than two names are placed."""
-    vocabulary = reader.vocabulary
-    skip = reader.prose_between | vocabulary.lead_words | frozenset(cue[-1] for cue in reader.prose_cues)
-    names = names_in(clause, vocabulary, skip)
+    names = names_in(clause, reader.vocabulary, reader.prose_skip)
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0
@@ -90,8 +91,7 @@ def _fields(placed: list[Placed], reader, known: Mapping[str, str]) -> dict[str,
         if field_name and field_name not in fields:
             fields[field_name] = (item.named, item.writer)
             taken.add(number)
-    every = {field_name for field_name in reader.prose_cues.values() if field_name}
-    open_fields = every - set(fields) - set(known)
+    open_fields = set(reader.prose_fields - set(fields) - set(known))
     left = [number for number in range(len(placed)) if number not in taken]
     opening = reader.prose_opening
     first = next((number for number, item in enumerate(placed) if item.field or item.writer), len(placed))
@@ -156,11 +156,10 @@ def _we_at_end(tokens: list[str], we_words: frozenset[str]) -> int:
 
 def names_in(clause: str, vocabulary, skip: frozenset[str]) -> list[Named]:
     """The company names of a clause: runs of capitalised words (and the lowercase words a name holds), less the
-    articles, party nouns and cue words a capital opens ('Distributor ALSO Deutschland GmbH', 'El Hotel …').
+    words in `skip` a capital opens (articles, party nouns, cue words: 'Distributor ALSO …', 'El Hotel …').
     A clause's first word alone before a lowercase one is no name ('Просим перевести …')."""
     tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(clause)]
     found: list[Named] = []
-    skip = skip | vocabulary.we_words | vocabulary.our_words
     at = 0
     while at < len(tokens):
         run = _run(tokens, at, vocabulary)

@@ -287,6 +287,23 @@ class Reader:
         return frozenset(cue[-1] for cue, field_name in self.prose_cues.items() if field_name)
 
     @cached_property
+    def prose_fields(self) -> frozenset[str]:
+        """The name items prose party cues give."""
+        return frozenset(field_name for field_name in self.prose_cues.values() if field_name)
+
+    @cached_property
+    def prose_markers(self) -> frozenset[str]:
+        """The words that place a name in prose: the cues' last words and the "we"/"our" words."""
+        return self.prose_cue_ends | self.vocabulary.we_words | self.vocabulary.our_words
+
+    @cached_property
+    def prose_skip(self) -> frozenset[str]:
+        """Words a capital may open that are no name's: articles, party nouns, cue words, "we" and "our"."""
+        vocabulary = self.vocabulary
+        return (self.prose_between | vocabulary.lead_words | frozenset(cue[-1] for cue in self.prose_cues)
+                | vocabulary.we_words | vocabulary.our_words)
+
+    @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
         """The compiled sentence patterns, built on first use (the templates were checked at load)."""
         return tuple(replace(_compile_sentence(template, lang, self.field_kinds, constants), writer=writer)
