@@ -279,7 +279,7 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
         boundaries = list(_ITEM_BOUNDARY.finditer(before))
         if boundaries:
             written = before[boundaries[-1].end():].strip()
-            label = read_label(written, rtype, stopwords, doubts)
+            label = read_label(written, rtype, stopwords, doubts) or _inline_label(written, rtype)
             if label:
                 cuts.append((start + boundaries[-1].start(), label, written, colon.end()))
                 start = colon.end()
@@ -295,6 +295,12 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
         finish = cuts[number + 1][0] if number + 1 < len(cuts) else len(value)
         items.append((label, written, value[begin:finish].strip()))
     return value[:cuts[0][0]].strip(), items
+
+
+def _inline_label(written: str, rtype) -> tuple[str, str, bool] | None:
+    """'from', 'zu': a word that labels an item only after another item on its line (the data's `inline_labels`)."""
+    field_name = rtype.reader.inline_labels.get(fold(written)) if rtype.reader is not None else None
+    return (field_name, fold(written), False) if field_name else None
 
 
 _MAX_PARTIAL_LABEL_WORDS = 2

@@ -263,6 +263,9 @@ class Reader:
     prose_cues: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     prose_between: frozenset[str] = frozenset()
     prose_opening: str | None = None   # the name item a placed clause's opening name gives ("Vantage … wishes to move")
+    # Labels that count only after another item on the same line ("Service: VPS-1 / from: a@… / to: b@…"):
+    # folded word -> item (`inline_labels:` of an item in the data).
+    inline_labels: Mapping[str, str] = field(default_factory=dict)
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -484,6 +487,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
     prose_opening = None
+    inline: dict[str, str] = {}
     for lang, data in texts.items():
         prose_opening = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between) or prose_opening
         for field_name, entry in (data.get("fields") or {}).items():
@@ -497,6 +501,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
+            for word in entry.get("inline_labels") or ():
+                folded_word = fold(str(word))
+                inline[folded_word] = field_name if inline.get(folded_word, field_name) == field_name else ""
             if entry.get("party_words"):
                 party_words.setdefault(field_name, set()).update(
                     fold(str(word)) for word in entry["party_words"] if fold(str(word)))
@@ -512,7 +519,8 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
                   {name: tuple(rows) for name, rows in choice_words.items()},
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
-                  prose_cues, frozenset(prose_between), prose_opening)
+                  prose_cues, frozenset(prose_between), prose_opening,
+                  {word: name for word, name in inline.items() if word and name})
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> str | None:

@@ -166,3 +166,20 @@ def test_unticked_form_checkbox_is_missing_not_refused(catalog, settings):
     refused_in_email = ticket_document("reseller_change", [comment("Consent of all parties: no")],
                                        custom_fields=[{"id": 360003, "value": False}])
     assert [p.code for p in evaluate(refused_in_email, catalog, settings, TODAY).invalid] == ["consent_refused"]
+
+
+def _read(catalog, type_name, body):
+    document = ticket_document(type_name, [comment(body)])
+    return {name: raw.value for name, raw in extract(document, catalog.types[type_name], {}, catalog.stopwords, catalog).values.items()}
+
+
+def test_from_and_to_label_the_parties_only_after_another_item_on_the_same_line(catalog):
+    values = _read
+    line = values(catalog, "service_holder_change", "Service: VPS-55120 / from: a@x.example / to: b@y.example")
+    assert (line["service_id"], line["current_holder_email"], line["new_holder_email"]) == (
+        "VPS-55120", "a@x.example", "b@y.example")
+    german = values(catalog, "reseller_change", "Sub-ID: SUB-1 / Kunde: Metallbau OHG / von: IT-Profis / zu: Donau IT")
+    assert (german["current_reseller"], german["new_reseller"]) == ("IT-Profis", "Donau IT")
+    # Alone at a line's start "From:" is a header or a sender, no party's label.
+    alone = values(catalog, "service_holder_change", "From: a@x.example\nTo: b@y.example")
+    assert "current_holder_email" not in alone and "new_holder_email" not in alone
