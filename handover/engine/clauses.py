@@ -7,6 +7,7 @@ from bisect import bisect_left
 from .text import soft_fold
 
 _STATEMENT_END = re.compile(r"[!?;.]")
+_OPENING_QUOTES = "«„“\"'"
 
 
 def _plain_clauses(text: str) -> list[str]:
@@ -28,7 +29,8 @@ def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
     for match in _STATEMENT_END.finditer(text):
         if match.group() == ".":
             rest = text[match.end():].lstrip()
-            if rest and not (match.end() < len(text) and text[match.end()].isspace() and rest[0].isupper()):
+            opens = rest[:1].isupper() or (rest[:1] in _OPENING_QUOTES and rest[1:2].isupper())   # ". «Нева …»"
+            if rest and not (match.end() < len(text) and text[match.end()].isspace() and opens):
                 continue
         at = bisect_left(where, match.start())
         spans.append((start, at))

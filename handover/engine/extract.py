@@ -972,15 +972,22 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     return found
 
 
-def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                          writer: str | None = None) -> list[Found]:
     """"Klient, obecny i nowy partner wyrazili zgodę", "Os três (o revendedor, o parceiro actual e o novo
     parceiro) estão de acordo": one clause saying yes, with no negation, for two or more parties named by
-    their role (the agreement items' `party_words`) gives each of them its agreement."""
+    their role (the agreement items' `party_words`) gives each of them its agreement; the party the writer
+    is (`writer`, its name item) is named in full by a "we" ("O cliente e a gente estamos de acordo")."""
     party_words = rtype.reader.party_words if rtype.reader else None
     if catalog is None or not party_words or not paragraphs:
         return []
     first_words = _item_words(rtype, "party_first", "", lambda: (
         phrase.split()[0] for words in party_words.values() for phrase in words))
+    we_words = catalog.vocabulary.we_words
+    own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
+    if own in party_words:
+        party_words = {**party_words, own: party_words[own] | we_words}
+        first_words = first_words | we_words
     negations = catalog.vocabulary.negations
     found = []
     for text, _ in paragraphs:
@@ -992,18 +999,30 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
             if set(words) & negations or clause.rstrip().endswith("?"):
                 continue
             padded = f" {folded} "
-            named, phrased = [], False
+            named, phrased, last_we = [], False, -1
             for field_name, phrases in party_words.items():
                 for phrase in sorted(phrases, key=len, reverse=True):
                     if f" {phrase} " in padded:
                         named.append(field_name)
-                        phrased = phrased or " " in phrase
+                        phrased = phrased or " " in phrase or phrase in we_words
+                        if phrase in we_words:
+                            last_we = padded.find(f" {phrase} ")
                         padded = padded.replace(f" {phrase} ", " | ", 1)   # each word names one party
                         break
+            # A "we" agrees with the others only as one subject before the yes: "O cliente e a gente estamos de
+            # acordo", not "A Esprinet já nos deu o seu acordo e nós aceitamos gerir a revenda".
+            if last_we >= 0 and not _all_before_yes(padded, catalog.vocabulary):
+                continue
             # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
             if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                 found.extend(Found(name, _strip_markup(clause), clause, False, "sentence") for name in named)
     return found
+
+
+def _all_before_yes(marked: str, vocabulary) -> bool:
+    """Whether every party marked '|' in the clause stands before its first yes phrase."""
+    found = vocabulary.yes.search(marked) if vocabulary.yes is not None else None
+    return found is not None and "|" not in marked[found.start():]
 
 
 def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
@@ -1923,7 +1942,11 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     known = {name: str(raw.value) for name, raw in values.items() if name in fields}
     known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
     told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
-    return [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()], told.writer
+    found = [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()]
+    kind = rtype.reader.prose_kind
+    if told.kind and kind not in given:   # "przenieść resellera ProTel …": the company's cue names the kind
+        found.append(Found(kind, told.kind.replace("_", " "), told.kind, False, "sentence"))
+    return found, told.writer
 
 
 def _named_agreements(rtype: RequestType) -> frozenset[str]:
@@ -1987,7 +2010,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_wished_dates(paragraphs, rtype, catalog, values, found, comment.get("created_at")),
                  *read_date_corrections(paragraphs, rtype, catalog),
                  *read_consent_sentences(paragraphs, rtype, catalog),
-                 *read_party_agreements(paragraphs, rtype, catalog),
+                 *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
                  *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                           next(iter(writers)) if len(writers) == 1 else None, comment)
                    if comment.get("attachments") else ()),   # most comments carry no file

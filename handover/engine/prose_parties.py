@@ -34,11 +34,13 @@ class Placed(NamedTuple):
     named: Named
     field: str | None     # the name item its cue gives
     writer: bool          # a "we"/"our" stands right before it
+    before: str = ""      # the words between the name before it and this one
 
 
 class ProseParties(NamedTuple):
     names: dict[str, tuple[str, str]]   # name item -> (name, the clause it was read from)
     writer: str | None                  # the name item of the party the writer is
+    kind: str | None = None             # the choice of the type's `kind` item the company's cue names
 
 
 def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) -> ProseParties:
@@ -47,17 +49,27 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
     `known`: the names already read (name item -> name); a name equal to one of them is that party."""
     reader = rtype.reader
     names: dict[str, tuple[str, str]] = {}
-    writer = None
+    writer = kind = None
     for clause in clauses:
         placed = _place(clause, reader)
         if placed is None:
             continue
         fields = _fields(placed, reader, known)
+        kind = kind or _kind(placed, reader)
         for field_name, (named, _) in fields.items():
             if field_name not in known and field_name not in names:
                 names[field_name] = (named.name, clause)
         writer = writer or next((field_name for field_name, (_, wrote) in fields.items() if wrote), None)
-    return ProseParties(names, writer)
+    return ProseParties(names, writer, kind)
+
+
+def _kind(placed: list[Placed], reader) -> str | None:
+    """The one choice of the type's `kind` item ("takeover_kind") the cue placing the company names: "the
+    reseller ProTel" -> reseller, "o cliente final Construtora Ipê" -> end_customer."""
+    if reader.prose_kind is None:
+        return None
+    cue = next((item.before for item in placed if item.field == reader.prose_opening), None)
+    return reader.choice_in(reader.prose_kind, cue) if cue else None
 
 
 def may_name_parties(folded: str, rtype) -> bool:
@@ -76,7 +88,7 @@ def _place(clause: str, reader) -> list[Placed] | None:
     placed, previous = [], 0
     for named in names:
         field_name, writer = cue_before(clause[previous:named.start], reader)
-        placed.append(Placed(named, field_name, writer))
+        placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
 
@@ -135,8 +147,10 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
 
 
 def _behind_we(tokens: list[str], field_name: str | None, reader, writer: bool) -> tuple[str | None, bool]:
-    """A cue right behind a "we" ("para nós, a Beta": "a" is the article, "para" the cue): the writer's name,
-    given its party by the cue before the "we" when there is one."""
+    """A cue right behind a "we" and a comma ("para nós, a Beta": "a" is the article, "para" the cue): the
+    writer's name, given its party by the cue before the "we" when there is one."""
+    if not tokens or tokens[-1] not in _APPOSITION:
+        return field_name, writer   # "Наш клиент X": "our" before a role word makes X no writer's name
     while tokens and tokens[-1] in _APPOSITION:
         tokens = tokens[:-1]
     vocabulary = reader.vocabulary
@@ -167,8 +181,8 @@ def names_in(clause: str, vocabulary, skip: frozenset[str]) -> list[Named]:
         while run and fold(tokens[run[0]][1]) in skip:
             run.pop(0)
         while run and not _capitalised(tokens[run[-1]][1]) and "." not in tokens[run[-1]][1] \
-                and tokens[run[-1]][1] != "&":
-            run.pop()
+                and tokens[run[-1]][1] != "&" and not tokens[run[-1]][1].rstrip(_NAME_CLOSERS).endswith(("»", "“")):
+            run.pop()   # "… Networks and": a joining word ends no name ('«Балтийская верфь-Сервис»' does)
         if not run or _no_name(tokens, run, skip):
             continue
         start = tokens[run[0]][0] + len(tokens[run[0]][1]) - len(tokens[run[0]][1].lstrip("("))

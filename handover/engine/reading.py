@@ -266,6 +266,7 @@ class Reader:
     # Labels that count only after another item on the same line ("Service: VPS-1 / from: a@… / to: b@…"):
     # folded word -> item (`inline_labels:` of an item in the data).
     inline_labels: Mapping[str, str] = field(default_factory=dict)
+    prose_kind: str | None = None   # the choice item whose choices the company's cue may name ("takeover_kind")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -486,10 +487,11 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     party_words: dict[str, set[str]] = {}
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
-    prose_opening = None
+    prose_opening = prose_kind = None
     inline: dict[str, str] = {}
     for lang, data in texts.items():
-        prose_opening = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between) or prose_opening
+        opening, kind = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
+        prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -520,16 +522,19 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: tuple(rows) for name, rows in choice_words.items()},
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
                   prose_cues, frozenset(prose_between), prose_opening,
-                  {word: name for word, name in inline.items() if word and name})
+                  {word: name for word, name in inline.items() if word and name}, prose_kind)
 
 
-def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> str | None:
-    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`."""
-    opening = data.get("opening")
+def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> tuple[str | None, str | None]:
+    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`
+    and `kind` items."""
+    opening, kind = data.get("opening"), data.get("kind")
     if opening is not None and kinds.get(opening) != "text":
         raise ValueError(f"prose_parties: opening {opening!r} names no text field")
+    if kind is not None and kinds.get(kind) != "enum":
+        raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
     for key, words in data.items():
-        if key == "opening":
+        if key in ("opening", "kind"):
             continue
         if key == "between":
             between.update(fold(str(word)) for word in words or () if fold(str(word)))
@@ -540,4 +545,4 @@ def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between:
             if fold(str(cue)):
                 words_of = tuple(fold(str(cue)).split())
                 cues[words_of] = key if cues.get(words_of, key) == key else None   # two items' cue names neither
-    return opening
+    return opening, kind

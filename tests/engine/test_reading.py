@@ -1004,3 +1004,38 @@ def test_of_two_parties_an_agreements_label_names_the_first_agrees(catalog, sett
             "Atlântico VAD aceita gerir o revendedor: sim")
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields["new_partner_agreement"] is True and "customer_agreement" not in fields
+
+
+@pytest.mark.parametrize("lang, body, kind", [
+    ("pl", "Chcemy przenieść resellera ProTel Systemy od dystrybutora AB-Com do nas (Vox Polska).", "reseller"),
+    ("pt", "Precisamos transferir o cliente final Construtora Ipê da parceira Voz Total para nós, a Rede Prime.",
+     "end_customer"),
+    ("ru", "Наш клиент ООО «Балтийская верфь-Сервис» уходит от партнёра ООО «Нева» к нам, ООО «Кронштадт ИТ».",
+     "end_customer"),
+])
+def test_the_word_placing_the_company_in_prose_names_the_kind_of_take_over(lang, body, kind, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["takeover_kind"] == kind
+
+
+def test_a_quoted_name_runs_to_its_closing_quote_and_our_client_is_not_the_writer(catalog, settings):
+    body = ("Наш клиент ООО «Балтийская верфь-Сервис» уходит от партнёра ООО «Нева» к нам, ООО «Кронштадт ИТ». "
+            "«Нева» согласен передать клиента, мы согласны принять его.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["company_name"] == "ООО «Балтийская верфь-Сервис»"
+    # ". «Нева» …" starts a sentence; "мы" is the new partner (the writer), not the customer "наш клиент" names.
+    assert fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    assert "customer_agreement" not in fields
+
+
+def test_we_and_another_party_agreeing_together_as_one_subject(catalog, settings):
+    body = "Transferir o cliente final Construtora Ipê da parceira Voz Total para nós, a Rede Prime.\n" \
+           "O cliente e a gente estamos de acordo."
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["new_partner_agreement"] is True
+    assert "current_partner_agreement" not in fields
+    # "nós aceitamos gerir a revenda": the reseller named after the yes is its object, not one who agrees.
+    other = ("Somos a Inforlândia, distribuidor, e pretendemos receber a revenda TecnoAlgarve, que actualmente trabalha "
+             "com o distribuidor Esprinet Portugal. A Esprinet já nos deu o seu acordo e nós aceitamos gerir a revenda.")
+    assert "customer_agreement" not in evaluate(ticket_document("partner_takeover", [comment(other)]),
+                                                catalog, settings, TODAY).fields
