@@ -299,7 +299,9 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
 
 def _inline_label(written: str, rtype) -> tuple[str, str, bool] | None:
     """'from', 'zu': a word that labels an item only after another item on its line (the data's `inline_labels`)."""
-    field_name = rtype.reader.inline_labels.get(fold(written)) if rtype.reader is not None else None
+    if rtype.reader is None or not rtype.reader.inline_labels or " " in written:
+        return None   # an inline label is one word
+    field_name = rtype.reader.inline_labels.get(fold(written))
     return (field_name, fold(written), False) if field_name else None
 
 
@@ -1971,6 +1973,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     file_fields = memo_for(rtype).setdefault("file_fields", {})   # (types, file name) -> (field, looks like)
     replies = _replies(document)
     questions = _questions_before(replies) if replies else {}
+    named_agreements = _named_agreements(rtype)   # the parties' agreements prose may give by their names
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
@@ -2013,7 +2016,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
                  *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                           next(iter(writers)) if len(writers) == 1 else None, comment)
-                   if comment.get("attachments") else ()),   # most comments carry no file
+                   if named_agreements and comment.get("attachments") else ()),   # most comments carry no file
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
