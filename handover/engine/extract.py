@@ -903,10 +903,11 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
                                                             if spec.kind == "text" and spec.name.endswith("_id")))
     if not id_fields or not paragraphs:
         return []
+    marks = rtype.reader.vocabulary.number_marks if rtype.reader is not None else frozenset()
     found = []
     for text, _ in paragraphs:
         for code in _CODE.finditer(text):
-            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-_CODE_NEAR_WORDS:]]
+            before = _words_before(text, code.start(), _CODE_NEAR_WORDS, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if not named:   # "Gasthof Zur Linde (SUB-51170284)": the code's letters are a label of the item ("SUB")
                 letters = fold(_CODE_LETTERS.match(code.group()).group())
@@ -917,11 +918,16 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
         for code in _NUMBER_CODE.finditer(text):
             if _YEAR_NUMBER.fullmatch(code.group()):
                 continue
-            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-1:]]
+            before = _words_before(text, code.start(), 1, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if len(named) == 1 and not any(item.field == named[0] for item in found):
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
     return found
+
+
+def _words_before(text: str, at: int, count: int, marks: frozenset[str]) -> list[str]:
+    """The five-letter stems of the `count` words before `at`, number marks aside ('serviço de alojamento n.º')."""
+    return [word[:_STEM_CHARS] for word in fold(text[:at]).split() if word not in marks][-count:]
 
 
 _CODE_LETTERS = re.compile(r"[A-Za-z]+")

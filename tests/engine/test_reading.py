@@ -1039,3 +1039,13 @@ def test_we_and_another_party_agreeing_together_as_one_subject(catalog, settings
              "com o distribuidor Esprinet Portugal. A Esprinet já nos deu o seu acordo e nós aceitamos gerir a revenda.")
     assert "customer_agreement" not in evaluate(ticket_document("partner_takeover", [comment(other)]),
                                                 catalog, settings, TODAY).fields
+
+
+@pytest.mark.parametrize("lang, sentence, code", [
+    ("fr", "Je souhaite céder le service n° 4471902 à mon associé.", "4471902"),
+    ("pt", "Sou o titular do serviço de alojamento n.º ALJ-66120 e quero passá-lo.", "ALJ-66120"),
+    ("pl", "Proszę przenieść usługę nr 5501873 na wspólnika.", "5501873"),
+    ("en", "Please move service no. 8812 to my partner.", "8812"),
+])
+def test_a_number_sign_between_the_items_word_and_its_code(lang, sentence, code, catalog):
+    assert values(catalog, "service_holder_change", sentence)["service_id"] == code
