@@ -1175,6 +1175,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
                     parts.append(part)
                 short = bool(parts) and len(parts[-1].split()) <= 2
             answers: dict[str, str] = {}
+            parts = [piece for part in parts for piece in _said_apart(part, singles, catalog)]
             # A part that starts with a negation is the "not Y" of a correction ("the new partner is X, not Y").
             parts = [part for part in parts if fold(part).split()[:1] and fold(part).split()[0] not in negations]
             for said in (*parts, clause) if len(parts) > 1 else (clause,):
@@ -1183,6 +1184,21 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
                     answers.setdefault(answered, said)
             found.extend(Found(field_name, said, clause, False, "sentence") for field_name, said in answers.items())
     return found
+
+
+def _said_apart(part: str, singles: frozenset[str], catalog) -> list[str]:
+    """'Ingram Micro ist mit der Übergabe einverstanden und ALSO erklärt sich bereit': an "and" before a party's
+    word, after words that already say yes or no, starts that party's own statement."""
+    vocabulary = catalog.vocabulary
+    if vocabulary.and_word is None:
+        return [part]
+    for joint in vocabulary.and_word.finditer(soft_fold(part)[0]):
+        where = soft_fold(part)[1]
+        left, right = part[:where[joint.start()]], part[where[joint.end() - 1] + 1:]
+        if fold(right).split()[:1] and fold(right).split()[0] in singles \
+                and isinstance(normalize_yes_no(left, catalog.yes_no_index, vocabulary), bool):
+            return [left.strip(" ,"), *_said_apart(right.strip(), singles, catalog)]
+    return [part]
 
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")

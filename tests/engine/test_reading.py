@@ -1049,3 +1049,22 @@ def test_we_and_another_party_agreeing_together_as_one_subject(catalog, settings
 ])
 def test_a_number_sign_between_the_items_word_and_its_code(lang, sentence, code, catalog):
     assert values(catalog, "service_holder_change", sentence)["service_id"] == code
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("de", "Der Fachhändler Elektro Wagner möchte vom Distributor Ingram Micro zum Distributor ALSO GmbH wechseln. "
+           "Ingram ist mit der Übergabe einverstanden und ALSO erklärt sich bereit, den Händler zu übernehmen."),
+    ("en", "Northwind Traders wishes to move from their current distributor, Acme Distribution, to Brightwave Ltd. "
+           "Acme has agreed and Brightwave has confirmed in writing."),
+])
+def test_an_and_before_another_party_after_a_yes_starts_that_partys_own_yes(lang, body, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    assert "customer_agreement" not in fields
+
+
+def test_we_named_as_a_party_in_prose_agree_in_the_same_clause(catalog, settings):
+    body = ("Мы, дистрибьютор ООО «Марвел», согласны передать реселлера ООО «Телеком-Урал» дистрибьютору ООО «OCS».\n"
+            "Текущий партнёр: ООО «Марвел»")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is True and "new_partner_agreement" not in fields
