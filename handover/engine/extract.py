@@ -324,7 +324,16 @@ def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str
         # as a whole a choice of exactly one item, names that item (the value says which it is).
         fitting = [spec.name for spec in rtype.fields
                    if spec.kind == "enum" and _is_choice(rtype, spec.name, value, whole=True)]
+    if not fitting and "@" not in value and len(value.split()) <= _MAX_PARTIAL_LABEL_WORDS:
+        fitting = _no_address_item(words, rtype)   # "| Billing | Quarterly |": no address, so the frequency
     return (fitting[0], fold(written), False) if len(fitting) == 1 else None
+
+
+def _no_address_item(words: list[str], rtype) -> list[str]:
+    """Of exactly one address item and one choice item whose labels hold all the words, the choice item; else none."""
+    named = [spec for spec in rtype.fields if spec.kind in ("enum", "email") and set(words) <= _label_words(rtype, spec.name)]
+    kinds = sorted(spec.kind for spec in named)
+    return [spec.name for spec in named if spec.kind == "enum"] if kinds == ["email", "enum"] else []
 
 
 def _agreement_words(rtype: RequestType) -> frozenset[str]:
@@ -1826,6 +1835,19 @@ def _not_an_answer(value, vocabulary) -> bool:
     return match is not None and match.start() == 0
 
 
+_PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*\.?){1,4}")
+
+
+def _a_persons_name(item: Found, rtype: RequestType) -> bool:
+    """'Dre Julie Tremblay' for an address: two to five capitalised words and nothing else (no "same as above"),
+    the person and not their address; the address is still to be given (missing), not wrongly written (invalid)."""
+    value = item.value
+    if rtype.spec_by_name[item.field].kind != "email" or not isinstance(value, str) \
+            or not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
+        return False
+    return rtype.reader is None or not _says_same(value, rtype.reader)
+
+
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
@@ -2066,6 +2088,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 continue
             if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
+            if _a_persons_name(item, rtype):   # "Propriétaire du portail : Dre Julie Tremblay": no address yet
+                doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
+                continue
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":
                 languages = rtype.label_languages.get(item.folded, ())

@@ -1068,3 +1068,21 @@ def test_we_named_as_a_party_in_prose_agree_in_the_same_clause(catalog, settings
             "Текущий партнёр: ООО «Марвел»")
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields["current_partner_agreement"] is True and "new_partner_agreement" not in fields
+
+
+def test_a_short_label_of_an_address_and_a_choice_over_no_address_is_the_choice(catalog, settings):
+    # "Billing" names the billing email and the billing frequency; "Quarterly" is no address: a wrong frequency.
+    verdict = evaluate(ticket_document("reseller_change", [comment("| Billing | Quarterly |")]), catalog, settings, TODAY)
+    assert ("billing_frequency", "invalid_choice") in [(problem.field, problem.code) for problem in verdict.invalid]
+
+
+@pytest.mark.parametrize("written, missing", [
+    ("Propriétaire du portail : Dre Julie Tremblay", True),   # the person, not the address: still to be given
+    ("Portal owner: Julie Tremblay", True),
+    ("Portal owner: julie.tremblay", False),                  # an address written wrong: invalid
+    ("Billing email: Same As Above\nPortal owner: a@x.example", False),
+])
+def test_a_persons_name_given_for_an_address_leaves_the_address_missing(written, missing, catalog, settings):
+    verdict = evaluate(ticket_document("reseller_change", [comment(written)]), catalog, settings, TODAY)
+    field = "billing_email" if "Billing" in written else "portal_owner_email"
+    assert (field in verdict.missing) is missing
