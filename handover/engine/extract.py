@@ -1190,7 +1190,8 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
             for said in (*parts, clause) if len(parts) > 1 else (clause,):
                 answered = _party_answer(said, terms, catalog)
                 if answered is not None:
-                    answers.setdefault(answered, said)
+                    answers.setdefault(answered[0], said if isinstance(
+                        normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary), bool) else answered[1])
             found.extend(Found(field_name, said, clause, False, "sentence") for field_name, said in answers.items())
     return found
 
@@ -1208,6 +1209,40 @@ def _said_apart(part: str, singles: frozenset[str], catalog) -> list[str]:
                 and isinstance(normalize_yes_no(left, catalog.yes_no_index, vocabulary), bool):
             return [left.strip(" ,"), *_said_apart(right.strip(), singles, catalog)]
     return [part]
+
+
+def read_stated_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                         catalog, found_here: list[Found], writer: str | None) -> list[Found]:
+    """read_party_consents over the requester's own paragraphs with the requester's party as "we", and over the
+    messages it forwards with their author's party: a forward's "we" is its author's, and the requester says
+    whose agreement it forwards ("Je vous transfère ci-dessous l'accord de Téléphonie Sud Services")."""
+    own = [paragraph for paragraph in paragraphs if paragraph[1] != "forwarded"]
+    if len(own) == len(paragraphs):
+        return read_party_consents(paragraphs, rtype, values, catalog, found_here, writer)
+    forwarded = [paragraph for paragraph in paragraphs if paragraph[1] == "forwarded"]
+    author = _forwarded_author(own, rtype, values, found_here, catalog)
+    return [*read_party_consents(own, rtype, values, catalog, found_here, writer),
+            *read_party_consents(forwarded, rtype, values, catalog, found_here, author)]
+
+
+def _forwarded_author(own: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                      found_here: list[Found], catalog) -> str | None:
+    """The name item of the party whose document the requester says it forwards: the one party named by its name
+    in an own clause that holds a document word ("l'accord de Téléphonie Sud Services"), or None."""
+    documents = catalog.vocabulary.document_words
+    names = {party.name_field: party.field for party in rtype.consents if party.field and party.name_field}
+    terms = _party_terms(rtype, values, found_here, catalog)
+    first_words = {field_name: {term for term in own_terms if " " not in term} for field_name, own_terms in terms.items()}
+    for text, _ in own:
+        for clause in _stated_clauses(text):
+            words = fold(clause).split()
+            if not any(_is_document_word(word, documents) for word in words):
+                continue
+            named = {field_name for field_name, own_terms in first_words.items() if own_terms & set(words)}
+            if len(named) == 1:
+                agreement = named.pop()
+                return next(name for name, field_name in names.items() if field_name == agreement)
+    return None
 
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
@@ -1288,20 +1323,21 @@ def _role_terms(phrases: frozenset[str]) -> set[str]:
     return {phrase for phrase in phrases if " " in phrase or (len(phrase) >= 5 and phrase not in starts)}
 
 
-def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> str | None:
+def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> tuple[str, str] | None:
     """The agreement item of the one party a clause names (or the one before its yes or no phrase), when the
-    clause says yes or no."""
+    clause says yes or no, and the words that say it."""
     folded = f" {fold(said)} "
     named = [field_name for field_name, own in terms.items() if any(f" {term} " in folded for term in own)]
     if named:   # "Greystone Pharmacy agrees to be managed by Northlight", "aceitamos gerir a revenda": the one named before the verb
-        named, said = _subject(said, named, terms, catalog.vocabulary)
+        named, said = _subject(said, named, terms, catalog.vocabulary, catalog.yes_no_index)
     if len(named) != 1:
         return None
     answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
-    return named[0] if isinstance(answer, bool) else None
+    return (named[0], said) if isinstance(answer, bool) else None
 
 
-def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary) -> tuple[list[str], str]:
+def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary,
+             yes_no_index: Mapping | None = None) -> tuple[list[str], str]:
     """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
     before it ("dass Optik Brenner mit der Betreuung durch NordCloud einverstanden ist"), and the clause up
     to that phrase (what is said of it)."""
@@ -1309,10 +1345,13 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     we_words = vocabulary.we_words
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
-    if not phrases:   # a yes or no word ("tak", "oui"), no phrase to stand before
-        return (named if len(named) == 1 else []), clause
-    first = min(phrases, key=lambda match: match.start())
-    before = f" {folded[:first.end()]} "   # up to the phrase's end: "nous acceptons" names its subject itself
+    if phrases:
+        end = min(phrases, key=lambda match: match.start()).end()
+    else:   # a yes or no answer of the index ("nous confirmons"): the one named before or at it, and from it on
+        end = _answer_end(folded, yes_no_index)
+        if end is None:
+            return (named if len(named) == 1 else []), clause
+    before = f" {folded[:end]} "   # up to the phrase's end: "nous acceptons" names its subject itself
     at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
           for field_name in named if any(f" {term} " in before for term in terms[field_name])}
     # "The current partner and the new partner have not agreed": two parties before the verb say it together,
@@ -1321,7 +1360,27 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
                    and (spot := before.find(f" {term} ")) >= 0)
     if len({field_name for _, field_name in spots}) > 1 and _joined(before[spots[0][0]:spots[-1][0]], vocabulary):
         return [], clause
-    return ([min(at, key=at.get)] if at else []), folded[:first.end()]
+    if not at:
+        return [], folded[:end]
+    subject = min(at, key=at.get)
+    # Said of the subject: the clause up to the answer, from the subject on when no phrase answered ("Bonjour,
+    # nous confirmons …" is read from "nous confirmons", which the index knows from a clause's start).
+    return [subject], folded[:end] if phrases else folded[at[subject]:end]
+
+
+_MAX_ANSWER_WORDS = 4
+
+
+def _answer_end(folded: str, yes_no_index: Mapping | None) -> int | None:
+    """Where the first run of words the yes/no index answers ('nous confirmons', 'tak') ends, or None."""
+    if yes_no_index is None:
+        return None
+    words = folded.split()
+    for start in range(len(words)):
+        for size in range(min(_MAX_ANSWER_WORDS, len(words) - start), 0, -1):
+            if isinstance(yes_no_index.get(" ".join(words[start:start + size])), bool):
+                return len(" ".join(words[:start + size]))
+    return None
 
 
 def _joined(between: str, vocabulary) -> bool:
@@ -2066,8 +2125,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
                  *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
                  *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_party_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
-                                      next(iter(writers)) if len(writers) == 1 else None),
+                 *read_stated_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
+                                       next(iter(writers)) if len(writers) == 1 else None),
                  *statements, *patterned, *found,
                  *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
         if any(origin == "forwarded" for _, origin in paragraphs):

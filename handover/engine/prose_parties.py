@@ -133,7 +133,8 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
         while tokens and tokens[-1] in _APPOSITION:
             tokens.pop()
         for size in range(min(longest, len(tokens)), 0, -1):
-            if tuple(tokens[-size:]) in cues:
+            if tuple(tokens[-size:]) in cues:   # a cue holding a "we" ("par notre") names the writer's party
+                writer = writer or not we_words.isdisjoint(tokens[-size:])
                 return _behind_we(tokens[:-size], cues[tuple(tokens[-size:])], reader, writer)
         we = _we_at_end(tokens, we_words)
         if we:

@@ -1086,3 +1086,26 @@ def test_a_persons_name_given_for_an_address_leaves_the_address_missing(written,
     verdict = evaluate(ticket_document("reseller_change", [comment(written)]), catalog, settings, TODAY)
     field = "billing_email" if "Billing" in written else "portal_owner_email"
     assert (field in verdict.missing) is missing
+
+
+def test_a_forwarded_we_is_the_party_whose_agreement_the_requester_says_it_forwards(catalog, settings):
+    first = comment("Demande de reprise du client final Pharmacie du Port.\nPartenaire actuel : SFR Partenaire\n"
+                    "Nouveau partenaire : Téléphonie Sud Services\nLe client est d'accord.", comment_id=1)
+    later = comment("Je vous transfère ci-dessous l'accord de Téléphonie Sud Services.\n\n"
+                    "-------- Message transféré --------\nDe : Laurent Roux <l.roux@telephonie-sud.example>\n"
+                    "Objet : Reprise\n\nBonjour,\nNous confirmons notre accord pour reprendre la gestion du client.",
+                    comment_id=2, created_at="2026-11-25T09:00:00Z")
+    fields = evaluate(ticket_document("partner_takeover", [first, later]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True and "current_partner_agreement" not in fields
+    # Without the requester saying whose it is, the forward's "we" is nobody's.
+    unnamed = comment(later["body"].replace("l'accord de Téléphonie Sud Services", "un message"), comment_id=2,
+                      created_at="2026-11-25T09:00:00Z")
+    fields = evaluate(ticket_document("partner_takeover", [first, unnamed]), catalog, settings, TODAY).fields
+    assert "new_partner_agreement" not in fields
+
+
+def test_a_cue_holding_our_names_the_writer(catalog, settings):
+    body = ("Nous demandons la reprise du client final Transports Giraud SA, actuellement géré par Alpes Com, "
+            "par notre société Dauphiné Connect.\nLe client nous a fait la demande et nous acceptons d'en assurer la gestion.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner"] == "Dauphiné Connect" and fields["new_partner_agreement"] is True
