@@ -1043,7 +1043,8 @@ def _all_before_yes(marked: str, vocabulary) -> bool:
 
 
 def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
-                           found_here: list[Found], writer: str | None, comment: Mapping) -> list[Found]:
+                           found_here: list[Found], writer: str | None, comment: Mapping,
+                           named_agreements: frozenset[str]) -> list[Found]:
     """"Adjuntamos: 1. Solicitud firmada del cliente 2. Carta de conformidad del partner actual 3. Nuestra
     aceptación …", "I've attached … our own request letter": in a comment that carries files, a document the
     requester lists as attached (a bullet under a heading with an attachment word, or a clause holding one)
@@ -1053,8 +1054,10 @@ def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, value
     vocabulary = catalog.vocabulary if catalog is not None else None
     if vocabulary is None or not vocabulary.document_words or vocabulary.attachment_words is None:
         return []
-    open_agreements = set(_named_agreements(rtype) - values.keys() - {item.field for item in found_here})
-    if not open_agreements or not _carries_files(comment):
+    if not _carries_files(comment):
+        return []
+    open_agreements = set(named_agreements - values.keys() - {item.field for item in found_here})
+    if not open_agreements:
         return []
     listed_lines = _listed_documents(prose, vocabulary)
     if not listed_lines:
@@ -1901,7 +1904,7 @@ def _a_persons_name(item: Found, rtype: RequestType) -> bool:
     """'Dre Julie Tremblay' for an address: two to five capitalised words and nothing else (no "same as above"),
     the person and not their address; the address is still to be given (missing), not wrongly written (invalid)."""
     value = item.value
-    if rtype.spec_by_name[item.field].kind != "email" or not isinstance(value, str) \
+    if not isinstance(value, str) or "@" in value or rtype.spec_by_name[item.field].kind != "email" \
             or not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
         return False
     return rtype.reader is None or not _says_same(value, rtype.reader)
@@ -2033,13 +2036,15 @@ def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | N
 
 
 def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
-                  found_here: list[Found], writer: str | None) -> tuple[list[Found], str | None] | None:
+                  found_here: list[Found], writer: str | None,
+                  named_agreements: frozenset[str] = frozenset()) -> tuple[list[Found], str | None] | None:
     """The parties' names told in prose (prose_parties.py) for the name items still open after the other
     readers, and the writer's party when no sentence pattern said it; None when there is nothing to read:
     every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
     fields = rtype.reader.prose_fields
-    given = values.keys() | {item.field for item in found_here}
-    if fields <= given and (writer is not None or _named_agreements(rtype) <= given):
+    here = {item.field for item in found_here}
+    if all(name in values or name in here for name in fields) and (
+            writer is not None or all(name in values or name in here for name in named_agreements)):
         return None   # the common case: every party named by a label or a pattern
     own = [text for text, origin in paragraphs if origin != "forwarded"]
     if not any(may_name_parties(fold(text), rtype) for text in own):
@@ -2049,7 +2054,7 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
     found = [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()]
     kind = rtype.reader.prose_kind
-    if told.kind and kind not in given:   # "przenieść resellera ProTel …": the company's cue names the kind
+    if told.kind and kind not in values and kind not in here:   # "przenieść resellera ProTel …": the company's cue names the kind
         found.append(Found(kind, told.kind.replace("_", " "), told.kind, False, "sentence"))
     return found, told.writer
 
@@ -2100,7 +2105,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                                             [*found, *patterned, *statements]) + patterned
         if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
             told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
-                                 next(iter(writers)) if patterned and len(writers) == 1 else None)
+                                 next(iter(writers)) if patterned and len(writers) == 1 else None, named_agreements)
             if told is not None:
                 patterned = [*told[0], *patterned]
                 if told[1] and not (patterned and len(writers) == 1):
@@ -2118,7 +2123,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
                  *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
-                                          next(iter(writers)) if len(writers) == 1 else None, comment)
+                                          next(iter(writers)) if len(writers) == 1 else None, comment,
+                                          named_agreements)
                    if named_agreements and comment.get("attachments") else ()),   # most comments carry no file
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
@@ -2147,7 +2153,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 continue
             if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
-            if _a_persons_name(item, rtype):   # "Propriétaire du portail : Dre Julie Tremblay": no address yet
+            if kind == "email" and "@" not in str(item.value) and _a_persons_name(item, rtype):   # "Dre Julie Tremblay"
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
