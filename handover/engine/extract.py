@@ -1351,9 +1351,10 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     if phrases:
         end = min(phrases, key=lambda match: match.start()).end()
     else:   # a yes or no answer of the index ("nous confirmons"): the one named before or at it, and from it on
-        end = _answer_end(folded, yes_no_index)
-        if end is None:
+        span = _answer_span(folded, yes_no_index)
+        if span is None:
             return (named if len(named) == 1 else []), clause
+        answer_start, end = span
     before = f" {folded[:end]} "   # up to the phrase's end: "nous acceptons" names its subject itself
     at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
           for field_name in named if any(f" {term} " in before for term in terms[field_name])}
@@ -1366,23 +1367,31 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     if not at:
         return [], folded[:end]
     subject = min(at, key=at.get)
-    # Said of the subject: the clause up to the answer, from the subject on when no phrase answered ("Bonjour,
-    # nous confirmons …" is read from "nous confirmons", which the index knows from a clause's start).
-    return [subject], folded[:end] if phrases else folded[at[subject]:end]
+    if phrases:
+        return [subject], folded[:end]
+    # No phrase answered: said of the subject is the index's yes ("Bonjour, nous confirmons …", "el hotel está
+    # totalmente de acuerdo"), unless a negation stands between them; a bare "not" says no one's no.
+    said = folded[answer_start:end]
+    if yes_no_index.get(said) is not True or set(folded[at[subject]:answer_start].split()) & vocabulary.negations:
+        said = folded[at[subject]:end]
+    return [subject], said
 
 
 _MAX_ANSWER_WORDS = 4
+_MIN_ANSWER_CHARS = 2
 
 
-def _answer_end(folded: str, yes_no_index: Mapping | None) -> int | None:
-    """Where the first run of words the yes/no index answers ('nous confirmons', 'tak') ends, or None."""
+def _answer_span(folded: str, yes_no_index: Mapping | None) -> tuple[int, int] | None:
+    """Where the first run of words the yes/no index answers ('nous confirmons', 'de acuerdo') starts and ends."""
     if yes_no_index is None:
         return None
     words = folded.split()
     for start in range(len(words)):
         for size in range(min(_MAX_ANSWER_WORDS, len(words) - start), 0, -1):
-            if isinstance(yes_no_index.get(" ".join(words[start:start + size])), bool):
-                return len(" ".join(words[:start + size]))
+            said = " ".join(words[start:start + size])
+            if len(said) > _MIN_ANSWER_CHARS and isinstance(yes_no_index.get(said), bool):   # not "y", "n", "ok"
+                begin = len(" ".join(words[:start])) + (1 if start else 0)
+                return begin, len(" ".join(words[:start + size]))
     return None
 
 

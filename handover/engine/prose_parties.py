@@ -55,7 +55,7 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
         if placed is None:
             continue
         fields = _fields(placed, reader, known)
-        kind = kind or _kind(placed, reader)
+        kind = kind or _kind(placed, fields, clause, reader)
         for field_name, (named, _) in fields.items():
             if field_name not in known and field_name not in names:
                 names[field_name] = (named.name, clause)
@@ -63,13 +63,22 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
     return ProseParties(names, writer, kind)
 
 
-def _kind(placed: list[Placed], reader) -> str | None:
-    """The one choice of the type's `kind` item ("takeover_kind") the cue placing the company names: "the
-    reseller ProTel" -> reseller, "o cliente final Construtora Ipê" -> end_customer."""
+def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause: str, reader) -> str | None:
+    """The one choice of the type's `kind` item ("takeover_kind") the cue placing the company names ("the
+    reseller ProTel" -> reseller, "o cliente final Construtora Ipê" -> end_customer), or else the apposition
+    after the company's name ("El Hotel Mirador del Tajo, cliente final gestionado …", "Vantage Networks Ltd,
+    an indirect reseller, …")."""
     if reader.prose_kind is None:
         return None
     cue = next((item.before for item in placed if item.field == reader.prose_opening), None)
-    return reader.choice_in(reader.prose_kind, cue) if cue else None
+    kind = reader.choice_in(reader.prose_kind, cue) if cue else None
+    company = fields.get(reader.prose_opening)
+    if kind is None and company is not None:
+        start, end, _ = company[0]
+        after = clause[start:end].rstrip()[-1:] == "," or clause[end:].lstrip().startswith(",")   # "Tajo, cliente …"
+        if after:
+            kind = reader.choice_in(reader.prose_kind, clause[end:].lstrip(" ,").split(",", 1)[0])
+    return kind
 
 
 def may_name_parties(folded: str, rtype) -> bool:

@@ -1109,3 +1109,25 @@ def test_a_cue_holding_our_names_the_writer(catalog, settings):
             "par notre société Dauphiné Connect.\nLe client nous a fait la demande et nous acceptons d'en assurer la gestion.")
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields["new_partner"] == "Dauphiné Connect" and fields["new_partner_agreement"] is True
+
+
+@pytest.mark.parametrize("lang, body, kind", [
+    ("es", "El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., nos pidió pasar a nosotros, Nube Sur S.L.",
+     "end_customer"),
+    ("en", "Vantage Networks Ltd, an indirect reseller, wishes to move from their current distributor, Acme Distribution, to us "
+           "(Halcyon UK).", "reseller"),
+])
+def test_the_apposition_after_the_companys_name_names_the_kind(lang, body, kind, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["takeover_kind"] == kind
+
+
+@pytest.mark.parametrize("said, agreed", [
+    ("y el hotel está totalmente de acuerdo.", True),          # the index's yes anywhere after the party
+    ("y el hotel no está totalmente de acuerdo.", None),       # a negation between them: no yes
+])
+def test_a_yes_word_later_in_the_partys_clause(said, agreed, catalog, settings):
+    body = ("El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., nos pidió pasar a nosotros, Nube Sur S.L.\n"
+            "Nosotros aceptamos la gestión del cliente, " + said)
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields.get("customer_agreement") is agreed
