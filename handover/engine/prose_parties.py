@@ -86,12 +86,27 @@ def may_name_parties(folded: str, rtype) -> bool:
     word that places a name (a second cue's, or a "we")."""
     words = set(folded.split())
     reader = rtype.reader
-    return not reader.prose_cue_ends.isdisjoint(words) and len(reader.prose_markers & words) >= _MIN_PLACED
+    if reader.prose_cue_ends.isdisjoint(words):
+        return False
+    return len(reader.prose_markers & words) >= _MIN_PLACED or _company_phrase_in(f" {folded} ", reader)
+
+
+def _company_phrase_in(padded: str, reader) -> bool:
+    """Whether the padded folded text holds a company's cue of two words or more ("dla klienta")."""
+    return any(f" {phrase} " in padded for phrase in reader.prose_company_phrases)
 
 
 def _place(clause: str, reader) -> list[Placed] | None:
-    """Each name of the clause with the party its cue gives; None when fewer than two names are placed."""
+    """Each name of the clause with the party its cue gives; None when fewer than two names are placed, unless
+    the clause's one name follows a company's cue of two words or more."""
     names = names_in(clause, reader.vocabulary, reader.prose_skip)
+    if len(names) == 1:   # "zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska"
+        before = clause[:names[0].start]
+        field_name, writer = cue_before(before, reader)
+        if field_name == reader.prose_opening and f" {fold(before)}".endswith(
+                tuple(f" {phrase}" for phrase in reader.prose_company_phrases)):
+            return [Placed(names[0], field_name, writer, before)]
+        return None
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0

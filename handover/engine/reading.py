@@ -298,6 +298,12 @@ class Reader:
         return frozenset(field_name for field_name in self.prose_cues.values() if field_name)
 
     @cached_property
+    def prose_company_phrases(self) -> tuple[str, ...]:
+        """The company's cues of two words or more ("dla klienta", "end customer"): they place a name alone."""
+        return tuple(" ".join(cue) for cue, field_name in self.prose_cues.items()
+                     if field_name == self.prose_opening and len(cue) > 1)
+
+    @cached_property
     def prose_markers(self) -> frozenset[str]:
         """The words that place a name in prose: the cues' last words and the "we"/"our" words."""
         return self.prose_cue_ends | self.vocabulary.we_words | self.vocabulary.our_words

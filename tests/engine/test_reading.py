@@ -1131,3 +1131,15 @@ def test_a_yes_word_later_in_the_partys_clause(said, agreed, catalog, settings):
             "Nosotros aceptamos la gestión del cliente, " + said)
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields.get("customer_agreement") is agreed
+
+
+@pytest.mark.parametrize("kind, body, field, name", [
+    ("reseller_change", "Zgłaszam zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska.",
+     "end_customer_name", "Kancelaria Radcy Prawnego Anna Dąbrowska"),
+    ("partner_takeover", "We would like to take over the end customer Ridgeway Surveyors LLP.", "company_name",
+     "Ridgeway Surveyors LLP"),
+])
+def test_a_name_alone_after_the_companys_role_in_full_is_the_company(kind, body, field, name, catalog):
+    assert values(catalog, kind, body)[field] == name
+    # One word of the role is not enough alone: "klienta Kowalski" could be anyone's.
+    assert field not in values(catalog, kind, "Rozmawiałem z klientem Kowalski Serwis wczoraj.")
