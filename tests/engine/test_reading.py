@@ -1143,3 +1143,11 @@ def test_a_name_alone_after_the_companys_role_in_full_is_the_company(kind, body,
     assert values(catalog, kind, body)[field] == name
     # One word of the role is not enough alone: "klienta Kowalski" could be anyone's.
     assert field not in values(catalog, kind, "Rozmawiałem z klientem Kowalski Serwis wczoraj.")
+
+
+def test_waiting_for_an_answer_is_no_answer_yet_and_a_request_names_the_kind(catalog, settings):
+    body = ("Dzien dobry,\nprosze o przejecie klienta koncowego\n\nFirma: Hurtownia Wolt-Mar\n"
+            "Zgoda obecnego partnera: czekamy na odpowiedz")
+    verdict = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY)
+    assert verdict.fields["takeover_kind"] == "end_customer"
+    assert "current_partner_agreement" in verdict.missing and not verdict.invalid
