@@ -1458,6 +1458,9 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
                 address = match.group().rstrip(".")
                 if fold(address) in taken or not reader.vocabulary.own_address.search(before):
                     continue
+                theirs = reader.vocabulary.other_address
+                if theirs is not None and theirs.search(before):
+                    continue   # "o meu sócio … o email dele é …": the other party's
                 if {word[:_STEM_CHARS] for word in before.split() if len(word) >= _STEM_CHARS} & others:
                     continue   # "my colleague, the new holder: joana@…" names the other party
                 return [Found(field_name, address, clause, False, "sentence")]
@@ -1471,7 +1474,8 @@ def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
                        found_here: list[Found]) -> list[Found]:
     """'Je suis bernard@… et celle de Monsieur Roux … est y.roux@…': in a type of two address items, one the
     writer's own (`own_address`), an address of the requester's own prose that is no item's yet is the other
-    party's once the writer's is known; of several, the last ("it's a@… Actually no, sorry: b@…"). Written
+    party's once the writer's is known, or when its sentence says it is theirs ("o email dele é …", the
+    language's `other_address_words`); of several, the last ("it's a@… Actually no, sorry: b@…"). Written
     like an address but without a domain's dot it is still the one given, and is then rejected as invalid."""
     reader = rtype.reader
     own = reader.own_address if reader is not None else None
@@ -1480,11 +1484,16 @@ def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
         return []
     other = next(name for name in addresses if name != own)
     named = {item.field for item in found_here}
-    if other in given or other in named or (own not in given and own not in named):
+    if other in given or other in named:
         return []
     taken = {fold(str(raw.value)) for raw in given.values()} | {fold(str(item.value)) for item in found_here}
-    written = [(match.group().rstrip("."), text) for text, origin in paragraphs if origin != "forwarded"
-               for match in _ADDRESS_LIKE.finditer(text) if fold(match.group().rstrip(".")) not in taken]
+    written = [(match.group().rstrip("."), text, match.start()) for text, origin in paragraphs
+               if origin != "forwarded" for match in _ADDRESS_LIKE.finditer(text)
+               if fold(match.group().rstrip(".")) not in taken]
+    if own not in given and own not in named:   # the writer's own not known: only "o email dele é …" says whose
+        theirs = reader.vocabulary.other_address
+        written = [(address, text, at) for address, text, at in written
+                   if theirs is not None and theirs.search(fold(_SENTENCE_END.split(text[:at])[-1]))]
     return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
 
 
@@ -1525,6 +1534,9 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
             # The sentence the address ends; failing its item's words there, the one before it too, as a full
             # stop may be an abbreviation's ("O administrador do portal é o Sr. Paulo Vale (paulo@…)").
             for before in (pieces[-1], " ".join(pieces[-2:])) if len(pieces) > 1 else (pieces[-1],):
+                named = _theirs(fold(pieces[-1]), rtype, open_fields)   # "o email dele é …": the other party's
+                if named:
+                    break
                 stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
                 named = [name for name in open_fields if stems & _address_stems(rtype, name)]
                 if named:
@@ -1536,6 +1548,16 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         if open_fields and start:
             found.extend(_same_address_after(text[start:], rtype, open_fields, given, found))
     return found
+
+
+def _theirs(folded: str, rtype: RequestType, open_fields: list[str]) -> list[str]:
+    """The other party's address item, when the words before an address say it is theirs ("his email is",
+    `other_address_words`) in a type whose writer owns the other address item (`own_address`); else none."""
+    reader = rtype.reader
+    theirs = reader.vocabulary.other_address if reader is not None else None
+    if theirs is None or reader.own_address is None or not theirs.search(folded):
+        return []
+    return [name for name in open_fields if name != reader.own_address][:1]
 
 
 def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], given: Mapping[str, RawValue],

@@ -29,7 +29,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
-              "wish_words", "our_words", "document_words", "number_marks")
+              "wish_words", "our_words", "document_words", "number_marks", "other_address_words")
 
 
 _THREAD = threading.local()
@@ -150,6 +150,7 @@ class Vocabulary:
     lead_words: frozenset[str] = frozenset()   # value_lead_words folded ("the", "der", "el"): articles before a name
     document_words: frozenset[str] = frozenset()   # "letter", "solicitud", "zgoda": a document that is an agreement
     number_marks: frozenset[str] = frozenset()   # folded words of "n°", "nr", "№": between an item's word and its code
+    other_address: Phrases | None = None   # over fold(): "his email is", "o email dele", "её адрес": the other party's
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -207,6 +208,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         lead_words=frozenset(fold(word) for word in every("value_lead_words") if fold(word)),
         document_words=frozenset(_document_key(fold(word)) for word in every("document_words") if fold(word)),
         number_marks=frozenset(part for word in every("number_marks") for part in fold(word).split()),
+        other_address=_phrase_pattern(every("other_address_words")),
     )
 
 

@@ -1151,3 +1151,14 @@ def test_waiting_for_an_answer_is_no_answer_yet_and_a_request_names_the_kind(cat
     verdict = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY)
     assert verdict.fields["takeover_kind"] == "end_customer"
     assert "current_partner_agreement" in verdict.missing and not verdict.invalid
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("pt", "quero transferir o servico 55871 para o meu socio. o email dele é carlos@x.example . ele ja tem conta"),
+    ("en", "Please move service 55871 to my partner, his email is carlos@x.example and he is verified."),
+])
+def test_the_other_partys_address_named_as_theirs_without_the_writers_own(lang, body, catalog):
+    read = values(catalog, "service_holder_change", body)
+    assert read["new_holder_email"] == "carlos@x.example" and "current_holder_email" not in read
+    # Neither own nor theirs: an address alone is nobody's yet.
+    assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move service 55871: carlos@x.example")
