@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from .text import soft_fold
 
@@ -10,16 +11,19 @@ _STATEMENT_END = re.compile(r"[!?;.]")
 _OPENING_QUOTES = "«„“\"'"
 
 
-def _plain_clauses(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _plain_clauses(text: str) -> tuple[str, ...]:
+    """The clauses of a paragraph (worked out once: several readers look at the same paragraph)."""
     where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
+    return tuple(text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where))
 
 
-def _stated_clauses(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _stated_clauses(text: str) -> tuple[str, ...]:
     """The clauses that are no questions ("Todas as partes estão de acordo? Ainda não…" states no yes)."""
     where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
-            if not (end < len(where) and text[where[end]] == "?")]
+    return tuple(text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
+                 if not (end < len(where) and text[where[end]] == "?"))
 
 
 def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from .names import _PARENTHETICAL, party_name
 from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
-from .text import fold, soft_fold, token_key
+from .text import fold, fold_words, soft_fold, token_key
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
@@ -873,7 +873,7 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
     proof = _item_words(rtype, "proof_stems", "", lambda: _proof_stems(rtype))
     found = []
     for text, _ in paragraphs:
-        if not set(fold(text).split()) & vocabulary.pay_words:
+        if vocabulary.pay_words.isdisjoint(fold_words(text)):
             continue   # most prose says nothing of paying
         for clause in _stated_clauses(text):
             words = fold(clause).split()
@@ -934,9 +934,13 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
     return found
 
 
+_MAX_MARK_WORDS = 3   # "n.º" folds to two words, "номер" is one
+
+
 def _words_before(text: str, at: int, count: int, marks: frozenset[str]) -> list[str]:
     """The five-letter stems of the `count` words before `at`, number marks aside ('serviço de alojamento n.º')."""
-    return [word[:_STEM_CHARS] for word in fold(text[:at]).split() if word not in marks][-count:]
+    words = fold(text[:at]).split()[-(count + _MAX_MARK_WORDS):]   # the last few words are enough
+    return [word[:_STEM_CHARS] for word in words if word not in marks][-count:]
 
 
 _CODE_LETTERS = re.compile(r"[A-Za-z]+")
@@ -979,7 +983,7 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     words = _label_words(rtype, yesno[0])
     found = []
     for text, _ in paragraphs:
-        if not set(fold(text).split()) & words:
+        if words.isdisjoint(fold_words(text)):
             continue
         for clause in _stated_clauses(text):
             if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
@@ -1008,7 +1012,7 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     negations = catalog.vocabulary.negations
     found = []
     for text, _ in paragraphs:
-        if len(set(fold(text).split()) & first_words) < 2:
+        if len(fold_words(text) & first_words) < 2:
             continue   # most prose names no party, or one
         for clause in _stated_clauses(text):
             folded = fold(clause)
@@ -1043,8 +1047,7 @@ def _all_before_yes(marked: str, vocabulary) -> bool:
 
 
 def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
-                           found_here: list[Found], writer: str | None, comment: Mapping,
-                           named_agreements: frozenset[str]) -> list[Found]:
+                           found_here: list[Found], writer: str | None, comment: Mapping) -> list[Found]:
     """"Adjuntamos: 1. Solicitud firmada del cliente 2. Carta de conformidad del partner actual 3. Nuestra
     aceptación …", "I've attached … our own request letter": in a comment that carries files, a document the
     requester lists as attached (a bullet under a heading with an attachment word, or a clause holding one)
@@ -1056,7 +1059,7 @@ def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, value
         return []
     if not _carries_files(comment):
         return []
-    open_agreements = set(named_agreements - values.keys() - {item.field for item in found_here})
+    open_agreements = set(rtype.named_agreements - values.keys() - {item.field for item in found_here})
     if not open_agreements:
         return []
     listed_lines = _listed_documents(prose, vocabulary)
@@ -1158,7 +1161,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     if catalog is None or not paragraphs:
         return []
     answering = _answer_words(catalog)
-    if all(answering.isdisjoint(fold(text).split()) for text, _ in paragraphs):
+    if all(answering.isdisjoint(fold_words(text)) for text, _ in paragraphs):
         return []   # the common case: no paragraph holds a word of any yes or no
     terms = _party_terms(rtype, values, found_here, catalog, writer)
     every = [term for own in terms.values() for term in own]
@@ -1219,10 +1222,10 @@ def read_stated_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, 
     """read_party_consents over the requester's own paragraphs with the requester's party as "we", and over the
     messages it forwards with their author's party: a forward's "we" is its author's, and the requester says
     whose agreement it forwards ("Je vous transfère ci-dessous l'accord de Téléphonie Sud Services")."""
-    own = [paragraph for paragraph in paragraphs if paragraph[1] != "forwarded"]
-    if len(own) == len(paragraphs):
-        return read_party_consents(paragraphs, rtype, values, catalog, found_here, writer)
     forwarded = [paragraph for paragraph in paragraphs if paragraph[1] == "forwarded"]
+    if not forwarded:   # the common case
+        return read_party_consents(paragraphs, rtype, values, catalog, found_here, writer)
+    own = [paragraph for paragraph in paragraphs if paragraph[1] != "forwarded"]
     author = _forwarded_author(own, rtype, values, found_here, catalog)
     return [*read_party_consents(own, rtype, values, catalog, found_here, writer),
             *read_party_consents(forwarded, rtype, values, catalog, found_here, author)]
@@ -2067,18 +2070,17 @@ def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | N
 
 
 def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
-                  found_here: list[Found], writer: str | None,
-                  named_agreements: frozenset[str] = frozenset()) -> tuple[list[Found], str | None] | None:
+                  found_here: list[Found], writer: str | None) -> tuple[list[Found], str | None] | None:
     """The parties' names told in prose (prose_parties.py) for the name items still open after the other
     readers, and the writer's party when no sentence pattern said it; None when there is nothing to read:
     every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
     fields = rtype.reader.prose_fields
     here = {item.field for item in found_here}
     if all(name in values or name in here for name in fields) and (
-            writer is not None or all(name in values or name in here for name in named_agreements)):
+            writer is not None or all(name in values or name in here for name in rtype.named_agreements)):
         return None   # the common case: every party named by a label or a pattern
     own = [text for text, origin in paragraphs if origin != "forwarded"]
-    if not any(may_name_parties(fold(text), rtype) for text in own):
+    if not any(may_name_parties(text, rtype) for text in own):
         return None
     known = {name: str(raw.value) for name, raw in values.items() if name in fields}
     known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
@@ -2088,12 +2090,6 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     if told.kind and kind not in values and kind not in here:   # "przenieść resellera ProTel …": the company's cue names the kind
         found.append(Found(kind, told.kind.replace("_", " "), told.kind, False, "sentence"))
     return found, told.writer
-
-
-def _named_agreements(rtype: RequestType) -> frozenset[str]:
-    """The agreement items of the parties known by a name (schema x-handover.consents with a name_field)."""
-    return _item_words(rtype, "named_agreements", "", lambda: (
-        party.field for party in rtype.consents if party.field and party.name_field))
 
 
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
@@ -2112,7 +2108,6 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     file_fields = memo_for(rtype).setdefault("file_fields", {})   # (types, file name) -> (field, looks like)
     replies = _replies(document)
     questions = _questions_before(replies) if replies else {}
-    named_agreements = _named_agreements(rtype)   # the parties' agreements prose may give by their names
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
@@ -2136,7 +2131,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                                             [*found, *patterned, *statements]) + patterned
         if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
             told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
-                                 next(iter(writers)) if patterned and len(writers) == 1 else None, named_agreements)
+                                 next(iter(writers)) if patterned and len(writers) == 1 else None)
             if told is not None:
                 patterned = [*told[0], *patterned]
                 if told[1] and not (patterned and len(writers) == 1):
@@ -2154,9 +2149,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                  *read_consent_sentences(paragraphs, rtype, catalog),
                  *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
                  *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
-                                          next(iter(writers)) if len(writers) == 1 else None, comment,
-                                          named_agreements)
-                   if named_agreements and comment.get("attachments") else ()),   # most comments carry no file
+                                          next(iter(writers)) if len(writers) == 1 else None, comment)
+                   if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file
                  *read_choice_sentences(paragraphs, rtype, catalog, values),
                  *read_role_agreements(prose, rtype, catalog),
                  *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from .names import _capitalised, _ends_sentence, _in_name
-from .text import fold
+from .text import fold, fold_words
 
 _TOKEN = re.compile(r"\S+")
 _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an apposition stands behind ("us, X", "us (X)")
@@ -81,14 +81,14 @@ def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause
     return kind
 
 
-def may_name_parties(folded: str, rtype) -> bool:
+def may_name_parties(text: str, rtype) -> bool:
     """Cheap test before any clause is read: does the text hold a word that ends one of the cues, and another
-    word that places a name (a second cue's, or a "we")."""
-    words = set(folded.split())
+    word that places a name (a second cue's, or a "we"), or a company's cue in full."""
+    words = fold_words(text)
     reader = rtype.reader
     if reader.prose_cue_ends.isdisjoint(words):
         return False
-    return len(reader.prose_markers & words) >= _MIN_PLACED or _company_phrase_in(f" {folded} ", reader)
+    return len(reader.prose_markers & words) >= _MIN_PLACED or _company_phrase_in(f" {fold(text)} ", reader)
 
 
 def _company_phrase_in(padded: str, reader) -> bool:

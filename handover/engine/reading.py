@@ -67,13 +67,19 @@ class Phrases:
         self.keys = frozenset(max(phrase.split(), key=len) for phrase in folded)
 
     def search(self, folded: str) -> re.Match | None:
-        return None if self.keys.isdisjoint(folded.split()) else self.regex.search(folded)
+        return None if self.keys.isdisjoint(_words_of(folded)) else self.regex.search(folded)
 
     def finditer(self, folded: str):
         return self.regex.finditer(folded)
 
     def sub(self, replacement: str, folded: str) -> str:
         return self.regex.sub(replacement, folded)
+
+
+@lru_cache(maxsize=65536)
+def _words_of(folded: str) -> frozenset[str]:
+    """The words of a folded text, split once for every Phrases that looks into it."""
+    return frozenset(folded.split())
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> Phrases | None:
