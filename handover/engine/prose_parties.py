@@ -5,15 +5,17 @@ Distribution, to us (Halcyon VAD UK)": each company name in a clause is given it
 before it (the type's `prose_parties:` cues: "from" -> the current partner, "to" -> the new one, "the
 reseller" -> the company), over the words that may stand between ("their", "distributor", a comma). A "we"
 or "our" right before a name ("to us (Halcyon …)", "zu uns, der ElbeCom") makes that name the writer's party.
-A clause counts only when two of its names are placed so; its one name left over then takes the one party
-left open, and its opening name the type's `opening` item ("Vantage Networks Ltd …" is the company)."""
+A clause counts only when two of its names are placed so (or its one name follows the company's role in
+full: "dla klienta X"); its one name left over then takes the one party left open, and its opening name the
+type's `opening` item ("Vantage Networks Ltd …" is the company). The word that places the company, or the
+apposition after its name, may name the type's `kind` choice ("the reseller ProTel", "X, cliente final")."""
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from .names import _capitalised, _ends_sentence, _in_name
+from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
 from .text import fold, fold_words
 
 _TOKEN = re.compile(r"\S+")
@@ -21,7 +23,6 @@ _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an appos
 _APPOSITION = frozenset(",(–—")
 _MIN_PLACED = 2          # names a clause must place by their cues before it says anything
 _NAME_CLOSERS = ",;:)"
-_QUOTE_PAIRS = (("«", "»"), ("„", "“"))
 
 
 class Named(NamedTuple):
