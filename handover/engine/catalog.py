@@ -5,7 +5,7 @@ import json
 import re
 from datetime import date
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -87,6 +87,11 @@ class RequestType:
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get("en") or self.name
+
+    @cached_property
+    def named_agreements(self) -> frozenset[str]:
+        """The agreement items of the parties known by a name (x-handover.consents with a name_field)."""
+        return frozenset(party.field for party in self.consents if party.field and party.name_field)
 
 
 @dataclass(frozen=True)

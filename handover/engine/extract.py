@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,14 +12,16 @@ from collections.abc import Mapping
 from rapidfuzz.distance import Levenshtein
 
 from .catalog import RequestType
+from .clauses import _clauses, _plain_clauses, _stated_clauses
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
+from .names import _PARENTHETICAL, party_name
+from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
-from .text import fold, soft_fold, token_key
+from .text import fold, fold_words, soft_fold, token_key
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
-_PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
 _SEPARATOR = re.compile(r"\s*(?:-+>|=>|[→⇒])\s*|\s*[:：=]\s*|\s+[-–—]\s+|\s*[–—]\s*|\s*\.{2,}\s*|\s+\.\s+")
 _MAY_SEPARATE = re.compile(r"[:：=\t|→⇒]|->|\s[-–—]\s|[–—]|\.\.|\s\.\s")
@@ -280,7 +281,7 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
         boundaries = list(_ITEM_BOUNDARY.finditer(before))
         if boundaries:
             written = before[boundaries[-1].end():].strip()
-            label = read_label(written, rtype, stopwords, doubts)
+            label = read_label(written, rtype, stopwords, doubts) or _inline_label(written, rtype)
             if label:
                 cuts.append((start + boundaries[-1].start(), label, written, colon.end()))
                 start = colon.end()
@@ -296,6 +297,14 @@ def _split_items(value: str, rtype, stopwords, doubts) -> tuple[str, list[tuple[
         finish = cuts[number + 1][0] if number + 1 < len(cuts) else len(value)
         items.append((label, written, value[begin:finish].strip()))
     return value[:cuts[0][0]].strip(), items
+
+
+def _inline_label(written: str, rtype) -> tuple[str, str, bool] | None:
+    """'from', 'zu': a word that labels an item only after another item on its line (the data's `inline_labels`)."""
+    if rtype.reader is None or not rtype.reader.inline_labels or " " in written:
+        return None   # an inline label is one word
+    field_name = rtype.reader.inline_labels.get(fold(written))
+    return (field_name, fold(written), False) if field_name else None
 
 
 _MAX_PARTIAL_LABEL_WORDS = 2
@@ -317,7 +326,16 @@ def _partial_label(written: str, value: str, rtype, stopwords) -> tuple[str, str
         # as a whole a choice of exactly one item, names that item (the value says which it is).
         fitting = [spec.name for spec in rtype.fields
                    if spec.kind == "enum" and _is_choice(rtype, spec.name, value, whole=True)]
+    if not fitting and "@" not in value and len(value.split()) <= _MAX_PARTIAL_LABEL_WORDS:
+        fitting = _no_address_item(words, rtype)   # "| Billing | Quarterly |": no address, so the frequency
     return (fitting[0], fold(written), False) if len(fitting) == 1 else None
+
+
+def _no_address_item(words: list[str], rtype) -> list[str]:
+    """Of exactly one address item and one choice item whose labels hold all the words, the choice item; else none."""
+    named = [spec for spec in rtype.fields if spec.kind in ("enum", "email") and set(words) <= _label_words(rtype, spec.name)]
+    kinds = sorted(spec.kind for spec in named)
+    return [spec.name for spec in named if spec.kind == "enum"] if kinds == ["email", "enum"] else []
 
 
 def _agreement_words(rtype: RequestType) -> frozenset[str]:
@@ -768,91 +786,9 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
 _CLAUSE_END = re.compile(r"[.!?;]")
 
 
-_NAME_START = re.compile(r"[\W_]*[^\W\d_]?")
-
-
 def _names_a_party(spec) -> bool:
     """Text items that are no identifier: a company's or a partner's name."""
     return spec.kind == "text" and not spec.name.endswith("_id")
-
-
-def party_name(written: str, vocabulary, from_end: bool = False) -> str:
-    """The company's name a sentence's slot starts with: 'der Medcom Systemhaus GmbH' -> 'Medcom Systemhaus GmbH',
-    'Ridgeway Surveyors LLP (end customer only)' -> 'Ridgeway Surveyors LLP', 'Redpoint Networks and will be
-    managed by us' -> 'Redpoint Networks'.
-
-    Leading articles (the language's `value_lead_words`) go; the name runs over capitalised words, numbers and
-    quoted words, and over the lowercase words a name may hold (`name_words`: "do", "z", "o.o."), and ends at
-    any other word or at an opening parenthesis. A slot that does not start with a capital is left as written:
-    not every writer capitalises names."""
-    if from_end:   # a slot that opens its pattern: "Hallo, wir möchten den Kunden Gasthof Zur Linde (SUB-1)"
-        return _name_at_end(written, vocabulary)
-    lead = vocabulary.value_lead.match(soft_fold(written)[0]) if vocabulary.value_lead is not None else None
-    if lead and lead.end() < len(written):
-        written = written[soft_fold(written)[1][lead.end()]:]
-    head, comma, rest = written.partition(",")
-    if comma and rest.strip() and fold(head) in vocabulary.we_words:
-        written = rest.strip()   # "zu uns, Voralpen IT": the name after "us,"
-    tokens = written.split()
-    if not tokens or not _capitalised(tokens[0]):
-        # Left as written, unless the slot ran over the end of its sentence: "take over as below. Northgate …"
-        # is no sentence naming a company.
-        return "" if any(_ends_sentence(token, vocabulary) for token in tokens[:-1]) else written
-    kept = []
-    for token in tokens:
-        if token.startswith("("):
-            break
-        if not _in_name(token, vocabulary):
-            break
-        if _ends_sentence(token, vocabulary):
-            kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
-            break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
-        kept.append(token)
-    while kept and not _capitalised(kept[-1]) and "." not in kept[-1] and kept[-1] != "&":
-        kept.pop()   # "… Networks and" before "will be": a joining word ends no name
-    name = " ".join(kept).rstrip(",;:") if kept else written
-    for opening, closing in _QUOTE_PAIRS:   # 'ООО «Сибирь ИТ»,': the slot stops before the punctuation after it
-        if name.count(opening) > name.count(closing):
-            name += closing
-    return name
-
-
-_QUOTE_PAIRS = (("«", "»"), ("„", "“"))
-
-
-def _name_at_end(written: str, vocabulary) -> str:
-    """The run of a name's words that ends the text, remarks in parentheses aside."""
-    text = _PARENTHETICAL.sub(" ", written)
-    if "(" in text:
-        text = text[:text.rindex("(")]   # "… Zur Linde (SUB-1" the slot cut before its ")"
-    tokens = text.split()
-    kept: list[str] = []
-    for token in reversed(tokens):
-        if not _in_name(token, vocabulary) or token.endswith(","):
-            break
-        kept.insert(0, token)
-    while kept and not _capitalised(kept[0]):
-        kept.pop(0)   # "den Kunden …" has no name word left of the name
-    return " ".join(kept).rstrip(",;:") if kept else written
-
-
-def _in_name(token: str, vocabulary) -> bool:
-    """A word a company's name may hold: a capitalised one, a number, or one of the language's `name_words`."""
-    return _capitalised(token) or token.casefold().strip(",;:.") in vocabulary.name_words
-
-
-def _ends_sentence(token: str, vocabulary) -> bool:
-    """A word followed by the end of its sentence or a colon: 'Services.', 'below.', 'three:' (not 'Dr.', 'S.L.')."""
-    if token.endswith(":"):
-        return True
-    return token.endswith((".", "!", "?")) and "." not in token[:-1] and len(token) > 4 \
-        and token.casefold().strip(".") not in vocabulary.name_words
-
-
-def _capitalised(token: str) -> bool:
-    """A word as names are written: a capital first letter (after quotes), or a number ('1&1', '«Связь-Регион»')."""
-    first = _NAME_START.match(token).group()[-1:]
-    return not first or first.isupper() or token.lstrip("«\"„“'(").startswith(tuple("0123456789"))
 
 
 def _asks(text: str, at: int) -> bool:
@@ -861,7 +797,6 @@ def _asks(text: str, at: int) -> bool:
     return end is not None and end.group() == "?"
 
 
-_STATEMENT_END = re.compile(r"[!?;.]")
 _MAX_STATEMENT_LABEL_WORDS = 6
 _ANY_DAY = date(2000, 1, 1)
 _MAX_STATEMENT_VALUE_WORDS = 8
@@ -924,34 +859,49 @@ _WISH_SENTENCE_END = re.compile(r"(?<!\d)[.!;](?:\s|$)|(?<=\?)\s")
 
 
 def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, given: Mapping[str, RawValue],
-                      found_here: list[Found]) -> list[Found]:
+                      found_here: list[Found], written_at: str | None = None) -> list[Found]:
     """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
     for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
-    attachment and holds one date with its year gives that date. Only a gap is filled."""
+    attachment and holds one date with its year gives that date; one without a year ("le 15 décembre") is its
+    next occurrence from the day the message was written (`written_at`, its created_at). Only a gap is filled."""
     dates = _item_words(rtype, "dates", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
     if len(dates) != 1 or not dates.isdisjoint(given):
         return []   # the common case: the date is given
     date_field, = dates
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if catalog is None or vocabulary is None or vocabulary.wish is None \
-            or any(item.field == date_field for item in found_here) \
-            or not any(_YEAR.search(text) for text, _ in paragraphs):
+            or any(item.field == date_field for item in found_here):
         return []
+    written_on = _day_of(written_at)
     found = []
     for text, _ in paragraphs:
-        if not _YEAR.search(text):
-            continue   # most prose holds no year
+        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))) \
+                or not vocabulary.wish.search(fold(text)):
+            continue   # most prose holds no date, or no wish
         for clause in _WISH_SENTENCE_END.split(text):   # "am 12. Januar 2027": an ordinal's full stop ends nothing
             folded = fold(clause)
-            if clause.rstrip().endswith("?") or len(_YEAR.findall(clause)) != 1 or not vocabulary.wish.search(folded):
+            years = len(_YEAR.findall(clause))
+            if clause.rstrip().endswith("?") or years > 1 or (not years and written_on is None) \
+                    or not vocabulary.wish.search(folded):
                 continue
             if (vocabulary.attachment_words is not None and vocabulary.attachment_words.search(folded)) \
                     or (vocabulary.withdraw is not None and vocabulary.withdraw.search(folded)):
                 continue
-            day = parse_date(clause, catalog.month_index)
+            day = parse_date(clause, catalog.month_index, None if years else written_on)
             if day is not None:
                 found.append(Found(date_field, day.isoformat(), clause, False, "sentence"))
     return found[-1:]
+
+
+_DAY_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+
+
+def _day_of(timestamp: str | None) -> date | None:
+    """The day of an ISO timestamp ('2026-11-24T09:00:00Z'), or None."""
+    try:
+        return date.fromisoformat(str(timestamp or "")[:10])
+    except ValueError:
+        return None
 
 
 def _proof_stems(rtype: RequestType) -> set[str]:
@@ -975,7 +925,7 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
     proof = _item_words(rtype, "proof_stems", "", lambda: _proof_stems(rtype))
     found = []
     for text, _ in paragraphs:
-        if not set(fold(text).split()) & vocabulary.pay_words:
+        if vocabulary.pay_words.isdisjoint(fold_words(text)):
             continue   # most prose says nothing of paying
         for clause in _stated_clauses(text):
             words = fold(clause).split()
@@ -1014,10 +964,11 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
                                                             if spec.kind == "text" and spec.name.endswith("_id")))
     if not id_fields or not paragraphs:
         return []
+    marks = rtype.reader.vocabulary.number_marks if rtype.reader is not None else frozenset()
     found = []
     for text, _ in paragraphs:
         for code in _CODE.finditer(text):
-            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-_CODE_NEAR_WORDS:]]
+            before = _words_before(text, code.start(), _CODE_NEAR_WORDS, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if not named:   # "Gasthof Zur Linde (SUB-51170284)": the code's letters are a label of the item ("SUB")
                 letters = fold(_CODE_LETTERS.match(code.group()).group())
@@ -1028,11 +979,20 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
         for code in _NUMBER_CODE.finditer(text):
             if _YEAR_NUMBER.fullmatch(code.group()):
                 continue
-            before = [word[:_STEM_CHARS] for word in fold(text[:code.start()]).split()[-1:]]
+            before = _words_before(text, code.start(), 1, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if len(named) == 1 and not any(item.field == named[0] for item in found):
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
     return found
+
+
+_MAX_MARK_WORDS = 3   # "n.º" folds to two words, "номер" is one
+
+
+def _words_before(text: str, at: int, count: int, marks: frozenset[str]) -> list[str]:
+    """The five-letter stems of the `count` words before `at`, number marks aside ('serviço de alojamento n.º')."""
+    words = fold(text[:at]).split()[-(count + _MAX_MARK_WORDS):]   # the last few words are enough
+    return [word[:_STEM_CHARS] for word in words if word not in marks][-count:]
 
 
 _CODE_LETTERS = re.compile(r"[A-Za-z]+")
@@ -1075,7 +1035,7 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     words = _label_words(rtype, yesno[0])
     found = []
     for text, _ in paragraphs:
-        if not set(fold(text).split()) & words:
+        if words.isdisjoint(fold_words(text)):
             continue
         for clause in _stated_clauses(text):
             if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
@@ -1085,19 +1045,26 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     return found
 
 
-def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
+def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                          writer: str | None = None) -> list[Found]:
     """"Klient, obecny i nowy partner wyrazili zgodę", "Os três (o revendedor, o parceiro actual e o novo
     parceiro) estão de acordo": one clause saying yes, with no negation, for two or more parties named by
-    their role (the agreement items' `party_words`) gives each of them its agreement."""
+    their role (the agreement items' `party_words`) gives each of them its agreement; the party the writer
+    is (`writer`, its name item) is named in full by a "we" ("O cliente e a gente estamos de acordo")."""
     party_words = rtype.reader.party_words if rtype.reader else None
     if catalog is None or not party_words or not paragraphs:
         return []
     first_words = _item_words(rtype, "party_first", "", lambda: (
         phrase.split()[0] for words in party_words.values() for phrase in words))
+    we_words = catalog.vocabulary.we_words
+    own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
+    if own in party_words:
+        party_words = {**party_words, own: party_words[own] | we_words}
+        first_words = first_words | we_words
     negations = catalog.vocabulary.negations
     found = []
     for text, _ in paragraphs:
-        if len(set(fold(text).split()) & first_words) < 2:
+        if len(fold_words(text) & first_words) < 2:
             continue   # most prose names no party, or one
         for clause in _stated_clauses(text):
             folded = fold(clause)
@@ -1105,18 +1072,115 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
             if set(words) & negations or clause.rstrip().endswith("?"):
                 continue
             padded = f" {folded} "
-            named, phrased = [], False
+            named, phrased, last_we = [], False, -1
             for field_name, phrases in party_words.items():
                 for phrase in sorted(phrases, key=len, reverse=True):
                     if f" {phrase} " in padded:
                         named.append(field_name)
-                        phrased = phrased or " " in phrase
+                        phrased = phrased or " " in phrase or phrase in we_words
+                        if phrase in we_words:
+                            last_we = padded.find(f" {phrase} ")
                         padded = padded.replace(f" {phrase} ", " | ", 1)   # each word names one party
                         break
+            # A "we" agrees with the others only as one subject before the yes: "O cliente e a gente estamos de
+            # acordo", not "A Esprinet já nos deu o seu acordo e nós aceitamos gerir a revenda".
+            if last_we >= 0 and not _all_before_yes(padded, catalog.vocabulary):
+                continue
             # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
             if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                 found.extend(Found(name, _strip_markup(clause), clause, False, "sentence") for name in named)
     return found
+
+
+def _all_before_yes(marked: str, vocabulary) -> bool:
+    """Whether every party marked '|' in the clause stands before its first yes phrase."""
+    found = vocabulary.yes.search(marked) if vocabulary.yes is not None else None
+    return found is not None and "|" not in marked[found.start():]
+
+
+def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
+                           found_here: list[Found], writer: str | None, comment: Mapping) -> list[Found]:
+    """"Adjuntamos: 1. Solicitud firmada del cliente 2. Carta de conformidad del partner actual 3. Nuestra
+    aceptación …", "I've attached … our own request letter": in a comment that carries files, a document the
+    requester lists as attached (a bullet under a heading with an attachment word, or a clause holding one)
+    that is an agreement's document (the language's `document_words`) is the agreement of its party: the one
+    named right before its word ("our", "nasza") or else the first one named after it ("del cliente"), by its
+    role, its name given so far, or a "we"/"our" for the party the writer is. Only agreements not given."""
+    vocabulary = catalog.vocabulary if catalog is not None else None
+    if vocabulary is None or not vocabulary.document_words or vocabulary.attachment_words is None:
+        return []
+    if not _carries_files(comment):
+        return []
+    open_agreements = set(rtype.named_agreements - values.keys() - {item.field for item in found_here})
+    if not open_agreements:
+        return []
+    listed_lines = _listed_documents(prose, vocabulary)
+    if not listed_lines:
+        return []
+    terms = _party_terms(rtype, values, found_here, catalog, writer)
+    if writer is not None:   # "nuestra aceptación": the writer's own document
+        own = next(party.field for party in rtype.consents if party.name_field == writer)
+        terms = {**terms, own: terms.get(own, frozenset()) | vocabulary.our_words | vocabulary.we_words}
+    found = []
+    for listed in listed_lines:
+        for field_name in _document_parties(fold(listed), terms, vocabulary):
+            if field_name in open_agreements:
+                found.append(Found(field_name, True, listed, False, "sentence"))
+                open_agreements.discard(field_name)
+    return found
+
+
+def _carries_files(comment: Mapping) -> bool:
+    """Whether a comment has a file attached that is no inline image of its signature."""
+    return any(isinstance(item, Mapping) and not item.get("inline") for item in comment.get("attachments") or ())
+
+
+def _listed_documents(prose: list[Line], vocabulary) -> list[str]:
+    """The requester's own lines that list a document as attached: the bullets under a heading that holds an
+    attachment word and ends with a colon, and any clause that holds an attachment word itself."""
+    listed, heading = [], False
+    for line in prose:
+        if line.origin == "forwarded":
+            continue
+        if heading and _BULLET.match(line.text):
+            listed.append(line.text)
+            continue
+        attached = vocabulary.attachment_words.search(fold(line.text))
+        heading = bool(attached) and line.text.rstrip().endswith(":")
+        if attached and not heading:
+            listed.extend(clause for clause in _stated_clauses(line.text)
+                          if vocabulary.attachment_words.search(fold(clause)))
+    return listed
+
+
+def _document_parties(folded: str, terms: Mapping[str, frozenset[str]], vocabulary) -> list[str]:
+    """The parties whose agreements the documents a listed line names are (see read_listed_agreements): for each
+    document word, the party named at most two words before it ("our own request letter"), else the first one
+    named after it and before the next document ("carta de conformidad del partner actual")."""
+    words = folded.split()
+    documents = [number for number, word in enumerate(words) if _is_document_word(word, vocabulary.document_words)]
+    if not documents or set(words) & vocabulary.negations:
+        return []
+    spots = sorted((number, number + len(term.split()), field_name) for field_name, own in terms.items()
+                   for term in own for number in range(len(words))
+                   if words[number:number + len(term.split())] == term.split())
+    parties = []
+    for index, at in enumerate(documents):
+        following = documents[index + 1] if index + 1 < len(documents) else len(words) + _OWNER_REACH + 1
+        before = [(end, field_name) for _, end, field_name in spots if at - _OWNER_REACH <= end <= at]
+        after = [field_name for start, end, field_name in spots if at < start and end < following - _OWNER_REACH]
+        owner = max(before)[1] if before else (after[0] if after else None)
+        if owner is not None:
+            parties.append(owner)
+    return parties
+
+
+_OWNER_REACH = 2   # words between a document's owner and its word: "our own request letter", "nasza zgoda"
+
+
+def _is_document_word(word: str, document_words: frozenset[str]) -> bool:
+    """'aceptacion', 'zgody', 'letters': a document word, or one that starts like one (five letters or more)."""
+    return word in document_words or (len(word) >= _STEM_CHARS and word[:_STEM_CHARS] in document_words)
 
 
 def _item_words(rtype: RequestType, kind: str, field_name: str, build) -> frozenset[str]:
@@ -1149,7 +1213,7 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
     if catalog is None or not paragraphs:
         return []
     answering = _answer_words(catalog)
-    if all(answering.isdisjoint(fold(text).split()) for text, _ in paragraphs):
+    if all(answering.isdisjoint(fold_words(text)) for text, _ in paragraphs):
         return []   # the common case: no paragraph holds a word of any yes or no
     terms = _party_terms(rtype, values, found_here, catalog, writer)
     every = [term for own in terms.values() for term in own]
@@ -1178,14 +1242,65 @@ def read_party_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, v
                     parts.append(part)
                 short = bool(parts) and len(parts[-1].split()) <= 2
             answers: dict[str, str] = {}
+            parts = [piece for part in parts for piece in _said_apart(part, singles, catalog)]
             # A part that starts with a negation is the "not Y" of a correction ("the new partner is X, not Y").
             parts = [part for part in parts if fold(part).split()[:1] and fold(part).split()[0] not in negations]
             for said in (*parts, clause) if len(parts) > 1 else (clause,):
                 answered = _party_answer(said, terms, catalog)
                 if answered is not None:
-                    answers.setdefault(answered, said)
+                    answers.setdefault(answered[0], said if isinstance(
+                        normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary), bool) else answered[1])
             found.extend(Found(field_name, said, clause, False, "sentence") for field_name, said in answers.items())
     return found
+
+
+def _said_apart(part: str, singles: frozenset[str], catalog) -> list[str]:
+    """'Ingram Micro ist mit der Übergabe einverstanden und ALSO erklärt sich bereit': an "and" before a party's
+    word, after words that already say yes or no, starts that party's own statement."""
+    vocabulary = catalog.vocabulary
+    if vocabulary.and_word is None:
+        return [part]
+    for joint in vocabulary.and_word.finditer(soft_fold(part)[0]):
+        where = soft_fold(part)[1]
+        left, right = part[:where[joint.start()]], part[where[joint.end() - 1] + 1:]
+        if fold(right).split()[:1] and fold(right).split()[0] in singles \
+                and isinstance(normalize_yes_no(left, catalog.yes_no_index, vocabulary), bool):
+            return [left.strip(" ,"), *_said_apart(right.strip(), singles, catalog)]
+    return [part]
+
+
+def read_stated_consents(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                         catalog, found_here: list[Found], writer: str | None) -> list[Found]:
+    """read_party_consents over the requester's own paragraphs with the requester's party as "we", and over the
+    messages it forwards with their author's party: a forward's "we" is its author's, and the requester says
+    whose agreement it forwards ("Je vous transfère ci-dessous l'accord de Téléphonie Sud Services")."""
+    forwarded = [paragraph for paragraph in paragraphs if paragraph[1] == "forwarded"]
+    if not forwarded:   # the common case
+        return read_party_consents(paragraphs, rtype, values, catalog, found_here, writer)
+    own = [paragraph for paragraph in paragraphs if paragraph[1] != "forwarded"]
+    author = _forwarded_author(own, rtype, values, found_here, catalog)
+    return [*read_party_consents(own, rtype, values, catalog, found_here, writer),
+            *read_party_consents(forwarded, rtype, values, catalog, found_here, author)]
+
+
+def _forwarded_author(own: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                      found_here: list[Found], catalog) -> str | None:
+    """The name item of the party whose document the requester says it forwards: the one party named by its name
+    in an own clause that holds a document word ("l'accord de Téléphonie Sud Services"), or None."""
+    documents = catalog.vocabulary.document_words
+    names = {party.name_field: party.field for party in rtype.consents if party.field and party.name_field}
+    terms = _party_terms(rtype, values, found_here, catalog)
+    first_words = {field_name: {term for term in own_terms if " " not in term} for field_name, own_terms in terms.items()}
+    for text, _ in own:
+        for clause in _stated_clauses(text):
+            words = fold(clause).split()
+            if not any(_is_document_word(word, documents) for word in words):
+                continue
+            named = {field_name for field_name, own_terms in first_words.items() if own_terms & set(words)}
+            if len(named) == 1:
+                agreement = named.pop()
+                return next(name for name, field_name in names.items() if field_name == agreement)
+    return None
 
 
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
@@ -1233,9 +1348,11 @@ def read_named_agreements(prose: list[Line], rtype: RequestType, values: Mapping
         if not colon or not rest.strip() or len(head.split()) > _MAX_LABEL_WORDS_NAMING_A_PARTY:
             continue
         padded = f" {fold(head)} "
-        named = [name for name, own in terms.items() if any(f" {term} " in padded for term in own)]
-        if len(named) == 1 and isinstance(normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary), bool):
-            found.append(Found(named[0], rest.strip(), line.text, False, "sentence"))
+        # 'Atlântico VAD aceita gerir o revendedor: sim': of several parties the label names, the first agrees.
+        spots = sorted((spot, name) for name, own in terms.items() for term in own
+                       if (spot := padded.find(f" {term} ")) >= 0)
+        if spots and isinstance(normalize_yes_no(rest.strip(), catalog.yes_no_index, catalog.vocabulary), bool):
+            found.append(Found(spots[0][1], rest.strip(), line.text, False, "sentence"))
     return found
 
 
@@ -1264,20 +1381,21 @@ def _role_terms(phrases: frozenset[str]) -> set[str]:
     return {phrase for phrase in phrases if " " in phrase or (len(phrase) >= 5 and phrase not in starts)}
 
 
-def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> str | None:
+def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> tuple[str, str] | None:
     """The agreement item of the one party a clause names (or the one before its yes or no phrase), when the
-    clause says yes or no."""
+    clause says yes or no, and the words that say it."""
     folded = f" {fold(said)} "
     named = [field_name for field_name, own in terms.items() if any(f" {term} " in folded for term in own)]
     if named:   # "Greystone Pharmacy agrees to be managed by Northlight", "aceitamos gerir a revenda": the one named before the verb
-        named, said = _subject(said, named, terms, catalog.vocabulary)
+        named, said = _subject(said, named, terms, catalog.vocabulary, catalog.yes_no_index)
     if len(named) != 1:
         return None
     answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
-    return named[0] if isinstance(answer, bool) else None
+    return (named[0], said) if isinstance(answer, bool) else None
 
 
-def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary) -> tuple[list[str], str]:
+def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary,
+             yes_no_index: Mapping | None = None) -> tuple[list[str], str]:
     """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
     before it ("dass Optik Brenner mit der Betreuung durch NordCloud einverstanden ist"), and the clause up
     to that phrase (what is said of it)."""
@@ -1285,10 +1403,14 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     we_words = vocabulary.we_words
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
-    if not phrases:   # a yes or no word ("tak", "oui"), no phrase to stand before
-        return (named if len(named) == 1 else []), clause
-    first = min(phrases, key=lambda match: match.start())
-    before = f" {folded[:first.end()]} "   # up to the phrase's end: "nous acceptons" names its subject itself
+    if phrases:
+        end = min(phrases, key=lambda match: match.start()).end()
+    else:   # a yes or no answer of the index ("nous confirmons"): the one named before or at it, and from it on
+        span = _answer_span(folded, yes_no_index)
+        if span is None:
+            return (named if len(named) == 1 else []), clause
+        answer_start, end = span
+    before = f" {folded[:end]} "   # up to the phrase's end: "nous acceptons" names its subject itself
     at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
           for field_name in named if any(f" {term} " in before for term in terms[field_name])}
     # "The current partner and the new partner have not agreed": two parties before the verb say it together,
@@ -1297,7 +1419,35 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
                    and (spot := before.find(f" {term} ")) >= 0)
     if len({field_name for _, field_name in spots}) > 1 and _joined(before[spots[0][0]:spots[-1][0]], vocabulary):
         return [], clause
-    return ([min(at, key=at.get)] if at else []), folded[:first.end()]
+    if not at:
+        return [], folded[:end]
+    subject = min(at, key=at.get)
+    if phrases:
+        return [subject], folded[:end]
+    # No phrase answered: said of the subject is the index's yes ("Bonjour, nous confirmons …", "el hotel está
+    # totalmente de acuerdo"), unless a negation stands between them; a bare "not" says no one's no.
+    said = folded[answer_start:end]
+    if yes_no_index.get(said) is not True or set(folded[at[subject]:answer_start].split()) & vocabulary.negations:
+        said = folded[at[subject]:end]
+    return [subject], said
+
+
+_MAX_ANSWER_WORDS = 4
+_MIN_ANSWER_CHARS = 2
+
+
+def _answer_span(folded: str, yes_no_index: Mapping | None) -> tuple[int, int] | None:
+    """Where the first run of words the yes/no index answers ('nous confirmons', 'de acuerdo') starts and ends."""
+    if yes_no_index is None:
+        return None
+    words = folded.split()
+    for start in range(len(words)):
+        for size in range(min(_MAX_ANSWER_WORDS, len(words) - start), 0, -1):
+            said = " ".join(words[start:start + size])
+            if len(said) > _MIN_ANSWER_CHARS and isinstance(yes_no_index.get(said), bool):   # not "y", "n", "ok"
+                begin = len(" ".join(words[:start])) + (1 if start else 0)
+                return begin, len(" ".join(words[:start + size]))
+    return None
 
 
 def _joined(between: str, vocabulary) -> bool:
@@ -1363,10 +1513,43 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
                 address = match.group().rstrip(".")
                 if fold(address) in taken or not reader.vocabulary.own_address.search(before):
                     continue
+                theirs = reader.vocabulary.other_address
+                if theirs is not None and theirs.search(before):
+                    continue   # "o meu sócio … o email dele é …": the other party's
                 if {word[:_STEM_CHARS] for word in before.split() if len(word) >= _STEM_CHARS} & others:
                     continue   # "my colleague, the new holder: joana@…" names the other party
                 return [Found(field_name, address, clause, False, "sentence")]
     return []
+
+
+_ADDRESS_LIKE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*")   # 'marta.soler@gmail' too: an invalid one
+
+
+def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
+                       found_here: list[Found]) -> list[Found]:
+    """'Je suis bernard@… et celle de Monsieur Roux … est y.roux@…': in a type of two address items, one the
+    writer's own (`own_address`), an address of the requester's own prose that is no item's yet is the other
+    party's once the writer's is known, or when its sentence says it is theirs ("o email dele é …", the
+    language's `other_address_words`); of several, the last ("it's a@… Actually no, sorry: b@…"). Written
+    like an address but without a domain's dot it is still the one given, and is then rejected as invalid."""
+    reader = rtype.reader
+    own = reader.own_address if reader is not None else None
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    if own is None or len(addresses) != 2 or own not in addresses:
+        return []
+    other = next(name for name in addresses if name != own)
+    named = {item.field for item in found_here}
+    if other in given or other in named:
+        return []
+    taken = {fold(str(raw.value)) for raw in given.values()} | {fold(str(item.value)) for item in found_here}
+    written = [(match.group().rstrip("."), text, match.start()) for text, origin in paragraphs
+               if origin != "forwarded" for match in _ADDRESS_LIKE.finditer(text)
+               if fold(match.group().rstrip(".")) not in taken]
+    if own not in given and own not in named:   # the writer's own not known: only "o email dele é …" says whose
+        theirs = reader.vocabulary.other_address
+        written = [(address, text, at) for address, text, at in written
+                   if theirs is not None and theirs.search(fold(_SENTENCE_END.split(text[:at])[-1]))]
+    return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
 
 
 def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
@@ -1406,6 +1589,9 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
             # The sentence the address ends; failing its item's words there, the one before it too, as a full
             # stop may be an abbreviation's ("O administrador do portal é o Sr. Paulo Vale (paulo@…)").
             for before in (pieces[-1], " ".join(pieces[-2:])) if len(pieces) > 1 else (pieces[-1],):
+                named = _theirs(fold(pieces[-1]), rtype, open_fields)   # "o email dele é …": the other party's
+                if named:
+                    break
                 stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
                 named = [name for name in open_fields if stems & _address_stems(rtype, name)]
                 if named:
@@ -1417,6 +1603,16 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         if open_fields and start:
             found.extend(_same_address_after(text[start:], rtype, open_fields, given, found))
     return found
+
+
+def _theirs(folded: str, rtype: RequestType, open_fields: list[str]) -> list[str]:
+    """The other party's address item, when the words before an address say it is theirs ("his email is",
+    `other_address_words`) in a type whose writer owns the other address item (`own_address`); else none."""
+    reader = rtype.reader
+    theirs = reader.vocabulary.other_address if reader is not None else None
+    if theirs is None or reader.own_address is None or not theirs.search(folded):
+        return []
+    return [name for name in open_fields if name != reader.own_address][:1]
 
 
 def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], given: Mapping[str, RawValue],
@@ -1516,11 +1712,29 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             if by_value:
                 taken_back.append((by_value, clause))
                 continue
-            for phrase in vocabulary.withdraw.finditer(folded):
-                name = _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords)
-                if name:
-                    taken_back.append((name, clause))
+            named = [name for phrase in vocabulary.withdraw.finditer(folded)
+                     if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
+            if not named and (other := _other_address_named(folded, rtype)):
+                named = [other]
+            taken_back.extend((name, clause) for name in named)
     return taken_back
+
+
+def _other_address_named(folded: str, rtype: RequestType) -> str | None:
+    """'Прошу не учитывать адрес Дмитрия': in a type of two address items, one the writer's own (`own_address`),
+    an address named only by a word both items' labels share ('адрес', 'email') is the other party's, unless
+    the clause says it is the writer's own ('mój adres')."""
+    reader = rtype.reader
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    if reader is None or reader.own_address not in addresses or len(addresses) != 2:
+        return None
+    shared = _item_words(rtype, "shared_address_stems", "", lambda: set.intersection(*(
+        {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS} for name in addresses)))
+    if not shared & {word[:_STEM_CHARS] for word in folded.split()}:
+        return None
+    if reader.vocabulary.own_address is not None and reader.vocabulary.own_address.search(folded):
+        return None
+    return next(name for name in addresses if name != reader.own_address)
 
 
 def _named_by_value(clause: str, folded: str, values: Mapping[str, RawValue], rtype: RequestType, catalog) -> str | None:
@@ -1563,18 +1777,6 @@ def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwo
     return min(spans, key=distance)[2]
 
 
-def _plain_clauses(text: str) -> list[str]:
-    where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)]
-
-
-def _stated_clauses(text: str) -> list[str]:
-    """The clauses that are no questions ("Todas as partes estão de acordo? Ainda não…" states no yes)."""
-    where = soft_fold(text)[1]
-    return [text[where[start]:where[end - 1] + 1].strip() for start, end in _clauses(text, where)
-            if not (end < len(where) and text[where[end]] == "?")]
-
-
 def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[int, int, str]]:
     """(start, end, field) of every label among the words, longest label first, each word read once."""
     spans: list[tuple[int, int, str]] = []
@@ -1601,22 +1803,6 @@ def _label_spans(words: list[str], rtype: RequestType, stopwords) -> list[tuple[
 def _fuzzy_label(text: str, rtype: RequestType, stopwords) -> tuple[str, str] | None:
     found = read_label(text, rtype, stopwords)
     return (found[0], found[1]) if found else None
-
-
-def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
-    """Clauses as (start, end) in soft-folded positions. A full stop ends one only before a capital or
-    the end, so "SoftPartner Sp. z o.o., a nie …" and "20.12.2026" stay whole."""
-    spans, start = [], 0
-    for match in _STATEMENT_END.finditer(text):
-        if match.group() == ".":
-            rest = text[match.end():].lstrip()
-            if rest and not (match.end() < len(text) and text[match.end()].isspace() and rest[0].isupper()):
-                continue
-        at = bisect_left(where, match.start())
-        spans.append((start, at))
-        start = bisect_left(where, match.end())
-    spans.append((start, len(where)))
-    return [(begin, end) for begin, end in spans if end > begin]
 
 
 def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog, doubts) -> list[Found]:
@@ -1800,6 +1986,19 @@ def _not_an_answer(value, vocabulary) -> bool:
     return match is not None and match.start() == 0
 
 
+_PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*\.?){1,4}")
+
+
+def _a_persons_name(item: Found, rtype: RequestType) -> bool:
+    """'Dre Julie Tremblay' for an address: two to five capitalised words and nothing else (no "same as above"),
+    the person and not their address; the address is still to be given (missing), not wrongly written (invalid)."""
+    value = item.value
+    if not isinstance(value, str) or "@" in value or rtype.spec_by_name[item.field].kind != "email" \
+            or not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
+        return False
+    return rtype.reader is None or not _says_same(value, rtype.reader)
+
+
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
@@ -1932,6 +2131,90 @@ def _words_of(phrases: frozenset[str]) -> frozenset[str]:
     return frozenset(word for phrase in phrases for word in phrase.split())
 
 
+def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                  found_here: list[Found], writer: str | None) -> tuple[list[Found], str | None] | None:
+    """The parties' names told in prose (prose_parties.py) for the name items still open after the other
+    readers, and the writer's party when no sentence pattern said it; None when there is nothing to read:
+    every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
+    fields = rtype.reader.prose_fields
+    here = {item.field for item in found_here}
+    if all(name in values or name in here for name in fields) and (
+            writer is not None or all(name in values or name in here for name in rtype.named_agreements)):
+        return None   # the common case: every party named by a label or a pattern
+    own = [text for text, origin in paragraphs if origin != "forwarded"]
+    if not any(may_name_parties(text, rtype) for text in own):
+        return None
+    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
+    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
+    told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
+    found = [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()]
+    kind = rtype.reader.prose_kind
+    if told.kind and kind not in values and kind not in here:   # "przenieść resellera ProTel …": the company's cue names the kind
+        found.append(Found(kind, told.kind.replace("_", " "), told.kind, False, "sentence"))
+    return found, told.writer
+
+
+def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype: RequestType, stopwords, catalog,
+                 values: dict[str, RawValue], doubts: list, replies: Mapping, questions: Mapping) -> list[Found]:
+    """A comment's items read from its prose, with the labelled ones (`found`) in their place; values the
+    prose takes back leave `values`."""
+    comment_id = comment.get("id")
+    paragraphs = _paragraphs(prose)
+    writers: set[str] = set()   # the party the requester is, when a sentence says so
+    patterned = read_sentences(prose, rtype, paragraphs, writers)
+    unsure: list[dict] = []
+    statements = read_statements(prose, rtype, stopwords, catalog, unsure, paragraphs)
+    if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
+        taken = {item.value: item.field for item in patterned}
+        statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
+    # Nor is a label inside a fixed sentence a doubt ("mój e-mail klienta to …" is the seed's sentence).
+    doubts.extend(doubt for doubt in unsure
+                  if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
+    if comment_id in questions:   # a reply to the agent's question
+        patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
+    if comment_id in replies and prose:   # a reply to the agent
+        patterned = read_address_answer(replies[comment_id], prose, rtype, values,
+                                        [*found, *patterned, *statements]) + patterned
+    if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
+        told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
+                             next(iter(writers)) if patterned and len(writers) == 1 else None)
+        if told is not None:
+            patterned = [*told[0], *patterned]
+            if told[1] and not (patterned and len(writers) == 1):
+                writers = {told[1]}
+    addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
+    addresses = [*read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]),
+                 *read_address_clauses(paragraphs, rtype, values, found)] if addressed else []
+    if addressed:
+        addresses += read_other_address(paragraphs, rtype, values, [*found, *patterned, *statements, *addresses])
+    items = [*addresses,
+             *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
+             *read_codes(paragraphs, rtype),
+             *read_wished_dates(paragraphs, rtype, catalog, values, found, comment.get("created_at")),
+             *read_date_corrections(paragraphs, rtype, catalog),
+             *read_consent_sentences(paragraphs, rtype, catalog),
+             *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
+             *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
+                                      next(iter(writers)) if len(writers) == 1 else None, comment)
+               if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file
+             *read_choice_sentences(paragraphs, rtype, catalog, values),
+             *read_role_agreements(prose, rtype, catalog),
+             *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
+             *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
+             *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
+             *read_stated_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
+                                   next(iter(writers)) if len(writers) == 1 else None),
+             *statements, *patterned, *found,
+             *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
+    if any(origin == "forwarded" for _, origin in paragraphs):
+        items = _marked_forwarded(items, paragraphs)
+    given_here = {item.field for item in items}
+    for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
+        if name not in given_here and values.pop(name, None) is not None:
+            doubts.append({"kind": "withdrawn", "field": name, "label": clause})
+    return items
+
+
 def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, str],
             stopwords: frozenset[str], catalog=None) -> Extraction:
     """Collect raw values: form fields first, then requester comments (later lines and comments override)."""
@@ -1954,46 +2237,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         readable, salutations = split_salutations(lines, vocabulary)
         found, prose = read_lines(readable, rtype, stopwords, doubts)
         prose_text.extend(_own_words(lines, salutations, prose))
-        paragraphs = _paragraphs(prose)
-        writers: set[str] = set()   # the party the requester is, when a sentence says so
-        patterned = read_sentences(prose, rtype, paragraphs, writers)
-        unsure: list[dict] = []
-        statements = read_statements(prose, rtype, stopwords, catalog, unsure, paragraphs)
-        if patterned and statements:   # a value a fixed sentence gives one item is no other item's statement
-            taken = {item.value: item.field for item in patterned}
-            statements = [item for item in statements if taken.get(item.value, item.field) == item.field]
-        # Nor is a label inside a fixed sentence a doubt ("mój e-mail klienta to …" is the seed's sentence).
-        doubts.extend(doubt for doubt in unsure
-                      if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
-        if comment_id in questions:   # a reply to the agent's question
-            patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
-        if comment_id in replies and prose:   # a reply to the agent
-            patterned = read_address_answer(replies[comment_id], prose, rtype, values,
-                                            [*found, *patterned, *statements]) + patterned
-        addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
-        items = [*(read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]) if addressed else ()),
-                 *(read_address_clauses(paragraphs, rtype, values, found) if addressed else ()),
-                 *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
-                 *read_codes(paragraphs, rtype),
-                 *read_wished_dates(paragraphs, rtype, catalog, values, found),
-                 *read_date_corrections(paragraphs, rtype, catalog),
-                 *read_consent_sentences(paragraphs, rtype, catalog),
-                 *read_party_agreements(paragraphs, rtype, catalog),
-                 *read_choice_sentences(paragraphs, rtype, catalog, values),
-                 *read_role_agreements(prose, rtype, catalog),
-                 *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
-                 *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
-                 *read_party_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
-                                      next(iter(writers)) if patterned and len(writers) == 1 else None),
-                 *statements, *patterned, *found,
-                 *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
-        if any(origin == "forwarded" for _, origin in paragraphs):
-            items = _marked_forwarded(items, paragraphs)
-        given_here = {item.field for item in items}
-        for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
-            if name not in given_here and values.pop(name, None) is not None:
-                doubts.append({"kind": "withdrawn", "field": name, "label": clause})
+        # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
+        items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,
+                             questions) if prose else [*found, *read_choice_lists([], rtype, values, found)]
         for item in items:
             kind = rtype.spec_by_name[item.field].kind
             if kind == "attachment":
@@ -2006,6 +2252,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 continue
             if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
+            if kind == "email" and "@" not in str(item.value) and _a_persons_name(item, rtype):   # "Dre Julie Tremblay"
+                doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
+                continue
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
             if item.exact and item.origin != "forwarded":
                 languages = rtype.label_languages.get(item.folded, ())

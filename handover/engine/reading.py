@@ -30,7 +30,8 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "quote_headers", "forward_markers", "header_from", "header_sent", "header_other",
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
-              "wish_words", "greeting_words", "closing_words")
+              "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
+              "other_address_words")
 
 
 _THREAD = threading.local()
@@ -68,13 +69,19 @@ class Phrases:
         self.keys = frozenset(max(phrase.split(), key=len) for phrase in folded)
 
     def search(self, folded: str) -> re.Match | None:
-        return None if self.keys.isdisjoint(folded.split()) else self.regex.search(folded)
+        return None if self.keys.isdisjoint(_words_of(folded)) else self.regex.search(folded)
 
     def finditer(self, folded: str):
         return self.regex.finditer(folded)
 
     def sub(self, replacement: str, folded: str) -> str:
         return self.regex.sub(replacement, folded)
+
+
+@lru_cache(maxsize=65536)
+def _words_of(folded: str) -> frozenset[str]:
+    """The words of a folded text, split once for every Phrases that looks into it."""
+    return frozenset(folded.split())
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> Phrases | None:
@@ -149,6 +156,11 @@ class Vocabulary:
     we_written: frozenset[str] = frozenset()   # we_words as written, accents kept ("nós")
     greetings: frozenset[str] = frozenset()    # folded: "hello", "dzien dobry", "sehr geehrte damen und herren"
     closings: frozenset[str] = frozenset()     # folded: "kind regards", "pozdrawiam", "mit freundlichen grussen"
+    our_words: frozenset[str] = frozenset()    # "our", "unser", "nuestro": a name after one is the writer's party
+    lead_words: frozenset[str] = frozenset()   # value_lead_words folded ("the", "der", "el"): articles before a name
+    document_words: frozenset[str] = frozenset()   # "letter", "solicitud", "zgoda": a document that is an agreement
+    number_marks: frozenset[str] = frozenset()   # folded words of "n°", "nr", "№": between an item's word and its code
+    other_address: Phrases | None = None   # over fold(): "his email is", "o email dele", "её адрес": the other party's
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -204,7 +216,17 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         we_written=frozenset(str(word).casefold() for word in every("we_words") if str(word).strip()),
         greetings=frozenset(fold(word) for word in every("greeting_words") if fold(word)),
         closings=frozenset(fold(word) for word in every("closing_words") if fold(word)),
+        our_words=frozenset(fold(word) for word in every("our_words") if fold(word)),
+        lead_words=frozenset(fold(word) for word in every("value_lead_words") if fold(word)),
+        document_words=frozenset(_document_key(fold(word)) for word in every("document_words") if fold(word)),
+        number_marks=frozenset(part for word in every("number_marks") for part in fold(word).split()),
+        other_address=_phrase_pattern(every("other_address_words")),
     )
+
+
+def _document_key(folded: str) -> str:
+    """A document word as looked up: whole when short, else its first five letters ('aceptacion' -> 'acept')."""
+    return folded if len(folded) < 5 else folded[:5]
 
 
 def reading_keys() -> tuple[str, ...]:
@@ -252,6 +274,15 @@ class Reader:
     choice_words: Mapping[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)  # field -> (lang, folded word, value)
     party_words: Mapping[str, frozenset[str]] = field(default_factory=dict)   # agreement field -> folded words naming its party
     own_address: str | None = None    # the address item of the party who writes ("my email is …"): x-handover own_address
+    # Parties told in prose (`prose_parties:` in the data): folded cue words -> the name item a name after them
+    # gives ("from", "currently under" -> current_partner), and the words that may stand between cue and name.
+    prose_cues: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    prose_between: frozenset[str] = frozenset()
+    prose_opening: str | None = None   # the name item a placed clause's opening name gives ("Vantage … wishes to move")
+    # Labels that count only after another item on the same line ("Service: VPS-1 / from: a@… / to: b@…"):
+    # folded word -> item (`inline_labels:` of an item in the data).
+    inline_labels: Mapping[str, str] = field(default_factory=dict)
+    prose_kind: str | None = None   # the choice item whose choices the company's cue may name ("takeover_kind")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -279,6 +310,34 @@ class Reader:
         return {field_name: tuple((lang, stems, value) for lang, word, value in rows
                                   if (stems := frozenset(stem for _, stem in self.tokens(word, lang))))
                 for field_name, rows in self.choice_words.items()}
+
+    @cached_property
+    def prose_cue_ends(self) -> frozenset[str]:
+        """The last word of every prose party cue: a text without one names no party in prose."""
+        return frozenset(cue[-1] for cue, field_name in self.prose_cues.items() if field_name)
+
+    @cached_property
+    def prose_fields(self) -> frozenset[str]:
+        """The name items prose party cues give."""
+        return frozenset(field_name for field_name in self.prose_cues.values() if field_name)
+
+    @cached_property
+    def prose_company_phrases(self) -> tuple[str, ...]:
+        """The company's cues of two words or more ("dla klienta", "end customer"): they place a name alone."""
+        return tuple(" ".join(cue) for cue, field_name in self.prose_cues.items()
+                     if field_name == self.prose_opening and len(cue) > 1)
+
+    @cached_property
+    def prose_markers(self) -> frozenset[str]:
+        """The words that place a name in prose: the cues' last words and the "we"/"our" words."""
+        return self.prose_cue_ends | self.vocabulary.we_words | self.vocabulary.our_words
+
+    @cached_property
+    def prose_skip(self) -> frozenset[str]:
+        """Words a capital may open that are no name's: articles, party nouns, cue words, "we" and "our"."""
+        vocabulary = self.vocabulary
+        return (self.prose_between | vocabulary.lead_words | frozenset(cue[-1] for cue in self.prose_cues)
+                | vocabulary.we_words | vocabulary.our_words)
 
     @cached_property
     def sentences(self) -> tuple[SentencePattern, ...]:
@@ -494,7 +553,13 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     party_words: dict[str, set[str]] = {}
+    prose_cues: dict[tuple[str, ...], str] = {}
+    prose_between: set[str] = set()
+    prose_opening = prose_kind = None
+    inline: dict[str, str] = {}
     for lang, data in texts.items():
+        opening, kind = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
+        prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -506,6 +571,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if field_name in file_words:
                 file_words[field_name].update(fold(str(word)).replace(" ", "") for word in entry.get("file_words") or ())
                 file_words[field_name].discard("")
+            for word in entry.get("inline_labels") or ():
+                folded_word = fold(str(word))
+                inline[folded_word] = field_name if inline.get(folded_word, field_name) == field_name else ""
             if entry.get("party_words"):
                 party_words.setdefault(field_name, set()).update(
                     fold(str(word)) for word in entry["party_words"] if fold(str(word)))
@@ -520,4 +588,29 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     return Reader(vocabulary, stopwords, variants, tuple(templates), dict(extension.get("same_as") or {}),
                   {name: frozenset(words) for name, words in file_words.items()}, dict(kinds),
                   {name: tuple(rows) for name, rows in choice_words.items()},
-                  {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"))
+                  {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
+                  prose_cues, frozenset(prose_between), prose_opening,
+                  {word: name for word, name in inline.items() if word and name}, prose_kind)
+
+
+def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> tuple[str | None, str | None]:
+    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`
+    and `kind` items."""
+    opening, kind = data.get("opening"), data.get("kind")
+    if opening is not None and kinds.get(opening) != "text":
+        raise ValueError(f"prose_parties: opening {opening!r} names no text field")
+    if kind is not None and kinds.get(kind) != "enum":
+        raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
+    for key, words in data.items():
+        if key in ("opening", "kind"):
+            continue
+        if key == "between":
+            between.update(fold(str(word)) for word in words or () if fold(str(word)))
+            continue
+        if kinds.get(key) != "text":
+            raise ValueError(f"prose_parties: {key!r} names no text field")
+        for cue in words or ():
+            if fold(str(cue)):
+                words_of = tuple(fold(str(cue)).split())
+                cues[words_of] = key if cues.get(words_of, key) == key else None   # two items' cue names neither
+    return opening, kind

@@ -42,6 +42,13 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", stripped).replace("_", " ").split())
 
 
+@lru_cache(maxsize=65536)
+def fold_words(text: str) -> frozenset[str]:
+    """The set of words of fold(text): the readers that first ask "does this paragraph hold one of my words"
+    share one split of each paragraph."""
+    return frozenset(fold(text).split())
+
+
 def token_key(folded: str, stopwords: frozenset[str]) -> str:
     """Order-free key of a folded label: its meaningful words, sorted."""
     return " ".join(sorted(word for word in folded.split() if word not in stopwords))

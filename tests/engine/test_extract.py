@@ -210,3 +210,20 @@ def test_a_signature_ends_at_a_line_with_an_address_a_digit_or_a_colon(catalog):
 def test_the_greeting_still_tells_the_language(catalog, settings):
     body = "Dzień dobry,\n\nSubscription ID: SUB-1\n\nPozdrawiam serdecznie,\nAnna Nowak"
     assert evaluate(ticket_document("reseller_change", [comment(body)], locale="en"), catalog, settings, TODAY).locale == "pl"
+
+
+def _read(catalog, type_name, body):
+    document = ticket_document(type_name, [comment(body)])
+    return {name: raw.value for name, raw in extract(document, catalog.types[type_name], {}, catalog.stopwords, catalog).values.items()}
+
+
+def test_from_and_to_label_the_parties_only_after_another_item_on_the_same_line(catalog):
+    values = _read
+    line = values(catalog, "service_holder_change", "Service: VPS-55120 / from: a@x.example / to: b@y.example")
+    assert (line["service_id"], line["current_holder_email"], line["new_holder_email"]) == (
+        "VPS-55120", "a@x.example", "b@y.example")
+    german = values(catalog, "reseller_change", "Sub-ID: SUB-1 / Kunde: Metallbau OHG / von: IT-Profis / zu: Donau IT")
+    assert (german["current_reseller"], german["new_reseller"]) == ("IT-Profis", "Donau IT")
+    # Alone at a line's start "From:" is a header or a sender, no party's label.
+    alone = values(catalog, "service_holder_change", "From: a@x.example\nTo: b@y.example")
+    assert "current_holder_email" not in alone and "new_holder_email" not in alone

@@ -902,3 +902,304 @@ def test_the_label_prefilter_answers_as_rapidfuzz_over_every_key(catalog):
                 assert reader._prefiltered(lang, key) == expected, (text, lang)
                 compared += 1
     assert compared > 200
+
+
+@pytest.mark.parametrize("kind, body, names", [
+    ("partner_takeover", "Hello, Northwind Traders wishes to move from their current distributor, Acme Distribution, to us "
+           "(Brightwave Ltd).", ("Northwind Traders", "Acme Distribution", "Brightwave Ltd")),
+    ("partner_takeover", "Die Bäckerei Sonnenschein GmbH möchte vom Distributor Nordlicht AG zu uns, der Südwind IT GmbH, wechseln.",
+     ("Bäckerei Sonnenschein GmbH", "Nordlicht AG", "Südwind IT GmbH")),
+    ("partner_takeover", "La empresa Panadería Sol quiere pasar del distribuidor Redes Norte a nosotros, Nube Sur Cloud.",
+     ("Panadería Sol", "Redes Norte", "Nube Sur Cloud")),
+    ("partner_takeover", "Le client Boulangerie Martin souhaite passer du revendeur Alpha Réseaux à notre société, Beta Cloud.",
+     ("Boulangerie Martin", "Alpha Réseaux", "Beta Cloud")),
+    ("partner_takeover", "Piekarnia Kłos chce przejść od dystrybutora Alfa Dystrybucja do nas (Beta Systemy).",
+     ("Piekarnia Kłos", "Alfa Dystrybucja", "Beta Systemy")),
+    ("partner_takeover", "O cliente final Padaria Central quer sair da revenda Alfa Redes para nós, a Beta Sistemas.",
+     ("Padaria Central", "Alfa Redes", "Beta Sistemas")),
+    ("partner_takeover", "Просим перевести клиента ООО «Ромашка Плюс» от партнёра ООО «Альфа» к нам, в ООО «Бета».",
+     ("ООО «Ромашка Плюс»", "ООО «Альфа»", "ООО «Бета»")),
+    ("reseller_change", "Ellison Architects are currently billed through Peakview Solutions and would like to move to Tidewater IT.",
+     ("Ellison Architects", "Peakview Solutions", "Tidewater IT")),
+    ("reseller_change", "Подписка SUB-1, клиент ООО «Колос», переходит от «ИнфоСфера» к нам, ООО «Альфа-Софт».",
+     ("ООО «Колос»", "«ИнфоСфера»", "ООО «Альфа-Софт»")),
+])
+def test_parties_told_in_prose_are_read_by_the_words_before_their_names(kind, body, names, catalog):
+    # No fixed sentence: "from"/"to"/"the customer" before a name say its party, "us (X)" that X is the writer;
+    # a clause's opening name with no cue is the company ("Northwind Traders wishes to move …").
+    read = values(catalog, kind, body)
+    fields = ("end_customer_name", "current_reseller", "new_reseller") if kind == "reseller_change" else (
+        "company_name", "current_partner", "new_partner")
+    assert tuple(read[name] for name in fields) == names
+
+
+def test_the_writer_named_in_prose_agrees_by_saying_we(catalog, settings):
+    body = ("Northwind Traders wishes to move from their current distributor, Acme Distribution, to us (Brightwave Ltd).\n"
+            "We agree, of course.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True
+    assert "current_partner_agreement" not in fields and "customer_agreement" not in fields
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks, Anna from Acme Distribution",                              # one name: no parties in prose
+    "Hi, we met Acme Distribution at the fair in Berlin last week.",     # names without a party's cue
+])
+def test_prose_naming_no_two_parties_gives_no_party(body, catalog):
+    read = values(catalog, "partner_takeover", body)
+    assert not {"company_name", "current_partner", "new_partner"} & set(read)
+
+
+def test_a_partys_name_from_a_label_is_never_replaced_by_prose(catalog):
+    body = ("Current partner: Carrick Telecom\n\n"
+            "Northwind Traders wishes to move from their current distributor, Acme Distribution, to us (Brightwave Ltd).")
+    read = values(catalog, "partner_takeover", body)
+    assert read["current_partner"] == "Carrick Telecom" and read["new_partner"] == "Brightwave Ltd"
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("en", "Please move service WEB-1 to my colleague. My email is own@x.example and she signed up with her@y.example."),
+    ("fr", "Mon adresse de client est own@x.example et celle de Mme Roux est her@y.example."),
+    ("pl", "Ja mam konto na adres own@x.example, a wspólniczka założyła konto na her@y.example."),
+    ("es", "Yo soy la titular con el correo own@x.example y ella se ha dado de alta con her@y.example"),
+    ("pt", "O serviço está associado ao meu e-mail, own@x.example, e deverá passar para a conta dela, her@y.example."),
+])
+def test_the_other_address_beside_the_writers_own_is_the_new_holders(lang, body, catalog):
+    read = values(catalog, "service_holder_change", body)
+    assert (read["current_holder_email"], read["new_holder_email"]) == ("own@x.example", "her@y.example")
+
+
+def test_the_other_address_is_read_only_once_the_writers_own_is_known_and_the_last_one_counts(catalog, settings):
+    assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move WEB-1 to her@y.example.")
+    corrected = values(catalog, "service_holder_change",
+                       "My email is own@x.example. The new one is a@y.example, sorry, no: she uses b@y.example")
+    assert corrected["new_holder_email"] == "b@y.example"
+    # Written like an address without a domain's dot: still the one given, and rejected as invalid.
+    verdict = evaluate(ticket_document("service_holder_change", [comment(
+        "Servicio HST-1. Yo soy la titular con el correo own@x.example y ella se ha dado de alta con her@gmail")]),
+        catalog, settings, TODAY)
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("new_holder_email", "invalid_email")]
+
+
+def test_taking_back_the_other_partys_address_by_the_word_address_alone(catalog):
+    first = comment("Прошу передать услугу HOST-1 с моего аккаунта (own@x.example) на аккаунт коллеги: him@y.example.")
+    later = comment("Прошу не учитывать адрес Дмитрия из прошлого письма, его почту пришлю позже.")
+    document = ticket_document("service_holder_change", [first, later])
+    read = extract(document, catalog.types["service_holder_change"], {}, catalog.stopwords, catalog).values
+    assert read["current_holder_email"].value == "own@x.example" and "new_holder_email" not in read
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("pl", "Hotel, Serwis-Net oraz my wyraziliśmy zgodę."),
+    ("fr", "Le client, Digital Est et nous-mêmes avons tous donné notre accord."),
+    ("pt", "O cliente, a TechMinas e a Horizonte já concordaram com a mudança."),
+])
+def test_the_parties_saying_yes_together_give_the_agreement_of_all(lang, body, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["all_parties_consent"] is True
+
+
+@pytest.mark.parametrize("lang, sentence, wished", [
+    ("fr", "Nous souhaitons que la bascule ait lieu le 15 décembre.", "2026-12-15"),
+    ("de", "Ab dem 1. Dezember wäre ideal.", "2026-12-01"),
+    ("en", "We would like the switch to happen on 10 January.", "2027-01-10"),   # the next 10 January after it was written
+])
+def test_a_wished_date_without_a_year_is_its_next_occurrence_from_the_day_it_was_written(lang, sentence, wished, catalog):
+    assert values(catalog, "reseller_change", sentence, created_at="2026-11-24T09:00:00Z")["preferred_transfer_date"] == wished
+
+
+_LISTED = {
+    "es": ("Solicitamos el traspaso del cliente final Bar Sol desde el partner Redes Norte a nuestro partner, Nube Sur.\n\n"
+           "Adjuntamos:\n1. Solicitud firmada del cliente\n2. Carta de conformidad del partner actual\n"
+           "3. Nuestra aceptación de la gestión del cliente"),
+    "pl": ("Przejęcie klienta końcowego Bar Sol od partnera Redy Północ do nas (Chmura Południe).\n\n"
+           "W załączeniu przesyłamy podpisane dokumenty:\n- wniosek klienta o zmianę partnera,\n"
+           "- zgoda obecnego partnera na przekazanie klienta,\n- nasza zgoda na przejęcie obsługi."),
+    "pt": ("Transferir o cliente final Bar Sol da parceira Redes Norte para nós, a Nuvem Sul.\n\n"
+           "Em anexo:\n- carta do cliente pedindo a troca de parceiro\n- carta da Redes Norte liberando o cliente\n"
+           "- nossa carta de aceite"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_LISTED))
+def test_documents_listed_as_attached_are_their_partys_agreements(lang, catalog, settings):
+    with_files = comment(_LISTED[lang], attachments=[attachment("a.pdf"), attachment("b.pdf")])
+    fields = evaluate(ticket_document("partner_takeover", [with_files]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    # Without any file a list of documents is a promise: "our acceptance" is no agreement yet.
+    bare = evaluate(ticket_document("partner_takeover", [comment(_LISTED[lang])]), catalog, settings, TODAY).fields
+    assert "new_partner_agreement" not in bare
+
+
+def test_our_own_request_letter_attached_is_the_writers_agreement(catalog, settings):
+    body = ("We are Brightlink Solutions, a reseller currently sitting under Comtech Distribution as our VAD, and "
+            "would like to move over to Nexon Distribution.\nI've attached our own request letter.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body, attachments=[attachment("letter.pdf")])]),
+                      catalog, settings, TODAY).fields
+    assert fields["company_name"] == "Brightlink Solutions" and fields["customer_agreement"] is True
+    assert "current_partner_agreement" not in fields and "new_partner_agreement" not in fields
+
+
+def test_of_two_parties_an_agreements_label_names_the_first_agrees(catalog, settings):
+    body = ("Distribuidor atual: Iberlink Distribuição\nNovo distribuidor: Atlântico VAD\n"
+            "Atlântico VAD aceita gerir o revendedor: sim")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True and "customer_agreement" not in fields
+
+
+@pytest.mark.parametrize("lang, body, kind", [
+    ("pl", "Chcemy przenieść resellera ProTel Systemy od dystrybutora AB-Com do nas (Vox Polska).", "reseller"),
+    ("pt", "Precisamos transferir o cliente final Construtora Ipê da parceira Voz Total para nós, a Rede Prime.",
+     "end_customer"),
+    ("ru", "Наш клиент ООО «Балтийская верфь-Сервис» уходит от партнёра ООО «Нева» к нам, ООО «Кронштадт ИТ».",
+     "end_customer"),
+])
+def test_the_word_placing_the_company_in_prose_names_the_kind_of_take_over(lang, body, kind, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["takeover_kind"] == kind
+
+
+def test_a_quoted_name_runs_to_its_closing_quote_and_our_client_is_not_the_writer(catalog, settings):
+    body = ("Наш клиент ООО «Балтийская верфь-Сервис» уходит от партнёра ООО «Нева» к нам, ООО «Кронштадт ИТ». "
+            "«Нева» согласен передать клиента, мы согласны принять его.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["company_name"] == "ООО «Балтийская верфь-Сервис»"
+    # ". «Нева» …" starts a sentence; "мы" is the new partner (the writer), not the customer "наш клиент" names.
+    assert fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    assert "customer_agreement" not in fields
+
+
+def test_we_and_another_party_agreeing_together_as_one_subject(catalog, settings):
+    body = "Transferir o cliente final Construtora Ipê da parceira Voz Total para nós, a Rede Prime.\n" \
+           "O cliente e a gente estamos de acordo."
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["new_partner_agreement"] is True
+    assert "current_partner_agreement" not in fields
+    # "nós aceitamos gerir a revenda": the reseller named after the yes is its object, not one who agrees.
+    other = ("Somos a Inforlândia, distribuidor, e pretendemos receber a revenda TecnoAlgarve, que actualmente trabalha "
+             "com o distribuidor Esprinet Portugal. A Esprinet já nos deu o seu acordo e nós aceitamos gerir a revenda.")
+    assert "customer_agreement" not in evaluate(ticket_document("partner_takeover", [comment(other)]),
+                                                catalog, settings, TODAY).fields
+
+
+@pytest.mark.parametrize("lang, sentence, code", [
+    ("fr", "Je souhaite céder le service n° 4471902 à mon associé.", "4471902"),
+    ("pt", "Sou o titular do serviço de alojamento n.º ALJ-66120 e quero passá-lo.", "ALJ-66120"),
+    ("pl", "Proszę przenieść usługę nr 5501873 na wspólnika.", "5501873"),
+    ("en", "Please move service no. 8812 to my partner.", "8812"),
+])
+def test_a_number_sign_between_the_items_word_and_its_code(lang, sentence, code, catalog):
+    assert values(catalog, "service_holder_change", sentence)["service_id"] == code
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("de", "Der Fachhändler Elektro Wagner möchte vom Distributor Ingram Micro zum Distributor ALSO GmbH wechseln. "
+           "Ingram ist mit der Übergabe einverstanden und ALSO erklärt sich bereit, den Händler zu übernehmen."),
+    ("en", "Northwind Traders wishes to move from their current distributor, Acme Distribution, to Brightwave Ltd. "
+           "Acme has agreed and Brightwave has confirmed in writing."),
+])
+def test_an_and_before_another_party_after_a_yes_starts_that_partys_own_yes(lang, body, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is fields["new_partner_agreement"] is True
+    assert "customer_agreement" not in fields
+
+
+def test_we_named_as_a_party_in_prose_agree_in_the_same_clause(catalog, settings):
+    body = ("Мы, дистрибьютор ООО «Марвел», согласны передать реселлера ООО «Телеком-Урал» дистрибьютору ООО «OCS».\n"
+            "Текущий партнёр: ООО «Марвел»")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["current_partner_agreement"] is True and "new_partner_agreement" not in fields
+
+
+def test_a_short_label_of_an_address_and_a_choice_over_no_address_is_the_choice(catalog, settings):
+    # "Billing" names the billing email and the billing frequency; "Quarterly" is no address: a wrong frequency.
+    verdict = evaluate(ticket_document("reseller_change", [comment("| Billing | Quarterly |")]), catalog, settings, TODAY)
+    assert ("billing_frequency", "invalid_choice") in [(problem.field, problem.code) for problem in verdict.invalid]
+
+
+@pytest.mark.parametrize("written, missing", [
+    ("Propriétaire du portail : Dre Julie Tremblay", True),   # the person, not the address: still to be given
+    ("Portal owner: Julie Tremblay", True),
+    ("Portal owner: julie.tremblay", False),                  # an address written wrong: invalid
+    ("Billing email: Same As Above\nPortal owner: a@x.example", False),
+])
+def test_a_persons_name_given_for_an_address_leaves_the_address_missing(written, missing, catalog, settings):
+    verdict = evaluate(ticket_document("reseller_change", [comment(written)]), catalog, settings, TODAY)
+    field = "billing_email" if "Billing" in written else "portal_owner_email"
+    assert (field in verdict.missing) is missing
+
+
+def test_a_forwarded_we_is_the_party_whose_agreement_the_requester_says_it_forwards(catalog, settings):
+    first = comment("Demande de reprise du client final Pharmacie du Port.\nPartenaire actuel : SFR Partenaire\n"
+                    "Nouveau partenaire : Téléphonie Sud Services\nLe client est d'accord.", comment_id=1)
+    later = comment("Je vous transfère ci-dessous l'accord de Téléphonie Sud Services.\n\n"
+                    "-------- Message transféré --------\nDe : Laurent Roux <l.roux@telephonie-sud.example>\n"
+                    "Objet : Reprise\n\nBonjour,\nNous confirmons notre accord pour reprendre la gestion du client.",
+                    comment_id=2, created_at="2026-11-25T09:00:00Z")
+    fields = evaluate(ticket_document("partner_takeover", [first, later]), catalog, settings, TODAY).fields
+    assert fields["new_partner_agreement"] is True and "current_partner_agreement" not in fields
+    # Without the requester saying whose it is, the forward's "we" is nobody's.
+    unnamed = comment(later["body"].replace("l'accord de Téléphonie Sud Services", "un message"), comment_id=2,
+                      created_at="2026-11-25T09:00:00Z")
+    fields = evaluate(ticket_document("partner_takeover", [first, unnamed]), catalog, settings, TODAY).fields
+    assert "new_partner_agreement" not in fields
+
+
+def test_a_cue_holding_our_names_the_writer(catalog, settings):
+    body = ("Nous demandons la reprise du client final Transports Giraud SA, actuellement géré par Alpes Com, "
+            "par notre société Dauphiné Connect.\nLe client nous a fait la demande et nous acceptons d'en assurer la gestion.")
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["new_partner"] == "Dauphiné Connect" and fields["new_partner_agreement"] is True
+
+
+@pytest.mark.parametrize("lang, body, kind", [
+    ("es", "El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., nos pidió pasar a nosotros, Nube Sur S.L.",
+     "end_customer"),
+    ("en", "Vantage Networks Ltd, an indirect reseller, wishes to move from their current distributor, Acme Distribution, to us "
+           "(Halcyon UK).", "reseller"),
+])
+def test_the_apposition_after_the_companys_name_names_the_kind(lang, body, kind, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["takeover_kind"] == kind
+
+
+@pytest.mark.parametrize("said, agreed", [
+    ("y el hotel está totalmente de acuerdo.", True),          # the index's yes anywhere after the party
+    ("y el hotel no está totalmente de acuerdo.", None),       # a negation between them: no yes
+])
+def test_a_yes_word_later_in_the_partys_clause(said, agreed, catalog, settings):
+    body = ("El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., nos pidió pasar a nosotros, Nube Sur S.L.\n"
+            "Nosotros aceptamos la gestión del cliente, " + said)
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields.get("customer_agreement") is agreed
+
+
+@pytest.mark.parametrize("kind, body, field, name", [
+    ("reseller_change", "Zgłaszam zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska.",
+     "end_customer_name", "Kancelaria Radcy Prawnego Anna Dąbrowska"),
+    ("partner_takeover", "We would like to take over the end customer Ridgeway Surveyors LLP.", "company_name",
+     "Ridgeway Surveyors LLP"),
+])
+def test_a_name_alone_after_the_companys_role_in_full_is_the_company(kind, body, field, name, catalog):
+    assert values(catalog, kind, body)[field] == name
+    # One word of the role is not enough alone: "klienta Kowalski" could be anyone's.
+    assert field not in values(catalog, kind, "Rozmawiałem z klientem Kowalski Serwis wczoraj.")
+
+
+def test_waiting_for_an_answer_is_no_answer_yet_and_a_request_names_the_kind(catalog, settings):
+    body = ("Dzien dobry,\nprosze o przejecie klienta koncowego\n\nFirma: Hurtownia Wolt-Mar\n"
+            "Zgoda obecnego partnera: czekamy na odpowiedz")
+    verdict = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY)
+    assert verdict.fields["takeover_kind"] == "end_customer"
+    assert "current_partner_agreement" in verdict.missing and not verdict.invalid
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("pt", "quero transferir o servico 55871 para o meu socio. o email dele é carlos@x.example . ele ja tem conta"),
+    ("en", "Please move service 55871 to my partner, his email is carlos@x.example and he is verified."),
+])
+def test_the_other_partys_address_named_as_theirs_without_the_writers_own(lang, body, catalog):
+    read = values(catalog, "service_holder_change", body)
+    assert read["new_holder_email"] == "carlos@x.example" and "current_holder_email" not in read
+    # Neither own nor theirs: an address alone is nobody's yet.
+    assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move service 55871: carlos@x.example")

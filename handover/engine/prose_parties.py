@@ -1,0 +1,269 @@
+"""Parties told in prose, the way an accounts agent reads them.
+
+"Vantage Networks Ltd, an indirect reseller, wishes to move … from their current distributor, Meridian
+Distribution, to us (Halcyon VAD UK)": each company name in a clause is given its party by the words just
+before it (the type's `prose_parties:` cues: "from" -> the current partner, "to" -> the new one, "the
+reseller" -> the company), over the words that may stand between ("their", "distributor", a comma). A "we"
+or "our" right before a name ("to us (Halcyon …)", "zu uns, der ElbeCom") makes that name the writer's party.
+A clause counts only when two of its names are placed so (or its one name follows the company's role in
+full: "dla klienta X"); its one name left over then takes the one party left open, and its opening name the
+type's `opening` item ("Vantage Networks Ltd …" is the company). The word that places the company, or the
+apposition after its name, may name the type's `kind` choice ("the reseller ProTel", "X, cliente final")."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
+from .text import fold, fold_words
+
+_TOKEN = re.compile(r"\S+")
+_CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an apposition stands behind ("us, X", "us (X)")
+_APPOSITION = frozenset(",(–—")
+_MIN_PLACED = 2          # names a clause must place by their cues before it says anything
+_NAME_CLOSERS = ",;:)"
+
+
+class Named(NamedTuple):
+    start: int
+    end: int
+    name: str
+
+
+class Placed(NamedTuple):
+    named: Named
+    field: str | None     # the name item its cue gives
+    writer: bool          # a "we"/"our" stands right before it
+    before: str = ""      # the words between the name before it and this one
+
+
+class ProseParties(NamedTuple):
+    names: dict[str, tuple[str, str]]   # name item -> (name, the clause it was read from)
+    writer: str | None                  # the name item of the party the writer is
+    kind: str | None = None             # the choice of the type's `kind` item the company's cue names
+
+
+def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) -> ProseParties:
+    """The parties' names the clauses give for the items still open, and the writer's party.
+
+    `known`: the names already read (name item -> name); a name equal to one of them is that party."""
+    reader = rtype.reader
+    names: dict[str, tuple[str, str]] = {}
+    writer = kind = None
+    for clause in clauses:
+        placed = _place(clause, reader)
+        if placed is None:
+            continue
+        fields = _fields(placed, reader, known)
+        kind = kind or _kind(placed, fields, clause, reader)
+        for field_name, (named, _) in fields.items():
+            if field_name not in known and field_name not in names:
+                names[field_name] = (named.name, clause)
+        writer = writer or next((field_name for field_name, (_, wrote) in fields.items() if wrote), None)
+    return ProseParties(names, writer, kind)
+
+
+def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause: str, reader) -> str | None:
+    """The one choice of the type's `kind` item ("takeover_kind") the cue placing the company names ("the
+    reseller ProTel" -> reseller, "o cliente final Construtora Ipê" -> end_customer), or else the apposition
+    after the company's name ("El Hotel Mirador del Tajo, cliente final gestionado …", "Vantage Networks Ltd,
+    an indirect reseller, …")."""
+    if reader.prose_kind is None:
+        return None
+    cue = next((item.before for item in placed if item.field == reader.prose_opening), None)
+    kind = reader.choice_in(reader.prose_kind, cue) if cue else None
+    company = fields.get(reader.prose_opening)
+    if kind is None and company is not None:
+        start, end, _ = company[0]
+        after = clause[start:end].rstrip()[-1:] == "," or clause[end:].lstrip().startswith(",")   # "Tajo, cliente …"
+        if after:
+            kind = reader.choice_in(reader.prose_kind, clause[end:].lstrip(" ,").split(",", 1)[0])
+    return kind
+
+
+def may_name_parties(text: str, rtype) -> bool:
+    """Cheap test before any clause is read: does the text hold a word that ends one of the cues, and another
+    word that places a name (a second cue's, or a "we"), or a company's cue in full."""
+    words = fold_words(text)
+    reader = rtype.reader
+    if reader.prose_cue_ends.isdisjoint(words):
+        return False
+    return len(reader.prose_markers & words) >= _MIN_PLACED or _company_phrase_in(f" {fold(text)} ", reader)
+
+
+def _company_phrase_in(padded: str, reader) -> bool:
+    """Whether the padded folded text holds a company's cue of two words or more ("dla klienta")."""
+    return any(f" {phrase} " in padded for phrase in reader.prose_company_phrases)
+
+
+def _place(clause: str, reader) -> list[Placed] | None:
+    """Each name of the clause with the party its cue gives; None when fewer than two names are placed, unless
+    the clause's one name follows a company's cue of two words or more."""
+    names = names_in(clause, reader.vocabulary, reader.prose_skip)
+    if len(names) == 1:   # "zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska"
+        before = clause[:names[0].start]
+        field_name, writer = cue_before(before, reader)
+        if field_name == reader.prose_opening and f" {fold(before)}".endswith(
+                tuple(f" {phrase}" for phrase in reader.prose_company_phrases)):
+            return [Placed(names[0], field_name, writer, before)]
+        return None
+    if len(names) < _MIN_PLACED:
+        return None
+    placed, previous = [], 0
+    for named in names:
+        field_name, writer = cue_before(clause[previous:named.start], reader)
+        placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
+        previous = named.end
+    return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
+
+
+def _fields(placed: list[Placed], reader, known: Mapping[str, str]) -> dict[str, tuple[Named, bool]]:
+    """Name item -> (name, whether the writer's): by cue, then by a name already known, then by elimination."""
+    fields: dict[str, tuple[Named, bool]] = {}
+    taken: set[int] = set()
+    folded_known = {fold(name): field_name for field_name, name in known.items()}
+    for number, item in enumerate(placed):
+        field_name = item.field or folded_known.get(fold(item.named.name))
+        if field_name and field_name not in fields:
+            fields[field_name] = (item.named, item.writer)
+            taken.add(number)
+    open_fields = set(reader.prose_fields - set(fields) - set(known))
+    left = [number for number in range(len(placed)) if number not in taken]
+    opening = reader.prose_opening
+    first = next((number for number, item in enumerate(placed) if item.field or item.writer), len(placed))
+    before = [number for number in left if number < first]
+    if opening in open_fields and before:   # "[Dear Customer Care,] Vantage Networks Ltd, … wishes to move …"
+        fields[opening] = (placed[before[-1]].named, placed[before[-1]].writer)
+        open_fields.discard(opening)
+        left.remove(before[-1])
+    left = [number for number in left if placed[number].writer] or left   # the writer's name is a party's
+    if len(open_fields) == 1 and len(left) == 1:   # "… nos ha pedido que pasemos a gestionarlo nosotros, Castilla …"
+        fields[open_fields.pop()] = (placed[left[0]].named, placed[left[0]].writer)
+    return fields
+
+
+def cue_before(before: str, reader) -> tuple[str | None, bool]:
+    """The name item the words before a name give ("from their current distributor," -> current_partner), and
+    whether a "we" or "our" stands right before it ("to us (", "a nuestro partner,")."""
+    tokens = [word for token in _CUE_TOKEN.findall(before)
+              for word in ([token] if token in _APPOSITION else fold(token).split())]
+    vocabulary = reader.vocabulary
+    cues = reader.prose_cues
+    longest = max(map(len, cues), default=0)
+    we_words = vocabulary.we_words | vocabulary.our_words
+    fillers = reader.prose_between | vocabulary.lead_words
+    writer = False
+    while tokens:
+        while tokens and tokens[-1] in _APPOSITION:
+            tokens.pop()
+        for size in range(min(longest, len(tokens)), 0, -1):
+            if tuple(tokens[-size:]) in cues:   # a cue holding a "we" ("par notre") names the writer's party
+                writer = writer or not we_words.isdisjoint(tokens[-size:])
+                return _behind_we(tokens[:-size], cues[tuple(tokens[-size:])], reader, writer)
+        we = _we_at_end(tokens, we_words)
+        if we:
+            del tokens[-we:]
+            writer = True
+        elif tokens and tokens[-1] in fillers:
+            tokens.pop()
+        else:
+            break
+    return None, writer
+
+
+def _behind_we(tokens: list[str], field_name: str | None, reader, writer: bool) -> tuple[str | None, bool]:
+    """A cue right behind a "we" and a comma ("para nós, a Beta": "a" is the article, "para" the cue): the
+    writer's name, given its party by the cue before the "we" when there is one."""
+    if not tokens or tokens[-1] not in _APPOSITION:
+        return field_name, writer   # "Наш клиент X": "our" before a role word makes X no writer's name
+    while tokens and tokens[-1] in _APPOSITION:
+        tokens = tokens[:-1]
+    vocabulary = reader.vocabulary
+    if not _we_at_end(tokens, vocabulary.we_words | vocabulary.our_words):
+        return field_name, writer
+    ahead, _ = cue_before(" ".join(tokens), reader)
+    return ahead or field_name, True
+
+
+def _we_at_end(tokens: list[str], we_words: frozenset[str]) -> int:
+    """How many of the last tokens are a "we" word ("nas", "a gente"), or 0."""
+    for size in (2, 1):
+        if len(tokens) >= size and " ".join(tokens[-size:]) in we_words:
+            return size
+    return 0
+
+
+def names_in(clause: str, vocabulary, skip: frozenset[str]) -> list[Named]:
+    """The company names of a clause: runs of capitalised words (and the lowercase words a name holds), less the
+    words in `skip` a capital opens (articles, party nouns, cue words: 'Distributor ALSO …', 'El Hotel …').
+    A clause's first word alone before a lowercase one is no name ('Просим перевести …')."""
+    tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(clause)]
+    found: list[Named] = []
+    at = 0
+    while at < len(tokens):
+        run = _run(tokens, at, vocabulary)
+        at = run[-1] + 1 if run else at + 1
+        while run and fold(tokens[run[0]][1]) in skip:
+            run.pop(0)
+        while run and not _capitalised(tokens[run[-1]][1]) and "." not in tokens[run[-1]][1] \
+                and tokens[run[-1]][1] != "&" and not tokens[run[-1]][1].rstrip(_NAME_CLOSERS).endswith(("»", "“")):
+            run.pop()   # "… Networks and": a joining word ends no name ('«Балтийская верфь-Сервис»' does)
+        if not run or _no_name(tokens, run, skip):
+            continue
+        start = tokens[run[0]][0] + len(tokens[run[0]][1]) - len(tokens[run[0]][1].lstrip("("))
+        last_start, last = tokens[run[-1]]
+        name = _trimmed(clause[start:last_start + len(last)])
+        if name:
+            found.append(Named(start, last_start + len(last), name))
+    return found
+
+
+def _run(tokens: list[tuple[int, str]], at: int, vocabulary) -> list[int]:
+    """The tokens of a name starting at `at`: a capitalised word, then words a name may hold, to a closing mark."""
+    token = tokens[at][1]
+    if not _capitalised(token) or not any(char.isalpha() for char in token):
+        return []
+    run = [at]
+    while not _closes(tokens[run[-1]][1], vocabulary) and run[-1] + 1 < len(tokens):
+        following = tokens[run[-1] + 1][1]
+        quoted = sum(tokens[number][1].count("«") - tokens[number][1].count("»") for number in run) > 0
+        if not quoted and (not _in_name(following, vocabulary) or following.startswith("(")):
+            break   # inside «…» any word is the name's: 'ООО «Балтийская верфь-Сервис»'
+        run.append(run[-1] + 1)
+    return run
+
+
+def _closes(token: str, vocabulary) -> bool:
+    """A word after which a name cannot go on: a comma, colon or parenthesis, or the end of a sentence."""
+    return token.endswith(tuple(_NAME_CLOSERS)) or token.endswith(("».", ").", '".')) \
+        or _ends_sentence(token, vocabulary)
+
+
+def _no_name(tokens: list[tuple[int, str]], run: list[int], skip: frozenset[str]) -> bool:
+    """A code ('SUB-42269051', 'DOM-10452'), or the clause's opening word alone before a lowercase word."""
+    if len(run) > 1:
+        return False
+    token = tokens[run[0]][1]
+    if any(char.isdigit() for char in token) or fold(token).split()[0] in skip:
+        return True   # "We've been approached …"
+    opening = all(fold(word) in skip for _, word in tokens[:run[0]])
+    if opening and token.endswith((",", ":")):
+        return True   # a greeting: "Estimados:", "Bonjour,"
+    opening = opening or tokens[run[0] - 1][1].endswith((",", ":"))
+    after = tokens[run[0] + 1][1] if run[0] + 1 < len(tokens) else ""
+    return opening and bool(after) and not _capitalised(after)
+
+
+def _trimmed(name: str) -> str:
+    """The name without the marks around it: '(Halcyon VAD UK).' -> 'Halcyon VAD UK'; 'Sp. z o.o.' keeps its
+    abbreviation's full stop, 'ООО «Треолан' gets its closing quote back."""
+    name = name.lstrip("(\"'")
+    while name and name[-1] in _NAME_CLOSERS + ".":
+        if name[-1] == "." and "." in name.split()[-1][:-1]:
+            break
+        name = name[:-1]
+    for opening, closing in _QUOTE_PAIRS:
+        if name.count(opening) > name.count(closing):
+            name += closing
+    return name.strip()
