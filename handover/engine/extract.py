@@ -385,6 +385,18 @@ def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bo
     return None
 
 
+def _asked_label(segment: str, before: int, rtype, stopwords) -> list | None:
+    """A label asked as a question with its answer after the question mark, before the line's separator
+    ("All parties agree? Yes - the customer, …"): the label and the whole answer; None if the question is no label."""
+    mark = max(segment.rfind("?", 0, before), segment.rfind("？", 0, before))
+    written = segment[:mark].strip()
+    found = read_label(written, rtype, stopwords, []) if written else None
+    if not found:
+        return None
+    first, more = _split_items(segment[mark + 1:], rtype, stopwords, [])
+    return [(found, written, first), *more]
+
+
 def _split_segment(segment: str, rtype, stopwords, doubts,
                    prose: list[str] | None = None) -> list[tuple[tuple[str, str, bool], str, str]]:
     """[(label match, label as written, value)] for one `Label: value` segment (possibly several items).
@@ -395,6 +407,10 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if separator.start() == 0:
             continue
         written = segment[:separator.start()].strip()
+        if ("?" in written or "？" in written) and not written.endswith(("?", "？")):
+            asked = _asked_label(segment, separator.start(), rtype, stopwords)
+            if asked:   # "Todas as partes estão de acordo? Sim – o cliente, …": the answer follows the question
+                return asked
         unsure: list = []
         found = read_label(written, rtype, stopwords, unsure)
         if not found and rtype.reader is not None and rtype.reader.party_words:
@@ -493,6 +509,8 @@ class _LineReader:
         separator, goes on the value above it. Under an address's label, the one address it holds is the value."""
         text = line.text
         if not text[:1].islower() or _MAY_SEPARATE.search(text) or line.origin != self.found[index].origin:
+            return False
+        if self._bare_label(text):   # "bisheriger Händler" over its value: a label written in lower case
             return False
         item = self.found[index]
         value = f"{item.value} {text}"
@@ -1621,8 +1639,12 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
     address, up to the end of their sentence, that name an open address item by its own label words and say
     "the same" (a phrase of two words or more) give it the address of the item the type pairs it with."""
     reader = rtype.reader
-    tail = _SENTENCE_END.split(rest, 1)[0]
+    pieces = _SENTENCE_END.split(rest, 2)
+    tail = pieces[0]
     words = fold(tail).split()
+    if not words and len(pieces) > 1:   # "… (manuel@…); as faturas devem ir para o mesmo email": the next clause
+        tail = pieces[1]
+        words = fold(tail).split()
     if "@" in tail or not words:
         return []
     if _same_as_phrase(words, reader.vocabulary.same_as, range(2, 5)) is None:

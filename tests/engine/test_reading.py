@@ -1203,3 +1203,41 @@ def test_the_other_partys_address_named_as_theirs_without_the_writers_own(lang, 
     assert read["new_holder_email"] == "carlos@x.example" and "current_holder_email" not in read
     # Neither own nor theirs: an address alone is nobody's yet.
     assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move service 55871: carlos@x.example")
+
+
+@pytest.mark.parametrize("lang, kind", [
+    ("en", "Type of take over: single end customer (not a reseller move)"),
+    ("es", "Tipo de traspaso: un solo cliente final (no un cambio de revendedor)"),
+    ("fr", "Type de reprise : un seul client final (pas un revendeur)"),
+    ("ru", "Тип передачи: один конечный клиент (не реселлер)"),
+    ("pt", "Tipo de transferência: um cliente final (não um revendedor)"),
+])
+def test_a_choice_named_only_to_be_denied_is_not_the_one_chosen(lang, kind, catalog, settings):
+    verdict = evaluate(ticket_document("partner_takeover", [comment(kind)]), catalog, settings, TODAY)
+    assert verdict.fields["takeover_kind"] == "end_customer"
+    assert "takeover_kind" not in [problem.field for problem in verdict.invalid]
+
+
+@pytest.mark.parametrize("line", [
+    "Todas as partes estão de acordo? Sim – o cliente, a Tejo Sistemas e nós.",
+    "Consent of all parties? Yes - the customer, Northgate and us.",
+])
+def test_a_label_asked_as_a_question_with_its_answer_after_it_on_the_line(line, catalog, settings):
+    verdict = evaluate(ticket_document("reseller_change", [comment(line)]), catalog, settings, TODAY)
+    assert verdict.fields["all_parties_consent"] is True
+
+
+@pytest.mark.parametrize("body", [
+    "O gestor do portal é o Sr. Manuel Sousa (manuel@ateliersousa.pt); as faturas devem ir para o mesmo email.",
+    "The portal owner is Ms Jane Hart (jane@hart.example); the invoices can go to the same email address.",
+])
+def test_the_same_address_said_in_the_clause_after_an_address_in_brackets(body, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    assert fields["billing_email"] == fields["portal_owner_email"]
+
+
+def test_a_label_in_lower_case_over_its_value_does_not_continue_the_value_above(catalog):
+    body = "Endkunde\nSchreinerei Maier & Söhne\nbisheriger Händler\nIT-Systemhaus Bodensee\nneuer Händler\nCloudwerk GmbH"
+    found = values(catalog, "reseller_change", body)
+    assert found["end_customer_name"] == "Schreinerei Maier & Söhne"
+    assert found["current_reseller"] == "IT-Systemhaus Bodensee"
