@@ -614,7 +614,7 @@ class _LineReader:
 
     def _labelled(self, text: str, origin: str) -> bool:
         if not _MAY_SEPARATE.search(text):   # most prose lines: no separator, nothing to look up
-            return self._label_then_value(text, origin)
+            return self._label_then_value(text, origin) or self._asked_then_answered(text, origin)
         cells = _cells(text)
         if cells and self.row(cells, origin):
             return True
@@ -631,6 +631,24 @@ class _LineReader:
                 self.add(label, written, value, origin)
             else:
                 self.pending = (label, written)
+        return True
+
+    def _asked_then_answered(self, text: str, origin: str) -> bool:
+        """'Все стороны согласны? Да, и клиент, и …': a short label asked as a question, its answer after it."""
+        mark = text.find("? ")
+        if mark < 0 or len(text[:mark].split()) > _MAX_BARE_LABEL_WORDS + 1:
+            return False   # the common case: no question, or a long one (a sentence, not a label)
+        clean = _strip_markup(text)
+        items = _asked_label(clean, clean.find("? ") + 1, self.rtype, self.stopwords)
+        if not items or not items[0][2]:
+            return False
+        reader = self.rtype.reader
+        if self.rtype.spec_by_name[items[0][0][0]].kind == "yesno" and reader is not None \
+                and fold_words(items[0][2]) & reader.vocabulary.negations:
+            return False   # "Have all parties agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
+        for label, written, value in items:
+            if value:
+                self.add(label, written, value, origin)
         return True
 
     def _label_then_value(self, text: str, origin: str) -> bool:

@@ -1241,3 +1241,26 @@ def test_a_label_in_lower_case_over_its_value_does_not_continue_the_value_above(
     found = values(catalog, "reseller_change", body)
     assert found["end_customer_name"] == "Schreinerei Maier & Söhne"
     assert found["current_reseller"] == "IT-Systemhaus Bodensee"
+
+
+@pytest.mark.parametrize("line, consent", [
+    ("Все стороны согласны? Да, и клиент, и ЦифраСервис, и мы.", True),
+    ("Have all parties agreed? Not yet, the current reseller has not answered us.", None),
+])
+def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separator(line, consent, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(line)]), catalog, settings, TODAY).fields
+    assert fields.get("all_parties_consent") is consent
+
+
+@pytest.mark.parametrize("sentence", [
+    "Когда переводить? Лучше всего 15 января 2027 г.",
+    "A ideia é fazer a troca no dia 15 de janeiro de 2027.",
+    "Ideally the move happens on 15 January 2027.",
+    "Am liebsten wechseln wir am 15. Januar 2027.",
+    "Lo ideal sería hacer el cambio el 15 de enero de 2027.",
+    "L'idéal serait de faire le changement le 15 janvier 2027.",
+    "Idealnie przeniesienie 15 stycznia 2027.",
+])
+def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalog, settings):
+    fields = evaluate(ticket_document("reseller_change", [comment(sentence)]), catalog, settings, TODAY).fields
+    assert fields["preferred_transfer_date"] == "2027-01-15"
