@@ -353,13 +353,18 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
     return _item_words(rtype, "agreement", "", build)
 
 
-def _role_agreement_label(written: str, rtype: RequestType) -> tuple[str, str, bool] | None:
+def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False) -> tuple[str, str, bool] | None:
     """'Accord du distributeur actuel', 'Zustimmung akt. Partner', 'Losing BP sign-off': a label holding a word
     of agreeing and the role of exactly one party (the agreement items' `party_words`) names that party's
-    agreement. Read as not exact, so the note shows it."""
+    agreement. Read as not exact, so the note shows it. Asked as a question, an agreement phrase of the
+    language does too ("Ist der bisherige Partner einverstanden?")."""
     folded = fold(_PARENTHETICAL.sub(" ", written))
-    if not folded or len(folded) > _MAX_LABEL_CHARS or not set(folded.split()) & _agreement_words(rtype):
+    if not folded or len(folded) > _MAX_LABEL_CHARS:
         return None
+    if not set(folded.split()) & _agreement_words(rtype):
+        yes = rtype.reader.vocabulary.yes
+        if not asked or yes is None or not yes.search(folded):
+            return None
     padded = f" {folded} "
     named = []
     for field_name, phrases in rtype.reader.party_words.items():
@@ -391,6 +396,8 @@ def _asked_label(segment: str, before: int, rtype, stopwords) -> list | None:
     mark = max(segment.rfind("?", 0, before), segment.rfind("？", 0, before))
     written = segment[:mark].strip()
     found = read_label(written, rtype, stopwords, []) if written else None
+    if not found and written and rtype.reader is not None and rtype.reader.party_words:
+        found = _role_agreement_label(written, rtype, asked=True)   # "Ist der bisherige Partner einverstanden? Ja, …"
     if not found:
         return None
     first, more = _split_items(segment[mark + 1:], rtype, stopwords, [])

@@ -1264,3 +1264,22 @@ def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separa
 def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalog, settings):
     fields = evaluate(ticket_document("reseller_change", [comment(sentence)]), catalog, settings, TODAY).fields
     assert fields["preferred_transfer_date"] == "2027-01-15"
+
+
+@pytest.mark.parametrize("lines", [
+    "Ist der Kunde einverstanden? Ja, der Wunsch kam von ihm.\n"
+    "Ist der bisherige Partner einverstanden? Ja, die Netzwerk Partner Ost AG hat schriftlich zugestimmt.",
+    "Czy klient się zgadza? Tak, sam zwrócił się do nas.\nCzy obecny partner się zgadza? Tak, potwierdził to mailowo.",
+])
+def test_a_partys_agreement_asked_by_its_role_and_answered_on_its_line(lines, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(lines)]), catalog, settings, TODAY).fields
+    assert fields["customer_agreement"] is fields["current_partner_agreement"] is True
+    assert "new_partner_agreement" not in fields
+
+
+def test_the_distributors_labels_name_the_partners_in_german(catalog):
+    body = ("Bisheriger Distributor: ComTrade GmbH\nÜbernehmender Distributor: NordLink AG\n"
+            "Einverständnis bisheriger Distributor: liegt vor\nEinverständnis übernehmender Distributor: liegt vor")
+    found = values(catalog, "partner_takeover", body)
+    assert (found["current_partner"], found["new_partner"]) == ("ComTrade GmbH", "NordLink AG")
+    assert {found["current_partner_agreement"], found["new_partner_agreement"]} == {"liegt vor"}
