@@ -1283,3 +1283,31 @@ def test_the_distributors_labels_name_the_partners_in_german(catalog):
     found = values(catalog, "partner_takeover", body)
     assert (found["current_partner"], found["new_partner"]) == ("ComTrade GmbH", "NordLink AG")
     assert {found["current_partner_agreement"], found["new_partner_agreement"]} == {"liegt vor"}
+
+
+@pytest.mark.parametrize("body, parties", [
+    ("Wir möchten den Endkunden Bäckerei Frei AG von der Netzwerk Partner Ost AG übernehmen.",
+     {"company_name": "Bäckerei Frei AG", "current_partner": "Netzwerk Partner Ost AG"}),
+    ("Das Hotel Mirador del Tajo wechselt zu uns.", {}),
+])
+def test_a_partys_cue_of_two_name_words_ends_one_name_and_places_the_next(body, parties, catalog):
+    found = values(catalog, "partner_takeover", body)
+    assert {name: found[name] for name in parties} == parties
+    assert "Tajo" not in found.values()
+
+
+@pytest.mark.parametrize("body, parties", [
+    ("Wir möchten den Endkunden Bäckerei Frei AG von der Netzwerk Ost AG übernehmen.\nUnd wir als neuer Partner (Alpstein Informatik GmbH)? Ja.",
+     {"company_name": "Bäckerei Frei AG", "new_partner": "Alpstein Informatik GmbH"}),
+    ("Nous souhaitons reprendre la gestion du client final Garage Dubois SRL, actuellement suivi par le partenaire "
+     "Brutel Communications.\nEt nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem.",
+     {"new_partner": "Wallonie IT Partners"}),
+    ("They currently sit with Vantage Comms and would be moving to us, Redline Networks.",
+     {"current_partner": "Vantage Comms", "new_partner": "Redline Networks"}),
+    ("chcielibyśmy przejąć obsługę firmy Transbud Marek Nowicki.\n"
+     "Obecnie obsługuje ich ITcom Partner, nowym partnerem będziemy my – Serwis24 Sp. z o.o.",
+     {"company_name": "Transbud Marek Nowicki", "current_partner": "ITcom Partner"}),
+])
+def test_the_writers_party_by_a_we_and_its_role_and_the_parties_earlier_clauses_named(body, parties, catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    assert {name: fields.get(name) for name in parties} == parties
