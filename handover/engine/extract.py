@@ -27,6 +27,8 @@ _SEPARATOR = re.compile(r"\s*(?:-+>|=>|[→⇒])\s*|\s*[:：=]\s*|\s+[-–—]\s
 _MAY_SEPARATE = re.compile(r"[:：=\t|→⇒]|->|\s[-–—]\s|[–—]|\.\.|\s\.\s")
 # Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ...", "… / Billing: C"
 _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+[/–—-]\s+|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
+_DASHES = frozenset("-–—")
+_MAX_ELLIPTIC_WORDS = 12   # "Et nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem."
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
@@ -376,6 +378,18 @@ def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False)
     return (named[0], folded, False) if len(named) == 1 else None
 
 
+def _role_only(question: str, rtype: RequestType) -> str | None:
+    """The agreement item of the one party whose role an elliptic question names ("¿Y el mayorista actual?",
+    "Und wir als neuer Partner (X)?"), without a word of agreeing; None unless exactly one."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words:
+        return None
+    padded = f" {fold(_PARENTHETICAL.sub(' ', question))} "
+    named = [field_name for field_name, phrases in reader.party_words.items()
+             if any(f" {phrase} " in padded for phrase in phrases)]
+    return named[0] if len(named) == 1 else None
+
+
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
     """Lines glued together ('SUB-1 End customer name: Acme'): the last words before a colon that are a catalog label.
 
@@ -424,7 +438,7 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
             found = _role_agreement_label(written, rtype)   # "Accord du distributeur actuel: oui"
         if doubts is not None and not found:
             doubts.extend(unsure)   # a label read by the party's role is no doubt
-        if not found:
+        if not found and separator.group().strip() not in _DASHES:   # a dash ends no glued label: "… as an end customer - just …"
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
                 before = written[:glued[0]].strip()
@@ -473,11 +487,26 @@ class _LineReader:
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
         self.prompted = False   # pending comes from a quoted question: the next line answers it
         self.wrapped: int | None = None   # the item the line above gave, whose value may go on on this line
+        self.asked = False   # the line above asked a yes/no item and answered it: the next question may be elliptic
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
         self._may_wrap(value)
+        if self.rtype.spec_by_name[field_name].kind == "yesno":
+            value = self._repeated(value)
         self.found.append(Found(field_name, value, written, exact, origin, folded))
+
+    def _repeated(self, value: str) -> str:
+        """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
+        "También; …": the language's `also_words` first): that answer; else the value."""
+        reader = self.rtype.reader
+        words = fold(value).split()[:2]
+        if reader is None or not words or not reader.vocabulary.also_words \
+                or not {words[0], " ".join(words)} & reader.vocabulary.also_words:
+            return value
+        spec_by_name = self.rtype.spec_by_name
+        before = next((item.value for item in reversed(self.found) if spec_by_name[item.field].kind == "yesno"), None)
+        return before if before is not None else value
 
     def _may_wrap(self, value: str) -> None:
         """The item about to be read may go on on the next line: its value ends in a comma, or is a sentence
@@ -641,21 +670,31 @@ class _LineReader:
         return True
 
     def _asked_then_answered(self, text: str, origin: str) -> bool:
-        """'Все стороны согласны? Да, и клиент, и …': a short label asked as a question, its answer after it."""
+        """'Все стороны согласны? Да, и клиент, и …': a short label of a yes/no item asked as a question, its answer
+        after it."""
+        asked, self.asked = self.asked, False
         mark = text.find("? ")
-        if mark < 0 or len(text[:mark].split()) > _MAX_BARE_LABEL_WORDS + 1:
+        if mark < 0 or len(text[:mark].split()) > (_MAX_ELLIPTIC_WORDS if asked else _MAX_BARE_LABEL_WORDS + 1):
             return False   # the common case: no question, or a long one (a sentence, not a label)
         clean = _strip_markup(text)
-        items = _asked_label(clean, clean.find("? ") + 1, self.rtype, self.stopwords)
+        mark = clean.find("? ")
+        items = _asked_label(clean, mark + 1, self.rtype, self.stopwords)
+        reader = self.rtype.reader
+        if asked and (not items or self.rtype.spec_by_name[items[0][0][0]].kind != "yesno"):
+            role = _role_only(clean[:mark], self.rtype)   # after "Ist der Kunde einverstanden? Ja.": "Und der
+            if role:                                      # bisherige Partner? Ebenfalls." asks the same of it
+                items = [((role, fold(clean[:mark]), False), clean[:mark].strip(), clean[mark + 1:].strip())]
+                self.prose.append(Line(clean[:mark + 1], origin))   # the names it holds are prose's to read
         if not items or not items[0][2]:
             return False
-        reader = self.rtype.reader
-        if self.rtype.spec_by_name[items[0][0][0]].kind == "yesno" and reader is not None \
-                and fold_words(items[0][2]) & reader.vocabulary.negations:
-            return False   # "Have all parties agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
+        if self.rtype.spec_by_name[items[0][0][0]].kind != "yesno" or reader is None \
+                or fold_words(items[0][2]) & reader.vocabulary.negations:
+            return False   # "¿Y el mayorista actual? También": asks for an answer, not a name; "Have all parties
+            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
         for label, written, value in items:
             if value:
                 self.add(label, written, value, origin)
+        self.asked = True
         return True
 
     def _label_then_value(self, text: str, origin: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
-from .text import fold, fold_words
+from .text import fold, fold_words, unnegated
 
 _TOKEN = re.compile(r"\S+")
 _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an apposition stands behind ("us, X", "us (X)")
@@ -79,6 +79,9 @@ def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause
         after = clause[start:end].rstrip()[-1:] == "," or clause[end:].lstrip().startswith(",")   # "Tajo, cliente …"
         if after:
             kind = reader.choice_in(reader.prose_kind, clause[end:].lstrip(" ,").split(",", 1)[0])
+        elif clause[end:].lstrip().startswith("("):   # "Transbud (to klient końcowy, nie reseller)"
+            aside = clause[end:].lstrip()[1:].split(")", 1)[0]
+            kind = reader.choice_in(reader.prose_kind, unnegated(aside, reader.vocabulary.negations))
     return kind
 
 
@@ -246,7 +249,7 @@ def _run(tokens: list[tuple[int, str]], at: int, vocabulary, cues: Mapping | Non
     while not _closes(tokens[run[-1]][1], vocabulary) and run[-1] + 1 < len(tokens):
         following = tokens[run[-1] + 1][1]
         quoted = sum(tokens[number][1].count("«") - tokens[number][1].count("»") for number in run) > 0
-        if not quoted and (not _in_name(following, vocabulary) or following.startswith("(")):
+        if not quoted and (not _in_name(following, vocabulary) or following.startswith(("(", "¿", "¡"))):
             break   # inside «…» any word is the name's: 'ООО «Балтийская верфь-Сервис»'
         if cues and not quoted and not _capitalised(following) and len(run) >= 2 \
                 and _cue_between_names(tokens, run[-1] + 1, cues):

@@ -1,7 +1,6 @@
 """The verdict: which request type applies, what is missing, invalid or worth a warning."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from collections.abc import Callable, Mapping
@@ -16,7 +15,7 @@ from .parties import with_method
 from .language import Detector, choose_language
 from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
-from .text import fold
+from .text import unnegated
 from .rules import RULES, Problem, RuleContext
 
 # jsonschema keywords whose failure means "absent", not "wrong".
@@ -86,15 +85,6 @@ def find_request_type(document: Mapping, catalog: Catalog, form_types: Mapping[i
     return form_type if form_type in catalog.types else None
 
 
-_CLAUSE_MARKS = re.compile(r"[,;()\[\]/.!?]")
-
-
-def _unnegated(text: str, negations: frozenset[str]) -> str:
-    """The text without its negated parts ("single end customer (not a reseller move)" -> "single end customer"):
-    a choice that is named only to be denied is not the one chosen."""
-    return " ".join(part for part in _CLAUSE_MARKS.split(text) if not set(fold(part).split()) & negations)
-
-
 def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog, today: date | None = None):
     """Raw value -> canonical value for the schema; unreadable input stays as text so it shows as invalid."""
     if spec.kind == "attachment":
@@ -105,7 +95,7 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
         choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
         if choice not in spec.choices and rtype.reader is not None and isinstance(value, str):
             choice = (rtype.reader.choice_in(spec.name, value)   # inflected words in a sentence
-                      or rtype.reader.choice_in(spec.name, _unnegated(value, catalog.vocabulary.negations)) or choice)
+                      or rtype.reader.choice_in(spec.name, unnegated(value, catalog.vocabulary.negations)) or choice)
         return choice
     if spec.kind == "email":
         return normalize_email(value)

@@ -1205,6 +1205,10 @@ def test_the_other_partys_address_named_as_theirs_without_the_writers_own(lang, 
     assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move service 55871: carlos@x.example")
 
 
+def fields_of(catalog, settings, type_name, body):
+    return evaluate(ticket_document(type_name, [comment(body)]), catalog, settings, TODAY).fields
+
+
 @pytest.mark.parametrize("lang, kind", [
     ("en", "Type of take over: single end customer (not a reseller move)"),
     ("es", "Tipo de traspaso: un solo cliente final (no un cambio de revendedor)"),
@@ -1232,7 +1236,7 @@ def test_a_label_asked_as_a_question_with_its_answer_after_it_on_the_line(line, 
     "The portal owner is Ms Jane Hart (jane@hart.example); the invoices can go to the same email address.",
 ])
 def test_the_same_address_said_in_the_clause_after_an_address_in_brackets(body, catalog, settings):
-    fields = evaluate(ticket_document("reseller_change", [comment(body)]), catalog, settings, TODAY).fields
+    fields = fields_of(catalog, settings, "reseller_change", body)
     assert fields["billing_email"] == fields["portal_owner_email"]
 
 
@@ -1248,7 +1252,7 @@ def test_a_label_in_lower_case_over_its_value_does_not_continue_the_value_above(
     ("Have all parties agreed? Not yet, the current reseller has not answered us.", None),
 ])
 def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separator(line, consent, catalog, settings):
-    fields = evaluate(ticket_document("reseller_change", [comment(line)]), catalog, settings, TODAY).fields
+    fields = fields_of(catalog, settings, "reseller_change", line)
     assert fields.get("all_parties_consent") is consent
 
 
@@ -1262,7 +1266,7 @@ def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separa
     "Idealnie przeniesienie 15 stycznia 2027.",
 ])
 def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalog, settings):
-    fields = evaluate(ticket_document("reseller_change", [comment(sentence)]), catalog, settings, TODAY).fields
+    fields = fields_of(catalog, settings, "reseller_change", sentence)
     assert fields["preferred_transfer_date"] == "2027-01-15"
 
 
@@ -1270,9 +1274,15 @@ def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalo
     "Ist der Kunde einverstanden? Ja, der Wunsch kam von ihm.\n"
     "Ist der bisherige Partner einverstanden? Ja, die Netzwerk Partner Ost AG hat schriftlich zugestimmt.",
     "Czy klient się zgadza? Tak, sam zwrócił się do nas.\nCzy obecny partner się zgadza? Tak, potwierdził to mailowo.",
+    # an answer that repeats the one before it, and an elliptic question naming a party's role only
+    "Ist der Kunde einverstanden? Ja, der Wunsch kam von ihm.\nUnd der bisherige Partner? Ebenfalls.",
+    "Czy klient się zgadza? Tak, sam zwrócił się do nas.\nZgoda obecnego partnera – jak wyżej.",
+    "Is the customer agreed? Yes, they asked for it.\nAnd the current partner? Also.",
+    "¿Está de acuerdo el cliente? Sí, la petición viene de ellos.\n¿Y el mayorista actual? También; lo confirmará.",
+    "Le client est-il d'accord ? Oui, c'est lui qui l'a demandé.\nEt le partenaire actuel ? Idem.",
 ])
 def test_a_partys_agreement_asked_by_its_role_and_answered_on_its_line(lines, catalog, settings):
-    fields = evaluate(ticket_document("partner_takeover", [comment(lines)]), catalog, settings, TODAY).fields
+    fields = fields_of(catalog, settings, "partner_takeover", lines)
     assert fields["customer_agreement"] is fields["current_partner_agreement"] is True
     assert "new_partner_agreement" not in fields
 
@@ -1309,5 +1319,30 @@ def test_a_partys_cue_of_two_name_words_ends_one_name_and_places_the_next(body, 
      {"company_name": "Transbud Marek Nowicki", "current_partner": "ITcom Partner"}),
 ])
 def test_the_writers_party_by_a_we_and_its_role_and_the_parties_earlier_clauses_named(body, parties, catalog, settings):
-    fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
+    fields = fields_of(catalog, settings, "partner_takeover", body)
     assert {name: fields.get(name) for name in parties} == parties
+
+
+def test_an_elliptic_role_question_counts_only_after_an_answered_one(catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment("Und der bisherige Partner? Ebenfalls.")]),
+                      catalog, settings, TODAY).fields
+    assert "current_partner_agreement" not in fields
+
+
+def test_the_kind_in_brackets_after_the_company_with_the_denied_one_dropped(catalog, settings):
+    body = ("chcielibyśmy przejąć obsługę firmy Transbud Marek Nowicki (to klient końcowy, nie reseller) "
+            "od ITcom Partner.")
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["takeover_kind"] == "end_customer"
+
+
+def test_an_inverted_question_mark_ends_a_name(catalog, settings):
+    body = "Solicitamos el traspaso desde su mayorista actual, Distrinet Iberia, a nosotros, Mayorista Global TIC. ¿Está claro?"
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["new_partner"] == "Global TIC"   # "mayorista" is the role, not the name
+
+
+def test_a_label_glued_after_a_sentence_needs_a_colon_not_a_dash(catalog):
+    found = values(catalog, "partner_takeover",
+                   "We're looking to take over Calder Logistics Ltd as an end customer - just the one company.")
+    assert found.get("company_name") != "just the one company."
