@@ -1346,3 +1346,10 @@ def test_a_label_glued_after_a_sentence_needs_a_colon_not_a_dash(catalog):
     found = values(catalog, "partner_takeover",
                    "We're looking to take over Calder Logistics Ltd as an end customer - just the one company.")
     assert found.get("company_name") != "just the one company."
+
+
+def test_a_company_agreeing_to_take_the_customer_on_in_russian(catalog, settings):
+    body = ("Новый партнёр: ООО «Сетевые Решения»\nСогласие клиента: да\nСогласие текущего партнёра: да\n\n"
+            "Подтверждаем: ООО «Сетевые Решения» согласно принять на обслуживание ООО «Гранит-Строй».")
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["new_partner_agreement"] is True
