@@ -1174,6 +1174,76 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+_AFTER_SENTENCE = re.compile(r"(?<=[.!?？])\s+")
+
+
+def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, values: Mapping[str, RawValue],
+                          found_here: list[Found], writer: str | None = None) -> list[Found]:
+    """"Has Vantage Comms agreed? Not yet - …", "¿Está de acuerdo Informática Ruiz? Sí, …", "¿Y nosotros? Por
+    supuesto que sí.": a question about one party's agreement, answered by the sentence after it, gives that
+    party's agreement. The party is named by its role (`party_words`), by its name given so far, or by a "we"
+    for the party the writer is (`writer`, its name item); the question holds an agreement phrase, or follows
+    one this reader answered ("¿Y el mayorista actual? También"). An answer opening with one of the language's
+    `also_words` repeats the answer before it. Only agreements not given."""
+    reader = rtype.reader
+    if catalog is None or reader is None or not reader.party_words or not any("?" in text for text, _ in paragraphs):
+        return []   # the common case: no question in the prose
+    given = {*values, *(item.field for item in found_here)}
+    open_agreements = {party.field for party in rtype.consents if party.field in reader.party_words} - given
+    if not open_agreements:
+        return []
+    vocabulary = catalog.vocabulary
+    known = {item.field: item.value for item in found_here if isinstance(item.value, str)}
+    known.update({name: raw.value for name, raw in values.items() if isinstance(raw.value, str)})
+    by_name = {}
+    for party in rtype.consents:
+        name = known.get(party.name_field) if party.name_field else None
+        if party.field and name:
+            words = fold(name).split()
+            while len(words) > 1 and words[0] in reader.prose_skip:
+                words = words[1:]   # "partenaire Brutel Communications": the role is no part of the name
+            by_name[party.field] = {" ".join(words), " ".join(words[:2])}
+    own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
+    found: list[Found] = []
+    for text, _ in paragraphs:
+        if "?" not in text and "？" not in text:
+            continue
+        sentences = _AFTER_SENTENCE.split(text)
+        asked = [sentence.rstrip().endswith(("?", "？")) for sentence in sentences]
+        last = None   # the answer this reader read last, in this paragraph
+        for at, question in enumerate(sentences[:-1]):
+            if not asked[at] or asked[at + 1]:
+                if not asked[at] and (at == 0 or not asked[at - 1]):
+                    last = None   # a sentence that answers no question ends the run of questions
+                continue
+            answer = sentences[at + 1]
+            folded = fold(question)
+            padded = f" {folded} "
+            named = {field_name for field_name, phrases in reader.party_words.items()
+                     if any(f" {phrase} " in padded for phrase in phrases)}
+            named |= {field_name for field_name, names in by_name.items() if any(f" {name} " in padded for name in names)}
+            if own and not vocabulary.we_words.isdisjoint(folded.split()):
+                named.add(own)
+            asking = (vocabulary.yes is not None and vocabulary.yes.search(folded)) \
+                or not _agreement_words(rtype).isdisjoint(folded.split())
+            if len(named) != 1 or not (asking or last is not None):
+                last = None
+                continue
+            said = answer.strip()
+            opening = fold(said).split()[:2]
+            if last is not None and opening and {opening[0], " ".join(opening)} & vocabulary.also_words:
+                said = last
+            if not isinstance(normalize_yes_no(said, catalog.yes_no_index, vocabulary), bool):
+                last = None
+                continue
+            field_name = named.pop()
+            last = said
+            if field_name in open_agreements:
+                open_agreements.discard(field_name)
+                found.append(Found(field_name, said, f"{question} {answer}", False, "sentence"))
+    return found
+
+
 def _all_before_yes(marked: str, vocabulary) -> bool:
     """Whether every party marked '|' in the clause stands before its first yes phrase."""
     found = vocabulary.yes.search(marked) if vocabulary.yes is not None else None
@@ -2280,6 +2350,9 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_date_corrections(paragraphs, rtype, catalog),
              *read_consent_sentences(paragraphs, rtype, catalog),
              *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
+             *(read_asked_agreements(paragraphs, rtype, catalog, values, [*found, *patterned],
+                                     next(iter(writers)) if len(writers) == 1 else None)
+               if rtype.named_agreements else ()),
              *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                       next(iter(writers)) if len(writers) == 1 else None, comment)
                if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file

@@ -1353,3 +1353,26 @@ def test_a_company_agreeing_to_take_the_customer_on_in_russian(catalog, settings
             "Подтверждаем: ООО «Сетевые Решения» согласно принять на обслуживание ООО «Гранит-Строй».")
     fields = fields_of(catalog, settings, "partner_takeover", body)
     assert fields["new_partner_agreement"] is True
+
+
+@pytest.mark.parametrize("body, agreements", [
+    ("They currently sit with Vantage Comms and would be moving to us, Redline Networks.\n\n"
+     "Has Vantage Comms agreed? Not yet - we've chased them twice.\nDo we agree? Yes, obviously.",
+     {"current_partner_agreement": False, "new_partner_agreement": True}),
+    ("Solicitamos el traspaso del revendedor Informática Ruiz Hermanos desde su mayorista actual, Distrinet Iberia, "
+     "a nosotros, Global TIC.\n\n¿Está de acuerdo Informática Ruiz? Sí, la petición viene de ellos.\n"
+     "¿Y el mayorista actual? También; os lo confirmará.\n¿Y nosotros? Por supuesto que sí.",
+     {"customer_agreement": True, "current_partner_agreement": True, "new_partner_agreement": True}),
+    ("Partenaire actuel : partenaire Brutel Communications\nNouveau partenaire : Wallonie IT Partners\n\n"
+     "Brutel Communications est-il d'accord ? Oui, également.\n"
+     "Et nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem.",
+     {"current_partner_agreement": True, "new_partner_agreement": True}),
+])
+def test_a_question_about_one_partys_agreement_answered_by_the_next_sentence(body, agreements, catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert {name: fields.get(name) for name in agreements} == agreements
+
+
+def test_a_question_about_an_agreement_with_no_answer_gives_none(catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", "Nouveau partenaire : Wallonie IT\n\nEst-ce que le partenaire actuel est d'accord ?")
+    assert "current_partner_agreement" not in fields
