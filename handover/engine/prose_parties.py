@@ -82,6 +82,10 @@ def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause
         elif clause[end:].lstrip().startswith("("):   # "Transbud (to klient końcowy, nie reseller)"
             aside = clause[end:].lstrip()[1:].split(")", 1)[0]
             kind = reader.choice_in(reader.prose_kind, unnegated(aside, reader.vocabulary.negations))
+        elif not reader.vocabulary.negations.isdisjoint(fold_words(clause[end:])):
+            # "Calder Logistics Ltd as an end customer - just the one company, not a reseller": the writer
+            # contrasts the kinds; the one not denied is the company's
+            kind = reader.choice_in(reader.prose_kind, unnegated(clause[end:], reader.vocabulary.negations))
     return kind
 
 

@@ -1376,3 +1376,12 @@ def test_a_question_about_one_partys_agreement_answered_by_the_next_sentence(bod
 def test_a_question_about_an_agreement_with_no_answer_gives_none(catalog, settings):
     fields = fields_of(catalog, settings, "partner_takeover", "Nouveau partenaire : Wallonie IT\n\nEst-ce que le partenaire actuel est d'accord ?")
     assert "current_partner_agreement" not in fields
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("We're looking to take over Calder Logistics Ltd as an end customer - just the one company, not a reseller.",
+     "end_customer"),
+    ("We're looking to take over Calder Logistics Ltd from their reseller Vantage Comms.", None),
+])
+def test_the_kind_the_writer_contrasts_after_the_companys_name(body, kind, catalog, settings):
+    assert fields_of(catalog, settings, "partner_takeover", body).get("takeover_kind") == kind
