@@ -492,9 +492,21 @@ class _LineReader:
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
         self._may_wrap(value)
-        if self.rtype.spec_by_name[field_name].kind == "yesno":
+        kind = self.rtype.spec_by_name[field_name].kind
+        if kind == "yesno":
             value = self._repeated(value)
+        elif kind == "email" and "@" in value:
+            self._same_after_address(value, origin)
         self.found.append(Found(field_name, value, written, exact, origin, folded))
+
+    def _same_after_address(self, value: str, origin: str) -> None:
+        """"Владелец портала — admin@…, счета отправлять туда же": words after a labelled address that say
+        "the same" (for another item) are prose's to read, with the address before them."""
+        address = _ADDRESS.search(value)
+        reader = self.rtype.reader
+        if address is not None and reader is not None \
+                and not fold_words(value[address.end():]).isdisjoint(_words_of(reader.vocabulary.same_as)):
+            self.prose.append(Line(value, origin))
 
     def _repeated(self, value: str) -> str:
         """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
@@ -1753,7 +1765,7 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
                                    "forwarded" if origin == "forwarded" else "sentence"))
                 open_fields.remove(named[0])
         if open_fields and start:
-            found.extend(_same_address_after(text[start:], rtype, open_fields, given, found))
+            found.extend(_same_address_after(text[start:], rtype, open_fields, given, [*found_here, *found]))
     return found
 
 

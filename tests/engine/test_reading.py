@@ -1385,3 +1385,12 @@ def test_a_question_about_an_agreement_with_no_answer_gives_none(catalog, settin
 ])
 def test_the_kind_the_writer_contrasts_after_the_companys_name(body, kind, catalog, settings):
     assert fields_of(catalog, settings, "partner_takeover", body).get("takeover_kind") == kind
+
+
+@pytest.mark.parametrize("body", [
+    "Владелец портала — admin@uyut-mebel.ru, счета отправлять туда же.",
+    "Administrador do portal — manuel@ateliersousa.pt, as faturas para o mesmo email.",
+])
+def test_the_same_address_said_after_a_labelled_address(body, catalog, settings):
+    fields = fields_of(catalog, settings, "reseller_change", body)
+    assert fields["billing_email"] == fields["portal_owner_email"]
