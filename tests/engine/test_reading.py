@@ -1239,8 +1239,9 @@ def test_a_label_asked_as_a_question_with_its_answer_after_it_on_the_line(line, 
     "Administrador do portal — manuel@ateliersousa.pt, as faturas para o mesmo email.",
 ])
 def test_the_same_address_said_in_the_clause_after_an_address_in_brackets(body, catalog, settings):
-    fields = fields_of(catalog, settings, "reseller_change", body)
-    assert fields["billing_email"] == fields["portal_owner_email"]
+    addresses = {name: value for name, value in fields_of(catalog, settings, "reseller_change", body).items()
+                 if name in ("billing_email", "portal_owner_email")}
+    assert len(addresses) == 2 and len(set(addresses.values())) == 1
 
 
 def test_a_label_in_lower_case_over_its_value_does_not_continue_the_value_above(catalog):
@@ -1258,19 +1259,14 @@ def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separa
     fields = fields_of(catalog, settings, "reseller_change", line)
     assert fields.get("all_parties_consent") is consent
 
-
-@pytest.mark.parametrize("sentence", [
-    "Когда переводить? Лучше всего 15 января 2027 г.",
-    "A ideia é fazer a troca no dia 15 de janeiro de 2027.",
-    "Ideally the move happens on 15 January 2027.",
-    "Am liebsten wechseln wir am 15. Januar 2027.",
-    "Lo ideal sería hacer el cambio el 15 de enero de 2027.",
-    "L'idéal serait de faire le changement le 15 janvier 2027.",
-    "Idealnie przeniesienie 15 stycznia 2027.",
+@pytest.mark.parametrize("lang, sentence", [
+    ("ru", "Когда переводить? Лучше всего 15 января 2027 г."), ("pt", "A ideia é fazer a troca no dia 15 de janeiro de 2027."),
+    ("en", "Ideally the move happens on 15 January 2027."), ("de", "Am liebsten wechseln wir am 15. Januar 2027."),
+    ("es", "Lo ideal sería hacer el cambio el 15 de enero de 2027."),
+    ("fr", "L'idéal serait de faire le changement le 15 janvier 2027."), ("pl", "Idealnie przeniesienie 15 stycznia 2027."),
 ])
-def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalog, settings):
-    fields = fields_of(catalog, settings, "reseller_change", sentence)
-    assert fields["preferred_transfer_date"] == "2027-01-15"
+def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(lang, sentence, catalog, settings):
+    assert fields_of(catalog, settings, "reseller_change", sentence)["preferred_transfer_date"] == "2027-01-15"
 
 
 @pytest.mark.parametrize("lines", [
@@ -1286,8 +1282,8 @@ def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(sentence, catalo
 ])
 def test_a_partys_agreement_asked_by_its_role_and_answered_on_its_line(lines, catalog, settings):
     fields = fields_of(catalog, settings, "partner_takeover", lines)
-    assert fields["customer_agreement"] is fields["current_partner_agreement"] is True
-    assert "new_partner_agreement" not in fields
+    told = (fields.get("customer_agreement"), fields.get("current_partner_agreement"), fields.get("new_partner_agreement"))
+    assert told == (True, True, None)
 
 
 def test_the_distributors_labels_name_the_partners_in_german(catalog):
