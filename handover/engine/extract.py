@@ -938,14 +938,37 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
         for clause in _plain_clauses(text):
             tokens = {token.rstrip(".") for token in _DATE_TOKEN.findall(clause)}
             folded = fold(clause)
-            if len(tokens) != 1 or not (vocabulary.correction.search(folded) or set(folded.split()) & vocabulary.date_words):
+            corrects = vocabulary.correction.search(folded)
+            if not (corrects or set(folded.split()) & vocabulary.date_words):
+                continue
+            if len(tokens) == 2:   # "den 31.11.2026 statt 15.12.2026": the date the value-end word replaces is out
+                tokens = _before_value_end(clause, vocabulary)
+            if len(tokens) != 1:
                 continue
             if vocabulary.withdraw is not None and vocabulary.withdraw.search(folded):
                 continue   # "proszę nie brać pod uwagę daty 10.12": the date is taken back, not given
             token = tokens.pop()
-            if parse_date(token, catalog.month_index, _ANY_DAY) is not None:
+            # A correction to a day that does not exist ("31.11.2026") is still the date given: it is invalid.
+            if parse_date(token, catalog.month_index, _ANY_DAY) is not None or (corrects and _FULL_DATE.fullmatch(token)):
                 found.append(Found(dates[0], token, clause, False, "sentence"))
     return found
+
+
+_FULL_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _before_value_end(clause: str, vocabulary) -> set[str]:
+    """The date tokens of a clause before its first value-end word ("statt", "instead of"), when another
+    follows it; else none."""
+    if vocabulary.value_end is None:
+        return set()
+    soft, where = soft_fold(clause)
+    stop = vocabulary.value_end.search(soft)
+    if stop is None or stop.start() == 0:
+        return set()
+    cut = where[stop.start()]
+    after = _DATE_TOKEN.findall(clause[cut:])
+    return {token.rstrip(".") for token in _DATE_TOKEN.findall(clause[:cut])} if after else set()
 
 
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")

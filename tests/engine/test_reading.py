@@ -1384,3 +1384,22 @@ def test_a_question_about_an_agreement_with_no_answer_gives_none(catalog, settin
 ])
 def test_the_kind_the_writer_contrasts_after_the_companys_name(body, kind, catalog, settings):
     assert fields_of(catalog, settings, "partner_takeover", body).get("takeover_kind") == kind
+
+
+@pytest.mark.parametrize("lang, correction", [
+    ("de", "Kleine Korrektur: bitte als Übertragungsdatum den 20.12.2026 statt 15.12.2026 nehmen."),
+    ("en", "A correction: please take 20/12/2026 instead of 15/12/2026 as the transfer date."),
+    ("pl", "Korekta: proszę przyjąć 20.12.2026 zamiast 15.12.2026."),
+    ("es", "Corrección: la fecha es el 20/12/2026 en lugar de 15/12/2026."),
+])
+def test_a_later_date_correction_replaces_the_date_it_names_as_replaced(lang, correction, catalog, settings):
+    first = comment("Preferred transfer date: 15.12.2026")
+    document = ticket_document("reseller_change", [first, comment(correction, comment_id=2, created_at="2026-11-25T09:00:00Z")])
+    assert evaluate(document, catalog, settings, TODAY).fields["preferred_transfer_date"] == "2026-12-20"
+
+
+def test_a_correction_to_a_day_that_does_not_exist_is_an_invalid_date(catalog, settings):
+    document = ticket_document("reseller_change", [comment("Preferred transfer date: 15.12.2026"), comment(
+        "Kleine Korrektur: bitte als Übertragungsdatum den 31.11.2026 statt 15.12.2026 nehmen.", comment_id=2)])
+    invalid = evaluate(document, catalog, settings, TODAY).invalid
+    assert ("preferred_transfer_date", "invalid_date") in [(problem.field, problem.code) for problem in invalid]
