@@ -1783,6 +1783,8 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
                 named = [name for name in open_fields if stems & _address_stems(rtype, name)]
                 if named:
                     break
+            if not named:   # "… also bitte auch x@… für ihn eintragen": the words after it say whose it is
+                named = _theirs(fold(_SENTENCE_END.split(text[match.end():], 1)[0]), rtype, open_fields)
             if len(named) == 1 and not text[match.end():].lstrip().startswith("?"):
                 found.append(Found(named[0], match.group().rstrip("."), before.strip(" ,;)(") + " " + match.group(), False,
                                    "forwarded" if origin == "forwarded" else "sentence"))

@@ -1403,3 +1403,13 @@ def test_a_correction_to_a_day_that_does_not_exist_is_an_invalid_date(catalog, s
         "Kleine Korrektur: bitte als Übertragungsdatum den 31.11.2026 statt 15.12.2026 nehmen.", comment_id=2)])
     invalid = evaluate(document, catalog, settings, TODAY).invalid
     assert ("preferred_transfer_date", "invalid_date") in [(problem.field, problem.code) for problem in invalid]
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("de", "Der Dienst DL-502277 läuft auf meine E-Mail-Adresse vater@t-online.de. Bitte sohn@t-online.de für ihn eintragen."),
+    ("en", "The service DL-502277 is on my email vater@t-online.de. Please put sohn@t-online.de for him."),
+    ("es", "El servicio DL-502277 está a mi correo vater@t-online.de. Por favor pongan sohn@t-online.de para él."),
+])
+def test_an_address_the_words_after_it_call_the_other_partys(lang, body, catalog, settings):
+    fields = fields_of(catalog, settings, "service_holder_change", body)
+    assert (fields.get("current_holder_email"), fields.get("new_holder_email")) == ("vater@t-online.de", "sohn@t-online.de")
