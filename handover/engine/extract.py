@@ -27,6 +27,8 @@ _SEPARATOR = re.compile(r"\s*(?:-+>|=>|[→⇒])\s*|\s*[:：=]\s*|\s+[-–—]\s
 _MAY_SEPARATE = re.compile(r"[:：=\t|→⇒]|->|\s[-–—]\s|[–—]|\.\.|\s\.\s")
 # Where a second item may start on the same line: "Current reseller: A, new reseller: B; billing ...", "… / Billing: C"
 _ITEM_BOUNDARY = re.compile(r"[,;]\s*|\s+[/–—-]\s+|\s+(?:and|i|oraz|y|e|и|und|et)\s+", re.IGNORECASE)
+_DASHES = frozenset("-–—")
+_MAX_ELLIPTIC_WORDS = 12   # "Et nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem."
 _LATER_SEPARATOR = re.compile(r"(?:(?<!\d)[:：]|[:：](?!\d))(?!//)\s*|\s[-–—]\s")
 _MORE_ITEMS = re.compile(r"[:：–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?;]\s")
@@ -353,13 +355,18 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
     return _item_words(rtype, "agreement", "", build)
 
 
-def _role_agreement_label(written: str, rtype: RequestType) -> tuple[str, str, bool] | None:
+def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False) -> tuple[str, str, bool] | None:
     """'Accord du distributeur actuel', 'Zustimmung akt. Partner', 'Losing BP sign-off': a label holding a word
     of agreeing and the role of exactly one party (the agreement items' `party_words`) names that party's
-    agreement. Read as not exact, so the note shows it."""
+    agreement. Read as not exact, so the note shows it. Asked as a question, an agreement phrase of the
+    language does too ("Ist der bisherige Partner einverstanden?")."""
     folded = fold(_PARENTHETICAL.sub(" ", written))
-    if not folded or len(folded) > _MAX_LABEL_CHARS or not set(folded.split()) & _agreement_words(rtype):
+    if not folded or len(folded) > _MAX_LABEL_CHARS:
         return None
+    if not set(folded.split()) & _agreement_words(rtype):
+        yes = rtype.reader.vocabulary.yes
+        if not asked or yes is None or not yes.search(folded):
+            return None
     padded = f" {folded} "
     named = []
     for field_name, phrases in rtype.reader.party_words.items():
@@ -369,6 +376,18 @@ def _role_agreement_label(written: str, rtype: RequestType) -> tuple[str, str, b
                 padded = padded.replace(f" {phrase} ", " | ", 1)
                 break
     return (named[0], folded, False) if len(named) == 1 else None
+
+
+def _role_only(question: str, rtype: RequestType) -> str | None:
+    """The agreement item of the one party whose role an elliptic question names ("¿Y el mayorista actual?",
+    "Und wir als neuer Partner (X)?"), without a word of agreeing; None unless exactly one."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words:
+        return None
+    padded = f" {fold(_PARENTHETICAL.sub(' ', question))} "
+    named = [field_name for field_name, phrases in reader.party_words.items()
+             if any(f" {phrase} " in padded for phrase in phrases)]
+    return named[0] if len(named) == 1 else None
 
 
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:
@@ -385,6 +404,20 @@ def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bo
     return None
 
 
+def _asked_label(segment: str, before: int, rtype, stopwords) -> list | None:
+    """A label asked as a question with its answer after the question mark, before the line's separator
+    ("All parties agree? Yes - the customer, …"): the label and the whole answer; None if the question is no label."""
+    mark = max(segment.rfind("?", 0, before), segment.rfind("？", 0, before))
+    written = segment[:mark].strip()
+    found = read_label(written, rtype, stopwords, []) if written else None
+    if not found and written and rtype.reader is not None and rtype.reader.party_words:
+        found = _role_agreement_label(written, rtype, asked=True)   # "Ist der bisherige Partner einverstanden? Ja, …"
+    if not found:
+        return None
+    first, more = _split_items(segment[mark + 1:], rtype, stopwords, [])
+    return [(found, written, first), *more]
+
+
 def _split_segment(segment: str, rtype, stopwords, doubts,
                    prose: list[str] | None = None) -> list[tuple[tuple[str, str, bool], str, str]]:
     """[(label match, label as written, value)] for one `Label: value` segment (possibly several items).
@@ -395,13 +428,17 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if separator.start() == 0:
             continue
         written = segment[:separator.start()].strip()
+        if ("?" in written or "？" in written) and not written.endswith(("?", "？")):
+            asked = _asked_label(segment, separator.start(), rtype, stopwords)
+            if asked:   # "Todas as partes estão de acordo? Sim – o cliente, …": the answer follows the question
+                return asked
         unsure: list = []
         found = read_label(written, rtype, stopwords, unsure)
         if not found and rtype.reader is not None and rtype.reader.party_words:
             found = _role_agreement_label(written, rtype)   # "Accord du distributeur actuel: oui"
         if doubts is not None and not found:
             doubts.extend(unsure)   # a label read by the party's role is no doubt
-        if not found:
+        if not found and separator.group().strip() not in _DASHES:   # a dash ends no glued label: "… as an end customer - just …"
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
                 before = written[:glued[0]].strip()
@@ -450,11 +487,38 @@ class _LineReader:
         self.header: list[tuple[tuple[str, str, bool], str]] | None = None
         self.prompted = False   # pending comes from a quoted question: the next line answers it
         self.wrapped: int | None = None   # the item the line above gave, whose value may go on on this line
+        self.asked = False   # the line above asked a yes/no item and answered it: the next question may be elliptic
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
         self._may_wrap(value)
+        kind = self.rtype.spec_by_name[field_name].kind
+        if kind == "yesno":
+            value = self._repeated(value)
+        elif kind == "email" and "@" in value:
+            self._same_after_address(value, origin)
         self.found.append(Found(field_name, value, written, exact, origin, folded))
+
+    def _same_after_address(self, value: str, origin: str) -> None:
+        """"Владелец портала — admin@…, счета отправлять туда же": words after a labelled address that say
+        "the same" (for another item) are prose's to read, with the address before them."""
+        address = _ADDRESS.search(value)
+        reader = self.rtype.reader
+        if address is not None and reader is not None \
+                and not fold_words(value[address.end():]).isdisjoint(_words_of(reader.vocabulary.same_as)):
+            self.prose.append(Line(value, origin))
+
+    def _repeated(self, value: str) -> str:
+        """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
+        "También; …": the language's `also_words` first): that answer; else the value."""
+        reader = self.rtype.reader
+        words = fold(value).split()[:2]
+        if reader is None or not words or not reader.vocabulary.also_words \
+                or not {words[0], " ".join(words)} & reader.vocabulary.also_words:
+            return value
+        spec_by_name = self.rtype.spec_by_name
+        before = next((item.value for item in reversed(self.found) if spec_by_name[item.field].kind == "yesno"), None)
+        return before if before is not None else value
 
     def _may_wrap(self, value: str) -> None:
         """The item about to be read may go on on the next line: its value ends in a comma, or is a sentence
@@ -493,6 +557,8 @@ class _LineReader:
         separator, goes on the value above it. Under an address's label, the one address it holds is the value."""
         text = line.text
         if not text[:1].islower() or _MAY_SEPARATE.search(text) or line.origin != self.found[index].origin:
+            return False
+        if self._bare_label(text):   # "bisheriger Händler" over its value: a label written in lower case
             return False
         item = self.found[index]
         value = f"{item.value} {text}"
@@ -596,7 +662,7 @@ class _LineReader:
 
     def _labelled(self, text: str, origin: str) -> bool:
         if not _MAY_SEPARATE.search(text):   # most prose lines: no separator, nothing to look up
-            return self._label_then_value(text, origin)
+            return self._label_then_value(text, origin) or self._asked_then_answered(text, origin)
         cells = _cells(text)
         if cells and self.row(cells, origin):
             return True
@@ -613,6 +679,34 @@ class _LineReader:
                 self.add(label, written, value, origin)
             else:
                 self.pending = (label, written)
+        return True
+
+    def _asked_then_answered(self, text: str, origin: str) -> bool:
+        """'Все стороны согласны? Да, и клиент, и …': a short label of a yes/no item asked as a question, its answer
+        after it."""
+        asked, self.asked = self.asked, False
+        mark = text.find("? ")
+        if mark < 0 or len(text[:mark].split()) > (_MAX_ELLIPTIC_WORDS if asked else _MAX_BARE_LABEL_WORDS + 1):
+            return False   # the common case: no question, or a long one (a sentence, not a label)
+        clean = _strip_markup(text)
+        mark = clean.find("? ")
+        items = _asked_label(clean, mark + 1, self.rtype, self.stopwords)
+        reader = self.rtype.reader
+        if asked and (not items or self.rtype.spec_by_name[items[0][0][0]].kind != "yesno"):
+            role = _role_only(clean[:mark], self.rtype)   # after "Ist der Kunde einverstanden? Ja.": "Und der
+            if role:                                      # bisherige Partner? Ebenfalls." asks the same of it
+                items = [((role, fold(clean[:mark]), False), clean[:mark].strip(), clean[mark + 1:].strip())]
+                self.prose.append(Line(clean[:mark + 1], origin))   # the names it holds are prose's to read
+        if not items or not items[0][2]:
+            return False
+        if self.rtype.spec_by_name[items[0][0][0]].kind != "yesno" or reader is None \
+                or fold_words(items[0][2]) & reader.vocabulary.negations:
+            return False   # "¿Y el mayorista actual? También": asks for an answer, not a name; "Have all parties
+            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
+        for label, written, value in items:
+            if value:
+                self.add(label, written, value, origin)
+        self.asked = True
         return True
 
     def _label_then_value(self, text: str, origin: str) -> bool:
@@ -844,14 +938,37 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
         for clause in _plain_clauses(text):
             tokens = {token.rstrip(".") for token in _DATE_TOKEN.findall(clause)}
             folded = fold(clause)
-            if len(tokens) != 1 or not (vocabulary.correction.search(folded) or set(folded.split()) & vocabulary.date_words):
+            corrects = vocabulary.correction.search(folded)
+            if not (corrects or set(folded.split()) & vocabulary.date_words):
+                continue
+            if len(tokens) == 2:   # "den 31.11.2026 statt 15.12.2026": the date the value-end word replaces is out
+                tokens = _before_value_end(clause, vocabulary)
+            if len(tokens) != 1:
                 continue
             if vocabulary.withdraw is not None and vocabulary.withdraw.search(folded):
                 continue   # "proszę nie brać pod uwagę daty 10.12": the date is taken back, not given
             token = tokens.pop()
-            if parse_date(token, catalog.month_index, _ANY_DAY) is not None:
+            # A correction to a day that does not exist ("31.11.2026") is still the date given: it is invalid.
+            if parse_date(token, catalog.month_index, _ANY_DAY) is not None or (corrects and _FULL_DATE.fullmatch(token)):
                 found.append(Found(dates[0], token, clause, False, "sentence"))
     return found
+
+
+_FULL_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _before_value_end(clause: str, vocabulary) -> set[str]:
+    """The date tokens of a clause before its first value-end word ("statt", "instead of"), when another
+    follows it; else none."""
+    if vocabulary.value_end is None:
+        return set()
+    soft, where = soft_fold(clause)
+    stop = vocabulary.value_end.search(soft)
+    if stop is None or stop.start() == 0:
+        return set()
+    cut = where[stop.start()]
+    after = _DATE_TOKEN.findall(clause[cut:])
+    return {token.rstrip(".") for token in _DATE_TOKEN.findall(clause[:cut])} if after else set()
 
 
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
@@ -1089,6 +1206,76 @@ def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
             # One party named in full ("nowy partner") lets a bare "obecny" name the other: "obecny i nowy partner".
             if len(named) >= 2 and phrased and normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                 found.extend(Found(name, _strip_markup(clause), clause, False, "sentence") for name in named)
+    return found
+
+
+_AFTER_SENTENCE = re.compile(r"(?<=[.!?？])\s+")
+
+
+def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, values: Mapping[str, RawValue],
+                          found_here: list[Found], writer: str | None = None) -> list[Found]:
+    """"Has Vantage Comms agreed? Not yet - …", "¿Está de acuerdo Informática Ruiz? Sí, …", "¿Y nosotros? Por
+    supuesto que sí.": a question about one party's agreement, answered by the sentence after it, gives that
+    party's agreement. The party is named by its role (`party_words`), by its name given so far, or by a "we"
+    for the party the writer is (`writer`, its name item); the question holds an agreement phrase, or follows
+    one this reader answered ("¿Y el mayorista actual? También"). An answer opening with one of the language's
+    `also_words` repeats the answer before it. Only agreements not given."""
+    reader = rtype.reader
+    if catalog is None or reader is None or not reader.party_words or not any("?" in text for text, _ in paragraphs):
+        return []   # the common case: no question in the prose
+    given = {*values, *(item.field for item in found_here)}
+    open_agreements = {party.field for party in rtype.consents if party.field in reader.party_words} - given
+    if not open_agreements:
+        return []
+    vocabulary = catalog.vocabulary
+    known = {item.field: item.value for item in found_here if isinstance(item.value, str)}
+    known.update({name: raw.value for name, raw in values.items() if isinstance(raw.value, str)})
+    by_name = {}
+    for party in rtype.consents:
+        name = known.get(party.name_field) if party.name_field else None
+        if party.field and name:
+            words = fold(name).split()
+            while len(words) > 1 and words[0] in reader.prose_skip:
+                words = words[1:]   # "partenaire Brutel Communications": the role is no part of the name
+            by_name[party.field] = {" ".join(words), " ".join(words[:2])}
+    own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
+    found: list[Found] = []
+    for text, _ in paragraphs:
+        if "?" not in text and "？" not in text:
+            continue
+        sentences = _AFTER_SENTENCE.split(text)
+        asked = [sentence.rstrip().endswith(("?", "？")) for sentence in sentences]
+        last = None   # the answer this reader read last, in this paragraph
+        for at, question in enumerate(sentences[:-1]):
+            if not asked[at] or asked[at + 1]:
+                if not asked[at] and (at == 0 or not asked[at - 1]):
+                    last = None   # a sentence that answers no question ends the run of questions
+                continue
+            answer = sentences[at + 1]
+            folded = fold(question)
+            padded = f" {folded} "
+            named = {field_name for field_name, phrases in reader.party_words.items()
+                     if any(f" {phrase} " in padded for phrase in phrases)}
+            named |= {field_name for field_name, names in by_name.items() if any(f" {name} " in padded for name in names)}
+            if own and not vocabulary.we_words.isdisjoint(folded.split()):
+                named.add(own)
+            asking = (vocabulary.yes is not None and vocabulary.yes.search(folded)) \
+                or not _agreement_words(rtype).isdisjoint(folded.split())
+            if len(named) != 1 or not (asking or last is not None):
+                last = None
+                continue
+            said = answer.strip()
+            opening = fold(said).split()[:2]
+            if last is not None and opening and {opening[0], " ".join(opening)} & vocabulary.also_words:
+                said = last
+            if not isinstance(normalize_yes_no(said, catalog.yes_no_index, vocabulary), bool):
+                last = None
+                continue
+            field_name = named.pop()
+            last = said
+            if field_name in open_agreements:
+                open_agreements.discard(field_name)
+                found.append(Found(field_name, said, f"{question} {answer}", False, "sentence"))
     return found
 
 
@@ -1596,12 +1783,14 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
                 named = [name for name in open_fields if stems & _address_stems(rtype, name)]
                 if named:
                     break
+            if not named:   # "… also bitte auch x@… für ihn eintragen": the words after it say whose it is
+                named = _theirs(fold(_SENTENCE_END.split(text[match.end():], 1)[0]), rtype, open_fields)
             if len(named) == 1 and not text[match.end():].lstrip().startswith("?"):
                 found.append(Found(named[0], match.group().rstrip("."), before.strip(" ,;)(") + " " + match.group(), False,
                                    "forwarded" if origin == "forwarded" else "sentence"))
                 open_fields.remove(named[0])
         if open_fields and start:
-            found.extend(_same_address_after(text[start:], rtype, open_fields, given, found))
+            found.extend(_same_address_after(text[start:], rtype, open_fields, given, [*found_here, *found]))
     return found
 
 
@@ -1621,8 +1810,12 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
     address, up to the end of their sentence, that name an open address item by its own label words and say
     "the same" (a phrase of two words or more) give it the address of the item the type pairs it with."""
     reader = rtype.reader
-    tail = _SENTENCE_END.split(rest, 1)[0]
+    pieces = _SENTENCE_END.split(rest, 2)
+    tail = pieces[0]
     words = fold(tail).split()
+    if not words and len(pieces) > 1:   # "… (manuel@…); as faturas devem ir para o mesmo email": the next clause
+        tail = pieces[1]
+        words = fold(tail).split()
     if "@" in tail or not words:
         return []
     if _same_as_phrase(words, reader.vocabulary.same_as, range(2, 5)) is None:
@@ -2194,6 +2387,9 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_date_corrections(paragraphs, rtype, catalog),
              *read_consent_sentences(paragraphs, rtype, catalog),
              *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
+             *(read_asked_agreements(paragraphs, rtype, catalog, values, [*found, *patterned],
+                                     next(iter(writers)) if len(writers) == 1 else None)
+               if rtype.named_agreements else ()),
              *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                       next(iter(writers)) if len(writers) == 1 else None, comment)
                if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file

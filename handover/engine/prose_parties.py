@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
-from .text import fold, fold_words
+from .text import fold, fold_words, unnegated
 
 _TOKEN = re.compile(r"\S+")
 _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an apposition stands behind ("us, X", "us (X)")
@@ -55,7 +55,7 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
         placed = _place(clause, reader)
         if placed is None:
             continue
-        fields = _fields(placed, reader, known)
+        fields = _fields(placed, reader, {**known, **{field_name: name for field_name, (name, _) in names.items()}})
         kind = kind or _kind(placed, fields, clause, reader)
         for field_name, (named, _) in fields.items():
             if field_name not in known and field_name not in names:
@@ -79,6 +79,13 @@ def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause
         after = clause[start:end].rstrip()[-1:] == "," or clause[end:].lstrip().startswith(",")   # "Tajo, cliente …"
         if after:
             kind = reader.choice_in(reader.prose_kind, clause[end:].lstrip(" ,").split(",", 1)[0])
+        elif clause[end:].lstrip().startswith("("):   # "Transbud (to klient końcowy, nie reseller)"
+            aside = clause[end:].lstrip()[1:].split(")", 1)[0]
+            kind = reader.choice_in(reader.prose_kind, unnegated(aside, reader.vocabulary.negations))
+        elif not reader.vocabulary.negations.isdisjoint(fold_words(clause[end:])):
+            # "Calder Logistics Ltd as an end customer - just the one company, not a reseller": the writer
+            # contrasts the kinds; the one not denied is the company's
+            kind = reader.choice_in(reader.prose_kind, unnegated(clause[end:], reader.vocabulary.negations))
     return kind
 
 
@@ -100,14 +107,15 @@ def _company_phrase_in(padded: str, reader) -> bool:
 def _place(clause: str, reader) -> list[Placed] | None:
     """Each name of the clause with the party its cue gives; None when fewer than two names are placed, unless
     the clause's one name follows a company's cue of two words or more."""
-    names = names_in(clause, reader.vocabulary, reader.prose_skip)
+    names = names_in(clause, reader.vocabulary, reader.prose_skip, reader.prose_cues)
     if len(names) == 1:   # "zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska"
         before = clause[:names[0].start]
         field_name, writer = cue_before(before, reader)
         if field_name == reader.prose_opening and f" {fold(before)}".endswith(
                 tuple(f" {phrase}" for phrase in reader.prose_company_phrases)):
             return [Placed(names[0], field_name, writer, before)]
-        return None
+        role = _writer_role(clause, reader)
+        return [Placed(names[0], role, True, before)] if role else None
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0
@@ -116,6 +124,21 @@ def _place(clause: str, reader) -> list[Placed] | None:
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
+
+
+def _writer_role(clause: str, reader) -> str | None:
+    """The writer's party in a clause that holds a "we" and one party's role ("und wir als neuer Partner (X)",
+    "Et nous, X, en tant que nouveau partenaire"): a cue of a party other than the company, followed by one of
+    the party nouns that may stand between a cue and a name; None unless exactly one party's role is there."""
+    words = fold(clause).split()
+    vocabulary = reader.vocabulary
+    if (vocabulary.we_words | vocabulary.our_words).isdisjoint(words):
+        return None
+    cues, between = reader.prose_cues, reader.prose_between
+    roles = {cues.get(tuple(words[at - size:at])) for at in range(1, len(words))
+             if words[at] in between for size in (1, 2) if at >= size}
+    roles -= {None, reader.prose_opening}
+    return roles.pop() if len(roles) == 1 else None
 
 
 def _fields(placed: list[Placed], reader, known: Mapping[str, str]) -> dict[str, tuple[Named, bool]]:
@@ -194,15 +217,17 @@ def _we_at_end(tokens: list[str], we_words: frozenset[str]) -> int:
     return 0
 
 
-def names_in(clause: str, vocabulary, skip: frozenset[str]) -> list[Named]:
+def names_in(clause: str, vocabulary, skip: frozenset[str], cues: Mapping | None = None) -> list[Named]:
     """The company names of a clause: runs of capitalised words (and the lowercase words a name holds), less the
     words in `skip` a capital opens (articles, party nouns, cue words: 'Distributor ALSO …', 'El Hotel …').
-    A clause's first word alone before a lowercase one is no name ('Просим перевести …')."""
+    A clause's first word alone before a lowercase one is no name ('Просим перевести …'). With `cues`, a party's
+    cue of two lowercase name words or more after a name of two words or more parts the run ('den Endkunden
+    Bäckerei Frei AG von der Netzwerk Ost AG')."""
     tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(clause)]
     found: list[Named] = []
     at = 0
     while at < len(tokens):
-        run = _run(tokens, at, vocabulary)
+        run = _run(tokens, at, vocabulary, cues)
         at = run[-1] + 1 if run else at + 1
         while run and fold(tokens[run[0]][1]) in skip:
             run.pop(0)
@@ -219,7 +244,7 @@ def names_in(clause: str, vocabulary, skip: frozenset[str]) -> list[Named]:
     return found
 
 
-def _run(tokens: list[tuple[int, str]], at: int, vocabulary) -> list[int]:
+def _run(tokens: list[tuple[int, str]], at: int, vocabulary, cues: Mapping | None = None) -> list[int]:
     """The tokens of a name starting at `at`: a capitalised word, then words a name may hold, to a closing mark."""
     token = tokens[at][1]
     if not _capitalised(token) or not any(char.isalpha() for char in token):
@@ -228,10 +253,25 @@ def _run(tokens: list[tuple[int, str]], at: int, vocabulary) -> list[int]:
     while not _closes(tokens[run[-1]][1], vocabulary) and run[-1] + 1 < len(tokens):
         following = tokens[run[-1] + 1][1]
         quoted = sum(tokens[number][1].count("«") - tokens[number][1].count("»") for number in run) > 0
-        if not quoted and (not _in_name(following, vocabulary) or following.startswith("(")):
+        if not quoted and (not _in_name(following, vocabulary) or following.startswith(("(", "¿", "¡"))):
             break   # inside «…» any word is the name's: 'ООО «Балтийская верфь-Сервис»'
+        if cues and not quoted and not _capitalised(following) and len(run) >= 2 \
+                and _cue_between_names(tokens, run[-1] + 1, cues):
+            break
         run.append(run[-1] + 1)
     return run
+
+
+def _cue_between_names(tokens: list[tuple[int, str]], at: int, cues: Mapping) -> bool:
+    """Whether the lowercase words from `at` are a party's cue of two words or more followed by a capitalised
+    word ("… AG von der Netzwerk …"): the cue ends one name and places the next. One word is a name's own
+    particle ("Hotel Mirador del Tajo", "Mutuelle des Artisans du Jura")."""
+    words: list[str] = []
+    for _, token in tokens[at:at + 4]:
+        if _capitalised(token):
+            return len(words) >= 2 and bool(cues.get(tuple(words)))
+        words.append(fold(token))
+    return False
 
 
 def _closes(token: str, vocabulary) -> bool:

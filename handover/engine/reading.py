@@ -31,7 +31,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
-              "other_address_words")
+              "other_address_words", "also_words")
 
 
 _THREAD = threading.local()
@@ -161,6 +161,7 @@ class Vocabulary:
     document_words: frozenset[str] = frozenset()   # "letter", "solicitud", "zgoda": a document that is an agreement
     number_marks: frozenset[str] = frozenset()   # folded words of "n°", "nr", "№": between an item's word and its code
     other_address: Phrases | None = None   # over fold(): "his email is", "o email dele", "её адрес": the other party's
+    also_words: frozenset[str] = frozenset()   # folded: "also", "ebenfalls", "también": an answer repeating the last
 
     @cached_property
     def list_parts(self) -> re.Pattern:
@@ -188,6 +189,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         no=_phrase_pattern(every("no_phrases")),
         negations=frozenset(fold(word) for word in every("negation_words")),
         same_as=frozenset(fold(word) for word in every("same_as_words")),
+        also_words=frozenset(fold(word) for word in every("also_words")),
         attachment_words=_phrase_pattern(every("attachment_words")),
         qualifiers=_phrase_pattern(every("label_qualifiers")),
         quote_header=_header_pattern(every("quote_headers")),

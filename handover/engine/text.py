@@ -82,3 +82,12 @@ def soft_fold(text: str) -> tuple[str, tuple[int, ...]]:
         out.append(folded)
         where.extend([position] * len(folded))
     return "".join(out), tuple(where)
+
+
+_CLAUSE_MARKS = re.compile(r"[,;()\[\]/.!?]")
+
+
+def unnegated(text: str, negations: frozenset[str]) -> str:
+    """The text without its negated parts ("single end customer (not a reseller move)" -> "single end customer"):
+    a choice that is named only to be denied is not the one chosen."""
+    return " ".join(part for part in _CLAUSE_MARKS.split(text) if not set(fold(part).split()) & negations)

@@ -15,6 +15,7 @@ from .parties import with_method
 from .language import Detector, choose_language
 from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
+from .text import unnegated
 from .rules import RULES, Problem, RuleContext
 
 # jsonschema keywords whose failure means "absent", not "wrong".
@@ -93,7 +94,8 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
     if spec.kind == "enum":
         choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
         if choice not in spec.choices and rtype.reader is not None and isinstance(value, str):
-            choice = rtype.reader.choice_in(spec.name, value) or choice   # inflected words in a sentence
+            choice = (rtype.reader.choice_in(spec.name, value)   # inflected words in a sentence
+                      or rtype.reader.choice_in(spec.name, unnegated(value, catalog.vocabulary.negations)) or choice)
         return choice
     if spec.kind == "email":
         return normalize_email(value)

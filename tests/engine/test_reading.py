@@ -1203,3 +1203,213 @@ def test_the_other_partys_address_named_as_theirs_without_the_writers_own(lang, 
     assert read["new_holder_email"] == "carlos@x.example" and "current_holder_email" not in read
     # Neither own nor theirs: an address alone is nobody's yet.
     assert "new_holder_email" not in values(catalog, "service_holder_change", "Please move service 55871: carlos@x.example")
+
+
+def fields_of(catalog, settings, type_name, body):
+    return evaluate(ticket_document(type_name, [comment(body)]), catalog, settings, TODAY).fields
+
+
+@pytest.mark.parametrize("lang, kind", [
+    ("en", "Type of take over: single end customer (not a reseller move)"),
+    ("es", "Tipo de traspaso: un solo cliente final (no un cambio de revendedor)"),
+    ("fr", "Type de reprise : un seul client final (pas un revendeur)"),
+    ("ru", "Тип передачи: один конечный клиент (не реселлер)"),
+    ("pt", "Tipo de transferência: um cliente final (não um revendedor)"),
+])
+def test_a_choice_named_only_to_be_denied_is_not_the_one_chosen(lang, kind, catalog, settings):
+    verdict = evaluate(ticket_document("partner_takeover", [comment(kind)]), catalog, settings, TODAY)
+    assert verdict.fields["takeover_kind"] == "end_customer"
+    assert "takeover_kind" not in [problem.field for problem in verdict.invalid]
+
+
+@pytest.mark.parametrize("line", [
+    "Todas as partes estão de acordo? Sim – o cliente, a Tejo Sistemas e nós.",
+    "Consent of all parties? Yes - the customer, Northgate and us.",
+])
+def test_a_label_asked_as_a_question_with_its_answer_after_it_on_the_line(line, catalog, settings):
+    verdict = evaluate(ticket_document("reseller_change", [comment(line)]), catalog, settings, TODAY)
+    assert verdict.fields["all_parties_consent"] is True
+
+
+@pytest.mark.parametrize("body", [
+    "O gestor do portal é o Sr. Manuel Sousa (manuel@ateliersousa.pt); as faturas devem ir para o mesmo email.",
+    "The portal owner is Ms Jane Hart (jane@hart.example); the invoices can go to the same email address.",
+    # the same address said after a labelled address
+    "Владелец портала — admin@uyut-mebel.ru, счета отправлять туда же.",
+    "Administrador do portal — manuel@ateliersousa.pt, as faturas para o mesmo email.",
+])
+def test_the_same_address_said_in_the_clause_after_an_address_in_brackets(body, catalog, settings):
+    addresses = {name: value for name, value in fields_of(catalog, settings, "reseller_change", body).items()
+                 if name in ("billing_email", "portal_owner_email")}
+    assert len(addresses) == 2 and len(set(addresses.values())) == 1
+
+
+def test_a_label_in_lower_case_over_its_value_does_not_continue_the_value_above(catalog):
+    body = "Endkunde\nSchreinerei Maier & Söhne\nbisheriger Händler\nIT-Systemhaus Bodensee\nneuer Händler\nCloudwerk GmbH"
+    found = values(catalog, "reseller_change", body)
+    assert found["end_customer_name"] == "Schreinerei Maier & Söhne"
+    assert found["current_reseller"] == "IT-Systemhaus Bodensee"
+
+
+@pytest.mark.parametrize("line, consent", [
+    ("Все стороны согласны? Да, и клиент, и ЦифраСервис, и мы.", True),
+    ("Have all parties agreed? Not yet, the current reseller has not answered us.", None),
+])
+def test_a_short_label_asked_as_a_question_answered_on_its_line_without_a_separator(line, consent, catalog, settings):
+    fields = fields_of(catalog, settings, "reseller_change", line)
+    assert fields.get("all_parties_consent") is consent
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("ru", "Когда переводить? Лучше всего 15 января 2027 г."), ("pt", "A ideia é fazer a troca no dia 15 de janeiro de 2027."),
+    ("en", "Ideally the move happens on 15 January 2027."), ("de", "Am liebsten wechseln wir am 15. Januar 2027."),
+    ("es", "Lo ideal sería hacer el cambio el 15 de enero de 2027."),
+    ("fr", "L'idéal serait de faire le changement le 15 janvier 2027."), ("pl", "Idealnie przeniesienie 15 stycznia 2027."),
+])
+def test_a_date_told_as_the_best_or_the_idea_is_the_wished_date(lang, sentence, catalog, settings):
+    assert fields_of(catalog, settings, "reseller_change", sentence)["preferred_transfer_date"] == "2027-01-15"
+
+
+@pytest.mark.parametrize("lines", [
+    "Ist der Kunde einverstanden? Ja, der Wunsch kam von ihm.\n"
+    "Ist der bisherige Partner einverstanden? Ja, die Netzwerk Partner Ost AG hat schriftlich zugestimmt.",
+    "Czy klient się zgadza? Tak, sam zwrócił się do nas.\nCzy obecny partner się zgadza? Tak, potwierdził to mailowo.",
+    # an answer that repeats the one before it, and an elliptic question naming a party's role only
+    "Ist der Kunde einverstanden? Ja, der Wunsch kam von ihm.\nUnd der bisherige Partner? Ebenfalls.",
+    "Czy klient się zgadza? Tak, sam zwrócił się do nas.\nZgoda obecnego partnera – jak wyżej.",
+    "Is the customer agreed? Yes, they asked for it.\nAnd the current partner? Also.",
+    "¿Está de acuerdo el cliente? Sí, la petición viene de ellos.\n¿Y el mayorista actual? También; lo confirmará.",
+    "Le client est-il d'accord ? Oui, c'est lui qui l'a demandé.\nEt le partenaire actuel ? Idem.",
+])
+def test_a_partys_agreement_asked_by_its_role_and_answered_on_its_line(lines, catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", lines)
+    told = (fields.get("customer_agreement"), fields.get("current_partner_agreement"), fields.get("new_partner_agreement"))
+    assert told == (True, True, None)
+
+
+def test_the_distributors_labels_name_the_partners_in_german(catalog):
+    body = ("Bisheriger Distributor: ComTrade GmbH\nÜbernehmender Distributor: NordLink AG\n"
+            "Einverständnis bisheriger Distributor: liegt vor\nEinverständnis übernehmender Distributor: liegt vor")
+    found = values(catalog, "partner_takeover", body)
+    assert (found["current_partner"], found["new_partner"]) == ("ComTrade GmbH", "NordLink AG")
+    assert {found["current_partner_agreement"], found["new_partner_agreement"]} == {"liegt vor"}
+
+
+@pytest.mark.parametrize("body, parties", [
+    ("Wir möchten den Endkunden Bäckerei Frei AG von der Netzwerk Partner Ost AG übernehmen.",
+     {"company_name": "Bäckerei Frei AG", "current_partner": "Netzwerk Partner Ost AG"}),
+    ("Das Hotel Mirador del Tajo wechselt zu uns.", {}),
+])
+def test_a_partys_cue_of_two_name_words_ends_one_name_and_places_the_next(body, parties, catalog):
+    found = values(catalog, "partner_takeover", body)
+    assert {name: found[name] for name in parties} == parties
+    assert "Tajo" not in found.values()
+
+
+@pytest.mark.parametrize("body, parties", [
+    ("Wir möchten den Endkunden Bäckerei Frei AG von der Netzwerk Ost AG übernehmen.\nUnd wir als neuer Partner (Alpstein Informatik GmbH)? Ja.",
+     {"company_name": "Bäckerei Frei AG", "new_partner": "Alpstein Informatik GmbH"}),
+    ("Nous souhaitons reprendre la gestion du client final Garage Dubois SRL, actuellement suivi par le partenaire "
+     "Brutel Communications.\nEt nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem.",
+     {"new_partner": "Wallonie IT Partners"}),
+    ("They currently sit with Vantage Comms and would be moving to us, Redline Networks.",
+     {"current_partner": "Vantage Comms", "new_partner": "Redline Networks"}),
+    ("chcielibyśmy przejąć obsługę firmy Transbud Marek Nowicki.\n"
+     "Obecnie obsługuje ich ITcom Partner, nowym partnerem będziemy my – Serwis24 Sp. z o.o.",
+     {"company_name": "Transbud Marek Nowicki", "current_partner": "ITcom Partner"}),
+])
+def test_the_writers_party_by_a_we_and_its_role_and_the_parties_earlier_clauses_named(body, parties, catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert {name: fields.get(name) for name in parties} == parties
+
+
+def test_an_elliptic_role_question_counts_only_after_an_answered_one(catalog, settings):
+    fields = evaluate(ticket_document("partner_takeover", [comment("Und der bisherige Partner? Ebenfalls.")]),
+                      catalog, settings, TODAY).fields
+    assert "current_partner_agreement" not in fields
+
+
+def test_the_kind_in_brackets_after_the_company_with_the_denied_one_dropped(catalog, settings):
+    body = ("chcielibyśmy przejąć obsługę firmy Transbud Marek Nowicki (to klient końcowy, nie reseller) "
+            "od ITcom Partner.")
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["takeover_kind"] == "end_customer"
+
+
+def test_an_inverted_question_mark_ends_a_name(catalog, settings):
+    body = "Solicitamos el traspaso desde su mayorista actual, Distrinet Iberia, a nosotros, Mayorista Global TIC. ¿Está claro?"
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["new_partner"] == "Global TIC"   # "mayorista" is the role, not the name
+
+
+def test_a_label_glued_after_a_sentence_needs_a_colon_not_a_dash(catalog):
+    found = values(catalog, "partner_takeover",
+                   "We're looking to take over Calder Logistics Ltd as an end customer - just the one company.")
+    assert found.get("company_name") != "just the one company."
+
+
+def test_a_company_agreeing_to_take_the_customer_on_in_russian(catalog, settings):
+    body = ("Новый партнёр: ООО «Сетевые Решения»\nСогласие клиента: да\nСогласие текущего партнёра: да\n\n"
+            "Подтверждаем: ООО «Сетевые Решения» согласно принять на обслуживание ООО «Гранит-Строй».")
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert fields["new_partner_agreement"] is True
+
+
+@pytest.mark.parametrize("body, agreements", [
+    ("They currently sit with Vantage Comms and would be moving to us, Redline Networks.\n\n"
+     "Has Vantage Comms agreed? Not yet - we've chased them twice.\nDo we agree? Yes, obviously.",
+     {"current_partner_agreement": False, "new_partner_agreement": True}),
+    ("Solicitamos el traspaso del revendedor Informática Ruiz Hermanos desde su mayorista actual, Distrinet Iberia, "
+     "a nosotros, Global TIC.\n\n¿Está de acuerdo Informática Ruiz? Sí, la petición viene de ellos.\n"
+     "¿Y el mayorista actual? También; os lo confirmará.\n¿Y nosotros? Por supuesto que sí.",
+     {"customer_agreement": True, "current_partner_agreement": True, "new_partner_agreement": True}),
+    ("Partenaire actuel : partenaire Brutel Communications\nNouveau partenaire : Wallonie IT Partners\n\n"
+     "Brutel Communications est-il d'accord ? Oui, également.\n"
+     "Et nous, Wallonie IT Partners, en tant que nouveau partenaire ? Idem.",
+     {"current_partner_agreement": True, "new_partner_agreement": True}),
+])
+def test_a_question_about_one_partys_agreement_answered_by_the_next_sentence(body, agreements, catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", body)
+    assert {name: fields.get(name) for name in agreements} == agreements
+
+
+def test_a_question_about_an_agreement_with_no_answer_gives_none(catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", "Nouveau partenaire : Wallonie IT\n\nEst-ce que le partenaire actuel est d'accord ?")
+    assert "current_partner_agreement" not in fields
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("We're looking to take over Calder Logistics Ltd as an end customer - just the one company, not a reseller.",
+     "end_customer"),
+    ("We're looking to take over Calder Logistics Ltd from their reseller Vantage Comms.", None),
+])
+def test_the_kind_the_writer_contrasts_after_the_companys_name(body, kind, catalog, settings):
+    assert fields_of(catalog, settings, "partner_takeover", body).get("takeover_kind") == kind
+
+
+@pytest.mark.parametrize("lang, correction", [
+    ("de", "Kleine Korrektur: bitte als Übertragungsdatum den 20.12.2026 statt 15.12.2026 nehmen."),
+    ("en", "A correction: please take 20/12/2026 instead of 15/12/2026 as the transfer date."),
+    ("pl", "Korekta: proszę przyjąć 20.12.2026 zamiast 15.12.2026."),
+    ("es", "Corrección: la fecha es el 20/12/2026 en lugar de 15/12/2026."),
+])
+def test_a_later_date_correction_replaces_the_date_it_names_as_replaced(lang, correction, catalog, settings):
+    first = comment("Preferred transfer date: 15.12.2026")
+    document = ticket_document("reseller_change", [first, comment(correction, comment_id=2, created_at="2026-11-25T09:00:00Z")])
+    assert evaluate(document, catalog, settings, TODAY).fields["preferred_transfer_date"] == "2026-12-20"
+
+
+def test_a_correction_to_a_day_that_does_not_exist_is_an_invalid_date(catalog, settings):
+    document = ticket_document("reseller_change", [comment("Preferred transfer date: 15.12.2026"), comment(
+        "Kleine Korrektur: bitte als Übertragungsdatum den 31.11.2026 statt 15.12.2026 nehmen.", comment_id=2)])
+    invalid = evaluate(document, catalog, settings, TODAY).invalid
+    assert ("preferred_transfer_date", "invalid_date") in [(problem.field, problem.code) for problem in invalid]
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("de", "Der Dienst DL-502277 läuft auf meine E-Mail-Adresse vater@t-online.de. Bitte sohn@t-online.de für ihn eintragen."),
+    ("en", "The service DL-502277 is on my email vater@t-online.de. Please put sohn@t-online.de for him."),
+    ("es", "El servicio DL-502277 está a mi correo vater@t-online.de. Por favor pongan sohn@t-online.de para él."),
+])
+def test_an_address_the_words_after_it_call_the_other_partys(lang, body, catalog, settings):
+    fields = fields_of(catalog, settings, "service_holder_change", body)
+    assert (fields.get("current_holder_email"), fields.get("new_holder_email")) == ("vater@t-online.de", "sohn@t-online.de")
