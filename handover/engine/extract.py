@@ -512,10 +512,10 @@ class _LineReader:
         """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
         "También; …": the language's `also_words` first): that answer; else the value."""
         reader = self.rtype.reader
-        words = fold(value).split()[:2]
-        if reader is None or not words or not reader.vocabulary.also_words \
-                or not {words[0], " ".join(words)} & reader.vocabulary.also_words:
-            return value
+        words = fold(value).split()[:4]
+        if reader is None or not words or not ({" ".join(words[:size]) for size in (1, 2, 3, 4)}
+                                               & reader.vocabulary.repeats):
+            return value   # "igual que arriba, por nuestra parte encantados": "same as above" repeats it too
         spec_by_name = self.rtype.spec_by_name
         before = next((item.value for item in reversed(self.found) if spec_by_name[item.field].kind == "yesno"), None)
         return before if before is not None else value
@@ -595,8 +595,10 @@ class _LineReader:
                 return
         if self.header is None and self._plain_label_line(text, line.origin):
             return
-        if self.pending and not self._bare_label(text) and (not _MAY_SEPARATE.search(text) or not self._opens_label(text)):
-            # "Cliente final:" over "Quinta do Vale Verde - Turismo Rural, Lda.": a dash in a value opens no item
+        if self.pending and (self._a_choice_of_pending(text) or not self._bare_label(text)
+                             and (not _MAY_SEPARATE.search(text) or not self._opens_label(text))):
+            # "Cliente final:" over "Quinta do Vale Verde - Turismo Rural, Lda.": a dash in a value opens no item;
+            # "Nature de la reprise" over "client final": a choice of the item is its value, though a label too
             self.add(self.pending[0], self.pending[1], text, line.origin)
             self.pending = None
             return
@@ -648,6 +650,13 @@ class _LineReader:
         written = _strip_markup(text[:separator.start()])
         return bool(written) and (read_label(written, self.rtype, self.stopwords, []) is not None
                                   or _glued_label(written, self.rtype, self.stopwords) is not None)
+
+    def _a_choice_of_pending(self, text: str) -> bool:
+        """Whether the line is one of the choices of the enumeration item the line above names."""
+        field_name = self.pending[0][0]
+        spec = self.rtype.spec_by_name[field_name]
+        return spec.kind == "enum" and len(text) <= _MAX_LABEL_CHARS and normalize_choice(
+            text, self.rtype.choice_index.get(field_name, {}), spec.choices) in spec.choices
 
     def _bare_label(self, text: str):
         """A line that is nothing but an exact label (the value follows on the next line); a label asked as a
@@ -1951,7 +1960,31 @@ def _named_by_value(clause: str, folded: str, values: Mapping[str, RawValue], rt
             value = fold(raw.value)
             if value and f" {value} " in padded:
                 named.add(name)
+    if not named:
+        named = _address_by_owner(folded, values, rtype)
     return named.pop() if len(named) == 1 else None
+
+
+_ADDRESS_NAME_PARTS = re.compile(r"[^\W\d_]{3,}")
+
+
+def _address_by_owner(folded: str, values: Mapping[str, RawValue], rtype: RequestType) -> set[str]:
+    """"oubliez l'adresse de Léa": the address item whose given address holds, before its '@', a name the clause
+    says that no other given address holds, in a clause that names an address by a word of the type's address
+    labels."""
+    addresses = {name: raw.value for name, raw in values.items()
+                 if rtype.spec_by_name[name].kind == "email" and isinstance(raw.value, str) and "@" in raw.value}
+    if not addresses:
+        return set()
+    words = set(folded.split())
+    stems = _item_words(rtype, "address_stems", "", lambda: {
+        word[:_STEM_CHARS] for spec in rtype.fields if spec.kind == "email"
+        for word in _label_words(rtype, spec.name) if len(word) >= _STEM_CHARS})
+    if not stems & {word[:_STEM_CHARS] for word in words}:
+        return set()
+    parts = {name: set(_ADDRESS_NAME_PARTS.findall(fold(value.split("@")[0]))) for name, value in addresses.items()}
+    return {name for name, own in parts.items()
+            if own & words and not any(own & words & other for other_name, other in parts.items() if other_name != name)}
 
 
 def _nearest_label(folded: str, start: int, end: int, rtype: RequestType, stopwords) -> str | None:

@@ -164,6 +164,11 @@ class Vocabulary:
     also_words: frozenset[str] = frozenset()   # folded: "also", "ebenfalls", "también": an answer repeating the last
 
     @cached_property
+    def repeats(self) -> frozenset[str]:
+        """What repeats the answer before it: the also_words and the "same as above" phrases ("igual que arriba")."""
+        return self.also_words | self.same_as
+
+    @cached_property
     def list_parts(self) -> re.Pattern:
         """Where a list of clauses splits: at a comma (and an "and" after it), and at an "and" before a "we"
         ("Ridgeway asked for the move, Carrick agreed and we obviously agree too")."""

@@ -1413,3 +1413,36 @@ def test_a_correction_to_a_day_that_does_not_exist_is_an_invalid_date(catalog, s
 def test_an_address_the_words_after_it_call_the_other_partys(lang, body, catalog, settings):
     fields = fields_of(catalog, settings, "service_holder_change", body)
     assert (fields.get("current_holder_email"), fields.get("new_holder_email")) == ("vater@t-online.de", "sohn@t-online.de")
+
+
+@pytest.mark.parametrize("lang, body, kind", [
+    ("fr", "- Nature de la reprise\n  client final\n- Entreprise\n  Fiduciaire Rochat SA", "end_customer"),
+    ("es", "Tipo de traspaso\ncliente final", "end_customer"),
+    ("de", "Art der Übernahme\nReseller", "reseller"),
+])
+def test_a_choice_on_the_line_below_its_label_is_its_value_though_it_is_a_label_too(lang, body, kind, catalog, settings):
+    document = ticket_document("partner_takeover", [comment(body)])
+    assert evaluate(document, catalog, settings, TODAY).fields["takeover_kind"] == kind
+
+
+@pytest.mark.parametrize("body", [
+    "Acuerdo del partner saliente: conforme, nos lo confirmó por escrito.\nAcuerdo del nuevo partner: igual que arriba, encantados.",
+    "Zgoda obecnego partnera: tak\nZgoda nowego partnera: jak wyżej",
+    "Current partner agreement: yes, signed on Monday\nNew partner agreement: same as above",
+])
+def test_same_as_above_for_an_agreement_repeats_the_answer_before_it(body, catalog):
+    fields = values(catalog, "partner_takeover", body)
+    assert fields.get("new_partner_agreement") is not None
+    assert fields["new_partner_agreement"] == fields["current_partner_agreement"]
+
+
+@pytest.mark.parametrize("withdrawal", [
+    "Finalement ce n'est pas ma fille Léa qui reprend le service, oubliez donc l'adresse de Léa.",
+    "Please ignore Lea's email address, it is not her taking over the service after all.",
+])
+def test_an_address_taken_back_by_its_owners_name(withdrawal, catalog, settings):
+    first = comment("Service ID: SRV-20417\nCurrent holder: nathalie.roux@laposte.net\nNew holder: lea.roux@gmail.com")
+    later = comment(withdrawal, comment_id=2, created_at="2026-11-24T10:00:00Z")
+    verdict = evaluate(ticket_document("service_holder_change", [first, later]), catalog, settings, TODAY)
+    assert verdict.missing == ("new_holder_email",)
+    assert verdict.fields["service_id"] == "SRV-20417"
