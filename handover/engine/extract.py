@@ -692,17 +692,20 @@ class _LineReader:
         mark = clean.find("? ")
         items = _asked_label(clean, mark + 1, self.rtype, self.stopwords)
         reader = self.rtype.reader
+        role = None
         if asked and (not items or self.rtype.spec_by_name[items[0][0][0]].kind != "yesno"):
             role = _role_only(clean[:mark], self.rtype)   # after "Ist der Kunde einverstanden? Ja.": "Und der
             if role:                                      # bisherige Partner? Ebenfalls." asks the same of it
                 items = [((role, fold(clean[:mark]), False), clean[:mark].strip(), clean[mark + 1:].strip())]
-                self.prose.append(Line(clean[:mark + 1], origin))   # the names it holds are prose's to read
         if not items or not items[0][2]:
             return False
         if self.rtype.spec_by_name[items[0][0][0]].kind != "yesno" or reader is None \
-                or fold_words(items[0][2]) & reader.vocabulary.negations:
+                or (role is None and fold_words(items[0][2]) & reader.vocabulary.negations):
             return False   # "¿Y el mayorista actual? También": asks for an answer, not a name; "Have all parties
-            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
+            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell. Asked of one party's role
+            # ("¿Y el partner actual? Todavía no nos ha dado su visto bueno"), the answer is that party's.
+        if role is not None:
+            self.prose.append(Line(clean[:mark + 1], origin))   # the names the question holds are prose's to read
         for label, written, value in items:
             if value:
                 self.add(label, written, value, origin)
@@ -886,7 +889,11 @@ def _names_a_party(spec) -> bool:
 
 
 def _asks(text: str, at: int) -> bool:
-    """Whether the sentence running at `at` ends with a question mark."""
+    """Whether the sentence running at `at` ends with a question mark; a sentence that a full stop or an
+    exclamation mark has ended just before `at` asks nothing ("Es geht nur um diesen einen Endkunden." is
+    no question because a later paragraph of the prose asks one)."""
+    if text[:at].rstrip()[-1:] in (".", "!"):
+        return False
     end = _CLAUSE_END.search(text, at)
     return end is not None and end.group() == "?"
 
@@ -1238,6 +1245,7 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
             while len(words) > 1 and words[0] in reader.prose_skip:
                 words = words[1:]   # "partenaire Brutel Communications": the role is no part of the name
             by_name[party.field] = {" ".join(words), " ".join(words[:2])}
+    _add_first_words(by_name)   # "Ist NetConsult einverstanden?" for "NetConsult Köln"
     own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
     found: list[Found] = []
     for text, _ in paragraphs:
@@ -1277,6 +1285,19 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 open_agreements.discard(field_name)
                 found.append(Found(field_name, said, f"{question} {answer}", False, "sentence"))
     return found
+
+
+_MIN_FIRST_WORD_CHARS = 4
+
+
+def _add_first_words(by_name: dict[str, set[str]]) -> None:
+    """A party's name is often shortened to its first word ("Does Keystone agree?" for "Keystone Telecom"): that
+    word names the party too, when it is long enough and no other party's name holds it."""
+    firsts = {field_name: next(iter(sorted(names, key=len))).split()[0] for field_name, names in by_name.items()}
+    for field_name, first in firsts.items():
+        if len(first) >= _MIN_FIRST_WORD_CHARS and not any(
+                first in name.split() for other, names in by_name.items() if other != field_name for name in names):
+            by_name[field_name].add(first)
 
 
 def _all_before_yes(marked: str, vocabulary) -> bool:
