@@ -476,6 +476,14 @@ def _cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+_MAX_ALSO_WORDS = 3
+
+
+def _starts_with_phrase(words: list[str], phrases: frozenset[str]) -> bool:
+    """Whether the first one to three words are one of the phrases ("Ebenfalls ja", "Same as above - we …")."""
+    return any(" ".join(words[:size]) in phrases for size in range(1, min(len(words), _MAX_ALSO_WORDS) + 1))
+
+
 class _LineReader:
     """Reads the labelled items of a comment's lines, remembering the state that spans lines."""
 
@@ -512,9 +520,8 @@ class _LineReader:
         """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
         "También; …": the language's `also_words` first): that answer; else the value."""
         reader = self.rtype.reader
-        words = fold(value).split()[:2]
-        if reader is None or not words or not reader.vocabulary.also_words \
-                or not {words[0], " ".join(words)} & reader.vocabulary.also_words:
+        if reader is None or not reader.vocabulary.also_words \
+                or not _starts_with_phrase(fold(value).split(), reader.vocabulary.also_words):
             return value
         spec_by_name = self.rtype.spec_by_name
         before = next((item.value for item in reversed(self.found) if spec_by_name[item.field].kind == "yesno"), None)
@@ -1273,8 +1280,7 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 last = None
                 continue
             said = answer.strip()
-            opening = fold(said).split()[:2]
-            if last is not None and opening and {opening[0], " ".join(opening)} & vocabulary.also_words:
+            if last is not None and _starts_with_phrase(fold(said).split(), vocabulary.also_words):
                 said = last
             if not isinstance(normalize_yes_no(said, catalog.yes_no_index, vocabulary), bool):
                 last = None
