@@ -2195,6 +2195,7 @@ def _mentions(lines: list[Line], vocabulary) -> list[str]:
 
 
 _MAX_PLACEHOLDER_WORDS = 8
+_FIRST_CLAUSE = re.compile(r"[,;(]|\s[-–—]\s")
 
 
 def _not_an_answer(value, vocabulary) -> bool:
@@ -2208,6 +2209,8 @@ def _not_an_answer(value, vocabulary) -> bool:
     if vocabulary is None or vocabulary.placeholder is None or "@" in text:
         return False
     words = text.strip("()[] ").split()
+    if len(words) > _MAX_PLACEHOLDER_WORDS:   # "à confirmer, le contrat est encore au nom de …": the first clause
+        words = _FIRST_CLAUSE.split(text.strip("()[] "), 1)[0].split()   # says it is not known yet, the rest why
     if not words or len(words) > _MAX_PLACEHOLDER_WORDS:
         return False
     first = fold(words[0]).split()
