@@ -1943,12 +1943,23 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             if by_value:
                 taken_back.append((by_value, clause))
                 continue
-            named = [name for phrase in vocabulary.withdraw.finditer(folded)
-                     if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
-            if not named and (other := _other_address_named(folded, rtype)):
-                named = [other]
-            taken_back.extend((name, clause) for name in named)
+            named = []
+            if "," in clause:   # "Paul ne reprend pas le service, oubliez son adresse": the part that withdraws first
+                for part in clause.split(","):
+                    named.extend(_withdrawn_named(fold(part), rtype, stopwords))
+            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords))
     return taken_back
+
+
+def _withdrawn_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
+    """The items a folded clause with a withdraw phrase takes back: the label nearest each phrase, else the
+    other party's address named by a word both addresses' labels share."""
+    withdraw = rtype.reader.vocabulary.withdraw
+    named = [name for phrase in withdraw.finditer(folded)
+             if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
+    if not named and (other := _other_address_named(folded, rtype)):
+        named = [other]
+    return named
 
 
 def _other_address_named(folded: str, rtype: RequestType) -> str | None:

@@ -1468,3 +1468,14 @@ def test_a_choice_value_written_as_a_sentence_names_another_choice(lang, line, f
 def test_a_value_whose_first_clause_is_not_known_yet_is_not_given(lang, line, field, catalog, settings):
     type_name = "service_holder_change" if field == "service_id" else "partner_takeover"
     assert field not in fields_of(catalog, settings, type_name, line)
+
+
+@pytest.mark.parametrize("lang, later", [
+    ("fr", "Finalement Paul ne reprend pas le service, oubliez son adresse."),
+    ("en", "In the end Paul won't take over the service, please ignore his address."),
+])
+def test_a_withdrawal_takes_back_what_its_own_part_of_the_sentence_names(lang, later, catalog, settings):
+    first = comment("Service: SRV-290017\nAdresse du nouveau titulaire : paul.renard@free.fr")
+    document = ticket_document("service_holder_change", [first, comment(later, comment_id=2)])
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("service_id"), fields.get("new_holder_email")) == ("SRV-290017", None)
