@@ -1052,8 +1052,7 @@ def _choice_values(found: list[Found], rtype: RequestType) -> list[tuple[str, st
     """The values of labelled choice items written as a sentence ("Płatność: klient chce płacić raz w roku, na
     fakturę"): such a sentence may name a choice of another item too, so the choice sentences read it."""
     return [(item.value, item.origin) for item in found
-            if isinstance(item.value, str) and item.value.count(" ") >= _MIN_VALUE_SENTENCE_WORDS - 1
-            and rtype.spec_by_name[item.field].kind == "enum"]
+            if item.value.count(" ") >= _MIN_VALUE_SENTENCE_WORDS - 1 and rtype.spec_by_name[item.field].kind == "enum"]
 
 
 def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
@@ -2445,7 +2444,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                       next(iter(writers)) if len(writers) == 1 else None, comment)
                if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file
-             *read_choice_sentences([*paragraphs, *_choice_values(found, rtype)], rtype, catalog, values),
+             *read_choice_sentences(paragraphs + _choice_values(found, rtype), rtype, catalog, values),
              *read_role_agreements(prose, rtype, catalog),
              *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
              *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),
