@@ -476,6 +476,14 @@ def _cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+_MAX_ALSO_WORDS = 3
+
+
+def _starts_with_phrase(words: list[str], phrases: frozenset[str]) -> bool:
+    """Whether the first one to three words are one of the phrases ("Ebenfalls ja", "Same as above - we …")."""
+    return any(" ".join(words[:size]) in phrases for size in range(1, min(len(words), _MAX_ALSO_WORDS) + 1))
+
+
 class _LineReader:
     """Reads the labelled items of a comment's lines, remembering the state that spans lines."""
 
@@ -512,9 +520,8 @@ class _LineReader:
         """An answer that repeats the yes/no answer read before it ("Ebenfalls ja.", "Idem.", "jak wyżej",
         "También; …": the language's `also_words` first): that answer; else the value."""
         reader = self.rtype.reader
-        words = fold(value).split()[:4]
-        if reader is None or not words or not ({" ".join(words[:size]) for size in (1, 2, 3, 4)}
-                                               & reader.vocabulary.repeats):
+        if reader is None or not reader.vocabulary.repeats \
+                or not _starts_with_phrase(fold(value).split(), reader.vocabulary.repeats):
             return value   # "igual que arriba, por nuestra parte encantados": "same as above" repeats it too
         spec_by_name = self.rtype.spec_by_name
         before = next((item.value for item in reversed(self.found) if spec_by_name[item.field].kind == "yesno"), None)
@@ -701,17 +708,20 @@ class _LineReader:
         mark = clean.find("? ")
         items = _asked_label(clean, mark + 1, self.rtype, self.stopwords)
         reader = self.rtype.reader
+        role = None
         if asked and (not items or self.rtype.spec_by_name[items[0][0][0]].kind != "yesno"):
             role = _role_only(clean[:mark], self.rtype)   # after "Ist der Kunde einverstanden? Ja.": "Und der
             if role:                                      # bisherige Partner? Ebenfalls." asks the same of it
                 items = [((role, fold(clean[:mark]), False), clean[:mark].strip(), clean[mark + 1:].strip())]
-                self.prose.append(Line(clean[:mark + 1], origin))   # the names it holds are prose's to read
         if not items or not items[0][2]:
             return False
         if self.rtype.spec_by_name[items[0][0][0]].kind != "yesno" or reader is None \
-                or fold_words(items[0][2]) & reader.vocabulary.negations:
+                or (role is None and fold_words(items[0][2]) & reader.vocabulary.negations):
             return False   # "¿Y el mayorista actual? También": asks for an answer, not a name; "Have all parties
-            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell
+            # agreed? Not yet, …": a refusal or a wait is the prose readers' to tell. Asked of one party's role
+            # ("¿Y el partner actual? Todavía no nos ha dado su visto bueno"), the answer is that party's.
+        if role is not None:
+            self.prose.append(Line(clean[:mark + 1], origin))   # the names the question holds are prose's to read
         for label, written, value in items:
             if value:
                 self.add(label, written, value, origin)
@@ -895,7 +905,11 @@ def _names_a_party(spec) -> bool:
 
 
 def _asks(text: str, at: int) -> bool:
-    """Whether the sentence running at `at` ends with a question mark."""
+    """Whether the sentence running at `at` ends with a question mark; a sentence that a full stop or an
+    exclamation mark has ended just before `at` asks nothing ("Es geht nur um diesen einen Endkunden." is
+    no question because a later paragraph of the prose asks one)."""
+    if text[:at].rstrip()[-1:] in (".", "!"):
+        return False
     end = _CLAUSE_END.search(text, at)
     return end is not None and end.group() == "?"
 
@@ -1038,6 +1052,16 @@ def _proof_stems(rtype: RequestType) -> set[str]:
                             *(part for written in rtype.choice_index.get(spec.name, {}) for part in written.split())]}
     paying = {word[:_STEM_CHARS] for word in rtype.reader.vocabulary.pay_words} if rtype.reader else set()
     return proof - choices - paying
+
+
+_MIN_VALUE_SENTENCE_WORDS = 4
+
+
+def _choice_values(found: list[Found], rtype: RequestType) -> list[tuple[str, str]]:
+    """The values of labelled choice items written as a sentence ("Płatność: klient chce płacić raz w roku, na
+    fakturę"): such a sentence may name a choice of another item too, so the choice sentences read it."""
+    return [(item.value, item.origin) for item in found
+            if item.value.count(" ") >= _MIN_VALUE_SENTENCE_WORDS - 1 and rtype.spec_by_name[item.field].kind == "enum"]
 
 
 def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
@@ -1247,6 +1271,7 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
             while len(words) > 1 and words[0] in reader.prose_skip:
                 words = words[1:]   # "partenaire Brutel Communications": the role is no part of the name
             by_name[party.field] = {" ".join(words), " ".join(words[:2])}
+    _add_first_words(by_name)   # "Ist NetConsult einverstanden?" for "NetConsult Köln"
     own = next((party.field for party in rtype.consents if writer and party.name_field == writer), None)
     found: list[Found] = []
     for text, _ in paragraphs:
@@ -1274,8 +1299,7 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 last = None
                 continue
             said = answer.strip()
-            opening = fold(said).split()[:2]
-            if last is not None and opening and {opening[0], " ".join(opening)} & vocabulary.also_words:
+            if last is not None and _starts_with_phrase(fold(said).split(), vocabulary.also_words):
                 said = last
             if not isinstance(normalize_yes_no(said, catalog.yes_no_index, vocabulary), bool):
                 last = None
@@ -1286,6 +1310,19 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 open_agreements.discard(field_name)
                 found.append(Found(field_name, said, f"{question} {answer}", False, "sentence"))
     return found
+
+
+_MIN_FIRST_WORD_CHARS = 4
+
+
+def _add_first_words(by_name: dict[str, set[str]]) -> None:
+    """A party's name is often shortened to its first word ("Does Keystone agree?" for "Keystone Telecom"): that
+    word names the party too, when it is long enough and no other party's name holds it."""
+    firsts = {field_name: next(iter(sorted(names, key=len))).split()[0] for field_name, names in by_name.items()}
+    for field_name, first in firsts.items():
+        if len(first) >= _MIN_FIRST_WORD_CHARS and not any(
+                first in name.split() for other, names in by_name.items() if other != field_name for name in names):
+            by_name[field_name].add(first)
 
 
 def _all_before_yes(marked: str, vocabulary) -> bool:
@@ -1914,12 +1951,23 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             if by_value:
                 taken_back.append((by_value, clause))
                 continue
-            named = [name for phrase in vocabulary.withdraw.finditer(folded)
-                     if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
-            if not named and (other := _other_address_named(folded, rtype)):
-                named = [other]
-            taken_back.extend((name, clause) for name in named)
+            named = []
+            if "," in clause:   # "Paul ne reprend pas le service, oubliez son adresse": the part that withdraws first
+                for part in clause.split(","):
+                    named.extend(_withdrawn_named(fold(part), rtype, stopwords))
+            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords))
     return taken_back
+
+
+def _withdrawn_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
+    """The items a folded clause with a withdraw phrase takes back: the label nearest each phrase, else the
+    other party's address named by a word both addresses' labels share."""
+    withdraw = rtype.reader.vocabulary.withdraw
+    named = [name for phrase in withdraw.finditer(folded)
+             if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
+    if not named and (other := _other_address_named(folded, rtype)):
+        named = [other]
+    return named
 
 
 def _other_address_named(folded: str, rtype: RequestType) -> str | None:
@@ -2190,6 +2238,7 @@ def _mentions(lines: list[Line], vocabulary) -> list[str]:
 
 
 _MAX_PLACEHOLDER_WORDS = 8
+_FIRST_CLAUSE = re.compile(r"[,;(]|\s[-–—]\s")
 
 
 def _not_an_answer(value, vocabulary) -> bool:
@@ -2203,6 +2252,8 @@ def _not_an_answer(value, vocabulary) -> bool:
     if vocabulary is None or vocabulary.placeholder is None or "@" in text:
         return False
     words = text.strip("()[] ").split()
+    if len(words) > _MAX_PLACEHOLDER_WORDS:   # "à confirmer, le contrat est encore au nom de …": the first clause
+        words = _FIRST_CLAUSE.split(text.strip("()[] "), 1)[0].split()   # says it is not known yet, the rest why
     if not words or len(words) > _MAX_PLACEHOLDER_WORDS:
         return False
     first = fold(words[0]).split()
@@ -2426,7 +2477,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *(read_listed_agreements(prose, rtype, catalog, values, [*found, *patterned],
                                       next(iter(writers)) if len(writers) == 1 else None, comment)
                if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file
-             *read_choice_sentences(paragraphs, rtype, catalog, values),
+             *read_choice_sentences(paragraphs + _choice_values(found, rtype), rtype, catalog, values),
              *read_role_agreements(prose, rtype, catalog),
              *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
              *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),

@@ -1446,3 +1446,68 @@ def test_an_address_taken_back_by_its_owners_name(withdrawal, catalog, settings)
     verdict = evaluate(ticket_document("service_holder_change", [first, later]), catalog, settings, TODAY)
     assert verdict.missing == ("new_holder_email",)
     assert verdict.fields["service_id"] == "SRV-20417"
+
+@pytest.mark.parametrize("lang, scope, later", [
+    ("de", "Es geht nur um diesen einen Endkunden.", "Und wir?"),
+    ("en", "It's only this one end customer.", "And the paperwork?"),
+    ("es", "Solo se trata de este cliente final.", "¿Y nosotros?"),
+])
+def test_a_stated_kind_stays_stated_when_a_later_paragraph_asks_something(lang, scope, later, catalog, settings):
+    body = f"{scope}\n\nCompany name: Kanzlei Roth\n\n{later}"
+    assert fields_of(catalog, settings, "partner_takeover", body).get("takeover_kind") == "end_customer"
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Ist NetConsult einverstanden?", "Ja, die Freigabe liegt schriftlich vor."),
+    ("Does Keystone agree?", "Yes, they've signed off on the handover."),
+])
+def test_a_question_naming_a_party_by_the_first_word_of_its_name(question, answer, catalog, settings):
+    body = f"Current partner: {question.split()[1].rstrip('?')} Telecom\nNew partner: Orbit Voice\n\nWe write. {question} {answer}"
+    assert fields_of(catalog, settings, "partner_takeover", body).get("current_partner_agreement") is True
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("es", "¿Está de acuerdo el cliente? Sí, fue él quien lo pidió.\n¿Y el partner actual? Todavía no nos ha dado su visto bueno."),
+    ("de", "Ist der Kunde einverstanden? Ja.\nUnd der bisherige Partner? Noch nicht, er hat nicht geantwortet."),
+])
+def test_an_elliptic_role_question_answered_by_a_refusal_is_that_partys(lang, lines, catalog, settings):
+    assert fields_of(catalog, settings, "partner_takeover", lines).get("current_partner_agreement") is False
+
+
+@pytest.mark.parametrize("body", [   # en, de, es, fr
+    "Does the customer agree? Yes.\nDoes the new partner agree? Same as above - we are the new partner.",
+    "Ist der Kunde einverstanden? Ja.\nIst der neue Partner einverstanden? Wie oben - wir sind der neue Partner.",
+    "¿Está de acuerdo el cliente? Sí.\n¿Está de acuerdo el nuevo partner? Igual que arriba - somos el nuevo partner.",
+    "Le client est-il d'accord ? Oui.\nLe nouveau partenaire est-il d'accord ? Comme ci-dessus - nous le sommes.",
+])
+def test_an_answer_opening_with_a_repeat_phrase_repeats_the_yes_before_it(body, catalog, settings):
+    assert fields_of(catalog, settings, "partner_takeover", body).get("new_partner_agreement") is True
+
+
+@pytest.mark.parametrize("lang, line, frequency", [
+    ("pl", "Płatność: klient chce płacić raz w roku, na fakturę z terminem 14 dni", "annual"),
+    ("en", "Payment method: the customer wants to pay every month, by direct debit", "monthly"),
+])
+def test_a_choice_value_written_as_a_sentence_names_another_choice(lang, line, frequency, catalog, settings):
+    body = f"{line}\n\nThe proof of payment is attached."
+    assert fields_of(catalog, settings, "reseller_change", body).get("billing_frequency") == frequency
+
+
+@pytest.mark.parametrize("lang, line, field", [
+    ("fr", "Intégrateur actuel : à confirmer, le contrat est encore au nom de leur ancienne raison sociale, je vérifie", "current_partner"),
+    ("pl", "Numer usługi - podam w kolejnej wiadomości, nie mam go teraz przy sobie ani w biurze", "service_id"),
+])
+def test_a_value_whose_first_clause_is_not_known_yet_is_not_given(lang, line, field, catalog, settings):
+    type_name = "service_holder_change" if field == "service_id" else "partner_takeover"
+    assert field not in fields_of(catalog, settings, type_name, line)
+
+
+@pytest.mark.parametrize("lang, later", [
+    ("fr", "Finalement Paul ne reprend pas le service, oubliez son adresse."),
+    ("en", "In the end Paul won't take over the service, please ignore his address."),
+])
+def test_a_withdrawal_takes_back_what_its_own_part_of_the_sentence_names(lang, later, catalog, settings):
+    first = comment("Service: SRV-290017\nAdresse du nouveau titulaire : paul.renard@free.fr")
+    document = ticket_document("service_holder_change", [first, comment(later, comment_id=2)])
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("service_id"), fields.get("new_holder_email")) == ("SRV-290017", None)
