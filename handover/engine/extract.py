@@ -513,7 +513,7 @@ class _LineReader:
         address = _ADDRESS.search(value)
         reader = self.rtype.reader
         if address is not None and reader is not None \
-                and not fold_words(value[address.end():]).isdisjoint(_words_of(reader.vocabulary.same_as)):
+                and not fold_words(value[address.end():]).isdisjoint(reader.vocabulary.same_as_words):
             self.prose.append(Line(value, origin))
 
     def _repeated(self, value: str) -> str:
@@ -1864,7 +1864,7 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
         words = fold(tail).split()
     if "@" in tail or not words:
         return []
-    if _same_as_phrase(words, reader.vocabulary.same_as, range(2, 5)) is None:
+    if _same_as_phrase(words, reader.vocabulary, range(2, 5)) is None:
         return []
     stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
     named = [name for name in open_fields if stems & _address_stems(rtype, name)]
@@ -2372,7 +2372,7 @@ def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
             words = fold(clause).split()
             if len(words) > 2 * _MAX_SAME_AS_WORDS:
                 continue
-            same = _same_as_phrase(words, reader.vocabulary.same_as, (4, 3, 2, 1))
+            same = _same_as_phrase(words, reader.vocabulary, (4, 3, 2, 1))
             if same is None:
                 continue
             stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
@@ -2391,21 +2391,16 @@ def _says_same(value: str, reader: Reader) -> bool:
     words = fold(value).split()
     if len(words) > _MAX_SAME_AS_WORDS:
         return False
-    return _same_as_phrase(words, reader.vocabulary.same_as, range(1, 7)) is not None
+    return _same_as_phrase(words, reader.vocabulary, range(1, 7)) is not None
 
 
-def _same_as_phrase(words: list[str], phrases: frozenset[str], sizes) -> str | None:
+def _same_as_phrase(words: list[str], vocabulary, sizes) -> str | None:
     """The first run of folded words that is a "same as above" phrase, trying the run lengths in `sizes`
     (a run at the end of the words may be shorter)."""
-    if _words_of(phrases).isdisjoint(words):
+    if vocabulary.same_as_words.isdisjoint(words):
         return None   # the common case: no word of any phrase
     return next((run for size in sizes for at in range(len(words))
-                 if (run := " ".join(words[at:at + size])) in phrases), None)
-
-
-@lru_cache(maxsize=64)
-def _words_of(phrases: frozenset[str]) -> frozenset[str]:
-    return frozenset(word for phrase in phrases for word in phrase.split())
+                 if (run := " ".join(words[at:at + size])) in vocabulary.same_as), None)
 
 
 def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .text import fold, soft_fold
+from .text import fold, soft_fold, words_of
 
 # A label written differently from the catalog is accepted from this similarity on (0..1) ...
 FUZZY_THRESHOLD = 0.85
@@ -69,19 +69,13 @@ class Phrases:
         self.keys = frozenset(max(phrase.split(), key=len) for phrase in folded)
 
     def search(self, folded: str) -> re.Match | None:
-        return None if self.keys.isdisjoint(_words_of(folded)) else self.regex.search(folded)
+        return None if self.keys.isdisjoint(words_of(folded)) else self.regex.search(folded)
 
     def finditer(self, folded: str):
         return self.regex.finditer(folded)
 
     def sub(self, replacement: str, folded: str) -> str:
         return self.regex.sub(replacement, folded)
-
-
-@lru_cache(maxsize=65536)
-def _words_of(folded: str) -> frozenset[str]:
-    """The words of a folded text, split once for every Phrases that looks into it."""
-    return frozenset(folded.split())
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> Phrases | None:
@@ -162,6 +156,11 @@ class Vocabulary:
     number_marks: frozenset[str] = frozenset()   # folded words of "n°", "nr", "№": between an item's word and its code
     other_address: Phrases | None = None   # over fold(): "his email is", "o email dele", "её адрес": the other party's
     also_words: frozenset[str] = frozenset()   # folded: "also", "ebenfalls", "también": an answer repeating the last
+
+    @cached_property
+    def same_as_words(self) -> frozenset[str]:
+        """Every word of the "same as above" phrases: a text with none of them holds no such phrase."""
+        return frozenset(word for phrase in self.same_as for word in phrase.split())
 
     @cached_property
     def repeats(self) -> frozenset[str]:

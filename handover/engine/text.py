@@ -43,10 +43,15 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def words_of(folded: str) -> frozenset[str]:
+    """The set of words of a folded text: the readers that first ask "does this paragraph hold one of my
+    words" share one split of each paragraph."""
+    return frozenset(folded.split())
+
+
 def fold_words(text: str) -> frozenset[str]:
-    """The set of words of fold(text): the readers that first ask "does this paragraph hold one of my words"
-    share one split of each paragraph."""
-    return frozenset(fold(text).split())
+    """The set of words of fold(text)."""
+    return words_of(fold(text))
 
 
 def token_key(folded: str, stopwords: frozenset[str]) -> str:
