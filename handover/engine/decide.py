@@ -25,6 +25,8 @@ TAG_AWAITING_ACTIVATION = "handover_awaiting_activation"
 ACTIVATION_STATUS = "hold"
 TAG_CHECK_FAILED = "handover_check_failed"
 TAG_CHECKS_UNKNOWN = "handover_checks_unknown"
+TAG_UNSURE = "handover_unsure"   # held for an agent: a missing item may be written in words the reader could not read
+UNSURE_STATUS = "open"
 
 # What the edge gives the engine for account facts: queries in, one answer per query out.
 Lookup = Callable[[tuple[Query, ...]], Mapping[Query, Facts]]
@@ -59,6 +61,9 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
         lines.append(kit.format("note_complete", group=routing.complete_group))
     elif verdict.items_complete:
         lines.append(say("note_waiting_consents"))
+    elif verdict.unsure:
+        lines.append(kit.format("note_unsure", unsure=len(verdict.unsure), missing=len(verdict.missing),
+                                invalid=len(verdict.invalid)))
     else:
         lines.append(kit.format("note_incomplete", missing=len(verdict.missing), invalid=len(verdict.invalid)))
     lines.append(kit.language_notes[verdict.locale])
@@ -69,6 +74,10 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
         for name, spec, prefix in kit.note_fields:
             if name in fields:
                 lines.append(f"{prefix}{kit.show(spec, fields[name])} ({kit.source_note(sources.get(name, 'comment'))})")
+    if verdict.unsure:
+        lines += ("", say("note_unsure_heading"))
+        lines += (f"- {kit.format('note_unsure_item', field=kit.label(item['field']), line=_shortened(item['line']))}"
+                  for item in verdict.unsure)
     if verdict.readings or verdict.doubts:
         lines += reading_lines(catalog, verdict, lang, kit)
     if verdict.missing or verdict.invalid or verdict.warnings:
@@ -90,6 +99,15 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
     if verdict.expected_completion:
         lines += ("", kit.format("note_expected", date=local_date(verdict.expected_completion, lang)))
     return "\n".join(lines)
+
+
+_MAX_QUOTED = 160
+
+
+def _shortened(line: str) -> str:
+    """A requester's line as the note quotes it: on one line, at most _MAX_QUOTED characters."""
+    text = " ".join(line.split())
+    return text if len(text) <= _MAX_QUOTED else text[:_MAX_QUOTED - 1].rstrip() + "…"
 
 
 def consent_status_text(consent: Mapping, say) -> str:
@@ -121,6 +139,10 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
         # A party said no (or never answered in time): agents take over; nothing is routed or asked again.
         return (AddComment(body=note, public=False), *_routed(verdict.request_type, None, False, False, routing))
     failed, unknown = bool(verdict.failed_checks), bool(verdict.unknown_checks)
+    if verdict.unsure and not verdict.complete:
+        # The requester may have given what is missing in words the reader could not read: an agent looks
+        # before anyone is asked for it again. Nothing public is written and no macro runs.
+        return (AddComment(body=note, public=False), *_held(verdict.request_type, failed, unknown))
     if verdict.complete:
         tags, macro = _routed(verdict.request_type, True, failed, unknown, routing)
         return (AddComment(body=note, public=False), *tags, *macro)
@@ -129,23 +151,32 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     return (AddComment(body=comment, public=True), *tags, *((AddCcs(copied),) if copied else ()), *macro)
 
 
+@lru_cache(maxsize=256)
+def _held(type_name: str, failed: bool, unknown: bool) -> tuple[Action, ...]:
+    """The actions after the note of a ticket held for an agent: the incomplete and unsure tags, open."""
+    tags, _ = _routed(type_name, False, failed, unknown, Routing(incomplete_status=UNSURE_STATUS))
+    add, remove, status = tags
+    return (AddTags((*add.tags, TAG_UNSURE)), RemoveTags(tuple(tag for tag in remove.tags if tag != TAG_UNSURE)), status)
+
+
 @lru_cache(maxsize=1024)
 def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, routing: Routing):
     """The actions after the comment, which depend only on the type, the outcome and the routing: for a stop
     (complete None) the actions themselves, otherwise (tags, group and status; the macro, if any)."""
     type_tag = f"handover_type_{type_name}"
     if complete is None:
-        return (AddTags((TAG_STOPPED, type_tag)), RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE)),
+        return (AddTags((TAG_STOPPED, type_tag)), RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE, TAG_UNSURE)),
                 SetStatus(routing.complete_status))
     check_tags = {TAG_CHECK_FAILED: failed, TAG_CHECKS_UNKNOWN: unknown}
     added = tuple(tag for tag, on in check_tags.items() if on)
     removed = tuple(tag for tag, on in check_tags.items() if not on)
     if complete:
-        tags: tuple[Action, ...] = (AddTags((TAG_COMPLETE, type_tag, *added)), RemoveTags((TAG_INCOMPLETE, *removed)),
+        tags: tuple[Action, ...] = (AddTags((TAG_COMPLETE, type_tag, *added)),
+                                    RemoveTags((TAG_INCOMPLETE, TAG_UNSURE, *removed)),
                                     SetGroup(routing.complete_group), SetStatus(routing.complete_status))
         macro = routing.complete_macro_id
     else:
-        tags = (AddTags((TAG_INCOMPLETE, type_tag, *added)), RemoveTags((TAG_COMPLETE, *removed)),
+        tags = (AddTags((TAG_INCOMPLETE, type_tag, *added)), RemoveTags((TAG_COMPLETE, TAG_UNSURE, *removed)),
                 SetStatus(routing.incomplete_status))
         macro = routing.incomplete_macro_id
     return tags, ((ApplyMacro(macro),) if macro is not None else ())
@@ -214,7 +245,7 @@ def decide(document: Mapping, catalog: Catalog, settings: EvaluationSettings, ro
     if pending:
         return activation_decision(catalog, verdict, str(activation.get("link") or ""), requester.get("name"))
     routing = routing_for(verdict.request_type)
-    silent = verdict.complete or bool(stopped_consents(verdict))
+    silent = verdict.complete or bool(stopped_consents(verdict)) or bool(verdict.unsure)
     comment = "" if silent else public_reply(catalog, verdict, requester.get("name"))
     agent_lang = settings.default_locale if settings.default_locale in catalog.languages else "en"
     note = internal_note(catalog, verdict, agent_lang, routing)
@@ -231,7 +262,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         gate = decision.gate
         return {"ticket_id": ticket_id, "request_type": None, "complete": False, "fields": {}, "missing": [],
                 "invalid": [], "warnings": [], "locale": gate.locale if gate and decision.comment else None,
-                "readings": [], "checks": [], "gate": gate.to_json() if gate else None,
+                "readings": [], "unsure": [], "checks": [], "gate": gate.to_json() if gate else None,
                 "comment": decision.comment, "internal_note": decision.internal_note,
                 "actions": [action_to_dict(action) for action in decision.actions]}
     rtype = catalog.types[verdict.request_type]
@@ -252,6 +283,7 @@ def decision_to_json(decision: Decision, catalog: Catalog, ticket_id=None) -> di
         "gate": {"decision": "not_applicable", "tier": None, "party": None, "exception": None,
                  "reason": "transfer_request"},
         "readings": [dict(reading) for reading in verdict.readings],
+        "unsure": [dict(item) for item in verdict.unsure],
         "activation": "pending" if decision.activation_pending else None,
         "comment": decision.comment,
         "internal_note": decision.internal_note,

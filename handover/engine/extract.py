@@ -20,6 +20,7 @@ from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key
+from .unread import unread_lines
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
@@ -62,6 +63,8 @@ class Extraction:
     requester_text: str                   # the requester's own prose (not labels or values), for language detection
     requester: Mapping = field(default_factory=dict)
     doubts: tuple[Mapping, ...] = ()      # what the agent should look at: ambiguous labels, promised files, ...
+    prose: tuple[str, ...] = ()           # the requester's own prose lines (no labels read from them, no quotes)
+    unread: tuple[str, ...] = ()          # those of them nothing was read from (unread.unread_lines)
 
 
 class Found(NamedTuple):
@@ -2500,6 +2503,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     evidence: dict[str, float] = {}
     prose_text: list[str] = []
     doubts: list[dict] = []
+    unread: list[str] = []
+    own_prose: list[str] = []
     proof_files: dict[str, list[Mapping]] = {}
     promised: dict[str, int | None] = {}
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
@@ -2515,6 +2520,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,
                              questions) if prose else [*found, *read_choice_lists([], rtype, values, found)]
+        if prose:
+            own_prose.extend(line.text for line in prose if line.origin != QUOTED_PROMPT and line.text.strip())
+            unread.extend(unread_lines(prose, items))
         for item in items:
             kind = rtype.spec_by_name[item.field].kind
             if kind == "attachment":
@@ -2569,6 +2577,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         requester_text=" ".join(prose_text),
         requester=users.get(ticket.get("requester_id")) or {},
         doubts=tuple(doubts),
+        prose=tuple(own_prose),
+        unread=tuple(unread),
     )
 
 

@@ -45,6 +45,7 @@ def reduce_verdict(verdict: Mapping) -> dict:
         "consents": _codes(verdict.get("consents"), "party", "method", "status"),
         "checks": _codes(verdict.get("checks"), "check", "status"),
         "readings": _codes(verdict.get("readings"), "field", "source", "exact"),  # where, not what
+        "unsure": _codes(verdict.get("unsure"), "field", "why"),   # not the requester's line
         "actions": [{key: value for key, value in action.items() if key != "body"}
                     for action in verdict.get("actions") or () if isinstance(action, Mapping)],
     }
