@@ -90,7 +90,8 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
         return _gate_report(decision, result, catalog, name)
     rtype = catalog.types[verdict.request_type]
     language = language_name(verdict.locale, lang, catalog)
-    state = click.style("complete", fg="green") if verdict.complete else click.style("incomplete", fg="yellow")
+    state = click.style("complete", fg="green") if verdict.complete else click.style(
+        "incomplete, held for an agent" if verdict.unsure else "incomplete", fg="yellow")
     title = rtype.title(lang)
     lines = [f"{name}: {title[:1].upper()}{title[1:]} ({verdict.request_type}), {state}, "
              f"reply language {language} ({verdict.locale})"]
@@ -105,6 +106,10 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
     width = max((len(label) for label, _ in (*problems, *shown)), default=0)
     if problems:
         lines += ["", _heading("To complete:"), *_rows(problems, width)]
+    if verdict.unsure:
+        lines += ["", _heading("Perhaps given after all (nothing is asked of the requester; an agent checks):"),
+                  *_rows([(rtype.label(item["field"], lang), f"{item['why']}: {' '.join(item['line'].split())}")
+                          for item in verdict.unsure], width)]
     if shown:
         lines += ["", _heading("Values found:"), *_rows(shown, width)]
     if verdict.consents:

@@ -349,3 +349,17 @@ def test_provision_without_credentials_or_public_url_is_one_line(capsys, tmp_pat
     monkeypatch.chdir(tmp_path)
     code, _, err = run(["provision"], capsys)
     assert code == 2 and err.count("\n") == 1 and "no Zendesk credentials" in err
+
+
+def test_a_held_ticket_reads_as_held_and_quotes_the_line(tmp_path, capsys):
+    from tests.builders import comment, ticket_document
+    body = "Hello,\n\nOur reference: AT-HS-40918\nCurrent holder email: jan@old.example\nNew holder email: ewa@new.example\n"
+    path = tmp_path / "held.json"
+    path.write_text(json.dumps(ticket_document("service_holder_change", [comment(body)])), encoding="utf-8")
+    code, out, _ = run(["check", str(path), "--now", "2026-11-25"], capsys)
+    assert code == 0 and "incomplete, held for an agent" in out.splitlines()[0]
+    assert "Perhaps given after all" in out and "label: Our reference: AT-HS-40918" in out
+    assert "--- public reply" not in out, "nothing is asked of the requester"
+    code, out, _ = run(["check", str(path), "--json", "--now", "2026-11-25"], capsys)
+    result = json.loads(out)
+    assert result["comment"] == "" and [item["field"] for item in result["unsure"]] == ["service_id"]

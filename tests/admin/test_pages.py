@@ -248,6 +248,15 @@ def test_preview_in_a_chosen_language(signed_in):
     assert "E-Mail" in page.split('<pre id="reply">')[1].split("</pre>")[0]
 
 
+def test_preview_shows_a_held_ticket_and_the_line_that_may_hold_the_item(signed_in):
+    client, _, _ = signed_in
+    email = "Hello,\n\nOur reference: AT-HS-40918\nCurrent holder email: jan@old.example\nNew holder email: ewa@new.example\n"
+    page = text(client.submit("/admin/preview", "/admin/preview", {
+        "mode": "email", "text": email, "request_type": "service_holder_change", "language": "detect"}))
+    assert "held for an agent" in page and "Perhaps given after all" in page
+    assert "Our reference: AT-HS-40918" in page.split("Perhaps given after all")[1]
+
+
 def test_preview_a_ticket_json(signed_in):
     client, _, _ = signed_in
     document = (ROOT / "examples" / "reseller_change_pl_incomplete.json").read_text(encoding="utf-8")
