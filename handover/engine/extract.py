@@ -20,7 +20,7 @@ from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key
-from .unread import unread_lines
+from .unread import prose_sentences, unread_lines
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
@@ -63,7 +63,7 @@ class Extraction:
     requester_text: str                   # the requester's own prose (not labels or values), for language detection
     requester: Mapping = field(default_factory=dict)
     doubts: tuple[Mapping, ...] = ()      # what the agent should look at: ambiguous labels, promised files, ...
-    prose: tuple[str, ...] = ()           # the requester's own prose lines (no labels read from them, no quotes)
+    prose: tuple[str, ...] = ()           # the sentences of the requester's own prose (unread.prose_sentences)
     unread: tuple[str, ...] = ()          # those of them nothing was read from (unread.unread_lines)
 
 
@@ -2521,7 +2521,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,
                              questions) if prose else [*found, *read_choice_lists([], rtype, values, found)]
         if prose:
-            own_prose.extend(line.text for line in prose if line.origin != QUOTED_PROMPT and line.text.strip())
+            own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
         for item in items:
             kind = rtype.spec_by_name[item.field].kind

@@ -15,16 +15,45 @@ _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _CODE = re.compile(r"(?<![\w@])(?:(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[^\W_][\w-]{3,}|\d{5,})(?![\w@])")
 _DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?\b")
 _WRITTEN_DATE = re.compile(r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b")   # a day, even a wrong one
+# A day with its month in words: "1. Januar 2027", "15 de diciembre de 2026", "December 15, 2026", "1-го февраля".
+_WORDED_DATE = re.compile(r"\b\d{1,2}(?:\.|-?[^\W\d_]{1,3})?\s+(?:de\s+)?[^\W\d_]{3,}\.?(?:\s+(?:de\s+)?\d{4})?"
+                          r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
+# A sentence ends after a word's full stop, not after a number's ("per 1. Januar") or an initial's ("S.A. Lima").
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_][^\W\d_][.!?])\s+(?=\S)|(?<=[!?])\s+(?=\S)")
+_RUN_END = (".", "!", "?", ":", ";")
 # Doubts by which the reader knows an item is missing: taken back, answered with "to be confirmed", promised.
 _KNOWN_MISSING = frozenset({"withdrawn", "not_an_answer", "promised_file"})
 _CLAUSE_END = re.compile(r"(?<=[.!?;:])\s+|,\s+")
-_MIN_TOUCH = 3   # a value or label this short touches too many lines to tell anything
+_MIN_TOUCH = 3         # a label this short touches too many lines to tell anything
+_MIN_VALUE_TOUCH = 5   # nor does a value as short as "oui", "tak" or "да"
+
+
+def prose_sentences(prose: list[Line]) -> list[str]:
+    """The sentences of a comment's prose lines (quoted prompts aside): lines a sentence wraps over are joined,
+    and a line ending in a full stop, a colon or the like ends its run of lines."""
+    runs: list[str] = []
+    current: list[str] = []
+    for line in prose:
+        text = line.text.strip()
+        if line.origin == QUOTED_PROMPT or not text:
+            if current:
+                runs.append(" ".join(current))
+                current = []
+            continue
+        current.append(text)
+        if text.endswith(_RUN_END):
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return [sentence for run in runs for sentence in _SENTENCE_END.split(run) if sentence.strip()]
 
 
 def unread_lines(prose: list[Line], items) -> list[str]:
     """The prose lines (own text, forwarded text) that no read item's value or written label touches."""
-    touched = [text for item in items for text in (fold(str(item.value)) if item.value else "", fold(item.label or ""))
-               if len(text) >= _MIN_TOUCH]
+    touched = [text for item in items for text, least in ((fold(str(item.value)) if item.value else "", _MIN_VALUE_TOUCH),
+                                                          (fold(item.label or ""), _MIN_TOUCH))
+               if len(text) >= least]
     unread = []
     for line in prose:
         if line.origin == QUOTED_PROMPT:
@@ -92,13 +121,14 @@ def _may_hold(spec, line: str, rtype: RequestType, catalog: Catalog, given: set[
     folded = fold(line)
     if spec.kind == "date":
         return "date" if _WRITTEN_DATE.search(line) or any(
-            parse_date(text, catalog.month_index, None) for text in _DATE.findall(line)) else ""
+            parse_date(text, catalog.month_index, None) for pattern in (_DATE, _WORDED_DATE)
+            for text in pattern.findall(line)) else ""
     if spec.kind == "enum":   # "invoices attached" names no way of paying, nor "the transfer described below"
         attached = vocabulary.attachment_words is not None and vocabulary.attachment_words.search(folded)
         return "choice" if not attached and _about(spec.name, folded, rtype, vocabulary) \
             and rtype.reader.choice_in(spec.name, line) is not None else ""
-    if spec.kind == "yesno":
-        return "agreement" if _says_yes(folded, vocabulary) and not _only_other_parties(spec.name, folded, rtype) else ""
+    if spec.kind == "yesno":   # a question ("Have all parties agreed?") says no yes: its answer does
+        return "agreement" if not line.rstrip().endswith("?") and _says_yes(folded, vocabulary, rtype) and not _only_other_parties(spec.name, folded, rtype) else ""
     if spec.name.endswith("_id"):
         return "code" if any(fold(code) not in given for code in _CODE.findall(_ADDRESS.sub(" ", line))) else ""
     return "name" if may_name_parties(line, rtype) and _names_other(line, rtype, given) else ""
@@ -125,10 +155,13 @@ def _names_other(line: str, rtype: RequestType, given: set[str]) -> bool:
     return False
 
 
-def _says_yes(folded: str, vocabulary) -> bool:
-    """A yes in words ("everyone agreed", "nie ma nic przeciwko") and no no beside it: no "not yet", no
-    negation outside the yes phrases ("Have all parties agreed? Not yet")."""
-    if vocabulary.yes is None or not vocabulary.yes.search(folded):
+def _says_yes(folded: str, vocabulary, rtype: RequestType) -> bool:
+    """A yes in words ("everyone agreed", "nie ma nic przeciwko") or a word of agreeing that the type's agreement
+    labels share ("z potwierdzeniem zgody"), and no no beside it: no "not yet", no negation outside the yes
+    phrases ("the current reseller has not answered")."""
+    from .extract import _agreement_words
+    if (vocabulary.yes is None or not vocabulary.yes.search(folded)) \
+            and _agreement_words(rtype).isdisjoint(folded.split()):
         return False
     if vocabulary.no is not None and vocabulary.no.search(folded):
         return False

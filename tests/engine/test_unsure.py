@@ -88,9 +88,34 @@ def test_an_item_the_reader_knows_to_be_missing_is_not_unsure(catalog, kind):
 
 def test_only_an_unread_line_written_as_a_label_and_value_may_hold_any_item_of_its_kind(catalog):
     line = "Zgoda przejmowanej firmy (Volt): tak"
-    assert _lines_unsure(catalog, "partner_takeover", ["customer_agreement"], [line]) == {"customer_agreement": "label"}
-    assert _lines_unsure(catalog, "partner_takeover", ["customer_agreement"], [line], unread=[]) == {}, \
+    assert _lines_unsure(catalog, "partner_takeover", ["customer_agreement"], [], unread=[line]) == \
+        {"customer_agreement": "label"}
+    line = "Kundenfirma laut Vertrag: Volt GmbH"
+    assert _lines_unsure(catalog, "partner_takeover", ["company_name"], [line]) == {"company_name": "label"}
+    assert _lines_unsure(catalog, "partner_takeover", ["company_name"], [line], unread=[]) == {}, \
         "a line an item was read from holds no other item's label"
+
+
+@pytest.mark.parametrize("lines, why", [
+    (["Alle Beteiligten, also die Mandantin und beide Reseller, sind mit dem", "Wechsel ausdrücklich einverstanden."],
+     "agreement"),
+    (["Die Umstellung hätten wir gerne per 1. Januar 2027."], "date"),
+])
+def test_a_sentence_wrapped_over_lines_is_read_whole(catalog, lines, why):
+    from handover.engine.layout import Line
+    from handover.engine.unread import prose_sentences
+    sentences = prose_sentences([Line(text) for text in lines])
+    assert len(sentences) == 1
+    field = "all_parties_consent" if why == "agreement" else "preferred_transfer_date"
+    assert _lines_unsure(catalog, "reseller_change", [field], sentences, unread=[]) == {field: why}
+
+
+def test_a_question_says_no_yes_and_a_yes_with_the_agreements_own_word_does(catalog):
+    assert _lines_unsure(catalog, "partner_takeover", ["new_partner_agreement"],
+                         ["Have all parties agreed?"], unread=[]) == {}
+    assert _lines_unsure(catalog, "partner_takeover", ["new_partner_agreement"],
+                         ["W załączniku zgoda zarządu, podpisana przez wszystkie trzy strony."], unread=[]) == \
+        {"new_partner_agreement": "agreement"}
 
 
 def test_a_tidy_request_with_items_really_missing_is_answered_as_before(catalog, settings):
