@@ -20,6 +20,8 @@ EXPECTED = {
     "partner_takeover_ru_incomplete.json": (
         "partner_takeover", False, "ru", ["written_agreements"], {("current_partner_agreement", "consent_refused")}),
     "service_holder_change_es_incomplete.json": ("service_holder_change", False, "es", ["new_holder_email"], set()),
+    # 'Vertragskonto lt. Rechnung: AT-HS-40918' is no service-id label: held for an agent, nothing asked.
+    "service_holder_change_de_unsure.json": ("service_holder_change", False, "de", ["service_id"], set()),
     "not_a_transfer_fr.json": (None, False, None, [], set()),
     "support_free_tier_ru.json": (None, False, "ru", [], set()),   # the support-tier gate refuses (seed 003)
 }

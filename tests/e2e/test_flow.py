@@ -51,6 +51,25 @@ def test_incomplete_ticket_gets_one_public_reply_in_the_requesters_language(serv
     assert outcome.intended_update["comment"]["public"] is True
 
 
+def test_a_ticket_the_reader_is_unsure_of_is_held_for_an_agent_with_nothing_asked(service):
+    ticket_id = service.fake.add_document(example("service_holder_change_de_unsure"))["id"]
+
+    delivery = service.deliver(ticket_id)
+    assert delivery.status == 202
+    service.wait_processed(delivery.body["delivery_id"])
+
+    [put] = service.puts(ticket_id)
+    assert put["status"] == 200
+    ticket = service.fake.ticket(ticket_id)
+    assert ticket["status"] == "open"
+    assert {"handover_incomplete", "handover_unsure"} <= set(ticket["tags"]) and len(fp_tags(ticket)) == 1
+    [comment] = service.bot_comments(ticket_id)
+    assert comment["public"] is False, "the requester is not asked for what they may have given"
+    assert "Vertragskonto lt. Rechnung: AT-HS-40918" in comment["body"]
+    [decision] = service.ledger.history_for(ticket_id).decisions
+    assert decision.complete is False
+
+
 def test_complete_ticket_gets_an_internal_note_and_goes_to_accounts(service):
     ticket_id = service.fake.add_document(example("reseller_change_en_complete"))["id"]
 
