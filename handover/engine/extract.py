@@ -1944,11 +1944,16 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
         return []
     taken_back = []
     for text, _ in paragraphs if paragraphs is not None else _paragraphs(prose):
-        if not vocabulary.withdraw.search(fold(text)):
+        folded_text = fold(text)
+        if not (vocabulary.withdraw.search(folded_text) or _says_wrong_value(text, folded_text, vocabulary)):
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
-            if not vocabulary.withdraw.search(folded):
+            if vocabulary.withdraw.search(folded):
+                phrases = vocabulary.withdraw
+            elif _says_wrong_value(clause, folded, vocabulary):
+                phrases = vocabulary.wrong_value
+            else:
                 continue
             by_value = _named_by_value(clause, folded, values or {}, rtype, catalog)
             if by_value:
@@ -1957,15 +1962,22 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             named = []
             if "," in clause:   # "Paul ne reprend pas le service, oubliez son adresse": the part that withdraws first
                 for part in clause.split(","):
-                    named.extend(_withdrawn_named(fold(part), rtype, stopwords))
-            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords))
+                    named.extend(_withdrawn_named(fold(part), rtype, stopwords, phrases))
+            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords, phrases))
     return taken_back
 
 
-def _withdrawn_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
-    """The items a folded clause with a withdraw phrase takes back: the label nearest each phrase, else the
-    other party's address named by a word both addresses' labels share."""
-    withdraw = rtype.reader.vocabulary.withdraw
+def _says_wrong_value(text: str, folded: str, vocabulary) -> bool:
+    """'el correo del nuevo titular que les pasé está mal': a value said to be wrong with no other value in its
+    place (no address, code or date in the text; 'estava errado: é SRV-44210' is a correction instead)."""
+    return vocabulary.wrong_value is not None and "@" not in text and not any(char.isdigit() for char in text) \
+        and vocabulary.wrong_value.search(folded) is not None
+
+
+def _withdrawn_named(folded: str, rtype: RequestType, stopwords, phrases=None) -> list[str]:
+    """The items a folded clause with a withdraw phrase (or `phrases`, such as the wrong-value ones) takes back:
+    the label nearest each phrase, else the other party's address named by a word both addresses' labels share."""
+    withdraw = phrases or rtype.reader.vocabulary.withdraw
     named = [name for phrase in withdraw.finditer(folded)
              if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
     if not named and (other := _other_address_named(folded, rtype)):

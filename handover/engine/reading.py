@@ -31,7 +31,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
-              "other_address_words", "also_words")
+              "other_address_words", "also_words", "wrong_value_phrases")
 
 
 _THREAD = threading.local()
@@ -135,6 +135,7 @@ class Vocabulary:
     value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
     and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
     withdraw: Phrases | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
+    wrong_value: Phrases | None = None       # over fold(): "is wrong", "está mal", "указан неверно"
     value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
     date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
     placeholder: Phrases | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
@@ -207,6 +208,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         value_end=_soft_phrase_pattern(every("value_end_words")),
         and_word=_soft_phrase_pattern(every("and_words")),
         withdraw=_phrase_pattern(every("withdraw_phrases")),
+        wrong_value=_phrase_pattern(every("wrong_value_phrases")),
         value_lead=_lead_pattern(every("value_lead_words")),
         date_words=frozenset(fold(word) for word in every("date_words")),
         placeholder=_phrase_pattern(every("placeholder_words")),

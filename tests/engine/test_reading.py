@@ -1511,3 +1511,42 @@ def test_a_withdrawal_takes_back_what_its_own_part_of_the_sentence_names(lang, l
     document = ticket_document("service_holder_change", [first, comment(later, comment_id=2)])
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("service_id"), fields.get("new_holder_email")) == ("SRV-290017", None)
+
+
+@pytest.mark.parametrize("later", [
+    "Sorry, the new holder's email I gave you is wrong. I'll send the right one once the customer confirms it.",
+    "Oigan, una disculpa: el correo del nuevo titular que les pasé está mal, no es ese.",
+    "Entschuldigung, die E-Mail des neuen Inhabers ist falsch, die richtige folgt.",
+])
+def test_a_value_said_to_be_wrong_with_none_in_its_place_is_taken_back(later, catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: 40177\nCurrent holder email: a@shop.example\nNew holder email: b@shop.example"),
+                    comment(later, comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert tuple(made.verdict.missing) == ("new_holder_email",)
+
+
+def test_a_value_said_to_be_wrong_beside_its_right_value_is_a_correction(catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: SRV-44120\nCurrent holder email: a@shop.example\nNew holder email: b@shop.example"),
+                    comment("Peço desculpa, o número do serviço que indiquei estava errado: é SRV-44210 e não SRV-44120.",
+                            comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert "service_id" not in made.verdict.missing
+
+
+@pytest.mark.parametrize("type_name,body,field", [
+    ("partner_takeover", "Zustimmung bisheriger Partner: reichen wir nach, sobald er unterschrieben hat", "current_partner_agreement"),
+    ("partner_takeover", "Zgoda obecnego partnera: prześlemy", "current_partner_agreement"),
+    ("partner_takeover", "Согласие текущего партнёра: пришлём на этой неделе", "current_partner_agreement"),
+])
+def test_a_value_promised_for_later_is_missing_not_invalid(type_name, body, field, catalog, settings):
+    made = decision(catalog, settings, type_name, comment(body))
+    assert field in made.verdict.missing and not made.verdict.invalid
+
+
+@pytest.mark.parametrize("body", [
+    "Chodzi o klienta końcowego.", "Es geht um einen Endkunden.", "Il s'agit d'un client final.",
+    "This is just the end customer moving.", "Se trata del cliente final.", "Trata-se do cliente final.",
+    "Речь идёт о конечном клиенте.",
+])
+def test_the_kind_named_as_what_the_request_is_about(body, catalog):
+    assert values(catalog, "partner_takeover", body).get("takeover_kind") == "end_customer"
