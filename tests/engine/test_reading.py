@@ -1550,3 +1550,14 @@ def test_a_value_promised_for_later_is_missing_not_invalid(type_name, body, fiel
 ])
 def test_the_kind_named_as_what_the_request_is_about(body, catalog):
     assert values(catalog, "partner_takeover", body).get("takeover_kind") == "end_customer"
+
+
+@pytest.mark.parametrize("body", [
+    "Preciso que o serviço SV-1 passe do email dele, a@old.example, para o meu, b@new.example.",
+    "Please move service SV-1 from his email a@old.example to mine, b@new.example.",
+    "Bitte den Dienst SV-1 von seiner E-Mail a@old.example auf meine b@new.example umstellen.",
+    "Proszę przenieść usługę SV-1 z jego adresu a@old.example na mój b@new.example.",
+])
+def test_a_move_from_the_other_holders_address_to_the_writers_own(body, catalog):
+    found = values(catalog, "service_holder_change", body)
+    assert (found.get("current_holder_email"), found.get("new_holder_email")) == ("a@old.example", "b@new.example")
