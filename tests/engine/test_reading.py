@@ -351,6 +351,22 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"new_holder_email": "nouveau@x.example"}),
     ("service_holder_change", "Email нового владельца на самом деле petrov@firma.example, а не ivanov@firma.example.",
      {"new_holder_email": "petrov@firma.example"}),
+    # The kind named as what the request is about; a move from the other holder's address to the writer's own.
+    ("partner_takeover", "Chodzi o klienta końcowego.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "Es geht um einen Endkunden.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "Il s'agit d'un client final.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "This is just the end customer moving.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "Se trata del cliente final.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "Trata-se do cliente final.", {"takeover_kind": "end_customer"}),
+    ("partner_takeover", "Речь идёт о конечном клиенте.", {"takeover_kind": "end_customer"}),
+    ("service_holder_change", "Preciso que o serviço passe do email dele, a@old.example, para o meu, b@new.example.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "Please move the service from his email a@old.example to mine, b@new.example.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "Bitte den Dienst von seiner E-Mail a@old.example auf meine b@new.example umstellen.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
 ])
 def test_items_named_and_given_in_prose(type_name, body, expected, catalog):
     assert values(catalog, type_name, body) == expected
@@ -461,6 +477,9 @@ def test_statement_values_lose_the_words_that_lead_up_to_them(body, expected, ca
     ("service_holder_change", "Correo del nuevo titular: ¿tiene que ser el mismo?", "new_holder_email"),
     ("partner_takeover", "Zustimmung des neuen Partners: folgt", "new_partner_agreement"),
     ("partner_takeover", "EC agreement: see forwarded mail below", "customer_agreement"),
+    ("partner_takeover", "Zustimmung bisheriger Partner: reichen wir nach, sobald er unterschrieben hat", "current_partner_agreement"),
+    ("partner_takeover", "Zgoda obecnego partnera: prześlemy", "current_partner_agreement"),
+    ("partner_takeover", "Согласие текущего партнёра: пришлём на этой неделе", "current_partner_agreement"),
 ])
 def test_a_question_back_or_a_value_not_known_yet_is_missing_not_invalid(type_name, body, field, catalog, settings):
     made = decision(catalog, settings, type_name, comment(body))
@@ -1531,33 +1550,3 @@ def test_a_value_said_to_be_wrong_beside_its_right_value_is_a_correction(catalog
                     comment("Peço desculpa, o número do serviço que indiquei estava errado: é SRV-44210 e não SRV-44120.",
                             comment_id=2, created_at="2026-11-24T10:00:00Z"))
     assert "service_id" not in made.verdict.missing
-
-
-@pytest.mark.parametrize("type_name,body,field", [
-    ("partner_takeover", "Zustimmung bisheriger Partner: reichen wir nach, sobald er unterschrieben hat", "current_partner_agreement"),
-    ("partner_takeover", "Zgoda obecnego partnera: prześlemy", "current_partner_agreement"),
-    ("partner_takeover", "Согласие текущего партнёра: пришлём на этой неделе", "current_partner_agreement"),
-])
-def test_a_value_promised_for_later_is_missing_not_invalid(type_name, body, field, catalog, settings):
-    made = decision(catalog, settings, type_name, comment(body))
-    assert field in made.verdict.missing and not made.verdict.invalid
-
-
-@pytest.mark.parametrize("body", [
-    "Chodzi o klienta końcowego.", "Es geht um einen Endkunden.", "Il s'agit d'un client final.",
-    "This is just the end customer moving.", "Se trata del cliente final.", "Trata-se do cliente final.",
-    "Речь идёт о конечном клиенте.",
-])
-def test_the_kind_named_as_what_the_request_is_about(body, catalog):
-    assert values(catalog, "partner_takeover", body).get("takeover_kind") == "end_customer"
-
-
-@pytest.mark.parametrize("body", [
-    "Preciso que o serviço SV-1 passe do email dele, a@old.example, para o meu, b@new.example.",
-    "Please move service SV-1 from his email a@old.example to mine, b@new.example.",
-    "Bitte den Dienst SV-1 von seiner E-Mail a@old.example auf meine b@new.example umstellen.",
-    "Proszę przenieść usługę SV-1 z jego adresu a@old.example na mój b@new.example.",
-])
-def test_a_move_from_the_other_holders_address_to_the_writers_own(body, catalog):
-    found = values(catalog, "service_holder_change", body)
-    assert (found.get("current_holder_email"), found.get("new_holder_email")) == ("a@old.example", "b@new.example")
