@@ -156,7 +156,18 @@ def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, gi
             if answer and len(answer.split()) <= _MAX_BARE_LABEL_WORDS and _is_choice(rtype, field_name, answer):
                 found.append(Found(field_name, answer, question, False, "email"))
                 break
+            if answer and (unoffered := _unoffered_choice(rtype, field_name, answer)):
+                found.append(Found(field_name, unoffered, question, False, "email"))
+                break
     return found
+
+
+def _unoffered_choice(rtype: RequestType, field_name: str, answer: str) -> str | None:
+    """'Раз в квартал, как у них сейчас.' under 'ежемесячно или ежегодно?': an answer whose first part is a choice
+    the product does not offer (the item's `unoffered` phrases) is the item's value, to be refused as no choice."""
+    phrases = rtype.reader.unoffered.get(field_name) if rtype.reader else None
+    first = _LIST_SPLIT.split(answer.strip(), 1)[0].strip(" .!")
+    return first if phrases and fold(first) in phrases else None
 
 
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*")

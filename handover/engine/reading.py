@@ -291,6 +291,8 @@ class Reader:
     # folded word -> item (`inline_labels:` of an item in the data).
     inline_labels: Mapping[str, str] = field(default_factory=dict)
     prose_kind: str | None = None   # the choice item whose choices the company's cue may name ("takeover_kind")
+    # Choices the product does not offer (`unoffered:` of an item in the data): folded phrases per choice item.
+    unoffered: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -561,6 +563,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     party_words: dict[str, set[str]] = {}
+    unoffered: dict[str, set[str]] = {}
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
     prose_opening = prose_kind = None
@@ -585,6 +588,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if entry.get("party_words"):
                 party_words.setdefault(field_name, set()).update(
                     fold(str(word)) for word in entry["party_words"] if fold(str(word)))
+            if entry.get("unoffered"):
+                unoffered.setdefault(field_name, set()).update(
+                    fold(str(word)) for word in entry["unoffered"] if fold(str(word)))
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
             writer = None if isinstance(item, str) else item.get("we")
@@ -598,7 +604,8 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: tuple(rows) for name, rows in choice_words.items()},
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
                   prose_cues, frozenset(prose_between), prose_opening,
-                  {word: name for word, name in inline.items() if word and name}, prose_kind)
+                  {word: name for word, name in inline.items() if word and name}, prose_kind,
+                  {name: frozenset(words) for name, words in unoffered.items()})
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> tuple[str | None, str | None]:

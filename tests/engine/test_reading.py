@@ -643,6 +643,18 @@ def test_a_short_reply_answers_the_choices_the_agents_question_offered(catalog, 
     assert "Welche Zahlungsart" in made.internal_note
 
 
+@pytest.mark.parametrize("question,reply", [
+    ("Уточните, пожалуйста, периодичность оплаты: ежемесячно или ежегодно?", "Раз в квартал, как у них сейчас."),
+    ("Should the customer be billed monthly or annually?", "Quarterly, as today."),
+    ("Zahlt der Kunde monatlich oder jährlich?", "Vierteljährlich."),
+])
+def test_a_reply_naming_a_choice_not_offered_is_refused_as_no_choice(question, reply, catalog, settings):
+    asked = comment(question, comment_id=2, author_id=AGENT_ID, created_at="2026-11-24T10:00:00Z")
+    made = decision(catalog, settings, "reseller_change", comment("Abonnement-ID: SUB-1"), asked,
+                    comment(reply, comment_id=3, created_at="2026-11-24T11:00:00Z"))
+    assert {problem.field: problem.code for problem in made.verdict.invalid}.get("billing_frequency") == "invalid_choice"
+
+
 def test_the_party_named_before_the_yes_is_the_one_agreeing(catalog, settings):
     body = ("Company name: Greystone Pharmacy Ltd\nNew partner: Northlight Unified\n"
             "We confirm that Greystone Pharmacy agrees to be managed by Northlight Unified from now on.")
