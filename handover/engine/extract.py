@@ -501,8 +501,9 @@ def _starts_with_phrase(words: list[str], phrases: frozenset[str]) -> bool:
 class _LineReader:
     """Reads the labelled items of a comment's lines, remembering the state that spans lines."""
 
-    def __init__(self, rtype: RequestType, stopwords, doubts: list):
+    def __init__(self, rtype: RequestType, stopwords, doubts: list, yes_no: Mapping[str, bool] | None = None):
         self.rtype, self.stopwords, self.doubts = rtype, stopwords, doubts
+        self.yes_no = yes_no   # the catalog's yes/no words: a list of parties' answers is read by them
         self.found: list[Found] = []
         self.prose: list[Line] = []
         self.pending: tuple[tuple[str, str, bool], str] | None = None
@@ -644,6 +645,8 @@ class _LineReader:
         value = text[colon + 1:].strip()
         if not value or ";" in value or _MORE_ITEMS.search(value):
             return False
+        if "," in value and _party_answers_list(value, self.rtype, self.yes_no):
+            return False   # "Zgody: klient tak, obecny partner tak": each party's answer, not the label's value
         self.pending = None
         if value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3):   # as _may_wrap, inline: hot
             self.wrapped = len(self.found)
@@ -697,6 +700,11 @@ class _LineReader:
         if cells and self.row(cells, origin):
             return True
         clean = _strip_markup(text)
+        answers = _party_answers_list(clean, self.rtype, self.yes_no) if "," in clean else None
+        if answers:
+            for field_name, role, answer in answers:
+                self.add((field_name, fold(role), False), role, answer, origin)
+            return True
         items = []
         sentences: list[str] = []
         for segment in clean.split(";") if ";" in clean else (clean,):
@@ -757,6 +765,44 @@ class _LineReader:
         return True
 
 
+_MAX_LIST_HEAD_WORDS = 3
+_MAX_LISTED_ANSWER_WORDS = 3
+
+
+def _party_answers_list(text: str, rtype: RequestType, yes_no: Mapping[str, bool] | None) -> list[tuple[str, str, str]] | None:
+    """'5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK': a line (after a head of up to
+    three words) of two or more comma-separated parts, each a party's role (an agreement item's `party_words`)
+    and a yes or no, for different parties: (agreement item, role as written, answer) per part; else None."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words or not yes_no:
+        return None
+    head, colon, rest = text.partition(":")
+    candidates = (text, rest) if colon and len(head.split()) <= _MAX_LIST_HEAD_WORDS else (text,)
+    for candidate in candidates:
+        parts = [_role_and_answer(part, reader, yes_no) for part in _LIST_SPLIT.split(candidate.strip(" ."))]
+        if len(parts) >= 2 and all(parts) and len({part[0] for part in parts}) == len(parts):
+            return parts
+    return None
+
+
+def _role_and_answer(part: str, reader: Reader, yes_no: Mapping[str, bool]) -> tuple[str, str, str] | None:
+    """'obecny dystrybutor – TAK' -> (current_partner_agreement, 'obecny dystrybutor', 'TAK'): the one party whose
+    role the part starts with (its longest role phrase, after an article), and an answer of the yes/no words."""
+    words = [word for word in part.split() if fold(word)]   # a dash or colon between role and answer is no word
+    folded = [fold(word).strip(":") for word in words]
+    start = 1 if folded[:1] and folded[0] in reader.vocabulary.lead_words else 0
+    fitting = [(len(phrase.split()), name) for name, phrases in reader.party_words.items() for phrase in phrases
+               if folded[start:start + len(phrase.split())] == phrase.split()]
+    if not fitting:
+        return None
+    size = max(fitting)[0]
+    named = {name for length, name in fitting if length == size}
+    answer = " ".join(words[start + size:]).strip(" :–—-")
+    if len(named) != 1 or not 0 < len(answer.split()) <= _MAX_LISTED_ANSWER_WORDS or fold(answer) not in yes_no:
+        return None
+    return named.pop(), " ".join(words[start:start + size]).strip(" :–—-"), answer
+
+
 def _offered_item(question: str, rtype: RequestType) -> str | None:
     """The one enumeration item of which a question names two or more choices, in any language."""
     if rtype.reader is None:
@@ -766,9 +812,10 @@ def _offered_item(question: str, rtype: RequestType) -> str | None:
     return offered[0] if len(offered) == 1 else None
 
 
-def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
+def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None,
+               yes_no: Mapping[str, bool] | None = None) -> tuple[list[Found], list[Line]]:
     """Every labelled item of the lines, in order, and the lines that are prose."""
-    reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [])
+    reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [], yes_no)
     for line in lines:
         reader.line(line)
     return reader.found, reader.prose
@@ -2538,7 +2585,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
         readable, salutations = split_salutations(lines, vocabulary)
-        found, prose = read_lines(readable, rtype, stopwords, doubts)
+        found, prose = read_lines(readable, rtype, stopwords, doubts, catalog.yes_no_index if catalog else None)
         prose_text.extend(_own_words(lines, salutations, prose))
         # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,

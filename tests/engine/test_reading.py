@@ -367,6 +367,15 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
     ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.",
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
+    ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
+     {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
+    ("partner_takeover", "Agreements: customer - yes, current partner - yes, new partner - no",
+     {"customer_agreement": "yes", "current_partner_agreement": "yes", "new_partner_agreement": "no"}),
+    ("partner_takeover", "Zustimmungen: Kunde ja, bisheriger Partner ja, neuer Partner ja",
+     {"customer_agreement": "ja", "current_partner_agreement": "ja", "new_partner_agreement": "ja"}),
+    ("partner_takeover", "Current partner – Also Polska, new partner – Ingram Micro",
+     {"current_partner": "Also Polska", "new_partner": "Ingram Micro"}),
 ])
 def test_items_named_and_given_in_prose(type_name, body, expected, catalog):
     assert values(catalog, type_name, body) == expected
