@@ -1802,7 +1802,9 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
             continue
         for clause in _plain_clauses(text):
             start = 0
-            for match in _ADDRESS.finditer(clause):   # the words since the previous address say whose it is
+            # The words since the previous address say whose it is; written like an address but without a
+            # domain's dot ('marc.dupont@skynet') it is still the one given, and is then rejected as invalid.
+            for match in _ADDRESS_LIKE.finditer(clause):
                 before, start = fold(clause[start:match.start()]), match.end()
                 address = match.group().rstrip(".")
                 if fold(address) in taken or not reader.vocabulary.own_address.search(before):

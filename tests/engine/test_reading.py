@@ -367,6 +367,11 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
     ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.",
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    # The writer's own address without a domain's dot is still the one given (and is then rejected as invalid).
+    ("service_holder_change", "Le service est à mon nom, avec l'adresse marc.dupont@skynet, et mon associé utilisera b@new.example.",
+     {"current_holder_email": "marc.dupont@skynet", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "My email is mike@trelawney and the new holder is tom@new.example.",
+     {"current_holder_email": "mike@trelawney", "new_holder_email": "tom@new.example"}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
