@@ -372,6 +372,11 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"current_holder_email": "marc.dupont@skynet", "new_holder_email": "b@new.example"}),
     ("service_holder_change", "My email is mike@trelawney and the new holder is tom@new.example.",
      {"current_holder_email": "mike@trelawney", "new_holder_email": "tom@new.example"}),
+    # "The address I'm writing from" is the writer's own.
+    ("service_holder_change", "It is registered to me under this address I'm writing from, a@old.example. Niamh's email is b@new.example.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "Está a mi nombre con el correo desde el que les escribo, a@old.example; el nuevo es b@new.example.",
+     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
