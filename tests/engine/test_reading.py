@@ -514,10 +514,14 @@ def test_misspelt_choices_regional_months_and_a_codes_full_stop(catalog, setting
     assert fields["subscription_id"] == "SUB-11870"
 
 
-def test_a_file_named_for_a_document_that_proves_nothing_is_not_the_proof(catalog, settings):
-    made = decision(catalog, settings, "reseller_change",
-                    comment("Proof of paid invoices: see attachment", attachments=[attachment("Kuendigungsbestaetigung.pdf")]))
-    assert "paid_invoices_proof" in made.verdict.missing
+@pytest.mark.parametrize("type_name,file_name,field", [
+    ("reseller_change", "Kuendigungsbestaetigung.pdf", "paid_invoices_proof"),
+    ("partner_takeover", "Fernhill_licence_usage_Q3.xlsx", "written_agreements"),
+    ("partner_takeover", "raport_licencji_Q3.pdf", "written_agreements"),
+])
+def test_a_file_named_for_a_document_that_proves_nothing_is_not_the_proof(type_name, file_name, field, catalog, settings):
+    made = decision(catalog, settings, type_name, comment("See attachment", attachments=[attachment(file_name)]))
+    assert field in made.verdict.missing
 
 
 def test_a_later_message_correcting_the_date_without_its_label(catalog, settings):
