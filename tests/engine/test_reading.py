@@ -377,6 +377,12 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
     ("service_holder_change", "Está a mi nombre con el correo desde el que les escribo, a@old.example; el nuevo es b@new.example.",
      {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    # "We, X, want to take (the customer) over": the writer is the new partner; "которого сейчас ведёт X" the current.
+    ("partner_takeover", "Wir, die DataCom Nord GmbH, möchten den Endkunden übernehmen.", {"new_partner": "DataCom Nord GmbH"}),
+    ("partner_takeover", "My, Voicenet Polska, chcemy przejąć klienta.", {"new_partner": "Voicenet Polska"}),
+    ("partner_takeover", "Мы, ООО «Сибирь», хотим взять на обслуживание конечного клиента ООО «Здоровье», которого сейчас ведёт ООО «НовоСвязь».",
+     {"company_name": "ООО «Здоровье»", "current_partner": "ООО «НовоСвязь»", "takeover_kind": "end customer",
+      "new_partner": "ООО «Сибирь»"}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
