@@ -383,6 +383,10 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
     ("partner_takeover", "Мы, ООО «Сибирь», хотим взять на обслуживание конечного клиента ООО «Здоровье», которого сейчас ведёт ООО «НовоСвязь».",
      {"company_name": "ООО «Здоровье»", "current_partner": "ООО «НовоСвязь»", "takeover_kind": "end customer",
       "new_partner": "ООО «Сибирь»"}),
+    ("partner_takeover", "We're taking over management of Lakeside Group from Summit Tech Partners starting next month.",
+     {"company_name": "Lakeside Group", "current_partner": "Summit Tech Partners"}),
+    ("partner_takeover", "Of course we at Beacon IT are happy to take them on.", {"new_partner": "Beacon IT", "new_partner_agreement": "Of course we at Beacon IT are happy to take them on"}),
+    ("partner_takeover", "Wir bei Nordcom sind gerne bereit.", {"new_partner": "Nordcom"}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
