@@ -334,6 +334,9 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
     assert "preferred_transfer_date" not in {problem.field for problem in verdict.invalid}
 
 
+BOTH_ADDRESSES = {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}
+
+
 @pytest.mark.parametrize("type_name,body,expected", [
     ("reseller_change", "Sorry, the new reseller is actually Cloudline Partners, not Westbridge.",
      {"new_reseller": "Cloudline Partners"}),
@@ -352,31 +355,22 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
     ("service_holder_change", "Email нового владельца на самом деле petrov@firma.example, а не ivanov@firma.example.",
      {"new_holder_email": "petrov@firma.example"}),
     # The kind named as what the request is about; a move from the other holder's address to the writer's own.
-    ("partner_takeover", "Chodzi o klienta końcowego.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "Es geht um einen Endkunden.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "Il s'agit d'un client final.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "This is just the end customer moving.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "Se trata del cliente final.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "Trata-se do cliente final.", {"takeover_kind": "end_customer"}),
-    ("partner_takeover", "Речь идёт о конечном клиенте.", {"takeover_kind": "end_customer"}),
-    ("service_holder_change", "Preciso que o serviço passe do email dele, a@old.example, para o meu, b@new.example.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
-    ("service_holder_change", "Please move the service from his email a@old.example to mine, b@new.example.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
-    ("service_holder_change", "Bitte den Dienst von seiner E-Mail a@old.example auf meine b@new.example umstellen.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
-    ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    *(("partner_takeover", body, {"takeover_kind": "end_customer"}) for body in (
+        "Chodzi o klienta końcowego.", "Es geht um einen Endkunden.", "Il s'agit d'un client final.",
+        "This is just the end customer moving.", "Se trata del cliente final.", "Trata-se do cliente final.",
+        "Речь идёт о конечном клиенте.")),
+    ("service_holder_change", "Preciso que o serviço passe do email dele, a@old.example, para o meu, b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Please move the service from his email a@old.example to mine, b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Bitte den Dienst von seiner E-Mail a@old.example auf meine b@new.example umstellen.", BOTH_ADDRESSES),
+    ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.", BOTH_ADDRESSES),
     # The writer's own address without a domain's dot is still the one given (and is then rejected as invalid).
     ("service_holder_change", "Le service est à mon nom, avec l'adresse marc.dupont@skynet, et mon associé utilisera b@new.example.",
      {"current_holder_email": "marc.dupont@skynet", "new_holder_email": "b@new.example"}),
     ("service_holder_change", "My email is mike@trelawney and the new holder is tom@new.example.",
      {"current_holder_email": "mike@trelawney", "new_holder_email": "tom@new.example"}),
     # "The address I'm writing from" is the writer's own.
-    ("service_holder_change", "It is registered to me under this address I'm writing from, a@old.example. Niamh's email is b@new.example.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
-    ("service_holder_change", "Está a mi nombre con el correo desde el que les escribo, a@old.example; el nuevo es b@new.example.",
-     {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "It is registered to me under this address I'm writing from, a@old.example. Niamh's email is b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Está a mi nombre con el correo desde el que les escribo, a@old.example; el nuevo es b@new.example.", BOTH_ADDRESSES),
     # "We, X, want to take (the customer) over": the writer is the new partner; "которого сейчас ведёт X" the current.
     ("partner_takeover", "Wir, die DataCom Nord GmbH, möchten den Endkunden übernehmen.", {"new_partner": "DataCom Nord GmbH"}),
     ("partner_takeover", "My, Voicenet Polska, chcemy przejąć klienta.", {"new_partner": "Voicenet Polska"}),
