@@ -381,6 +381,9 @@ BOTH_ADDRESSES = {"current_holder_email": "a@old.example", "new_holder_email": "
      {"company_name": "Lakeside Group", "current_partner": "Summit Tech Partners"}),
     ("partner_takeover", "Of course we at Beacon IT are happy to take them on.", {"new_partner": "Beacon IT", "new_partner_agreement": "Of course we at Beacon IT are happy to take them on"}),
     ("partner_takeover", "Wir bei Nordcom sind gerne bereit.", {"new_partner": "Nordcom"}),
+    # A wish in words of suiting: "nos vendría bien", "würde uns passen".
+    ("reseller_change", "Nos vendría bien hacer el cambio el 9 de diciembre de 2026.", {"preferred_transfer_date": "2026-12-09"}),
+    ("reseller_change", "Ein Wechsel am 9. Dezember 2026 würde uns passen.", {"preferred_transfer_date": "2026-12-09"}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
