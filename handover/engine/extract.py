@@ -2172,7 +2172,10 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
                                           if vocabulary.and_word else ())] + \
                      [verb.end() + i for i, char in enumerate(soft[verb.end():value_end]) if char == ","]
             value_end = max(joints) if joints else value_end
+        before = text[where[label_start]:where[verb.start()]] if verb.start() > label_start else ""
         label_start = verb.end() if stop is None else value_end
+        if field_name is None and value_end > verb.end() and _CODE.search(text[where[verb.end()]:where[value_end - 1] + 1]):
+            field_name = _id_label_before(before, rtype, stopwords)
         if field_name is None or value_end <= verb.end():
             continue
         value = _statement_value(text[where[verb.end()]:where[value_end - 1] + 1], rtype.spec_by_name[field_name],
@@ -2181,6 +2184,25 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
             clause = text[where[start]:where[end - 1] + 1].strip()
             found.append(Found(field_name, value, clause, False, "sentence"))
     return found
+
+
+_MAX_WORDS_AFTER_ID_LABEL = 3
+
+
+def _id_label_before(before: str, rtype: RequestType, stopwords) -> str | None:
+    """'The service number on my invoices is SRV-55120': before a code, an identifier item's label may stand up to
+    three words before the verb (where the code is written); those words name no other item."""
+    words = _strip_markup(before).replace(":", " ").split()[-(_MAX_STATEMENT_LABEL_WORDS + _MAX_WORDS_AFTER_ID_LABEL):]
+    for dropped in range(1, min(_MAX_WORDS_AFTER_ID_LABEL, len(words) - 1) + 1):
+        head, tail = words[:-dropped], " ".join(words[-dropped:])
+        if match_label(tail.strip(",.!?\"'()"), rtype, stopwords):
+            return None
+        for size in range(min(len(head), _MAX_STATEMENT_LABEL_WORDS), 0, -1):
+            written = " ".join(head[-size:]).strip(",.!?\"'()")
+            found = match_label(written, rtype, stopwords) if written else None
+            if found and found[0].endswith("_id") and rtype.spec_by_name[found[0]].kind == "text":
+                return found[0]
+    return None
 
 
 def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | None:

@@ -384,6 +384,10 @@ BOTH_ADDRESSES = {"current_holder_email": "a@old.example", "new_holder_email": "
     # A wish in words of suiting: "nos vendría bien", "würde uns passen".
     ("reseller_change", "Nos vendría bien hacer el cambio el 9 de diciembre de 2026.", {"preferred_transfer_date": "2026-12-09"}),
     ("reseller_change", "Ein Wechsel am 9. Dezember 2026 würde uns passen.", {"preferred_transfer_date": "2026-12-09"}),
+    # An identifier's label a few words before the verb, where the code is written: the code is still its value.
+    ("service_holder_change", "The service number on my invoices is SRV-55120.", {"service_id": "SRV-55120"}),
+    ("service_holder_change", "La référence du service sur ma facture est SV-12345.", {"service_id": "SV-12345"}),
+    ("service_holder_change", "My invoice number is INV-2231.", {}),
     # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
     ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
      {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
