@@ -156,7 +156,18 @@ def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, gi
             if answer and len(answer.split()) <= _MAX_BARE_LABEL_WORDS and _is_choice(rtype, field_name, answer):
                 found.append(Found(field_name, answer, question, False, "email"))
                 break
+            if answer and (unoffered := _unoffered_choice(rtype, field_name, answer)):
+                found.append(Found(field_name, unoffered, question, False, "email"))
+                break
     return found
+
+
+def _unoffered_choice(rtype: RequestType, field_name: str, answer: str) -> str | None:
+    """'Раз в квартал, как у них сейчас.' under 'ежемесячно или ежегодно?': an answer whose first part is a choice
+    the product does not offer (the item's `unoffered` phrases) is the item's value, to be refused as no choice."""
+    phrases = rtype.reader.unoffered.get(field_name) if rtype.reader else None
+    first = _LIST_SPLIT.split(answer.strip(), 1)[0].strip(" .!")
+    return first if phrases and fold(first) in phrases else None
 
 
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*")
@@ -490,8 +501,9 @@ def _starts_with_phrase(words: list[str], phrases: frozenset[str]) -> bool:
 class _LineReader:
     """Reads the labelled items of a comment's lines, remembering the state that spans lines."""
 
-    def __init__(self, rtype: RequestType, stopwords, doubts: list):
+    def __init__(self, rtype: RequestType, stopwords, doubts: list, yes_no: Mapping[str, bool] | None = None):
         self.rtype, self.stopwords, self.doubts = rtype, stopwords, doubts
+        self.yes_no = yes_no   # the catalog's yes/no words: a list of parties' answers is read by them
         self.found: list[Found] = []
         self.prose: list[Line] = []
         self.pending: tuple[tuple[str, str, bool], str] | None = None
@@ -633,6 +645,8 @@ class _LineReader:
         value = text[colon + 1:].strip()
         if not value or ";" in value or _MORE_ITEMS.search(value):
             return False
+        if "," in value and _party_answers_list(value, self.rtype, self.yes_no):
+            return False   # "Zgody: klient tak, obecny partner tak": each party's answer, not the label's value
         self.pending = None
         if value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3):   # as _may_wrap, inline: hot
             self.wrapped = len(self.found)
@@ -686,6 +700,11 @@ class _LineReader:
         if cells and self.row(cells, origin):
             return True
         clean = _strip_markup(text)
+        answers = _party_answers_list(clean, self.rtype, self.yes_no) if "," in clean else None
+        if answers:
+            for field_name, role, answer in answers:
+                self.add((field_name, fold(role), False), role, answer, origin)
+            return True
         items = []
         sentences: list[str] = []
         for segment in clean.split(";") if ";" in clean else (clean,):
@@ -746,6 +765,44 @@ class _LineReader:
         return True
 
 
+_MAX_LIST_HEAD_WORDS = 3
+_MAX_LISTED_ANSWER_WORDS = 3
+
+
+def _party_answers_list(text: str, rtype: RequestType, yes_no: Mapping[str, bool] | None) -> list[tuple[str, str, str]] | None:
+    """'5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK': a line (after a head of up to
+    three words) of two or more comma-separated parts, each a party's role (an agreement item's `party_words`)
+    and a yes or no, for different parties: (agreement item, role as written, answer) per part; else None."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words or not yes_no:
+        return None
+    head, colon, rest = text.partition(":")
+    candidates = (text, rest) if colon and len(head.split()) <= _MAX_LIST_HEAD_WORDS else (text,)
+    for candidate in candidates:
+        parts = [_role_and_answer(part, reader, yes_no) for part in _LIST_SPLIT.split(candidate.strip(" ."))]
+        if len(parts) >= 2 and all(parts) and len({part[0] for part in parts}) == len(parts):
+            return parts
+    return None
+
+
+def _role_and_answer(part: str, reader: Reader, yes_no: Mapping[str, bool]) -> tuple[str, str, str] | None:
+    """'obecny dystrybutor – TAK' -> (current_partner_agreement, 'obecny dystrybutor', 'TAK'): the one party whose
+    role the part starts with (its longest role phrase, after an article), and an answer of the yes/no words."""
+    words = [word for word in part.split() if fold(word)]   # a dash or colon between role and answer is no word
+    folded = [fold(word).strip(":") for word in words]
+    start = 1 if folded[:1] and folded[0] in reader.vocabulary.lead_words else 0
+    fitting = [(len(phrase.split()), name) for name, phrases in reader.party_words.items() for phrase in phrases
+               if folded[start:start + len(phrase.split())] == phrase.split()]
+    if not fitting:
+        return None
+    size = max(fitting)[0]
+    named = {name for length, name in fitting if length == size}
+    answer = " ".join(words[start + size:]).strip(" :–—-")
+    if len(named) != 1 or not 0 < len(answer.split()) <= _MAX_LISTED_ANSWER_WORDS or fold(answer) not in yes_no:
+        return None
+    return named.pop(), " ".join(words[start:start + size]).strip(" :–—-"), answer
+
+
 def _offered_item(question: str, rtype: RequestType) -> str | None:
     """The one enumeration item of which a question names two or more choices, in any language."""
     if rtype.reader is None:
@@ -755,9 +812,10 @@ def _offered_item(question: str, rtype: RequestType) -> str | None:
     return offered[0] if len(offered) == 1 else None
 
 
-def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None) -> tuple[list[Found], list[Line]]:
+def read_lines(lines: list[Line], rtype: RequestType, stopwords, doubts: list | None = None,
+               yes_no: Mapping[str, bool] | None = None) -> tuple[list[Found], list[Line]]:
     """Every labelled item of the lines, in order, and the lines that are prose."""
-    reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [])
+    reader = _LineReader(rtype, stopwords, doubts if doubts is not None else [], yes_no)
     for line in lines:
         reader.line(line)
     return reader.found, reader.prose
@@ -1744,7 +1802,9 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
             continue
         for clause in _plain_clauses(text):
             start = 0
-            for match in _ADDRESS.finditer(clause):   # the words since the previous address say whose it is
+            # The words since the previous address say whose it is; written like an address but without a
+            # domain's dot ('marc.dupont@skynet') it is still the one given, and is then rejected as invalid.
+            for match in _ADDRESS_LIKE.finditer(clause):
                 before, start = fold(clause[start:match.start()]), match.end()
                 address = match.group().rstrip(".")
                 if fold(address) in taken or not reader.vocabulary.own_address.search(before):
@@ -1944,11 +2004,16 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
         return []
     taken_back = []
     for text, _ in paragraphs if paragraphs is not None else _paragraphs(prose):
-        if not vocabulary.withdraw.search(fold(text)):
+        folded_text = fold(text)
+        if not (vocabulary.withdraw.search(folded_text) or _says_wrong_value(text, folded_text, vocabulary)):
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
-            if not vocabulary.withdraw.search(folded):
+            if vocabulary.withdraw.search(folded):
+                phrases = vocabulary.withdraw
+            elif _says_wrong_value(clause, folded, vocabulary):
+                phrases = vocabulary.wrong_value
+            else:
                 continue
             by_value = _named_by_value(clause, folded, values or {}, rtype, catalog)
             if by_value:
@@ -1957,15 +2022,22 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
             named = []
             if "," in clause:   # "Paul ne reprend pas le service, oubliez son adresse": the part that withdraws first
                 for part in clause.split(","):
-                    named.extend(_withdrawn_named(fold(part), rtype, stopwords))
-            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords))
+                    named.extend(_withdrawn_named(fold(part), rtype, stopwords, phrases))
+            taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords, phrases))
     return taken_back
 
 
-def _withdrawn_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
-    """The items a folded clause with a withdraw phrase takes back: the label nearest each phrase, else the
-    other party's address named by a word both addresses' labels share."""
-    withdraw = rtype.reader.vocabulary.withdraw
+def _says_wrong_value(text: str, folded: str, vocabulary) -> bool:
+    """'el correo del nuevo titular que les pasé está mal': a value said to be wrong with no other value in its
+    place (no address, code or date in the text; 'estava errado: é SRV-44210' is a correction instead)."""
+    return vocabulary.wrong_value is not None and "@" not in text and not any(char.isdigit() for char in text) \
+        and vocabulary.wrong_value.search(folded) is not None
+
+
+def _withdrawn_named(folded: str, rtype: RequestType, stopwords, phrases=None) -> list[str]:
+    """The items a folded clause with a withdraw phrase (or `phrases`, such as the wrong-value ones) takes back:
+    the label nearest each phrase, else the other party's address named by a word both addresses' labels share."""
+    withdraw = phrases or rtype.reader.vocabulary.withdraw
     named = [name for phrase in withdraw.finditer(folded)
              if (name := _nearest_label(folded, phrase.start(), phrase.end(), rtype, stopwords))]
     if not named and (other := _other_address_named(folded, rtype)):
@@ -2100,7 +2172,10 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
                                           if vocabulary.and_word else ())] + \
                      [verb.end() + i for i, char in enumerate(soft[verb.end():value_end]) if char == ","]
             value_end = max(joints) if joints else value_end
+        before = text[where[label_start]:where[verb.start()]] if verb.start() > label_start else ""
         label_start = verb.end() if stop is None else value_end
+        if field_name is None and value_end > verb.end() and _CODE.search(text[where[verb.end()]:where[value_end - 1] + 1]):
+            field_name = _id_label_before(before, rtype, stopwords)
         if field_name is None or value_end <= verb.end():
             continue
         value = _statement_value(text[where[verb.end()]:where[value_end - 1] + 1], rtype.spec_by_name[field_name],
@@ -2109,6 +2184,25 @@ def _clause_statements(text, soft, where, start, end, rtype, stopwords, catalog,
             clause = text[where[start]:where[end - 1] + 1].strip()
             found.append(Found(field_name, value, clause, False, "sentence"))
     return found
+
+
+_MAX_WORDS_AFTER_ID_LABEL = 3
+
+
+def _id_label_before(before: str, rtype: RequestType, stopwords) -> str | None:
+    """'The service number on my invoices is SRV-55120': before a code, an identifier item's label may stand up to
+    three words before the verb (where the code is written); those words name no other item."""
+    words = _strip_markup(before).replace(":", " ").split()[-(_MAX_STATEMENT_LABEL_WORDS + _MAX_WORDS_AFTER_ID_LABEL):]
+    for dropped in range(1, min(_MAX_WORDS_AFTER_ID_LABEL, len(words) - 1) + 1):
+        head, tail = words[:-dropped], " ".join(words[-dropped:])
+        if match_label(tail.strip(",.!?\"'()"), rtype, stopwords):
+            return None
+        for size in range(min(len(head), _MAX_STATEMENT_LABEL_WORDS), 0, -1):
+            written = " ".join(head[-size:]).strip(",.!?\"'()")
+            found = match_label(written, rtype, stopwords) if written else None
+            if found and found[0].endswith("_id") and rtype.spec_by_name[found[0]].kind == "text":
+                return found[0]
+    return None
 
 
 def _statement_value(written: str, spec, rtype: RequestType, catalog) -> str | None:
@@ -2515,7 +2609,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)
         readable, salutations = split_salutations(lines, vocabulary)
-        found, prose = read_lines(readable, rtype, stopwords, doubts)
+        found, prose = read_lines(readable, rtype, stopwords, doubts, catalog.yes_no_index if catalog else None)
         prose_text.extend(_own_words(lines, salutations, prose))
         # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,

@@ -31,7 +31,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
-              "other_address_words", "also_words")
+              "other_address_words", "also_words", "wrong_value_phrases")
 
 
 _THREAD = threading.local()
@@ -135,6 +135,7 @@ class Vocabulary:
     value_end: re.Pattern | None = None         # "not", "a nie", "en lugar de": the value stops there
     and_word: re.Pattern | None = None          # "and", "oraz", "und": may start another statement
     withdraw: Phrases | None = None          # over fold(): "please ignore", "nieaktualny", "не учитывайте"
+    wrong_value: Phrases | None = None       # over fold(): "is wrong", "está mal", "указан неверно"
     value_lead: re.Pattern | None = None        # "the", "of course", "el", "am": words before a value in prose
     date_words: frozenset[str] = frozenset()    # "date", "fecha", "дата": the type's one date item in prose
     placeholder: Phrases | None = None       # over fold(), at the start: "to be confirmed", "folgt", "à définir"
@@ -207,6 +208,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         value_end=_soft_phrase_pattern(every("value_end_words")),
         and_word=_soft_phrase_pattern(every("and_words")),
         withdraw=_phrase_pattern(every("withdraw_phrases")),
+        wrong_value=_phrase_pattern(every("wrong_value_phrases")),
         value_lead=_lead_pattern(every("value_lead_words")),
         date_words=frozenset(fold(word) for word in every("date_words")),
         placeholder=_phrase_pattern(every("placeholder_words")),
@@ -289,6 +291,8 @@ class Reader:
     # folded word -> item (`inline_labels:` of an item in the data).
     inline_labels: Mapping[str, str] = field(default_factory=dict)
     prose_kind: str | None = None   # the choice item whose choices the company's cue may name ("takeover_kind")
+    # Choices the product does not offer (`unoffered:` of an item in the data): folded phrases per choice item.
+    unoffered: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -559,6 +563,7 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     choice_words: dict[str, list[tuple[str, str, str]]] = {}
     file_words: dict[str, set[str]] = {name: set() for name, kind in kinds.items() if kind == "attachment"}
     party_words: dict[str, set[str]] = {}
+    unoffered: dict[str, set[str]] = {}
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
     prose_opening = prose_kind = None
@@ -583,6 +588,9 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
             if entry.get("party_words"):
                 party_words.setdefault(field_name, set()).update(
                     fold(str(word)) for word in entry["party_words"] if fold(str(word)))
+            if entry.get("unoffered"):
+                unoffered.setdefault(field_name, set()).update(
+                    fold(str(word)) for word in entry["unoffered"] if fold(str(word)))
         for item in data.get("sentences") or ():
             template, constants = (item, {}) if isinstance(item, str) else (str(item.get("pattern")), item.get("set") or {})
             writer = None if isinstance(item, str) else item.get("we")
@@ -596,7 +604,8 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: tuple(rows) for name, rows in choice_words.items()},
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
                   prose_cues, frozenset(prose_between), prose_opening,
-                  {word: name for word, name in inline.items() if word and name}, prose_kind)
+                  {word: name for word, name in inline.items() if word and name}, prose_kind,
+                  {name: frozenset(words) for name, words in unoffered.items()})
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> tuple[str | None, str | None]:

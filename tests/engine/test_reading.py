@@ -334,6 +334,9 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
     assert "preferred_transfer_date" not in {problem.field for problem in verdict.invalid}
 
 
+BOTH_ADDRESSES = {"current_holder_email": "a@old.example", "new_holder_email": "b@new.example"}
+
+
 @pytest.mark.parametrize("type_name,body,expected", [
     ("reseller_change", "Sorry, the new reseller is actually Cloudline Partners, not Westbridge.",
      {"new_reseller": "Cloudline Partners"}),
@@ -351,6 +354,49 @@ def test_a_date_without_a_year_is_its_next_occurrence(written, expected, catalog
      {"new_holder_email": "nouveau@x.example"}),
     ("service_holder_change", "Email нового владельца на самом деле petrov@firma.example, а не ivanov@firma.example.",
      {"new_holder_email": "petrov@firma.example"}),
+    # The kind named as what the request is about; a move from the other holder's address to the writer's own.
+    *(("partner_takeover", body, {"takeover_kind": "end_customer"}) for body in (
+        "Chodzi o klienta końcowego.", "Es geht um einen Endkunden.", "Il s'agit d'un client final.",
+        "This is just the end customer moving.", "Se trata del cliente final.", "Trata-se do cliente final.",
+        "Речь идёт о конечном клиенте.")),
+    ("service_holder_change", "Preciso que o serviço passe do email dele, a@old.example, para o meu, b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Please move the service from his email a@old.example to mine, b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Bitte den Dienst von seiner E-Mail a@old.example auf meine b@new.example umstellen.", BOTH_ADDRESSES),
+    ("service_holder_change", "Proszę przenieść usługę z jego adresu a@old.example na mój b@new.example.", BOTH_ADDRESSES),
+    # The writer's own address without a domain's dot is still the one given (and is then rejected as invalid).
+    ("service_holder_change", "Le service est à mon nom, avec l'adresse marc.dupont@skynet, et mon associé utilisera b@new.example.",
+     {"current_holder_email": "marc.dupont@skynet", "new_holder_email": "b@new.example"}),
+    ("service_holder_change", "My email is mike@trelawney and the new holder is tom@new.example.",
+     {"current_holder_email": "mike@trelawney", "new_holder_email": "tom@new.example"}),
+    # "The address I'm writing from" is the writer's own.
+    ("service_holder_change", "It is registered to me under this address I'm writing from, a@old.example. Niamh's email is b@new.example.", BOTH_ADDRESSES),
+    ("service_holder_change", "Está a mi nombre con el correo desde el que les escribo, a@old.example; el nuevo es b@new.example.", BOTH_ADDRESSES),
+    # "We, X, want to take (the customer) over": the writer is the new partner; "которого сейчас ведёт X" the current.
+    ("partner_takeover", "Wir, die DataCom Nord GmbH, möchten den Endkunden übernehmen.", {"new_partner": "DataCom Nord GmbH"}),
+    ("partner_takeover", "My, Voicenet Polska, chcemy przejąć klienta.", {"new_partner": "Voicenet Polska"}),
+    ("partner_takeover", "Мы, ООО «Сибирь», хотим взять на обслуживание конечного клиента ООО «Здоровье», которого сейчас ведёт ООО «НовоСвязь».",
+     {"company_name": "ООО «Здоровье»", "current_partner": "ООО «НовоСвязь»", "takeover_kind": "end customer",
+      "new_partner": "ООО «Сибирь»"}),
+    ("partner_takeover", "We're taking over management of Lakeside Group from Summit Tech Partners starting next month.",
+     {"company_name": "Lakeside Group", "current_partner": "Summit Tech Partners"}),
+    ("partner_takeover", "Of course we at Beacon IT are happy to take them on.", {"new_partner": "Beacon IT", "new_partner_agreement": "Of course we at Beacon IT are happy to take them on"}),
+    ("partner_takeover", "Wir bei Nordcom sind gerne bereit.", {"new_partner": "Nordcom"}),
+    # A wish in words of suiting: "nos vendría bien", "würde uns passen".
+    ("reseller_change", "Nos vendría bien hacer el cambio el 9 de diciembre de 2026.", {"preferred_transfer_date": "2026-12-09"}),
+    ("reseller_change", "Ein Wechsel am 9. Dezember 2026 würde uns passen.", {"preferred_transfer_date": "2026-12-09"}),
+    # An identifier's label a few words before the verb, where the code is written: the code is still its value.
+    ("service_holder_change", "The service number on my invoices is SRV-55120.", {"service_id": "SRV-55120"}),
+    ("service_holder_change", "La référence du service sur ma facture est SV-12345.", {"service_id": "SV-12345"}),
+    ("service_holder_change", "My invoice number is INV-2231.", {}),
+    # One line of the parties' answers, each after its role: each party's agreement (not a partner's name).
+    ("partner_takeover", "5. Zgody: reseller – TAK, obecny dystrybutor – TAK, nowy dystrybutor – TAK",
+     {"customer_agreement": "TAK", "current_partner_agreement": "TAK", "new_partner_agreement": "TAK"}),
+    ("partner_takeover", "Agreements: customer - yes, current partner - yes, new partner - no",
+     {"customer_agreement": "yes", "current_partner_agreement": "yes", "new_partner_agreement": "no"}),
+    ("partner_takeover", "Zustimmungen: Kunde ja, bisheriger Partner ja, neuer Partner ja",
+     {"customer_agreement": "ja", "current_partner_agreement": "ja", "new_partner_agreement": "ja"}),
+    ("partner_takeover", "Current partner – Also Polska, new partner – Ingram Micro",
+     {"current_partner": "Also Polska", "new_partner": "Ingram Micro"}),
 ])
 def test_items_named_and_given_in_prose(type_name, body, expected, catalog):
     assert values(catalog, type_name, body) == expected
@@ -461,6 +507,9 @@ def test_statement_values_lose_the_words_that_lead_up_to_them(body, expected, ca
     ("service_holder_change", "Correo del nuevo titular: ¿tiene que ser el mismo?", "new_holder_email"),
     ("partner_takeover", "Zustimmung des neuen Partners: folgt", "new_partner_agreement"),
     ("partner_takeover", "EC agreement: see forwarded mail below", "customer_agreement"),
+    ("partner_takeover", "Zustimmung bisheriger Partner: reichen wir nach, sobald er unterschrieben hat", "current_partner_agreement"),
+    ("partner_takeover", "Zgoda obecnego partnera: prześlemy", "current_partner_agreement"),
+    ("partner_takeover", "Согласие текущего партнёра: пришлём на этой неделе", "current_partner_agreement"),
 ])
 def test_a_question_back_or_a_value_not_known_yet_is_missing_not_invalid(type_name, body, field, catalog, settings):
     made = decision(catalog, settings, type_name, comment(body))
@@ -476,10 +525,14 @@ def test_misspelt_choices_regional_months_and_a_codes_full_stop(catalog, setting
     assert fields["subscription_id"] == "SUB-11870"
 
 
-def test_a_file_named_for_a_document_that_proves_nothing_is_not_the_proof(catalog, settings):
-    made = decision(catalog, settings, "reseller_change",
-                    comment("Proof of paid invoices: see attachment", attachments=[attachment("Kuendigungsbestaetigung.pdf")]))
-    assert "paid_invoices_proof" in made.verdict.missing
+@pytest.mark.parametrize("type_name,file_name,field", [
+    ("reseller_change", "Kuendigungsbestaetigung.pdf", "paid_invoices_proof"),
+    ("partner_takeover", "Fernhill_licence_usage_Q3.xlsx", "written_agreements"),
+    ("partner_takeover", "raport_licencji_Q3.pdf", "written_agreements"),
+])
+def test_a_file_named_for_a_document_that_proves_nothing_is_not_the_proof(type_name, file_name, field, catalog, settings):
+    made = decision(catalog, settings, type_name, comment("See attachment", attachments=[attachment(file_name)]))
+    assert field in made.verdict.missing
 
 
 def test_a_later_message_correcting_the_date_without_its_label(catalog, settings):
@@ -622,6 +675,18 @@ def test_a_short_reply_answers_the_choices_the_agents_question_offered(catalog, 
                     comment("Per Rechnung bitte.\n\nGrüße", comment_id=3, created_at="2026-11-24T11:00:00Z"))
     assert made.verdict.fields["payment_method"] == "invoice"
     assert "Welche Zahlungsart" in made.internal_note
+
+
+@pytest.mark.parametrize("question,reply", [
+    ("Уточните, пожалуйста, периодичность оплаты: ежемесячно или ежегодно?", "Раз в квартал, как у них сейчас."),
+    ("Should the customer be billed monthly or annually?", "Quarterly, as today."),
+    ("Zahlt der Kunde monatlich oder jährlich?", "Vierteljährlich."),
+])
+def test_a_reply_naming_a_choice_not_offered_is_refused_as_no_choice(question, reply, catalog, settings):
+    asked = comment(question, comment_id=2, author_id=AGENT_ID, created_at="2026-11-24T10:00:00Z")
+    made = decision(catalog, settings, "reseller_change", comment("Abonnement-ID: SUB-1"), asked,
+                    comment(reply, comment_id=3, created_at="2026-11-24T11:00:00Z"))
+    assert {problem.field: problem.code for problem in made.verdict.invalid}.get("billing_frequency") == "invalid_choice"
 
 
 def test_the_party_named_before_the_yes_is_the_one_agreeing(catalog, settings):
@@ -1511,3 +1576,23 @@ def test_a_withdrawal_takes_back_what_its_own_part_of_the_sentence_names(lang, l
     document = ticket_document("service_holder_change", [first, comment(later, comment_id=2)])
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("service_id"), fields.get("new_holder_email")) == ("SRV-290017", None)
+
+
+@pytest.mark.parametrize("later", [
+    "Sorry, the new holder's email I gave you is wrong. I'll send the right one once the customer confirms it.",
+    "Oigan, una disculpa: el correo del nuevo titular que les pasé está mal, no es ese.",
+    "Entschuldigung, die E-Mail des neuen Inhabers ist falsch, die richtige folgt.",
+])
+def test_a_value_said_to_be_wrong_with_none_in_its_place_is_taken_back(later, catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: 40177\nCurrent holder email: a@shop.example\nNew holder email: b@shop.example"),
+                    comment(later, comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert tuple(made.verdict.missing) == ("new_holder_email",)
+
+
+def test_a_value_said_to_be_wrong_beside_its_right_value_is_a_correction(catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: SRV-44120\nCurrent holder email: a@shop.example\nNew holder email: b@shop.example"),
+                    comment("Peço desculpa, o número do serviço que indiquei estava errado: é SRV-44210 e não SRV-44120.",
+                            comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert "service_id" not in made.verdict.missing
