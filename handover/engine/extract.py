@@ -1822,6 +1822,8 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         for match in _ADDRESS.finditer(text):
             pieces = _SENTENCE_END.split(text[start:match.start()])
             start = match.end()
+            if _writers_own(fold(pieces[-1]), rtype):
+                continue   # "Hoje está no meu email, que é m@…": the writer's own, read_own_addresses reads it
             # The sentence the address ends; failing its item's words there, the one before it too, as a full
             # stop may be an abbreviation's ("O administrador do portal é o Sr. Paulo Vale (paulo@…)").
             for before in (pieces[-1], " ".join(pieces[-2:])) if len(pieces) > 1 else (pieces[-1],):
@@ -1841,6 +1843,14 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         if open_fields and start:
             found.extend(_same_address_after(text[start:], rtype, open_fields, given, [*found_here, *found]))
     return found
+
+
+def _writers_own(folded: str, rtype: RequestType) -> bool:
+    """The words before an address say it is the writer's own ("my email is", `own_address_words`), in a type
+    whose writer owns an address item (`own_address`)."""
+    reader = rtype.reader
+    own = reader.vocabulary.own_address if reader is not None else None
+    return own is not None and reader.own_address is not None and own.search(folded) is not None
 
 
 def _theirs(folded: str, rtype: RequestType, open_fields: list[str]) -> list[str]:
