@@ -458,6 +458,9 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
                 continue
         if doubts is not None:
             doubts.extend(noted)
+        inner = _headed_item(first, rtype, stopwords)
+        if inner is not None:   # "Acordos: acordo do cliente: sim; acordo do parceiro atual: sim": a heading
+            return [inner, *more]
         return [(found, written, first), *more]
     stripped = segment.rstrip()
     if stripped.endswith((":", "：")):
@@ -465,6 +468,16 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if bare:
             return [(bare, stripped.rstrip(":： "), "")]
     return []
+
+
+def _headed_item(value: str, rtype, stopwords) -> tuple[tuple[str, str, bool], str, str] | None:
+    """The item a label's value is itself written as ("acordo do cliente: sim" after "Acordos:"), or None."""
+    separator = _LATER_SEPARATOR.search(value)
+    if separator is None or separator.start() == 0:
+        return None
+    written = value[:separator.start()].strip()
+    found = read_label(written, rtype, stopwords)
+    return (found, written, value[separator.end():].strip()) if found else None
 
 
 def _cells(line: str) -> list[str] | None:
