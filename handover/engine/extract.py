@@ -1145,7 +1145,9 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
         for code in _NUMBER_CODE.finditer(text):
             if _YEAR_NUMBER.fullmatch(code.group()):
                 continue
-            before = _words_before(text, code.start(), 1, marks)
+            # or, after a number mark, a few words after it ("o serviço de alojamento n.º 30211")
+            near = _CODE_NEAR_WORDS if _after_mark(text, code.start(), marks) else 1
+            before = _words_before(text, code.start(), near, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if len(named) == 1 and not any(item.field == named[0] for item in found):
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
@@ -1159,6 +1161,12 @@ def _words_before(text: str, at: int, count: int, marks: frozenset[str]) -> list
     """The five-letter stems of the `count` words before `at`, number marks aside ('serviço de alojamento n.º')."""
     words = fold(text[:at]).split()[-(count + _MAX_MARK_WORDS):]   # the last few words are enough
     return [word[:_STEM_CHARS] for word in words if word not in marks][-count:]
+
+
+def _after_mark(text: str, at: int, marks: frozenset[str]) -> bool:
+    """A number mark ("n.º", "Nr.", "#") stands right before `at`."""
+    words = fold(text[:at]).split()[-1:]
+    return bool(words) and words[0] in marks
 
 
 _CODE_LETTERS = re.compile(r"[A-Za-z]+")
