@@ -469,6 +469,9 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
                 continue
         if doubts is not None:
             doubts.extend(noted)
+        inner = _headed_item(first, rtype, stopwords)
+        if inner is not None:   # "Acordos: acordo do cliente: sim; acordo do parceiro atual: sim": a heading
+            return [inner, *more]
         return [(found, written, first), *more]
     stripped = segment.rstrip()
     if stripped.endswith((":", "：")):
@@ -476,6 +479,16 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if bare:
             return [(bare, stripped.rstrip(":： "), "")]
     return []
+
+
+def _headed_item(value: str, rtype, stopwords) -> tuple[tuple[str, str, bool], str, str] | None:
+    """The item a label's value is itself written as ("acordo do cliente: sim" after "Acordos:"), or None."""
+    separator = _LATER_SEPARATOR.search(value)
+    if separator is None or separator.start() == 0:
+        return None
+    written = value[:separator.start()].strip()
+    found = read_label(written, rtype, stopwords)
+    return (found, written, value[separator.end():].strip()) if found else None
 
 
 def _cells(line: str) -> list[str] | None:
@@ -1190,7 +1203,9 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
         for code in _NUMBER_CODE.finditer(text):
             if _YEAR_NUMBER.fullmatch(code.group()):
                 continue
-            before = _words_before(text, code.start(), 1, marks)
+            # or, after a number mark, a few words after it ("o serviço de alojamento n.º 30211")
+            near = _CODE_NEAR_WORDS if _after_mark(text, code.start(), marks) else 1
+            before = _words_before(text, code.start(), near, marks)
             named = [name for name in id_fields if set(before) & _label_stems(rtype, name)]
             if len(named) == 1 and not any(item.field == named[0] for item in found):
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
@@ -1204,6 +1219,12 @@ def _words_before(text: str, at: int, count: int, marks: frozenset[str]) -> list
     """The five-letter stems of the `count` words before `at`, number marks aside ('serviço de alojamento n.º')."""
     words = fold(text[:at]).split()[-(count + _MAX_MARK_WORDS):]   # the last few words are enough
     return [word[:_STEM_CHARS] for word in words if word not in marks][-count:]
+
+
+def _after_mark(text: str, at: int, marks: frozenset[str]) -> bool:
+    """A number mark ("n.º", "Nr.", "#") stands right before `at`."""
+    words = fold(text[:at]).split()[-1:]
+    return bool(words) and words[0] in marks
 
 
 _CODE_LETTERS = re.compile(r"[A-Za-z]+")
@@ -1882,6 +1903,8 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         for match in _ADDRESS.finditer(text):
             pieces = _SENTENCE_END.split(text[start:match.start()])
             start = match.end()
+            if _writers_own(fold(pieces[-1]), rtype):
+                continue   # "Hoje está no meu email, que é m@…": the writer's own, read_own_addresses reads it
             # The sentence the address ends; failing its item's words there, the one before it too, as a full
             # stop may be an abbreviation's ("O administrador do portal é o Sr. Paulo Vale (paulo@…)").
             for before in (pieces[-1], " ".join(pieces[-2:])) if len(pieces) > 1 else (pieces[-1],):
@@ -1901,6 +1924,14 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
         if open_fields and start:
             found.extend(_same_address_after(text[start:], rtype, open_fields, given, [*found_here, *found]))
     return found
+
+
+def _writers_own(folded: str, rtype: RequestType) -> bool:
+    """The words before an address say it is the writer's own ("my email is", `own_address_words`), in a type
+    whose writer owns an address item (`own_address`)."""
+    reader = rtype.reader
+    own = reader.vocabulary.own_address if reader is not None else None
+    return own is not None and reader.own_address is not None and own.search(folded) is not None
 
 
 def _theirs(folded: str, rtype: RequestType, open_fields: list[str]) -> list[str]:
