@@ -13,7 +13,7 @@ from handover.engine.verdict import evaluate
 from tests.corpus.loader import CATEGORIES, CORPUS_DIR, LANGUAGES, load_corpus
 
 CASES = load_corpus()
-BLIND_BATCHES = {name: load_corpus(CORPUS_DIR / name) for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")}
+BLIND_BATCHES = {name: load_corpus(CORPUS_DIR / name) for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind12")}
 EVERY = CASES + [case for batch in BLIND_BATCHES.values() for case in batch]
 
 
