@@ -107,7 +107,7 @@ def render(decision: Decision, result: dict, catalog: Catalog, lang: str) -> str
     if problems:
         lines += ["", _heading("To complete:"), *_rows(problems, width)]
     if verdict.unsure:
-        lines += ["", _heading("Perhaps given after all (nothing is asked of the requester; an agent checks):"),
+        lines += ["", _heading("Read with doubt (nothing is sent to the requester; an agent checks):"),
                   *_rows([(rtype.label(item["field"], lang), f"{item['why']}: {' '.join(item['line'].split())}")
                           for item in verdict.unsure], width)]
     if shown:

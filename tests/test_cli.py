@@ -358,7 +358,7 @@ def test_a_held_ticket_reads_as_held_and_quotes_the_line(tmp_path, capsys):
     path.write_text(json.dumps(ticket_document("service_holder_change", [comment(body)])), encoding="utf-8")
     code, out, _ = run(["check", str(path), "--now", "2026-11-25"], capsys)
     assert code == 0 and "incomplete, held for an agent" in out.splitlines()[0]
-    assert "Perhaps given after all" in out and "label: Our reference: AT-HS-40918" in out
+    assert "Read with doubt" in out and "label: Our reference: AT-HS-40918" in out
     assert "--- public reply" not in out, "nothing is asked of the requester"
     code, out, _ = run(["check", str(path), "--json", "--now", "2026-11-25"], capsys)
     result = json.loads(out)

@@ -76,8 +76,9 @@ def internal_note(catalog: Catalog, verdict: Verdict, lang: str, routing: Routin
                 lines.append(f"{prefix}{kit.show(spec, fields[name])} ({kit.source_note(sources.get(name, 'comment'))})")
     if verdict.unsure:
         lines += ("", say("note_unsure_heading"))
-        lines += (f"- {kit.format('note_unsure_item', field=kit.label(item['field']), line=_shortened(item['line']))}"
-                  for item in verdict.unsure)
+        for item in verdict.unsure:
+            key = "note_unsure_refusal" if item["why"] == "refusal" else "note_unsure_item"
+            lines.append(f"- {kit.format(key, field=kit.label(item['field']), line=_shortened(item['line']))}")
     if verdict.readings or verdict.doubts:
         lines += reading_lines(catalog, verdict, lang, kit)
     if verdict.missing or verdict.invalid or verdict.warnings:

@@ -106,6 +106,19 @@ _SEPARATOR = re.compile(r"\s*(?:[:：|\t]|\s[-–—]\s)\s*")
 _MAX_LABEL_WORDS = 6
 
 
+_SENTENCE_SOURCES = frozenset({"sentence", "forwarded_sentence"})
+
+
+def doubtful_refusals(invalid, values: Mapping) -> tuple[Mapping, ...]:
+    """Refusals read from a sentence, which says 'not yet' as often as 'no' ("DataLink jeszcze nie potwierdził",
+    "no objections from their side"): {"field", "line", "why": "refusal"}, for an agent to confirm before the
+    requester is told a party refused. A refusal under an item's label, or in a party's own reply, is no doubt."""
+    return tuple({"field": problem.field, "line": str(values[problem.field].label or values[problem.field].value),
+                  "why": "refusal"}
+                 for problem in invalid if problem.code == "consent_refused" and problem.field in values
+                 and values[problem.field].source in _SENTENCE_SOURCES)
+
+
 def _label_and_value(line: str) -> tuple[str, str, str] | None:
     """'Dienst-Nr.: AT-HS-40918' -> (the line, 'Dienst-Nr.', 'AT-HS-40918'): a short head, a separator, a value."""
     parts = _SEPARATOR.split(line.strip(" -*•\t"), maxsplit=1)

@@ -17,7 +17,7 @@ from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
 from .text import unnegated
 from .rules import RULES, Problem, RuleContext
-from .unread import unsure_items
+from .unread import doubtful_refusals, unsure_items
 
 # jsonschema keywords whose failure means "absent", not "wrong".
 _ABSENT_KEYWORDS = frozenset({"minLength", "minItems", "required"})
@@ -41,8 +41,9 @@ class Verdict:
     checks: tuple[Mapping, ...] = ()
     readings: tuple[Mapping, ...] = ()      # every value read and where from (extract.readings)
     doubts: tuple[Mapping, ...] = ()        # readings the agent should check (extract.Extraction.doubts)
-    # Missing items a line of the requester's may hold after all ({"field", "line", "why"}: unread.unsure_items):
-    # the ticket is held for an agent instead of asking the requester for what they may have given.
+    # Missing items a line of the requester's may hold after all, and refusals read from a sentence ({"field",
+    # "line", "why"}: unread.unsure_items, unread.doubtful_refusals): the ticket is held for an agent instead of
+    # asking the requester for what they may have given or telling them a party refused.
     unsure: tuple[Mapping, ...] = ()
     today: date | None = None   # the date the verdict was reached on (replies' example dates start from it)
     activation: str | None = None   # "pending": a new requester's request waits for their activation link
@@ -290,8 +291,9 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
             expire_after_days=settings.consent_expiry_days, remind_after_days=settings.consent_remind_days)),
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
-        unsure=unsure_items(missing, extraction.prose, extraction.unread, rtype, catalog, instance, extraction.doubts)
-        if missing and (extraction.prose or extraction.unread) else (),
+        unsure=(unsure_items(missing, extraction.prose, extraction.unread, rtype, catalog, instance, extraction.doubts)
+                if missing and (extraction.prose or extraction.unread) else ())
+        + (doubtful_refusals(invalid, extraction.values) if invalid else ()),
         today=today,
         checks=checks if checks is not None else _unanswered_checks(rtype, plan),
     )

@@ -33,7 +33,8 @@ def test_a_code_under_a_label_the_reader_does_not_know_holds_the_ticket_for_an_a
                     RemoveTags(("handover_complete", "handover_check_failed")),
                     SetStatus("open")]
     assert not any(isinstance(action, ApplyMacro) for action in decision.actions), "the incomplete macro asks"
-    assert "Held for you, nothing was sent to the requester: 1 of the 1 missing items" in decision.internal_note
+    assert "Held for you, nothing was sent to the requester: I could not read 1 item(s) for sure (1 missing, 0 to" \
+        in decision.internal_note
     assert "- Service ID: perhaps in 'Our reference: AT-HS-40918'" in decision.internal_note
 
 
@@ -158,3 +159,39 @@ def test_the_held_note_is_written_in_the_agents_language(catalog, lang):
     texts = catalog.languages[lang].messages
     assert texts["note_unsure_heading"] in note
     assert "AT-HS-40918" in note and "{" not in note
+
+
+TAKEOVER_PL = ("Dzień dobry\n\nNazwa firmy: Stolarnia Wiercinski\nRodzaj przejęcia: klient końcowy\n"
+               "Obecny partner: Telkom-Serwis\nNowy partner: DataLink Polska\nZgoda klienta: tak\n"
+               "Zgoda obecnego partnera: tak\nPisemne zgody: w załączniku\n\n{sentence}\n\npozdr\nPaweł")
+
+
+def test_a_refusal_read_from_a_sentence_is_held_for_an_agent_to_confirm(catalog, settings):
+    body = TAKEOVER_PL.format(sentence="DataLink jeszcze nie potwierdził, ponaglamy ich.")
+    decision = _decide(catalog, settings, "partner_takeover", body, attachments=[attachment("zgody.pdf")])
+    verdict = decision.verdict
+    assert ("new_partner_agreement", "consent_refused") in {(p.field, p.code) for p in verdict.invalid}
+    assert [(item["field"], item["why"]) for item in verdict.unsure] == [("new_partner_agreement", "refusal")]
+    assert decision.comment == "", "the requester is not told a party refused"
+    assert "- New partner agreement: read as a refusal from 'DataLink jeszcze nie potwierdził, ponaglamy ich." \
+        in decision.internal_note
+
+
+def test_a_refusal_under_the_items_label_is_no_doubt(catalog, settings):
+    body = ("Subscription ID: SUB-1\nEnd customer name: Alfa\nCurrent reseller: Beta\nNew reseller: Gamma\n"
+            "All parties consent: no\n")
+    verdict = _decide(catalog, settings, "reseller_change", body).verdict
+    assert ("all_parties_consent", "consent_refused") in {(p.field, p.code) for p in verdict.invalid}
+    assert "all_parties_consent" not in {item["field"] for item in verdict.unsure}
+
+
+def test_doubtful_refusals_take_only_sentences(catalog):
+    from handover.engine.extract import RawValue
+    from handover.engine.rules import Problem
+    from handover.engine.unread import doubtful_refusals
+    values = {"customer_agreement": RawValue("customer_agreement", "DataLink jeszcze nie potwierdził", "sentence", 1,
+                                             "DataLink jeszcze nie potwierdził, ponaglamy ich.", False),
+              "new_partner_agreement": RawValue("new_partner_agreement", "nie", "email", 1, "Zgoda nowego partnera")}
+    invalid = [Problem("customer_agreement", "consent_refused"), Problem("new_partner_agreement", "consent_refused")]
+    assert doubtful_refusals(invalid, values) == ({"field": "customer_agreement", "why": "refusal",
+                                                   "line": "DataLink jeszcze nie potwierdził, ponaglamy ich."},)
