@@ -1,5 +1,7 @@
-"""What the reader may have missed: the requester's own lines it read nothing from, and the missing items they
-may hold. Such an item is not asked of the requester as missing: the agent is told which line may hold it."""
+"""What the reader may have misread: the missing items a line of the requester's may hold after all, and the
+refusals read from a sentence. Neither is put to the requester: the ticket is held and the agent is told which
+line to read. (The reader's own tests of an item's words and kinds live in .extract, which imports this module,
+so they are imported where they are used.)"""
 from __future__ import annotations
 
 import re
@@ -8,6 +10,7 @@ from collections.abc import Mapping
 from .catalog import Catalog, RequestType
 from .layout import QUOTED_PROMPT, Line
 from .normalize import parse_date
+from .prose_parties import may_name_parties, names_in
 from .text import fold
 
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -26,6 +29,9 @@ _KNOWN_MISSING = frozenset({"withdrawn", "not_an_answer", "promised_file"})
 _CLAUSE_END = re.compile(r"(?<=[.!?;:])\s+|,\s+")
 _MIN_TOUCH = 3         # a label this short touches too many lines to tell anything
 _MIN_VALUE_TOUCH = 5   # nor does a value as short as "oui", "tak" or "да"
+_SEPARATOR = re.compile(r"\s*(?:[:：|\t]|\s[-–—]\s)\s*")   # between a label and its value
+_MAX_LABEL_WORDS = 6
+_SENTENCE_SOURCES = frozenset({"sentence", "forwarded_sentence"})
 
 
 def prose_sentences(prose: list[Line]) -> list[str]:
@@ -76,8 +82,7 @@ def unsure_items(missing, prose: tuple[str, ...], unread: tuple[str, ...], rtype
     An item the reader knows to be missing (taken back, "to be confirmed", a file only promised) is not unsure."""
     if not missing or rtype.reader is None or not (prose or unread):
         return ()
-    from .extract import _looks_like   # the reader's own test of a value's kind
-    from .prose_parties import may_name_parties
+    from .extract import _looks_like
     given = {fold(str(value)) for value in values.values() if isinstance(value, str)}
     labelled = [parts for parts in map(_label_and_value, unread) if parts]
     known = {doubt.get("field") for doubt in doubts if doubt.get("kind") in _KNOWN_MISSING}
@@ -93,20 +98,13 @@ def unsure_items(missing, prose: tuple[str, ...], unread: tuple[str, ...], rtype
                 why, where = "label", line
                 break
         for line in () if why else prose:
-            why = _may_hold(spec, line, rtype, catalog, given, may_name_parties)
+            why = _may_hold(spec, line, rtype, catalog, given)
             if why:
                 where = line
                 break
         if why:
             out.append({"field": name, "line": where, "why": why})
     return tuple(out)
-
-
-_SEPARATOR = re.compile(r"\s*(?:[:：|\t]|\s[-–—]\s)\s*")
-_MAX_LABEL_WORDS = 6
-
-
-_SENTENCE_SOURCES = frozenset({"sentence", "forwarded_sentence"})
 
 
 def doubtful_refusals(invalid, values: Mapping) -> tuple[Mapping, ...]:
@@ -127,7 +125,8 @@ def _label_and_value(line: str) -> tuple[str, str, str] | None:
     return line, parts[0], parts[1].strip()
 
 
-def _may_hold(spec, line: str, rtype: RequestType, catalog: Catalog, given: set[str], may_name_parties) -> str:
+def _may_hold(spec, line: str, rtype: RequestType, catalog: Catalog, given: set[str]) -> str:
+    """Why the line may hold the item's value ("address", "date", "choice", "agreement", "code", "name"), or ""."""
     vocabulary = catalog.vocabulary
     if spec.kind == "email":
         return "address" if any(fold(address) not in given for address in _ADDRESS.findall(line)) else ""
@@ -141,7 +140,8 @@ def _may_hold(spec, line: str, rtype: RequestType, catalog: Catalog, given: set[
         return "choice" if not attached and _about(spec.name, folded, rtype, vocabulary) \
             and rtype.reader.choice_in(spec.name, line) is not None else ""
     if spec.kind == "yesno":   # a question ("Have all parties agreed?") says no yes: its answer does
-        return "agreement" if not line.rstrip().endswith("?") and _says_yes(folded, vocabulary, rtype) and not _only_other_parties(spec.name, folded, rtype) else ""
+        said = not line.rstrip().endswith("?") and _says_yes(folded, vocabulary, rtype)
+        return "agreement" if said and not _only_other_parties(spec.name, folded, rtype) else ""
     if spec.name.endswith("_id"):
         return "code" if any(fold(code) not in given for code in _CODE.findall(_ADDRESS.sub(" ", line))) else ""
     return "name" if may_name_parties(line, rtype) and _names_other(line, rtype, given) else ""
@@ -157,7 +157,6 @@ def _about(name: str, folded: str, rtype: RequestType, vocabulary) -> bool:
 
 def _names_other(line: str, rtype: RequestType, given: set[str]) -> bool:
     """Whether the line holds a company's name that no item's value is."""
-    from .prose_parties import names_in
     reader = rtype.reader
     vocabulary = reader.vocabulary
     for clause in _CLAUSE_END.split(line):   # a sentence's first word is no name ("… below. Thank you.")
@@ -178,7 +177,8 @@ def _says_yes(folded: str, vocabulary, rtype: RequestType) -> bool:
         return False
     if vocabulary.no is not None and vocabulary.no.search(folded):
         return False
-    return not set(vocabulary.yes.sub(" ", folded).split()) & vocabulary.negations
+    outside = vocabulary.yes.sub(" ", folded) if vocabulary.yes is not None else folded
+    return not set(outside.split()) & vocabulary.negations
 
 
 def _only_other_parties(name: str, folded: str, rtype: RequestType) -> bool:
