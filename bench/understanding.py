@@ -54,8 +54,9 @@ def judge(case, verdict) -> dict:
         "false_missing": sorted(got_missing - expected_missing),
         "false_invalid": sorted(field for field in got_invalid if field not in expected_invalid),
         "not_caught": sorted((expected_missing - got_missing) | (set(expected_invalid) - set(got_invalid))),
-        # Held for an agent: a missing item may be written in words the reader could not read, so nothing is
-        # asked of the requester (verdict.unsure). A false missing asks the requester only when not held.
+        # Held for an agent (verdict.unsure): a missing item perhaps written in words the reader could not read,
+        # or a refusal read from a sentence; nothing is sent to the requester. A false missing asks the requester,
+        # and a false invalid rejects a fine item, only when the ticket is not held.
         "held": bool(verdict.unsure),
     }
 

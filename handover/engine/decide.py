@@ -143,7 +143,8 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     if verdict.unsure and not verdict.complete:
         # The requester may have given what is missing in words the reader could not read: an agent looks
         # before anyone is asked for it again. Nothing public is written and no macro runs.
-        return (AddComment(body=note, public=False), *_held(verdict.request_type, failed, unknown))
+        tags, _ = _routed(verdict.request_type, False, failed, unknown, routing, held=True)
+        return (AddComment(body=note, public=False), *tags)
     if verdict.complete:
         tags, macro = _routed(verdict.request_type, True, failed, unknown, routing)
         return (AddComment(body=note, public=False), *tags, *macro)
@@ -152,18 +153,11 @@ def plan_actions(verdict: Verdict, comment: str, note: str, routing: Routing) ->
     return (AddComment(body=comment, public=True), *tags, *((AddCcs(copied),) if copied else ()), *macro)
 
 
-@lru_cache(maxsize=256)
-def _held(type_name: str, failed: bool, unknown: bool) -> tuple[Action, ...]:
-    """The actions after the note of a ticket held for an agent: the incomplete and unsure tags, open."""
-    tags, _ = _routed(type_name, False, failed, unknown, Routing(incomplete_status=UNSURE_STATUS))
-    add, remove, status = tags
-    return (AddTags((*add.tags, TAG_UNSURE)), RemoveTags(tuple(tag for tag in remove.tags if tag != TAG_UNSURE)), status)
-
-
 @lru_cache(maxsize=1024)
-def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, routing: Routing):
+def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, routing: Routing, held: bool = False):
     """The actions after the comment, which depend only on the type, the outcome and the routing: for a stop
-    (complete None) the actions themselves, otherwise (tags, group and status; the macro, if any)."""
+    (complete None) the actions themselves, otherwise (tags, group and status; the macro, if any). An incomplete
+    ticket `held` for an agent is tagged unsure and left open, with no macro (the incomplete one asks)."""
     type_tag = f"handover_type_{type_name}"
     if complete is None:
         return (AddTags((TAG_STOPPED, type_tag)), RemoveTags((TAG_COMPLETE, TAG_INCOMPLETE, TAG_UNSURE)),
@@ -177,9 +171,11 @@ def _routed(type_name: str, complete: bool | None, failed: bool, unknown: bool, 
                                     SetGroup(routing.complete_group), SetStatus(routing.complete_status))
         macro = routing.complete_macro_id
     else:
-        tags = (AddTags((TAG_INCOMPLETE, type_tag, *added)), RemoveTags((TAG_COMPLETE, TAG_UNSURE, *removed)),
-                SetStatus(routing.incomplete_status))
-        macro = routing.incomplete_macro_id
+        if held:
+            added, status, macro = (*added, TAG_UNSURE), UNSURE_STATUS, None
+        else:
+            removed, status, macro = (TAG_UNSURE, *removed), routing.incomplete_status, routing.incomplete_macro_id
+        tags = (AddTags((TAG_INCOMPLETE, type_tag, *added)), RemoveTags((TAG_COMPLETE, *removed)), SetStatus(status))
     return tags, ((ApplyMacro(macro),) if macro is not None else ())
 
 

@@ -291,9 +291,8 @@ def evaluate(document: Mapping, catalog: Catalog, settings: EvaluationSettings, 
             expire_after_days=settings.consent_expiry_days, remind_after_days=settings.consent_remind_days)),
         readings=tuple(readings(extraction)),
         doubts=extraction.doubts,
-        unsure=(unsure_items(missing, extraction.prose, extraction.unread, rtype, catalog, instance, extraction.doubts)
-                if missing and (extraction.prose or extraction.unread) else ())
-        + (doubtful_refusals(invalid, extraction.values) if invalid else ()),
+        unsure=unsure_items(missing, extraction.prose, extraction.unread, rtype, catalog, instance, extraction.doubts)
+        + doubtful_refusals(invalid, extraction.values),
         today=today,
         checks=checks if checks is not None else _unanswered_checks(rtype, plan),
     )

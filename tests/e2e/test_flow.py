@@ -51,15 +51,19 @@ def test_incomplete_ticket_gets_one_public_reply_in_the_requesters_language(serv
     assert outcome.intended_update["comment"]["public"] is True
 
 
-def test_a_ticket_the_reader_is_unsure_of_is_held_for_an_agent_with_nothing_asked(service):
-    ticket_id = service.fake.add_document(example("service_holder_change_de_unsure"))["id"]
-
+def processed_once(service, name: str) -> int:
+    """The example ticket `name` delivered once and processed: its id, after its one successful update."""
+    ticket_id = service.fake.add_document(example(name))["id"]
     delivery = service.deliver(ticket_id)
     assert delivery.status == 202
     service.wait_processed(delivery.body["delivery_id"])
-
     [put] = service.puts(ticket_id)
     assert put["status"] == 200
+    return ticket_id
+
+
+def test_a_ticket_the_reader_is_unsure_of_is_held_for_an_agent_with_nothing_asked(service):
+    ticket_id = processed_once(service, "service_holder_change_de_unsure")
     ticket = service.fake.ticket(ticket_id)
     assert ticket["status"] == "open"
     assert {"handover_incomplete", "handover_unsure"} <= set(ticket["tags"]) and len(fp_tags(ticket)) == 1
@@ -71,14 +75,7 @@ def test_a_ticket_the_reader_is_unsure_of_is_held_for_an_agent_with_nothing_aske
 
 
 def test_complete_ticket_gets_an_internal_note_and_goes_to_accounts(service):
-    ticket_id = service.fake.add_document(example("reseller_change_en_complete"))["id"]
-
-    delivery = service.deliver(ticket_id)
-    assert delivery.status == 202
-    service.wait_processed(delivery.body["delivery_id"])
-
-    [put] = service.puts(ticket_id)
-    assert put["status"] == 200
+    ticket_id = processed_once(service, "reseller_change_en_complete")
     assert len(reads(service, ticket_id)) <= 2
     assert len(group_lists(service)) <= 1
     ticket = service.fake.ticket(ticket_id)
