@@ -1173,10 +1173,26 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, said)
                 if len(named) == 1:
                     found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
+                elif not named and (unoffered := _unoffered_in(words, clause, rtype.reader.unoffered.get(field_name))):
+                    found.append(Found(field_name, unoffered, clause, False, "sentence"))   # to be refused as no choice
     return found
 
 
-_CODE = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}[-_]?\d{2,}[\w-]*(?![\w@])")
+def _unoffered_in(words: list[str], clause: str, phrases: frozenset[str] | None) -> str | None:
+    """"Wolelibyśmy płacić raz na kwartał", "Abgerechnet soll vierteljährlich werden": a choice the product does not
+    offer (the item's `unoffered` phrases) named in a clause about paying, as the clause writes it."""
+    if not phrases:
+        return None
+    written = clause.split()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            if " ".join(words[start:start + size]) in phrases:
+                return " ".join(written[start:start + size]).strip(" .,;!") if len(written) == len(words) \
+                    else " ".join(words[start:start + size])
+    return None
+
+
+_CODE = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}(?:[-_][A-Za-z]{2,})*[-_]?\d{2,}[\w-]*(?![\w@])")
 _CODE_NEAR_WORDS = 4
 _STEM_CHARS = 5
 
@@ -1869,6 +1885,51 @@ def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
     return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
 
 
+def read_leftover_addresses(paragraphs: list[tuple[str, str]], prose: list[Line], rtype: RequestType,
+                            given: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
+    """"z mojego konta jan@… na konto mojego wspólnika … piotr@…", "Yo figuro con el mail n@… y ella tiene su
+    cuenta con c@…": in a type of two address items, one the writer's own (`own_address`, a holder change), the
+    addresses of the requester's own prose that no other reader gave an item fill the open ones when they are
+    exactly as many: one open item takes the one address left, two take two in the order written (a request
+    tells a move from the current holder to the new one). An address alone on its line, unless a sentence
+    wraps onto it, is a signature's (a reseller writing for its customer), no holder's. Read from a sentence, so the note shows them."""
+    reader = rtype.reader
+    own = reader.own_address if reader is not None else None
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    if own is None or len(addresses) != 2 or own not in addresses:
+        return []
+    named = {item.field for item in found_here}
+    open_fields = [name for name in (own, *(name for name in addresses if name != own))
+                   if name not in given and name not in named]
+    if not open_fields:
+        return []
+    taken = {fold(str(raw.value)) for raw in given.values()} | {fold(str(item.value)) for item in found_here}
+    taken.update(fold(match.group().rstrip(".")) for before, line in zip([None, *prose], prose)
+                 for match in _ADDRESS_LIKE.finditer(line.text)
+                 if len(_WORDS.findall(line.text[:match.start()] + line.text[match.end():])) < 2
+                 and not _wraps_onto(before))
+    left: dict[str, tuple[str, str]] = {}
+    for text, origin in paragraphs:
+        if origin == "forwarded":
+            continue
+        for match in _ADDRESS_LIKE.finditer(text):
+            address = match.group().rstrip(".")
+            if fold(address) in taken or text[match.end():].lstrip().startswith("?") \
+                    or set(fold(text[:match.start()]).split()[-1:]) & reader.vocabulary.negations:
+                continue   # "… est en fait nouveau@…, pas ancien@…": an address said not to be it is no item's
+            left.setdefault(fold(address), (address, text))
+    if len(left) != len(open_fields):
+        return []
+    return [Found(name, address, text, False, "sentence") for name, (address, text) in zip(open_fields, left.values())]
+
+
+def _wraps_onto(line: Line | None) -> bool:
+    """The line's sentence goes on in the next line ("… deve passar para" / "piotr@…"): it ends in a small
+    letter or a comma, where a signature's lines end in a name, a company or a number."""
+    end = line.text.rstrip()[-1:] if line is not None else ""
+    return end == "," or end.islower()
+
+
 def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
     """The five-letter stems of an address item's label words that no other address item's labels share."""
     def stems(name: str) -> set[str]:
@@ -2395,11 +2456,14 @@ _PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*
 
 
 def _a_persons_name(item: Found, rtype: RequestType) -> bool:
-    """'Dre Julie Tremblay' for an address: two to five capitalised words and nothing else (no "same as above"),
+    """'Dre Julie Tremblay' for an address: two to five capitalised words, alone or before a clause that holds no
+    address (no "same as above"),
     the person and not their address; the address is still to be given (missing), not wrongly written (invalid)."""
     value = item.value
-    if not isinstance(value, str) or "@" in value or rtype.spec_by_name[item.field].kind != "email" \
-            or not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
+    if not isinstance(value, str) or "@" in value or rtype.spec_by_name[item.field].kind != "email":
+        return False
+    value = _FIRST_CLAUSE.split(value, 1)[0]   # "Tomasz Kaczmarek (syn), konto założy w tym tygodniu": the name first
+    if not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
         return False
     return rtype.reader is None or not _says_same(value, rtype.reader)
 
@@ -2587,6 +2651,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
                  *read_address_clauses(paragraphs, rtype, values, found)] if addressed else []
     if addressed:
         addresses += read_other_address(paragraphs, rtype, values, [*found, *patterned, *statements, *addresses])
+        addresses += read_leftover_addresses(paragraphs, prose, rtype, values, [*found, *patterned, *statements, *addresses])
     items = [*addresses,
              *(read_address_corrections(paragraphs, rtype, values, comment_id) if addressed else ()),
              *read_codes(paragraphs, rtype),

@@ -1,0 +1,93 @@
+"""Readings that fill a gap the labelled lines leave, measured on blind batches 8–14 before being kept (issue 8):
+a holder change's addresses told in prose, codes with several letter groups, and a choice the product does not
+offer said in a sentence about paying. Each is a reading from a sentence: never exact, so the note shows it."""
+import pytest
+
+from handover.engine.verdict import evaluate
+
+from tests.builders import TODAY, comment, ticket_document
+
+
+def _verdict(catalog, settings, type_name, *bodies):
+    document = ticket_document(type_name, [comment(body, comment_id=number) for number, body in enumerate(bodies, 1)])
+    return evaluate(document, catalog, settings, TODAY)
+
+
+def _read(verdict, field):
+    return next(((item["value"], item["source"], item["exact"]) for item in verdict.readings if item["field"] == field),
+                None)
+
+
+@pytest.mark.parametrize("body", [
+    "Dzień dobry,\n\nchciałbym przepisać usługę SRV-55102 z mojego konta jan.kowal@firma.example na konto mojego\n"
+    "wspólnika, którego adres to piotr.nowicki@firma.example.\n\nJan Kowal",
+    "Hola:\n\nquiero pasar el servicio SRV-55102 a nombre de mi socio. Yo figuro con el mail jan.kowal@firma.example\n"
+    "y él tiene su cuenta con piotr.nowicki@firma.example, las dos verificadas.\n\nGracias",
+    "Bom dia,\n\nO serviço SRV-55102 está hoje no e-mail jan.kowal@firma.example e deve passar para\n"
+    "piotr.nowicki@firma.example.\n\nObrigado",
+])
+def test_two_addresses_of_a_holder_change_told_in_prose_go_from_the_current_holder_to_the_new(catalog, settings, body):
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert _read(verdict, "current_holder_email") == ("jan.kowal@firma.example", "sentence", False)
+    assert _read(verdict, "new_holder_email") == ("piotr.nowicki@firma.example", "sentence", False)
+
+
+def test_the_one_address_left_in_prose_is_the_open_holder_item(catalog, settings):
+    body = ("Здравствуйте!\n\nПрошу переоформить сервис SRV-77340. Сейчас он оформлен на почту v.kuzmin@dom.example.\n"
+            "Почта нового владельца: m.kuzmina@dom.example\n\nСпасибо")
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert verdict.missing == ()
+    assert _read(verdict, "current_holder_email") == ("v.kuzmin@dom.example", "sentence", False)
+
+
+def test_a_signature_address_is_no_holder_address(catalog, settings):
+    """A reseller writing for its customer signs with its own address: that is not the current holder's."""
+    body = ("Guten Tag,\n\nim Auftrag unseres Kunden bitten wir um einen Inhaberwechsel:\n\nService-ID: 3301-884\n"
+            "E-Mail neuer Inhaber: k.huber@kunde.example\n\nMit freundlichen Grüßen\nStefan Maier\nMaier IT\n"
+            "stefan.maier@maier-it.example")
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert verdict.missing == ("current_holder_email",)
+
+
+def test_more_addresses_than_open_items_fill_nothing(catalog, settings):
+    body = ("Hello,\n\nplease move service SRV-55102. Write to a@one.example or b@two.example or c@three.example\n"
+            "about it, whichever is easier.\n\nThanks")
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert set(verdict.missing) == {"current_holder_email", "new_holder_email"}
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Bom dia,\n\nO serviço SRV-BR-61230 deve passar para outro titular.\nE-mail do titular atual: a@x.example\n"
+     "E-mail do novo titular: b@y.example", "SRV-BR-61230"),
+    ("Hallo,\n\nbitte den Dienst CH-SRV-10388 umschreiben.\nE-Mail aktueller Inhaber: a@x.example\n"
+     "E-Mail neuer Inhaber: b@y.example", "CH-SRV-10388"),
+])
+def test_a_code_of_several_letter_groups_after_the_items_word_is_its_value(catalog, settings, body, code):
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert "service_id" not in verdict.missing
+    assert _read(verdict, "service_id")[:2] == (code, "sentence")
+
+
+RESELLER_LINES = ("Subscription ID: SUB-552019\nEnd customer: Bakery Ltd\nCurrent reseller: A Ltd\nNew reseller: B Ltd\n"
+                  "Consent of all parties: yes\nPreferred transfer date: 14.12.2026\nPortal owner email: o@bakery.example\n"
+                  "Billing email: f@bakery.example\nPayment method: credit card\n")
+
+
+@pytest.mark.parametrize("sentence, written", [
+    ("Wolelibyśmy płacić raz na kwartał.", "raz na kwartał"),
+    ("Wir würden gern halbjährlich bezahlen.", "halbjährlich"),
+    ("The customer wants to pay quarterly.", "quarterly"),
+])
+def test_a_choice_not_offered_said_in_a_sentence_about_paying_is_rejected_not_asked_for(catalog, settings, sentence, written):
+    verdict = _verdict(catalog, settings, "reseller_change", f"Hello,\n\n{RESELLER_LINES}\n{sentence}\n\nThanks",)
+    assert "billing_frequency" not in verdict.missing
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("billing_frequency", "invalid_choice")]
+    assert _read(verdict, "billing_frequency")[:2] == (written, "sentence")
+
+
+def test_an_offered_choice_in_the_sentence_wins_over_the_unoffered_words(catalog, settings):
+    verdict = _verdict(catalog, settings, "reseller_change",
+                       f"Hello,\n\n{RESELLER_LINES}\nThey would rather pay monthly, not quarterly.\n\nThanks")
+    assert _read(verdict, "billing_frequency")[0] == "monthly"
+    assert verdict.invalid == ()
