@@ -1892,7 +1892,8 @@ def read_leftover_addresses(paragraphs: list[tuple[str, str]], prose: list[Line]
     addresses of the requester's own prose that no other reader gave an item fill the open ones when they are
     exactly as many: one open item takes the one address left, two take two in the order written (a request
     tells a move from the current holder to the new one). An address alone on its line, unless a sentence
-    wraps onto it, is a signature's (a reseller writing for its customer), no holder's. Read from a sentence, so the note shows them."""
+    wraps onto it, is a signature's (a reseller writing for its customer), no holder's; an address said not to
+    be it ("…, pas ancien@…") is no item's. Read from a sentence, so the note shows them."""
     reader = rtype.reader
     own = reader.own_address if reader is not None else None
     addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
@@ -2457,15 +2458,15 @@ _PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*
 
 def _a_persons_name(item: Found, rtype: RequestType) -> bool:
     """'Dre Julie Tremblay' for an address: two to five capitalised words, alone or before a clause that holds no
-    address (no "same as above"),
-    the person and not their address; the address is still to be given (missing), not wrongly written (invalid)."""
+    address (and no "same as above"), the person and not their address; the address is still to be given
+    (missing), not wrongly written (invalid)."""
     value = item.value
     if not isinstance(value, str) or "@" in value or rtype.spec_by_name[item.field].kind != "email":
         return False
     value = _FIRST_CLAUSE.split(value, 1)[0]   # "Tomasz Kaczmarek (syn), konto założy w tym tygodniu": the name first
     if not _PERSONS_NAME.fullmatch(value.strip()) or not all(word[:1].isupper() for word in value.split()):
         return False
-    return rtype.reader is None or not _says_same(value, rtype.reader)
+    return rtype.reader is None or not _says_same(item.value, rtype.reader)
 
 
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
