@@ -2453,6 +2453,17 @@ def _not_an_answer(value, vocabulary) -> bool:
     return match is not None and match.start() == 0
 
 
+def _not_given_yet(value, catalog, vocabulary) -> bool:
+    """An agreement said to be still to come ("Not yet - we have chased them twice", "ainda aguardamos a confirmação
+    do cliente", "пока думает, ждём ответа"): no answer of yes, and a pending phrase. The item is missing, to be
+    asked for, not refused (no party said no) nor an unclear answer to quote back."""
+    if not isinstance(value, str) or vocabulary is None or vocabulary.pending is None:
+        return False
+    if not vocabulary.pending.search(fold(value)):
+        return False   # the common case
+    return normalize_yes_no(value, catalog.yes_no_index if catalog is not None else {}, vocabulary) is not True
+
+
 _PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*\.?){1,4}")
 
 
@@ -2719,7 +2730,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             if kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
-            if _not_an_answer(item.value, vocabulary):
+            if _not_an_answer(item.value, vocabulary) or (kind == "yesno" and _not_given_yet(item.value, catalog, vocabulary)):
                 if item.field in values and values[item.field].source_id != comment_id:
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})

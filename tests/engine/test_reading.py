@@ -1421,7 +1421,7 @@ def test_a_company_agreeing_to_take_the_customer_on_in_russian(catalog, settings
 
 @pytest.mark.parametrize("body, agreements", [
     ("They currently sit with Vantage Comms and would be moving to us, Redline Networks.\n\n"
-     "Has Vantage Comms agreed? Not yet - we've chased them twice.\nDo we agree? Yes, obviously.",
+     "Has Vantage Comms agreed? No - they refused, although we've chased them twice.\nDo we agree? Yes, obviously.",
      {"current_partner_agreement": False, "new_partner_agreement": True}),
     ("Solicitamos el traspaso del revendedor Informática Ruiz Hermanos desde su mayorista actual, Distrinet Iberia, "
      "a nosotros, Global TIC.\n\n¿Está de acuerdo Informática Ruiz? Sí, la petición viene de ellos.\n"
@@ -1532,11 +1532,20 @@ def test_a_question_naming_a_party_by_the_first_word_of_its_name(question, answe
 
 
 @pytest.mark.parametrize("lang, lines", [
-    ("es", "¿Está de acuerdo el cliente? Sí, fue él quien lo pidió.\n¿Y el partner actual? Todavía no nos ha dado su visto bueno."),
-    ("de", "Ist der Kunde einverstanden? Ja.\nUnd der bisherige Partner? Noch nicht, er hat nicht geantwortet."),
+    ("es", "¿Está de acuerdo el cliente? Sí, fue él quien lo pidió.\n¿Y el partner actual? Se niega a darnos su visto bueno."),
+    ("de", "Ist der Kunde einverstanden? Ja.\nUnd der bisherige Partner? Er lehnt ab, der Vertrag läuft noch."),
 ])
 def test_an_elliptic_role_question_answered_by_a_refusal_is_that_partys(lang, lines, catalog, settings):
     assert fields_of(catalog, settings, "partner_takeover", lines).get("current_partner_agreement") is False
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("es", "¿Está de acuerdo el cliente? Sí, fue él quien lo pidió.\n¿Y el partner actual? Todavía no nos ha dado su visto bueno."),
+    ("de", "Ist der Kunde einverstanden? Ja.\nUnd der bisherige Partner? Noch nicht, er hat nicht geantwortet."),
+])
+def test_an_elliptic_role_question_answered_by_not_yet_leaves_that_partys_agreement_to_ask_for(lang, lines, catalog, settings):
+    fields = fields_of(catalog, settings, "partner_takeover", lines)
+    assert fields.get("customer_agreement") is True and "current_partner_agreement" not in fields
 
 
 @pytest.mark.parametrize("body", [   # en, de, es, fr

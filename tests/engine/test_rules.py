@@ -75,9 +75,11 @@ def test_unreadable_date_and_bad_email_and_unknown_choice(verdict_for):
 
 
 def test_no_where_consent_is_required_is_invalid_not_missing(verdict_for):
-    verdict = verdict_for("reseller_change", RESELLER_BASE, **{"Consent of all parties": "No, not yet"})
+    verdict = verdict_for("reseller_change", RESELLER_BASE, **{"Consent of all parties": "No, the current reseller refuses"})
     assert codes(verdict) == {("all_parties_consent", "consent_refused")}
     assert "all_parties_consent" not in verdict.missing
+    pending = verdict_for("reseller_change", RESELLER_BASE, **{"Consent of all parties": "No, not yet"})
+    assert not codes(pending) and "all_parties_consent" in pending.missing, "not yet is no refusal: still to be given"
     unclear = verdict_for("reseller_change", RESELLER_BASE, **{"Consent of all parties": "we are asking them"})
     assert codes(unclear) == {("all_parties_consent", "invalid_yes_no")}
 

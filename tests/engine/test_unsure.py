@@ -167,13 +167,13 @@ TAKEOVER_PL = ("Dzień dobry\n\nNazwa firmy: Stolarnia Wiercinski\nRodzaj przej�
 
 
 def test_a_refusal_read_from_a_sentence_is_held_for_an_agent_to_confirm(catalog, settings):
-    body = TAKEOVER_PL.format(sentence="DataLink jeszcze nie potwierdził, ponaglamy ich.")
+    body = TAKEOVER_PL.format(sentence="DataLink nie wyraził zgody na przejęcie.")
     decision = _decide(catalog, settings, "partner_takeover", body, attachments=[attachment("zgody.pdf")])
     verdict = decision.verdict
     assert ("new_partner_agreement", "consent_refused") in {(p.field, p.code) for p in verdict.invalid}
     assert [(item["field"], item["why"]) for item in verdict.unsure] == [("new_partner_agreement", "refusal")]
     assert decision.comment == "", "the requester is not told a party refused"
-    assert "- New partner agreement: read as a refusal from 'DataLink jeszcze nie potwierdził, ponaglamy ich." \
+    assert "- New partner agreement: read as a refusal from 'DataLink nie wyraził zgody na przejęcie." \
         in decision.internal_note
 
 
