@@ -143,6 +143,42 @@ def read_address_answer(agent: str, prose: list[Line], rtype: RequestType,
     return [Found(open_fields[0], address, line.text, False, "email")]
 
 
+_ANSWER_DATE = re.compile(r"(?<![\w./-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})(?![\w/-])"
+                          r"|\b\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?(?:\s+(?:de\s+)?\d{4})?"
+                          r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
+
+
+def read_value_answer(agent: str, prose: list[Line], rtype: RequestType, given: Mapping[str, RawValue],
+                      found_here: list[Found], catalog) -> list[Found]:
+    """"Hola, es el SRV-550918." under the agent's "necesitamos el ID del servicio", "Pode ser a 15/01/2027." under
+    "precisamos da data preferida": an identifier or a date the agent's comment asks for by the item's own label
+    words (or, for the type's one date item, by a word for "date"), still open, is the one code or the one date of
+    the reply's own lines (quoted lines are not the reply's)."""
+    taken = {item.field for item in found_here} | set(given)
+    open_items = [spec for spec in rtype.fields if spec.name not in taken
+                  and (spec.kind == "date" or (spec.kind == "text" and spec.name.endswith("_id")))]
+    if not open_items:
+        return []   # the common case: no identifier or date open
+    asked_words = {word[:_STEM_CHARS] for word in fold(agent).split()}
+    vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
+    dates = [spec for spec in rtype.fields if spec.kind == "date"]
+    own = [line.text for line in prose if line.origin == "email"]
+    found = []
+    for spec in open_items:
+        asked = asked_words & _label_stems(rtype, spec.name) or (
+            spec.kind == "date" and len(dates) == 1 and vocabulary is not None
+            and {word[:_STEM_CHARS] for word in vocabulary.date_words} & asked_words)
+        if not asked:
+            continue
+        pattern = _ANSWER_DATE if spec.kind == "date" else _CODE
+        seen = {(text, match.group().rstrip(".")) for text in own for match in pattern.finditer(_ADDRESS.sub(" ", text))
+                if spec.kind != "date" or parse_date(match.group(), catalog.month_index, _ANY_DAY) is not None}
+        if len({value for _, value in seen}) == 1:
+            text, value = next(iter(seen))
+            found.append(Found(spec.name, value, text, False, "email"))
+    return found
+
+
 def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
     """'Per Rechnung bitte.' under the agent's 'welche Zahlungsart … (Kreditkarte, Lastschrift oder Rechnung)?':
     a short line of the reply that is one of the choices the question offers answers it."""
@@ -2651,6 +2687,8 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     if comment_id in replies and prose:   # a reply to the agent
         patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                         [*found, *patterned, *statements]) + patterned
+        patterned = read_value_answer(replies[comment_id], prose, rtype, values, [*found, *patterned, *statements],
+                                      catalog) + patterned
     if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
         told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
                              next(iter(writers)) if patterned and len(writers) == 1 else None)
