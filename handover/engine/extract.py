@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .catalog import RequestType
 from .clauses import _clauses, _plain_clauses, _stated_clauses
+from .colleagues import requester_side
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
 from .names import _PARENTHETICAL, party_name
@@ -83,13 +84,12 @@ def users_by_id(items) -> dict:
 
 
 def requester_comments(document: Mapping) -> list[Mapping]:
-    """The requester's public comments, oldest first; nobody else's text is ever read as data."""
-    ticket = document.get("ticket") or {}
-    requester_id = ticket.get("requester_id")
+    """The public comments of the requester and their colleagues (colleagues.requester_side), oldest first;
+    nobody else's text is ever read as data."""
+    side = requester_side(document)
     comments = [
         comment for comment in document.get("comments") or ()
-        if isinstance(comment, (dict, Mapping)) and comment.get("public", True)
-        and requester_id is not None and comment.get("author_id") == requester_id
+        if isinstance(comment, (dict, Mapping)) and comment.get("public", True) and comment.get("author_id") in side
     ]
     return sorted(comments, key=lambda comment: str(comment.get("created_at") or ""))
 
@@ -104,9 +104,10 @@ def _replies(document: Mapping) -> dict:
             break
     else:
         return {}
+    side = requester_side(document)
     comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
     return {comment.get("id"): str(before.get("body") or "") for before, comment in zip(comments, comments[1:])
-            if comment.get("author_id") == requester_id and before.get("author_id") != requester_id
+            if comment.get("author_id") in side and before.get("author_id") not in side
             and before.get("public", True)}
 
 
@@ -2666,6 +2667,29 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     return found, told.writer
 
 
+_BRACKETED = re.compile(r"\(([^()]{1,40})\)")
+
+
+def _writer_marked(rtype: RequestType, values: Mapping[str, RawValue], found: list[Found]) -> str | None:
+    """The party name item whose value the writer marks as their own: "Nuevo partner: Andes Cloud (nosotros)",
+    "Новый партнёр: ООО «Юнител Про» (мы)", "New partner: Calder Voice Solutions (us)". Then "we agree" in the
+    same comment is that party's (as a sentence pattern's `we:` says it). Only one party may be so marked."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
+    if vocabulary is None or not rtype.consents:
+        return None
+    ours = vocabulary.we_words | vocabulary.our_words
+    written = {item.field: item.value for item in found}
+    marked = set()
+    for party in rtype.consents:
+        name_field = party.name_field
+        value = written.get(name_field) if name_field in written else (
+            values[name_field].value if name_field in values else None)
+        if isinstance(value, str) and "(" in value and any(
+                not ours.isdisjoint(fold(inside).split()) for inside in _BRACKETED.findall(value)):
+            marked.add(name_field)
+    return marked.pop() if len(marked) == 1 else None
+
+
 def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype: RequestType, stopwords, catalog,
                  values: dict[str, RawValue], doubts: list, replies: Mapping, questions: Mapping) -> list[Found]:
     """A comment's items read from its prose, with the labelled ones (`found`) in their place; values the
@@ -2696,6 +2720,8 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
             patterned = [*told[0], *patterned]
             if told[1] and not (patterned and len(writers) == 1):
                 writers = {told[1]}
+    if not writers and (marked := _writer_marked(rtype, values, found)):
+        writers = {marked}
     addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
     addresses = [*read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]),
                  *read_address_clauses(paragraphs, rtype, values, found)] if addressed else []

@@ -57,7 +57,7 @@ def _document(entry: dict, lang: str) -> dict:
         "users": [
             {"id": REQUESTER_ID, "name": "Requester", "email": "requester@partner.example", "locale": entry.get("locale", lang), "role": "end-user"},
             {"id": AGENT_ID, "name": "Agent", "email": "agent@vendor.example", "locale": "en-US", "role": "agent"},
-            {"id": 9002, "name": "Other", "email": "other@elsewhere.example", "locale": lang, "role": "end-user"},
+            {"id": 9002, "name": "Colleague", "email": "colleague@partner.example", "locale": lang, "role": "end-user"},   # the requester's domain
             {"id": 9003, "name": "Party", "email": "party@party.example", "locale": lang, "role": "end-user"},
         ],
     }
