@@ -2668,30 +2668,43 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
 
 
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
+_MIN_SIGNED_NAME_CHARS = 6
 
 
-def _writer_marked(rtype: RequestType, values: Mapping[str, RawValue], found: list[Found]) -> str | None:
-    """The party name item whose value the writer marks as their own: "Nuevo partner: Andes Cloud (nosotros)",
-    "Новый партнёр: ООО «Юнител Про» (мы)", "New partner: Calder Voice Solutions (us)". Then "we agree" in the
-    same comment is that party's (as a sentence pattern's `we:` says it). Only one party may be so marked."""
+def _writer_marked(rtype: RequestType, values: Mapping[str, RawValue], found: list[Found],
+                   signature: list[str] = ()) -> str | None:
+    """The party name item the writer says is their own: its value marked so ("Andes Cloud (nosotros)",
+    "ООО «Юнител Про» (мы)", "us, Meridian Voice & Data", "wir, die Hanse VAD GmbH"), or the party's name signing
+    the comment ("Priya Shah" / "Orbis Unified Communications" under "New partner: Orbis Unified Communications").
+    Then "we agree" in the same comment is that party's (as a sentence pattern's `we:` says it). Only one party may
+    be so marked; the marks come first, the signature only when nothing is marked."""
     vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
     if vocabulary is None or not rtype.consents:
         return None
     ours = vocabulary.we_words | vocabulary.our_words
     written = {item.field: item.value for item in found}
-    marked = set()
+    names = {}
     for party in rtype.consents:
         name_field = party.name_field
         value = written.get(name_field) if name_field in written else (
             values[name_field].value if name_field in values else None)
-        if isinstance(value, str) and "(" in value and any(
-                not ours.isdisjoint(fold(inside).split()) for inside in _BRACKETED.findall(value)):
-            marked.add(name_field)
+        if isinstance(value, str) and value.strip():
+            names[name_field] = value
+    marked = {name_field for name_field, value in names.items()
+              if any(not ours.isdisjoint(fold(inside).split()) for inside in _BRACKETED.findall(value))
+              or fold(value).split()[:1][0] in ours}
+    if not marked and signature:
+        signed = [f" {fold(line)} " for line in signature]
+        for name_field, value in names.items():
+            name = fold(_BRACKETED.sub(" ", value))
+            if len(name) >= _MIN_SIGNED_NAME_CHARS and any(f" {name} " in line for line in signed):
+                marked.add(name_field)
     return marked.pop() if len(marked) == 1 else None
 
 
 def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype: RequestType, stopwords, catalog,
-                 values: dict[str, RawValue], doubts: list, replies: Mapping, questions: Mapping) -> list[Found]:
+                 values: dict[str, RawValue], doubts: list, replies: Mapping, questions: Mapping,
+                 signature: list[str] = ()) -> list[Found]:
     """A comment's items read from its prose, with the labelled ones (`found`) in their place; values the
     prose takes back leave `values`."""
     comment_id = comment.get("id")
@@ -2720,7 +2733,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
             patterned = [*told[0], *patterned]
             if told[1] and not (patterned and len(writers) == 1):
                 writers = {told[1]}
-    if not writers and (marked := _writer_marked(rtype, values, found)):
+    if not writers and (marked := _writer_marked(rtype, values, found, signature)):
         writers = {marked}
     addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
     addresses = [*read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]),
@@ -2784,8 +2797,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(readable, rtype, stopwords, doubts, catalog.yes_no_index if catalog else None)
         prose_text.extend(_own_words(lines, salutations, prose))
         # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
-        items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies,
-                             questions) if prose else [*found, *read_choice_lists([], rtype, values, found)]
+        items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies, questions,
+                             [line.text for line in salutations if line.origin == "email"]) if prose else [*found, *read_choice_lists([], rtype, values, found)]
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))

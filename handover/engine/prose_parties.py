@@ -126,6 +126,9 @@ def _place(clause: str, reader) -> list[Placed] | None:
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
 
 
+_MAX_WE_TO_ROLE_WORDS = 8
+
+
 def _writer_role(clause: str, reader) -> str | None:
     """The writer's party in a clause that holds a "we" and one party's role ("und wir als neuer Partner (X)",
     "Et nous, X, en tant que nouveau partenaire"): a cue of a party other than the company, followed by one of
@@ -135,8 +138,14 @@ def _writer_role(clause: str, reader) -> str | None:
     if (vocabulary.we_words | vocabulary.our_words).isdisjoint(words):
         return None
     cues, between = reader.prose_cues, reader.prose_between
+    ours = vocabulary.we_words | vocabulary.our_words
+    wes = [at for at, word in enumerate(words) if word in ours]
+    # The "we" stands a few words before the role or in it ("wir als neuer Partner", "nous, X, en tant que
+    # nouveau partenaire", "a nuestra empresa"); a role far after it is another party's ("we'd like to take over
+    # … from their current partner").
     roles = {cues.get(tuple(words[at - size:at])) for at in range(1, len(words))
-             if words[at] in between for size in (1, 2) if at >= size}
+             if words[at] in between for size in (1, 2) if at >= size
+             and any(-_MAX_WE_TO_ROLE_WORDS <= we - at <= 0 for we in wes)}
     roles -= {None, reader.prose_opening}
     return roles.pop() if len(roles) == 1 else None
 

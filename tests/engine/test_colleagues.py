@@ -67,6 +67,8 @@ def test_a_colleague_the_request_names_by_address_is_a_party_not_the_requester(c
     ("Calder Voice Solutions (us)", "And we agree, of course."),
     ("ООО «Юнител Про» (мы)", "Мы согласны? Конечно, да."),
     ("Andes Cloud (nosotros)", "Y nosotros aceptamos, obviamente."),
+    ("us, Meridian Voice & Data", "Do we agree? Yes of course"),
+    ("wir, die Hanse VAD GmbH", "Sind wir einverstanden? Ja, selbstverständlich."),
 ])
 def test_we_agree_is_the_party_the_writer_marks_as_us(catalog, settings, new_partner, we_agree):
     body = (f"Company name: Ashdown Brewery Co.\nTake-over type: end customer\nCurrent partner: Vexa Telecom\n"
@@ -74,3 +76,18 @@ def test_we_agree_is_the_party_the_writer_marks_as_us(catalog, settings, new_par
     document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("agreements.pdf")])])
     verdict = evaluate(document, catalog, settings, TODAY)
     assert verdict.fields.get("new_partner_agreement") is True
+
+
+@pytest.mark.parametrize("opening", [
+    "",
+    "We'd like to take over the management of Ashdown Brewery from their current partner.\n",   # "we" is no current partner
+])
+def test_we_agree_is_the_party_whose_name_signs_the_comment(catalog, settings, opening):
+    body = (f"Hello,\n\n{opening}Company name: Ashdown Brewery Co.\nTake-over type: end customer\n"
+            "Current partner: Vexa Telecom\nNew partner: Orbis Unified Communications\nCustomer agreement: yes\n"
+            "Current partner agreement: yes\nDo we agree? Yes, of course.\n\nMany thanks,\nPriya Shah\n"
+            "Orbis Unified Communications\nManchester | +44 161 555 0144\n")
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("agreements.pdf")])])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields.get("new_partner_agreement") is True
+    assert verdict.missing == () and verdict.invalid == ()
