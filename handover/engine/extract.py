@@ -1401,8 +1401,8 @@ def read_asked_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType,
     by_name = {}
     for party in rtype.consents:
         name = known.get(party.name_field) if party.name_field else None
-        if party.field and name:
-            words = fold(name).split()
+        words = fold(name).split() if party.field and name else []
+        if words:   # a name of punctuation only ("«»", "—") names nobody
             while len(words) > 1 and words[0] in reader.prose_skip:
                 words = words[1:]   # "partenaire Brutel Communications": the role is no part of the name
             by_name[party.field] = {" ".join(words), " ".join(words[:2])}
@@ -2692,7 +2692,7 @@ def _writer_marked(rtype: RequestType, values: Mapping[str, RawValue], found: li
             names[name_field] = value
     marked = {name_field for name_field, value in names.items()
               if any(not ours.isdisjoint(fold(inside).split()) for inside in _BRACKETED.findall(value))
-              or fold(value).split()[:1][0] in ours}
+              or (fold(value).split() or [""])[0] in ours}
     if not marked and signature:
         signed = [f" {fold(line)} " for line in signature]
         for name_field, value in names.items():
@@ -2797,8 +2797,9 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         found, prose = read_lines(readable, rtype, stopwords, doubts, catalog.yes_no_index if catalog else None)
         prose_text.extend(_own_words(lines, salutations, prose))
         # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
+        signature = [line.text for line in salutations if line.origin == "email"]
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies, questions,
-                             [line.text for line in salutations if line.origin == "email"]) if prose else [*found, *read_choice_lists([], rtype, values, found)]
+                             signature) if prose else [*found, *read_choice_lists([], rtype, values, found)]
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
@@ -2807,7 +2808,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             if kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
-            if _not_an_answer(item.value, vocabulary) or (kind == "yesno" and _not_given_yet(item.value, catalog, vocabulary)):
+            if _not_an_answer(item.value, vocabulary) or (
+                    kind == "yesno" and _not_given_yet(item.value, catalog, vocabulary)):
                 if item.field in values and values[item.field].source_id != comment_id:
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})

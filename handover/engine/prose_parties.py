@@ -135,11 +135,11 @@ def _writer_role(clause: str, reader) -> str | None:
     the party nouns that may stand between a cue and a name; None unless exactly one party's role is there."""
     words = fold(clause).split()
     vocabulary = reader.vocabulary
-    if (vocabulary.we_words | vocabulary.our_words).isdisjoint(words):
-        return None
-    cues, between = reader.prose_cues, reader.prose_between
     ours = vocabulary.we_words | vocabulary.our_words
     wes = [at for at, word in enumerate(words) if word in ours]
+    if not wes:
+        return None
+    cues, between = reader.prose_cues, reader.prose_between
     # The "we" stands a few words before the role or in it ("wir als neuer Partner", "nous, X, en tant que
     # nouveau partenaire", "a nuestra empresa"); a role far after it is another party's ("we'd like to take over
     # … from their current partner").

@@ -91,3 +91,4 @@ def test_we_agree_is_the_party_whose_name_signs_the_comment(catalog, settings, o
     verdict = evaluate(document, catalog, settings, TODAY)
     assert verdict.fields.get("new_partner_agreement") is True
     assert verdict.missing == () and verdict.invalid == ()
+

@@ -2,12 +2,16 @@
 import json
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from handover.checking import check_document
 from handover.config import Policy
 from handover.documents import DocumentError, parse_document
 from handover.engine.decide import decision_to_json
+from handover.engine.verdict import EvaluationSettings, evaluate
+
+from tests.builders import AGENT_ID, TODAY, comment, ticket_document
 
 SCALARS = st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False) | st.text(max_size=40)
 JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
@@ -16,6 +20,7 @@ LINES = st.lists(st.sampled_from([
     "Subscription ID: SUB-1", "New reseller:", "Current reseller: X", "Billing email: not-an-email",
     "Preferred transfer date: 31.02.2026", "Zgoda wszystkich stron: może", "> quoted", "-- ", "", "Hola!",
     "Payment method: (credit card)", "Correo del nuevo titular: a@b.example", "Дата перевода: 15 декабря 2026",
+    "New partner: «»", "Current partner: (us)", "Do we agree? Yes.", "Has the current partner agreed? Not yet.",
 ]) | st.text(max_size=60), max_size=12).map("\n".join)
 TAGS = st.sampled_from(["account_support__reseller_change", "account_support__partner_takeover",
                         "account_support__service_holder_change", "other"])
@@ -68,3 +73,16 @@ def test_plausible_documents_always_get_a_verdict(document, catalog):
 @given(document=JSON)
 def test_arbitrary_json_is_decided_or_refused_in_one_line(document, catalog):
     decide_or_refuse(json.dumps(document), catalog)
+
+
+@pytest.mark.parametrize("type_name", ["partner_takeover", "reseller_change", "service_holder_change"])
+@pytest.mark.parametrize("nothing", ["«»", "—", "...", "()", "(us)", "„“"])
+def test_a_value_of_punctuation_only_under_any_label_is_read_without_failing(catalog, type_name, nothing):
+    labels = [catalog.types[type_name].label(spec.name, "en") for spec in catalog.types[type_name].fields]
+    body = "\n".join(f"{label}: {nothing}" for label in labels)
+    body += "\nDo we agree? Yes.\nHas the current partner agreed? Not yet.\n\nRegards,\n" + nothing + "\n"
+    document = ticket_document(type_name, [comment(body, comment_id=1), comment("Could you send the ID?", author_id=AGENT_ID,
+                                                                                    comment_id=2, created_at="2026-11-25T09:00:00Z"),
+                                           comment(f"It is {nothing}", comment_id=3, created_at="2026-11-25T10:00:00Z")])
+    verdict = evaluate(document, catalog, EvaluationSettings(), TODAY)
+    assert verdict.missing or verdict.invalid
