@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 from datetime import date
 from collections.abc import Mapping
 
@@ -150,12 +151,13 @@ _CHOICE_TYPO_MIN_CHARS = 5
 
 
 def _misspelt_choice(folded: str, words: Mapping[str, str]):
-    """The one value a misspelt choice word stands for ('Kreditkate', 'polecnie zapłaty'); None when the
-    nearest words are too far or name different values."""
+    """The one value a misspelt choice word stands for ('Kreditkate', 'polecnie zapłaty', 'jährlcih' with two
+    letters swapped, one edit); None when the nearest words are too far or name different values."""
     if len(folded) < _CHOICE_TYPO_MIN_CHARS or len(folded.split()) > 4:
         return None
     close = {value for word, value in words.items()
-             if len(word) >= _CHOICE_TYPO_MIN_CHARS and fuzz.ratio(folded, word) >= _CHOICE_TYPO_SCORE}
+             if len(word) >= _CHOICE_TYPO_MIN_CHARS and (fuzz.ratio(folded, word) >= _CHOICE_TYPO_SCORE
+                                                         or OSA.distance(folded, word, score_cutoff=1) <= 1)}
     return close.pop() if len(close) == 1 else None
 
 

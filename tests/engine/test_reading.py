@@ -525,6 +525,20 @@ def test_misspelt_choices_regional_months_and_a_codes_full_stop(catalog, setting
     assert fields["subscription_id"] == "SUB-11870"
 
 
+@pytest.mark.parametrize("line, field, value", [   # two letters swapped: one edit, in every language
+    ("Abrechnungszyklus: jährlcih", "billing_frequency", "annual"),
+    ("Billing frequency: montlhy", "billing_frequency", "monthly"),
+    ("Frecuencia de facturación: mensaul", "billing_frequency", "monthly"),
+    ("Częstotliwość rozliczeń: miesięczine", "billing_frequency", "monthly"),
+    ("Периодичность оплаты: ежемесчяно", "billing_frequency", "monthly"),
+    ("Periodicidade de faturação: mensla", "billing_frequency", "monthly"),
+    ("Fréquence de facturation : mensuelel", "billing_frequency", "monthly"),
+])
+def test_a_choice_with_two_letters_swapped_is_that_choice(catalog, settings, line, field, value):
+    fields = evaluate(ticket_document("reseller_change", [comment(line)]), catalog, settings, TODAY).fields
+    assert fields[field] == value
+
+
 @pytest.mark.parametrize("type_name,file_name,field", [
     ("reseller_change", "Kuendigungsbestaetigung.pdf", "paid_invoices_proof"),
     ("partner_takeover", "Fernhill_licence_usage_Q3.xlsx", "written_agreements"),
