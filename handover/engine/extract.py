@@ -2626,12 +2626,16 @@ def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
 
 
 def _says_same(value: str, reader: Reader) -> bool:
-    """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so."""
+    """'same as above', 'the same as the portal owner's', 'jak wyżej': a short value without an address saying so,
+    or a longer one whose first clause says so before telling why ("el mismo que arriba, porque el correo es de la
+    ferretería", "jak wyżej – klient zmienia tylko nazwę firmy")."""
     if "@" in value:
         return False
     words = fold(value).split()
     if len(words) > _MAX_SAME_AS_WORDS:
-        return False
+        words = fold(_FIRST_CLAUSE.split(value, 1)[0]).split()
+        if len(words) > _MAX_SAME_AS_WORDS:
+            return False
     return _same_as_phrase(words, reader.vocabulary, range(1, 7)) is not None
 
 

@@ -495,7 +495,7 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
     """'soy {_}, mi correo de cliente es {current_holder_email} … pase a nombre …' -> a regex with named slots.
 
     Literal words match case- and accent-free with any punctuation between them; `{field}` captures
-    that item (an email slot takes an address; a slot before a gap takes one word, e.g. an ID),
+    that item (an email slot takes an address; a slot before a gap takes one word, e.g. an ID, which holds a digit),
     `{_}` and `…` skip words, `[words]` are optional and `(a|b)` are alternatives.
     The anchor (the longest literal word outside optional parts) is looked up in the casefolded text
     before the regex runs: a word that folding leaves unchanged is found there with or without accents.
@@ -522,7 +522,9 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
                 closing = re.escape(following.strip()[0])
                 regex.append(rf"(?P<{name}>[^\n;{closing}]{{1,120}}?)(?=\s*{closing})")
             elif following.lstrip().startswith(("…", "{")):
-                regex.append(rf"(?P<{name}>[^\s,;]+)")
+                # An identifier holds a digit: "el servicio que tengo activo … pase" names no service "que".
+                digit = r"(?=[^\s,;]*\d)" if name.endswith("_id") else ""
+                regex.append(rf"(?P<{name}>{digit}[^\s,;]+)")
             else:
                 regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)")
         elif piece.startswith("[") and piece.endswith("]"):

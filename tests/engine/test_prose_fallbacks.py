@@ -1,6 +1,7 @@
-"""Readings that fill a gap the labelled lines leave, measured on blind batches 8–14 before being kept (issue 8):
-a holder change's addresses told in prose, codes with several letter groups, and a choice the product does not
-offer said in a sentence about paying. Each is a reading from a sentence: never exact, so the note shows it."""
+"""Readings that fill a gap the labelled lines leave, measured on the blind batches before being kept (issue 8):
+a holder change's addresses told in prose, codes with several letter groups, a choice the product does not offer
+said in a sentence about paying, "same as above" before a clause telling why, and the seed sentence's identifier
+slot holding a code. Each is a reading from a sentence: never exact, so the note shows it."""
 import pytest
 
 from handover.engine.verdict import evaluate
@@ -91,3 +92,23 @@ def test_an_offered_choice_in_the_sentence_wins_over_the_unoffered_words(catalog
                        f"Hello,\n\n{RESELLER_LINES}\nThey would rather pay monthly, not quarterly.\n\nThanks")
     assert _read(verdict, "billing_frequency")[0] == "monthly"
     assert verdict.invalid == ()
+
+
+@pytest.mark.parametrize("new_holder", [
+    "el mismo que arriba, porque el correo es de la ferretería",
+    "jak wyżej – klient zmienia tylko nazwę firmy, adres zostaje ten sam",
+    "même adresse que le titulaire actuel, c'est toujours moi qui gère les deux comptes.",
+    "same as above, it is still me running both accounts",
+])
+def test_same_as_above_before_a_clause_telling_why_points_to_the_item_it_repeats(catalog, settings, new_holder):
+    body = f"Service ID: SRV-48817\nCurrent holder email: juan@ferreteria.example\nNew holder email: {new_holder}\n"
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert {(problem.field, problem.code) for problem in verdict.invalid} == {("new_holder_email", "same_as_current")}
+
+
+def test_the_seed_sentences_identifier_slot_takes_a_code_not_a_word(catalog, settings):
+    body = ("Hola! soy Juan Pablo Acosta, mi correo de cliente es jp@taller.example y deseo que el servicio que tengo "
+            "activo y al dia pase a nombre del cliente Diego Ferreyra con correo diego@autopartes.example.")
+    verdict = _verdict(catalog, settings, "service_holder_change", body)
+    assert verdict.missing == ("service_id",)
+    assert verdict.fields["new_holder_email"] == "diego@autopartes.example"
