@@ -2432,11 +2432,13 @@ def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tu
 
     By file name first, then by a sentence of the same comment that mentions a file; a file that
     matches nothing counts only where the type has one proof item. A file named for another kind of
-    document ("paid-invoices.pdf" in a take-over) is never taken for this type's proof.
+    document ("paid-invoices.pdf" in a take-over) is never taken for this type's proof, nor is a draft.
     """
     proof = [spec.name for spec in rtype.fields if spec.kind == "attachment"]
     reader = rtype.reader
     name = str(item.get("file_name") or "")
+    if reader and _file_words_match(name, reader.vocabulary.drafts):
+        return None, None   # "minuta_contrato_….pdf", "Vertragsentwurf.docx": still to be signed, no proof
     for field_name in proof:
         if reader and _file_words_match(name, reader.file_words.get(field_name, ())):
             return field_name, None

@@ -31,7 +31,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
-              "other_address_words", "also_words", "wrong_value_phrases", "pending_words")
+              "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words")
 
 
 _THREAD = threading.local()
@@ -142,6 +142,7 @@ class Vocabulary:
     placeholder_starts: frozenset[str] = frozenset()   # the first words of those phrases
     pending: Phrases | None = None           # over fold(), anywhere: "not yet", "czekamy", "todavía no", "ждём"
     other_documents: frozenset[str] = frozenset()   # in file names: "kundigung", "devis": no proof of anything here
+    drafts: frozenset[str] = frozenset()   # in file names: "entwurf", "minuta", "rascunho": a draft proves nothing
     correction: Phrases | None = None        # over fold(): "instead", "zamiast tego", "stattdessen"
     pay_words: frozenset[str] = frozenset()     # "pay", "pagar", "płacić": a prose clause naming how and how often
     own_address: Phrases | None = None       # over fold(): "my email is", "meine E-Mail-Adresse", "mon adresse e-mail"
@@ -216,6 +217,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         placeholder_starts=frozenset(fold(word).split()[0] for word in every("placeholder_words") if fold(word)),
         pending=_phrase_pattern(every("pending_words")),
         other_documents=frozenset(fold(word).replace(" ", "") for word in every("other_document_words")),
+        drafts=frozenset(fold(word).replace(" ", "") for word in every("draft_words") if fold(word)),
         correction=_phrase_pattern(every("correction_words")),
         pay_words=frozenset(fold(word) for word in every("pay_words") if fold(word)),
         own_address=_phrase_pattern(every("own_address_words")),

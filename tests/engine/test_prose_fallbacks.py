@@ -1,12 +1,13 @@
 """Readings that fill a gap the labelled lines leave, measured on the blind batches before being kept (issue 8):
 a holder change's addresses told in prose, codes with several letter groups, a choice the product does not offer
 said in a sentence about paying, "same as above" before a clause telling why, and the seed sentence's identifier
-slot holding a code. Each is a reading from a sentence: never exact, so the note shows it."""
+slot holding a code. Each is a reading from a sentence: never exact, so the note shows it. And files that prove
+nothing: a draft still to be signed, an order form, a price list."""
 import pytest
 
 from handover.engine.verdict import evaluate
 
-from tests.builders import TODAY, comment, ticket_document
+from tests.builders import TODAY, attachment, comment, ticket_document
 
 
 def _verdict(catalog, settings, type_name, *bodies):
@@ -112,3 +113,33 @@ def test_the_seed_sentences_identifier_slot_takes_a_code_not_a_word(catalog, set
     verdict = _verdict(catalog, settings, "service_holder_change", body)
     assert verdict.missing == ("service_id",)
     assert verdict.fields["new_holder_email"] == "diego@autopartes.example"
+
+
+TAKEOVER = ("Company name: Hotel Atlântico Mar, S.A.\nTake-over type: end customer\nCurrent partner: PortoTel\n"
+            "New partner: Algarve Digital\nCustomer agreement: yes\nCurrent partner agreement: yes\nNew partner agreement: yes\n")
+
+
+@pytest.mark.parametrize("file_name", [
+    "minuta_contrato_Hotel_Atlantico_Mar.pdf", "minuta_acordo_transferencia_RASCUNHO.docx",
+    "projet_contrat_cadre_Sainte-Anne.docx", "projekt_umowy_dystrybucyjnej_Telsat.pdf", "Vertragsentwurf_Kunde.docx",
+    "contrato_distribucion_borrador_v2.pdf", "Transfer_agreement_DRAFT_v3.docx", "черновик_соглашения.docx",
+])
+def test_a_draft_still_to_be_signed_is_no_written_agreement(catalog, settings, file_name):
+    document = ticket_document("partner_takeover", [comment(TAKEOVER, attachments=[attachment(file_name)])])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.missing == ("written_agreements",)
+
+
+def test_a_signed_agreement_is_still_the_written_agreement(catalog, settings):
+    document = ticket_document("partner_takeover", [comment(TAKEOVER, attachments=[attachment("contrato_assinado_Hotel.pdf")])])
+    assert evaluate(document, catalog, settings, TODAY).missing == ()
+
+
+@pytest.mark.parametrize("file_name", ["bon_de_commande_2027-041.pdf", "lista_precios_DataNorte_2027.pdf",
+                                       "Bestellung_4711.pdf", "purchase_order_PO-2231.pdf"])
+def test_an_order_form_or_a_price_list_is_no_proof_of_paid_invoices(catalog, settings, file_name):
+    body = ("Subscription ID: SUB-204411\nEnd customer name: Alfa\nCurrent reseller: Beta IT\nNew reseller: Gamma\n"
+            "All parties consent: yes\nPreferred transfer date: 2027-01-15\nPortal owner email: it@alfa.example\n"
+            "Billing email: billing@alfa.example\nBilling frequency: monthly\nPayment method: invoice\n")
+    document = ticket_document("reseller_change", [comment(body, attachments=[attachment(file_name)])])
+    assert evaluate(document, catalog, settings, TODAY).missing == ("paid_invoices_proof",)
