@@ -625,6 +625,24 @@ def test_a_withdrawal_names_its_item_by_the_value_it_quotes(catalog, settings):
     assert made.verdict.fields["end_customer_name"] == "Biuro Lipa"   # "klient" in the clause is not what it takes back
 
 
+@pytest.mark.parametrize("later", [   # "for now, do not use that address", in every language
+    "Proszę na razie nie używać adresu piotr@firma.example, Piotr założy nowe konto.",
+    "Please don't use piotr@firma.example for now, he will open a new account.",
+    "Bitte piotr@firma.example vorerst nicht verwenden, er legt ein neues Konto an.",
+    "Por ahora no usen piotr@firma.example, va a abrir otra cuenta.",
+    "N'utilisez pas piotr@firma.example pour l'instant, il ouvrira un nouveau compte.",
+    "Por enquanto não usem piotr@firma.example, ele vai abrir outra conta.",
+    "Пока не используйте piotr@firma.example, он откроет новый аккаунт.",
+])
+def test_an_address_the_requester_says_not_to_use_is_taken_back(later, catalog, settings):
+    made = decision(catalog, settings, "service_holder_change",
+                    comment("Service ID: SRV-20931\nCurrent holder email: anna@firma.example\n"
+                            "New holder email: piotr@firma.example"),
+                    comment(later, comment_id=2, created_at="2026-11-24T10:00:00Z"))
+    assert made.verdict.missing == ("new_holder_email",)
+    assert made.verdict.fields["current_holder_email"] == "anna@firma.example"
+
+
 def test_a_quoted_question_offering_the_choices_of_one_item_asks_for_it(catalog, settings):
     body = ("On Thu, 12 Nov 2026 at 09:00, Accounts <agent@vendor.example> wrote:\n"
             "> Is it an end customer or a reseller?\nEnd customer.")
