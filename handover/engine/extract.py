@@ -42,7 +42,8 @@ _MAX_BARE_LABEL_WORDS = 6
 _MAX_SAME_AS_WORDS = 8
 _MIN_SENTENCE_WORDS = 4
 _FILE_EXTENSION = re.compile(r"\.[a-z0-9]{1,5}$", re.IGNORECASE)
-SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence", "forwarded_sentence")
+SOURCES = ("form_field", "email", "html_table", "forwarded", "attachment", "sentence", "forwarded_sentence",
+           "party_comment")
 
 
 class RawValue(NamedTuple):
@@ -2852,6 +2853,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 doubts.append({"kind": "other_document", "file_name": shown["file_name"], "looks_like": looks_like})
             elif any(spec.kind == "attachment" for spec in rtype.fields):
                 doubts.append({"kind": "unassigned_file", "file_name": shown["file_name"]})
+    for raw in read_party_comments(document, rtype, catalog, values):
+        values[raw.field] = raw
     _same_as(values, rtype, doubts)
     for field_name in promised:
         if field_name not in proof_files:
@@ -2867,6 +2870,62 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         prose=tuple(own_prose),
         unread=tuple(unread),
     )
+
+
+_PARTY_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+_MIN_PARTY_WORD_CHARS = 5
+
+
+def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: Mapping[str, RawValue]) -> list[RawValue]:
+    """A transfer party's own public comment gives that party's agreement or refusal, never request data (DESIGN):
+    "Télécom Beauce inc. ne donne pas son accord pour ce transfert", "Soy Ricardo Fuentes, de Telecomunicaciones
+    Peninsulares, partner actual … No estamos de acuerdo". The party is the one whose name (given by the request)
+    the comment names first; its answer is a refusal if any sentence of its own text refuses, else an agreement if
+    one agrees (a sentence saying "not yet" says neither). Only parties with a name item and an agreement item;
+    later than the request's own word, it stands over it."""
+    vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
+    parties = [(party.field, values[party.name_field].value) for party in rtype.consents
+               if party.field and party.name_field in values and isinstance(values[party.name_field].value, str)]
+    if vocabulary is None or catalog is None or not parties:
+        return []
+    side = requester_side(document)
+    users = users_by_id(document.get("users"))
+    others = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)
+              and comment.get("public", True) and comment.get("author_id") not in side
+              and (users.get(comment.get("author_id")) or {}).get("role") == "end-user"]
+    if not others:
+        return []   # the common case: only the requester and agents write in public
+    keys = {field_name: _party_name_keys(name) for field_name, name in parties}
+    found = []
+    for comment in sorted(others, key=lambda comment: str(comment.get("created_at") or "")):
+        own = " ".join(line.text for line in comment_lines(comment, vocabulary) if line.origin == "email")
+        padded = f" {fold(own)} "
+        spots = {field_name: min(spot for key in names if (spot := padded.find(f" {key} ")) >= 0)
+                 for field_name, names in keys.items() if any(f" {key} " in padded for key in names)}
+        if not spots:
+            continue
+        writer = min(spots, key=spots.get)
+        answers = []
+        for sentence in _PARTY_SENTENCE_END.split(own):
+            if _not_given_yet(sentence, catalog, vocabulary):
+                continue
+            answer = normalize_yes_no(sentence, catalog.yes_no_index, vocabulary)
+            if isinstance(answer, bool):
+                answers.append((answer, sentence.strip()))
+        said = next((item for item in answers if item[0] is False), answers[0] if answers else None)
+        if said is not None:
+            found.append(RawValue(writer, said[0], "party_comment", comment.get("id"), said[1], False))
+    return found
+
+
+def _party_name_keys(name: str) -> frozenset[str]:
+    """How a comment names a party: its whole name folded, its first two words, and its first word when long enough
+    to be no common word ("KommTech Nord GmbH": "kommtech nord gmbh", "kommtech nord", "kommtech")."""
+    words = fold(_PARENTHETICAL.sub(" ", name)).split()
+    keys = {" ".join(words), " ".join(words[:2])}
+    if words and len(words[0]) >= _MIN_PARTY_WORD_CHARS:
+        keys.add(words[0])
+    return frozenset(key for key in keys if key)
 
 
 def readings(extraction: Extraction) -> list[dict]:

@@ -361,7 +361,8 @@ def reading_lines(catalog: Catalog, verdict: Verdict, lang: str, kit: Texts | No
     for reading in verdict.readings:
         if reading["exact"] or not reading.get("label"):
             continue
-        key = "note_read_sentence" if reading["source"] in ("sentence", "forwarded_sentence") else "note_read_as"
+        key = "note_read_party" if reading["source"] == "party_comment" else \
+            "note_read_sentence" if reading["source"] in ("sentence", "forwarded_sentence") else "note_read_as"
         lines.append(kit.format(key, label=reading["label"], field=label(reading["field"])))
     for doubt in verdict.doubts:
         params = {key: value for key, value in doubt.items() if key != "kind"}
