@@ -19,6 +19,9 @@ EXPECTED = {
     "partner_takeover_de_complete.json": ("partner_takeover", True, "de", [], set()),
     "partner_takeover_ru_incomplete.json": (
         "partner_takeover", False, "ru", ["written_agreements"], {("current_partner_agreement", "consent_refused")}),
+    # The current partner's own comment refuses, over the requester's 'oui, donné par téléphone'.
+    "partner_takeover_fr_party_refuses.json": (
+        "partner_takeover", False, "fr", [], {("current_partner_agreement", "consent_refused")}),
     "service_holder_change_es_incomplete.json": ("service_holder_change", False, "es", ["new_holder_email"], set()),
     # 'Vertragskonto lt. Rechnung: AT-HS-40918' is no service-id label: held for an agent, nothing asked.
     "service_holder_change_de_unsure.json": ("service_holder_change", False, "de", ["service_id"], set()),

@@ -2872,7 +2872,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     )
 
 
-_PARTY_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+# A sentence ends at a full stop before a capital ("inc. ne donne pas" goes on), or at ";" or ":".
+_PARTY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])(?=\w)(?=[^a-zà-ÿа-яё])|(?<=[;:])\s+")
 _MIN_PARTY_WORD_CHARS = 5
 
 
@@ -2898,7 +2899,8 @@ def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: 
     keys = {field_name: _party_name_keys(name) for field_name, name in parties}
     found = []
     for comment in sorted(others, key=lambda comment: str(comment.get("created_at") or "")):
-        own = " ".join(line.text for line in comment_lines(comment, vocabulary) if line.origin == "email")
+        readable, _ = split_salutations(comment_lines(comment, vocabulary), vocabulary)   # no "Bonjour,"
+        own = " ".join(line.text for line in readable if line.origin == "email")
         padded = f" {fold(own)} "
         spots = {field_name: min(spot for key in names if (spot := padded.find(f" {key} ")) >= 0)
                  for field_name, names in keys.items() if any(f" {key} " in padded for key in names)}
@@ -2911,10 +2913,11 @@ def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: 
                 continue
             answer = normalize_yes_no(sentence, catalog.yes_no_index, vocabulary)
             if isinstance(answer, bool):
-                answers.append((answer, sentence.strip()))
+                answers.append((answer, sentence.strip(" :;")))
         said = next((item for item in answers if item[0] is False), answers[0] if answers else None)
         if said is not None:
-            found.append(RawValue(writer, said[0], "party_comment", comment.get("id"), said[1], False))
+            # The party's own words are the value, as a sentence-read answer's are: the reply quotes them.
+            found.append(RawValue(writer, said[1], "party_comment", comment.get("id"), said[1], False))
     return found
 
 

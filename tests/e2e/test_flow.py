@@ -89,6 +89,18 @@ def test_complete_ticket_gets_an_internal_note_and_goes_to_accounts(service):
     assert outcome.status == "sent"
 
 
+def test_a_partys_own_refusal_in_the_ticket_stops_the_request(service):
+    ticket_id = processed_once(service, "partner_takeover_fr_party_refuses")
+    ticket = service.fake.ticket(ticket_id)
+    assert ticket["status"] == "pending" and "handover_incomplete" in ticket["tags"]
+    assert ticket.get("group_id") != ACCOUNTS_GROUP_ID
+    [comment] = service.bot_comments(ticket_id)
+    assert comment["public"] is True
+    assert "Accord du partenaire actuel" in comment["body"] and "ne donne pas son accord" in comment["body"]
+    [decision] = service.ledger.history_for(ticket_id).decisions
+    assert decision.complete is False
+
+
 def test_the_same_delivery_ten_times_is_processed_once(service):
     ticket_id = service.fake.add_document(example("service_holder_change_es_incomplete"))["id"]
     body = ('{"ticket_id": "%d", "updated_at": "2026-11-24T09:12:44Z", "via": "Web form", '
