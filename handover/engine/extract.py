@@ -1180,7 +1180,10 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
                           given: Mapping[str, RawValue]) -> list[Found]:
     """"O cliente prefere pagar uma vez por ano, no cartão de crédito": a stated clause with a verb of paying
     (the language's `pay_words`) and no negation before it names, inflected and after the verb, one choice
-    of an enumeration item. Only items not given before: prose fills a gap, it never replaces a value."""
+    of an enumeration item, up to a word that ends a value ("płacić przez PayPal, a nie poleceniem zapłaty").
+    Only items not given before, unless the clause says it changes them (the language's `correction_words`: "der
+    Kunde will doch vierteljährlich abrechnen", "o cliente afinal quer pagar trimestralmente"): prose fills a gap,
+    it replaces a value only when it says so."""
     vocabulary = rtype.reader.vocabulary if rtype.reader else None
     if catalog is None or vocabulary is None or not vocabulary.pay_words or not rtype.reader.choice_words:
         return []
@@ -1190,6 +1193,8 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
         if vocabulary.pay_words.isdisjoint(fold_words(text)):
             continue   # most prose says nothing of paying
         for clause in _stated_clauses(text):
+            changes = vocabulary.correction is not None and vocabulary.correction.search(fold(clause)) is not None
+            clause = _before_a_value_end(clause, vocabulary)
             words = fold(clause).split()
             # "el justificante de pago de las facturas": from a word of the proof on, the clause names the
             # proof, not how one pays ("Zahlung per Lastschrift Zahlungsnachweis anbei" keeps its start).
@@ -1206,14 +1211,31 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
             # last ("einmal im Jahr zahlen").
             after = " ".join(words[verb + 1:])
             for field_name in rtype.reader.choice_words:
-                if field_name in given:
+                if field_name in given and not changes:
                     continue
                 named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, said)
+                if len(named) > 1:   # "pay annually, not monthly": the choice before the negation
+                    named = rtype.reader.choices_named(field_name, _before_a_value_end(said, vocabulary, bare=True))
                 if len(named) == 1:
                     found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
                 elif not named and (unoffered := _unoffered_in(words, clause, rtype.reader.unoffered.get(field_name))):
                     found.append(Found(field_name, unoffered, clause, False, "sentence"))   # to be refused as no choice
     return found
+
+
+def _before_a_value_end(clause: str, vocabulary, bare: bool = False) -> str:
+    """The clause up to its first words that end a value (`value_end_words`: "statt", "a nie", "instead of"), where
+    the value it replaces follows. A bare negation ends it only after a comma, and only where asked (`bare`: "pay
+    annually, not monthly" names two choices; in "pagar uma vez por ano, no cartão" the "no" of another language
+    ends nothing)."""
+    if vocabulary.value_end is None:
+        return clause
+    soft, where = soft_fold(clause)
+    for match in vocabulary.value_end.finditer(soft):
+        negation = fold(match.group()) in vocabulary.negations
+        if match.start() < len(where) and (not negation or bare and soft[:match.start()].rstrip().endswith(",")):
+            return clause[:where[match.start()]]
+    return clause
 
 
 def _unoffered_in(words: list[str], clause: str, phrases: frozenset[str] | None) -> str | None:

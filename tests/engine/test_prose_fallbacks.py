@@ -143,3 +143,33 @@ def test_an_order_form_or_a_price_list_is_no_proof_of_paid_invoices(catalog, set
             "Billing email: billing@alfa.example\nBilling frequency: monthly\nPayment method: invoice\n")
     document = ticket_document("reseller_change", [comment(body, attachments=[attachment(file_name)])])
     assert evaluate(document, catalog, settings, TODAY).missing == ("paid_invoices_proof",)
+
+
+RESELLER = ("Subscription ID: SUB-204411\nEnd customer name: Alfa\nCurrent reseller: Beta IT\nNew reseller: Gamma\n"
+            "All parties consent: yes\nPreferred transfer date: 2027-01-15\nPortal owner email: it@alfa.example\n"
+            "Billing email: billing@alfa.example\nBilling frequency: monthly\nPayment method: invoice\n")
+
+
+@pytest.mark.parametrize("later, expected", [
+    ("И ещё: клиент передумал и хочет платить ежеквартально.", "invalid_choice"),
+    ("Correção: o cliente afinal quer pagar trimestralmente.", "invalid_choice"),
+    ("Und der Kunde will doch vierteljährlich abrechnen statt monatlich.", "invalid_choice"),
+    ("The customer changed their mind and would rather pay annually, not monthly.", "annual"),
+    ("Klient jednak chce płacić rocznie, a nie co miesiąc.", "annual"),
+])
+def test_a_later_sentence_that_changes_how_often_to_pay_replaces_the_labelled_value(catalog, settings, later, expected):
+    document = ticket_document("reseller_change", [
+        comment(RESELLER, comment_id=1, created_at="2026-11-20T09:00:00Z", attachments=[attachment()]),
+        comment(later, comment_id=2, created_at="2026-11-21T09:00:00Z")])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    if expected == "invalid_choice":
+        assert {(problem.field, problem.code) for problem in verdict.invalid} == {("billing_frequency", "invalid_choice")}
+    else:
+        assert verdict.fields["billing_frequency"] == expected and verdict.invalid == ()
+
+
+def test_a_later_sentence_about_paying_that_changes_nothing_keeps_the_labelled_value(catalog, settings):
+    document = ticket_document("reseller_change", [
+        comment(RESELLER, comment_id=1, created_at="2026-11-20T09:00:00Z", attachments=[attachment()]),
+        comment("They usually pay yearly for their other tools.", comment_id=2, created_at="2026-11-21T09:00:00Z")])
+    assert evaluate(document, catalog, settings, TODAY).fields["billing_frequency"] == "monthly"
