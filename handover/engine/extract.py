@@ -2895,7 +2895,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
 
 
 # A sentence ends at a full stop before a capital ("inc. ne donne pas" goes on), or at ";" or ":".
-_PARTY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])(?=\w)(?=[^a-zà-ÿа-яё])|(?<=[;:])\s+")
+_PARTY_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])(?![a-zà-ÿа-яё])|(?<=[;:])\s+")
 _MIN_PARTY_WORD_CHARS = 5
 
 
@@ -2905,7 +2905,7 @@ def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: 
     Peninsulares, partner actual … No estamos de acuerdo". The party is the one whose name (given by the request)
     the comment names first; its answer is a refusal if any sentence of its own text refuses, else an agreement if
     one agrees (a sentence saying "not yet" says neither). Only parties with a name item and an agreement item;
-    later than the request's own word, it stands over it."""
+    the party's own word stands over what the request says of it."""
     vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
     parties = [(party.field, values[party.name_field].value) for party in rtype.consents
                if party.field and party.name_field in values and isinstance(values[party.name_field].value, str)]
