@@ -1861,8 +1861,9 @@ def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestTy
     fields = [party.email_field for party in rtype.consents if party.email_field]
     if len(fields) != 2:
         return []
-    known = {name: raw.value for name, raw in values.items() if name in fields}
-    known.update((item.field, item.value) for item in found_here if item.field in fields)
+    # An address item whose value holds no address ("die Adresse schicke ich nach") is no party known by address.
+    known = {name: raw.value for name, raw in values.items() if name in fields and "@" in str(raw.value)}
+    known.update((item.field, item.value) for item in found_here if item.field in fields and "@" in str(item.value))
     if len(known) != 1:
         return []
     (given, address), = known.items()
@@ -2526,6 +2527,15 @@ def _not_given_yet(value, catalog, vocabulary) -> bool:
     return normalize_yes_no(value, catalog.yes_no_index if catalog is not None else {}, vocabulary) is not True
 
 
+def _address_promised(value, vocabulary) -> bool:
+    """An address item's value that holds no address but says it is to come ("die Adresse schicke ich nach", "te
+    envio depois, preciso confirmar com ele"): a placeholder phrase anywhere in it. The address is missing, not
+    wrongly written."""
+    if not isinstance(value, str) or "@" in value or vocabulary is None or vocabulary.placeholder is None:
+        return False
+    return vocabulary.placeholder.search(fold(value)) is not None
+
+
 _PERSONS_NAME = re.compile(r"[^\W\d_][^\W\d_.'-]*\.?(?:[ '-][^\W\d_][^\W\d_.'-]*\.?){1,4}")
 
 
@@ -2838,7 +2848,8 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 promised[item.field] = comment_id     # a file promised in words is only a promise
                 continue
             if _not_an_answer(item.value, vocabulary) or (
-                    kind == "yesno" and _not_given_yet(item.value, catalog, vocabulary)):
+                    kind == "yesno" and _not_given_yet(item.value, catalog, vocabulary)) or (
+                    kind == "email" and _address_promised(item.value, vocabulary)):
                 if item.field in values and values[item.field].source_id != comment_id:
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})

@@ -173,3 +173,17 @@ def test_a_later_sentence_about_paying_that_changes_nothing_keeps_the_labelled_v
         comment(RESELLER, comment_id=1, created_at="2026-11-20T09:00:00Z", attachments=[attachment()]),
         comment("They usually pay yearly for their other tools.", comment_id=2, created_at="2026-11-21T09:00:00Z")])
     assert evaluate(document, catalog, settings, TODAY).fields["billing_frequency"] == "monthly"
+
+
+@pytest.mark.parametrize("promise", ["die Adresse schicke ich nach", "te envio depois, preciso confirmar com ele",
+                                     "Lukas Huber, E-Mail siehe weitergeleitete Nachricht unten"])
+def test_an_address_promised_under_its_label_is_missing_then_given_by_the_forward(catalog, settings, promise):
+    first = f"Service-ID: AT-SVC-20917\nAktueller Inhaber: office@wagner.example\nNeuer Inhaber: {promise}\n"
+    alone = _verdict(catalog, settings, "service_holder_change", first)
+    assert alone.missing == ("new_holder_email",) and alone.invalid == ()
+    forward = ("anbei die Nachricht meines Mannes.\n\n---------- Weitergeleitete Nachricht ---------\n"
+               "Von: Thomas Wagner <t.wagner@wagner.example>\nBetreff: Dienst\n\n"
+               "Servus, bitte den Dienst auf meine Adresse t.wagner@wagner.example übertragen.\nThomas\n")
+    verdict = _verdict(catalog, settings, "service_holder_change", first, forward)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert verdict.fields["new_holder_email"] == "t.wagner@wagner.example"
