@@ -33,10 +33,12 @@ def requester_side(document: Mapping) -> frozenset:
     requester_id = ticket.get("requester_id")
     if requester_id is None:
         return frozenset()
-    comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
-    others = {comment.get("author_id") for comment in comments if comment.get("public", True)} - {requester_id}
+    comments = document.get("comments") or ()
+    others = {comment.get("author_id") for comment in comments if isinstance(comment, Mapping)
+              and comment.get("author_id") != requester_id and comment.get("public", True)}
     if not others:
-        return frozenset({requester_id})   # the common case: only the requester writes in public
+        return frozenset((requester_id,))   # the common case: only the requester writes in public
+    comments = [comment for comment in comments if isinstance(comment, Mapping)]
     users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
     requester = users.get(requester_id) or {}
     organisation, domain = requester.get("organization_id"), _domain(requester)
