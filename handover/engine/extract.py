@@ -2919,8 +2919,8 @@ def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: 
     the party's own word stands over what the request says of it."""
     requester_id = (document.get("ticket") or {}).get("requester_id")
     if all(not isinstance(comment, Mapping) or comment.get("author_id") == requester_id
-           for comment in document.get("comments") or ()):
-        return []   # the common case: only the requester writes
+           or not comment.get("public", True) for comment in document.get("comments") or ()):
+        return []   # the common case: only the requester writes in public
     vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
     parties = [(party.field, values[party.name_field].value) for party in rtype.consents
                if party.field and party.name_field in values and isinstance(values[party.name_field].value, str)]
