@@ -96,3 +96,16 @@ def test_unknown_choice_stays_visible(catalog):
 def test_text_values_lose_decoration_but_keep_inner_quotes(raw, expected):
     from handover.engine.normalize import clean_text
     assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize("sentence", [   # "has no objection" is an agreement, in every language
+    "Le VAD actuel ne s'y oppose pas et l'a confirmé par écrit",
+    "a Infordesk respondeu que não tem qualquer objeção e nós, claro, aceitamos",
+    "obie firmy wiedzą i nie mają nic przeciwko",
+    "Текущий дистрибьютор возражений не имеет",
+    "Der Kunde hat keine Einwände",
+    "El partner actual no se opone al traspaso",
+    "They have no objection to the move",
+])
+def test_no_objection_in_a_sentence_is_a_yes(catalog, sentence):
+    assert normalize_yes_no(sentence, catalog.yes_no_index, catalog.vocabulary) is True
