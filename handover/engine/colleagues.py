@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .reading import _EMAIL_SLOT
+
 # Domains anyone can have an address at: two people there are not colleagues.
 WEBMAIL_DOMAINS = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com",
@@ -19,12 +21,19 @@ WEBMAIL_DOMAINS = frozenset({
     "interia.pl", "op.pl", "mail.ru", "yandex.ru", "ya.ru", "rambler.ru", "bk.ru", "list.ru", "inbox.ru",
     "terra.com.br", "uol.com.br", "bol.com.br", "sapo.pt", "skynet.be", "videotron.ca", "libero.it",
 })
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(_EMAIL_SLOT)
 
 
 def _domain(user: Mapping) -> str:
     email = str(user.get("email") or "").strip().lower()
     return email.rpartition("@")[2] if "@" in email else ""
+
+
+def public_by_others(document: Mapping) -> frozenset:
+    """The authors of public comments other than the requester (usually none: only the requester writes in public)."""
+    requester_id = (document.get("ticket") or {}).get("requester_id")
+    return frozenset(comment.get("author_id") for comment in document.get("comments") or () if isinstance(comment, Mapping)
+                     and comment.get("author_id") != requester_id and comment.get("public", True))
 
 
 def requester_side(document: Mapping) -> frozenset:
@@ -33,12 +42,10 @@ def requester_side(document: Mapping) -> frozenset:
     requester_id = ticket.get("requester_id")
     if requester_id is None:
         return frozenset()
-    comments = document.get("comments") or ()
-    others = {comment.get("author_id") for comment in comments if isinstance(comment, Mapping)
-              and comment.get("author_id") != requester_id and comment.get("public", True)}
+    others = public_by_others(document)
     if not others:
         return frozenset((requester_id,))   # the common case: only the requester writes in public
-    comments = [comment for comment in comments if isinstance(comment, Mapping)]
+    comments = [comment for comment in document.get("comments") or () if isinstance(comment, Mapping)]
     users = {user.get("id"): user for user in document.get("users") or () if isinstance(user, Mapping)}
     requester = users.get(requester_id) or {}
     organisation, domain = requester.get("organization_id"), _domain(requester)

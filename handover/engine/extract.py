@@ -13,13 +13,13 @@ from rapidfuzz.distance import Levenshtein
 
 from .catalog import RequestType
 from .clauses import _clauses, _plain_clauses, _stated_clauses
-from .colleagues import requester_side
+from .colleagues import public_by_others, requester_side
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
 from .names import _PARENTHETICAL, party_name
 from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
-from .reading import LabelMatch, Reader
+from .reading import _EMAIL_SLOT, LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key
 from .unread import prose_sentences, unread_lines
 
@@ -97,14 +97,9 @@ def requester_comments(document: Mapping) -> list[Mapping]:
 
 def _replies(document: Mapping) -> dict:
     """For each requester comment right after a public comment by someone else (the agent): that comment's text."""
-    ticket = document.get("ticket") or {}
-    requester_id = ticket.get("requester_id")
+    if not public_by_others(document):
+        return {}   # the common case: nobody else wrote in public
     comments = [comment for comment in document.get("comments") or () if isinstance(comment, (dict, Mapping))]
-    for comment in comments:   # the common case: nobody else wrote in public
-        if comment.get("author_id") != requester_id and comment.get("public", True):
-            break
-    else:
-        return {}
     side = requester_side(document)
     comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
     return {comment.get("id"): str(before.get("body") or "") for before, comment in zip(comments, comments[1:])
@@ -1847,7 +1842,7 @@ def _joined(between: str, vocabulary) -> bool:
     return vocabulary.and_word is not None and len(words) <= 6 and bool(vocabulary.and_word.search(between))
 
 
-_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(_EMAIL_SLOT)
 
 
 def read_forwarded_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
@@ -2917,9 +2912,7 @@ def read_party_comments(document: Mapping, rtype: RequestType, catalog, values: 
     the comment names first; its answer is a refusal if any sentence of its own text refuses, else an agreement if
     one agrees (a sentence saying "not yet" says neither). Only parties with a name item and an agreement item;
     the party's own word stands over what the request says of it."""
-    requester_id = (document.get("ticket") or {}).get("requester_id")
-    if all(not isinstance(comment, Mapping) or comment.get("author_id") == requester_id
-           or not comment.get("public", True) for comment in document.get("comments") or ()):
+    if not public_by_others(document):
         return []   # the common case: only the requester writes in public
     vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
     parties = [(party.field, values[party.name_field].value) for party in rtype.consents
