@@ -22,6 +22,7 @@ from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import _EMAIL_SLOT, LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key
 from .unread import prose_sentences, unread_lines
+from .writer import writer_party
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►✓✔]+|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 # "Label: value", "Label - value", "Label -> value", "Label ........ value" (a dotted leader, or one dot between spaces)
@@ -956,6 +957,12 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     return paragraphs
 
 
+def _we_named(written: str, vocabulary) -> bool:
+    """Whether a party's slot holds a "we" in place of a name ("us together with all of its customers")."""
+    words = fold(written).split()
+    return bool(words) and words[0] in vocabulary.we_words
+
+
 def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple[str, str]] | None = None,
                    writers: set[str] | None = None) -> list[Found]:
     """Items written as the fixed sentences of the type's data (`sentences:` with named slots).
@@ -990,6 +997,11 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     written = text[where[start]:where[end - 1] + 1].strip()
                     if _names_a_party(rtype.spec_by_name[name]):
                         written = party_name(written, rtype.reader.vocabulary, from_end=start == match.start())
+                        if _we_named(written, rtype.reader.vocabulary):
+                            # "move over to us together with all of its customers": the writer is that party
+                            if writers is not None and origin != "forwarded":
+                                writers.add(name)
+                            continue
                     if written:
                         found.append(Found(name, written, sentence, False, "sentence"))
             clause = _SENTENCE_END.split(text[:where[match.start()]])[-1] + sentence   # "not all parties have agreed"
@@ -1780,6 +1792,20 @@ def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> tu
     return (named[0], said) if isinstance(answer, bool) else None
 
 
+_WE_TO_ANSWER_WORDS = 6   # "we at Bluewater Telecom agree", "и мы, разумеется, согласны": a "we" says its own yes close by
+
+
+def _term_spot(before: str, term: str, start: int, we_words: frozenset[str]) -> int:
+    """Where a party's term stands in the padded text up to the end of a yes or no phrase starting at `start`
+    (in the text's own positions), or -1. A "we"
+    names the subject only a few words before the phrase: in "We contacted them on Monday and they told us they
+    will not release the account" the no is theirs."""
+    if term not in we_words:
+        return before.find(f" {term} ")
+    spot = before.rfind(f" {term} ")   # `before` ends with the phrase: "мы согласны" holds its "we"
+    return spot if spot >= 0 and len(before[spot:start + 1].split()) - 1 <= _WE_TO_ANSWER_WORDS else -1
+
+
 def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]], vocabulary,
              yes_no_index: Mapping | None = None) -> tuple[list[str], str]:
     """Of several parties a clause names, the subject of its first yes or no phrase: the first one named
@@ -1797,8 +1823,9 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
             return (named if len(named) == 1 else []), clause
         answer_start, end = span
     before = f" {folded[:end]} "   # up to the phrase's end: "nous acceptons" names its subject itself
-    at = {field_name: min(spot for term in terms[field_name] if (spot := before.find(f" {term} ")) >= 0)
-          for field_name in named if any(f" {term} " in before for term in terms[field_name])}
+    start = min(phrases, key=lambda match: match.start()).start() if phrases else answer_start
+    at = {field_name: min(spots) for field_name in named
+          if (spots := [spot for term in terms[field_name] if (spot := _term_spot(before, term, start, we_words)) >= 0])}
     # "The current partner and the new partner have not agreed": two parties before the verb say it together,
     # which is no one party's answer; a "we"/"uns" beside a name is the object ("Medcom hat uns bestätigt").
     spots = sorted((spot, field_name) for field_name in at for term in terms[field_name] if term not in we_words
@@ -2701,6 +2728,29 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     return found, told.writer
 
 
+def introduced_writer(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                      found_here: list[Found], writers: set[str]) -> list[Found]:
+    """The company the writer introduces ("Les escribimos desde Andes Cloud Distribución", writer.py): its party
+    joins `writers` when no reader found the writer's party, and its name item, when no one's name fills it yet,
+    takes the company."""
+    vocabulary = rtype.reader.vocabulary
+    own = [text for text, origin in paragraphs if origin != "forwarded"]
+    if vocabulary.writer_intro is None or not any(vocabulary.writer_intro.search(soft_fold(text)[0]) for text in own):
+        return []   # the common case: no introduction
+    fields = rtype.reader.prose_fields
+    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
+    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
+    role, introduced = writer_party([clause for text in own for clause in _plain_clauses(text)], rtype.reader,
+                                    known, next(iter(writers)) if len(writers) == 1 else None)
+    if role is None:
+        return []
+    if not writers:
+        writers.add(role)
+    if introduced is None or role in known or fold(introduced.name) in {fold(name) for name in known.values()}:
+        return []
+    return [Found(role, introduced.name, introduced.clause, False, "sentence")]
+
+
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")
 _MIN_SIGNED_NAME_CHARS = 6
 
@@ -2762,11 +2812,14 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
                                       catalog) + patterned
     if rtype.reader is not None and rtype.reader.prose_cues and paragraphs:
         told = prose_parties(paragraphs, rtype, values, [*found, *patterned, *statements],
-                             next(iter(writers)) if patterned and len(writers) == 1 else None)
+                             next(iter(writers)) if len(writers) == 1 else None)
         if told is not None:
             patterned = [*told[0], *patterned]
-            if told[1] and not (patterned and len(writers) == 1):
+            if told[1] and len(writers) != 1:
                 writers = {told[1]}
+    if rtype.reader is not None and rtype.reader.prose_moved_to and paragraphs:
+        patterned = [*introduced_writer(paragraphs, rtype, values, [*found, *patterned, *statements], writers),
+                     *patterned]
     if not writers and (marked := _writer_marked(rtype, values, found, signature)):
         writers = {marked}
     addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address

@@ -23,6 +23,7 @@ _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an appos
 _APPOSITION = frozenset(",(–—")
 _MIN_PLACED = 2          # names a clause must place by their cues before it says anything
 _NAME_CLOSERS = ",;:)"
+_APPOSITION_WORDS = 4    # the words after a name's comma that may say its kind ("an end customer", "un client final")
 
 
 class Named(NamedTuple):
@@ -119,11 +120,24 @@ def _place(clause: str, reader) -> list[Placed] | None:
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0
-    for named in names:
+    for number, named in enumerate(names):
         field_name, writer = cue_before(clause[previous:named.start], reader)
+        if field_name is None and not writer and _kind_after(clause, named, names[number + 1:], reader):
+            field_name = reader.prose_opening   # "Harlow Freight Services Ltd, an end customer currently …"
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
+
+
+def _kind_after(clause: str, named: Named, later: Sequence[Named], reader) -> bool:
+    """Whether an apposition after the name, up to the next name, names one of the kinds the company is
+    ("Greyfriars Veterinary Clinics, an end customer that is currently managed by …", "X, cliente final que …")."""
+    comma = clause[named.start:named.end].rstrip().endswith(",") or clause[named.end:].lstrip().startswith(",")
+    if reader.prose_kind is None or not comma:
+        return False
+    apposition = clause[named.end:later[0].start if later else len(clause)].lstrip(" ,").split(",", 1)[0]
+    # A noun right after the comma, not a clause ("TelcoSur, quiere pasarse a nosotros con … sus clientes finales").
+    return reader.choice_in(reader.prose_kind, " ".join(apposition.split()[:_APPOSITION_WORDS])) is not None
 
 
 _MAX_WE_TO_ROLE_WORDS = 8
@@ -192,6 +206,12 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
         for size in range(min(longest, len(tokens)), 0, -1):
             if tuple(tokens[-size:]) in cues:   # a cue holding a "we" ("par notre") names the writer's party
                 writer = writer or not we_words.isdisjoint(tokens[-size:])
+                if size == 1 and tokens[-1] in reader.prose_between and tokens[-2:-1] == [","]:
+                    # "od obecnego partnera, firmy SoftNet": a party noun that is also a cue ("firmy"), after
+                    # the comma of an apposition, stands between the name and the cue that says the party
+                    ahead, we = cue_before(" ".join(tokens[:-1]), reader)
+                    if ahead is not None:
+                        return ahead, writer or we
                 return _behind_we(tokens[:-size], cues[tuple(tokens[-size:])], reader, writer)
         we = _we_at_end(tokens, we_words)
         if we:
@@ -238,8 +258,9 @@ def names_in(clause: str, vocabulary, skip: frozenset[str], cues: Mapping | None
     while at < len(tokens):
         run = _run(tokens, at, vocabulary, cues)
         at = run[-1] + 1 if run else at + 1
-        while run and fold(tokens[run[0]][1]) in skip:
-            run.pop(0)
+        while run and (fold(tokens[run[0]][1]) in skip or _cue_opening(tokens, run, cues)):
+            # "Betreuung des Endkunden Autohaus Petersen GmbH": the cue and the party noun are no name's words
+            del run[:max(1, _cue_opening(tokens, run, cues))]
         while run and not _capitalised(tokens[run[-1]][1]) and "." not in tokens[run[-1]][1] \
                 and tokens[run[-1]][1] != "&" and not tokens[run[-1]][1].rstrip(_NAME_CLOSERS).endswith(("»", "“")):
             run.pop()   # "… Networks and": a joining word ends no name ('«Балтийская верфь-Сервис»' does)
@@ -251,6 +272,15 @@ def names_in(clause: str, vocabulary, skip: frozenset[str], cues: Mapping | None
         if name:
             found.append(Named(start, last_start + len(last), name))
     return found
+
+
+def _cue_opening(tokens: list[tuple[int, str]], run: list[int], cues: Mapping | None) -> int:
+    """How many of the run's first words are a party's cue of two words or more that a capital opens ("Betreuung
+    des", in German, where nouns are capitalised), or 0."""
+    if not cues or len(run) < 3:
+        return 0
+    words = tuple(fold(tokens[number][1]) for number in run[:3])
+    return next((size for size in (3, 2) if size < len(run) and cues.get(words[:size])), 0)
 
 
 def _run(tokens: list[tuple[int, str]], at: int, vocabulary, cues: Mapping | None = None) -> list[int]:

@@ -31,7 +31,8 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "statement_verbs", "value_end_words", "and_words", "withdraw_phrases", "value_lead_words",
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
-              "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words")
+              "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words",
+              "writer_intro_words")
 
 
 _THREAD = threading.local()
@@ -159,6 +160,7 @@ class Vocabulary:
     number_marks: frozenset[str] = frozenset()   # folded words of "n°", "nr", "№": between an item's word and its code
     other_address: Phrases | None = None   # over fold(): "his email is", "o email dele", "её адрес": the other party's
     also_words: frozenset[str] = frozenset()   # folded: "also", "ebenfalls", "también": an answer repeating the last
+    writer_intro: re.Pattern | None = None   # over soft_fold(): "writing on behalf of", "les escribo desde", "пишу от имени"
 
     @cached_property
     def same_as_words(self) -> frozenset[str]:
@@ -233,6 +235,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         document_words=frozenset(_document_key(fold(word)) for word in every("document_words") if fold(word)),
         number_marks=frozenset(part for word in every("number_marks") for part in fold(word).split()),
         other_address=_phrase_pattern(every("other_address_words")),
+        writer_intro=_soft_phrase_pattern(every("writer_intro_words")),
     )
 
 
@@ -297,6 +300,7 @@ class Reader:
     prose_kind: str | None = None   # the choice item whose choices the company's cue may name ("takeover_kind")
     # Choices the product does not offer (`unoffered:` of an item in the data): folded phrases per choice item.
     unoffered: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    prose_moved_to: str | None = None   # the name item a "we" after its cue makes the writer's ("moved to us")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -518,7 +522,8 @@ def _compile_sentence(template: str, lang: str, kinds: Mapping[str, str], consta
                 regex.append(rf"(?P<{name}>{_EMAIL_SLOT})")
             elif not following.strip(" .,;!"):
                 # A full stop before a short word is an abbreviation's ("Budmax Sp. z o.o., obecnie …").
-                regex.append(rf"(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[!?;,](?:\s|$)|\.(?:\s*$|\s+(?!\w{{1,2}}\b))|$))")
+                # A sentence's end right after the words before it ends the sentence, not opens the slot.
+                regex.append(rf"(?<![.!?;])(?<![.!?;]\s)(?<![.!?;]\s[«\"„“(])(?P<{name}>[^\n;]{{1,120}}?)(?=\s*(?:[!?;,](?:\s|$)|\.(?:\s*$|\s+(?!\w{{1,2}}\b))|$))")
             elif not _WORD.search(following) and "…" not in following:
                 # "… para a nossa empresa ({new_partner})": the slot runs to the punctuation after it
                 closing = re.escape(following.strip()[0])
@@ -572,11 +577,12 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     unoffered: dict[str, set[str]] = {}
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
-    prose_opening = prose_kind = None
+    prose_opening = prose_kind = prose_moved_to = None
     inline: dict[str, str] = {}
     for lang, data in texts.items():
-        opening, kind = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
+        opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
         prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
+        prose_moved_to = moved_to or prose_moved_to
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -611,19 +617,21 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
                   prose_cues, frozenset(prose_between), prose_opening,
                   {word: name for word, name in inline.items() if word and name}, prose_kind,
-                  {name: frozenset(words) for name, words in unoffered.items()})
+                  {name: frozenset(words) for name, words in unoffered.items()}, prose_moved_to)
 
 
-def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set) -> tuple[str | None, str | None]:
-    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`
-    and `kind` items."""
-    opening, kind = data.get("opening"), data.get("kind")
-    if opening is not None and kinds.get(opening) != "text":
-        raise ValueError(f"prose_parties: opening {opening!r} names no text field")
+def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set
+                   ) -> tuple[str | None, str | None, str | None]:
+    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`,
+    `kind` and `moved_to` items."""
+    opening, kind, moved_to = data.get("opening"), data.get("kind"), data.get("moved_to")
+    for key, item in (("opening", opening), ("moved_to", moved_to)):
+        if item is not None and kinds.get(item) != "text":
+            raise ValueError(f"prose_parties: {key} {item!r} names no text field")
     if kind is not None and kinds.get(kind) != "enum":
         raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
     for key, words in data.items():
-        if key in ("opening", "kind"):
+        if key in ("opening", "kind", "moved_to"):
             continue
         if key == "between":
             between.update(fold(str(word)) for word in words or () if fold(str(word)))
@@ -634,4 +642,4 @@ def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between:
             if fold(str(cue)):
                 words_of = tuple(fold(str(cue)).split())
                 cues[words_of] = key if cues.get(words_of, key) == key else None   # two items' cue names neither
-    return opening, kind
+    return opening, kind, moved_to

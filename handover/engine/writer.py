@@ -1,0 +1,84 @@
+"""The writer's own party, read the way an accounts agent reads an email's first lines.
+
+A writer often says which company they are before saying anything else: "I'm writing on behalf of Bluewater
+Telecom", "Les escribimos desde Andes Cloud Distribución", "Пишу от имени дистрибьютора ООО «Мегадистрибуция»"
+(the language's `writer_intro_words`, then at most the words that may stand between a cue and a name). Which
+party that company is, the rest of the request tells: a "we" right after a new partner's cue ("has asked to be
+moved to us", "переходит к нам", "quiere pasarse a nosotros"), or the company being a party already named.
+A name the writer introduces and sets beside a take-over kind ("on behalf of Greenway Facilities Management, an
+end customer") is the company the writer acts for, not the writer's party, so it is left to the prose reader."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from .prose_parties import names_in
+from .text import fold, soft_fold
+
+
+class Introduced(NamedTuple):
+    name: str     # the company as written ("ООО «Мегадистрибуция»")
+    clause: str   # the clause it was read from
+
+
+def introduced_company(clauses: Sequence[str], reader) -> Introduced | None:
+    """The company the first clause with an introduction names right after it, or None."""
+    vocabulary = reader.vocabulary
+    if vocabulary.writer_intro is None:
+        return None
+    fillers = reader.prose_between | vocabulary.lead_words
+    for clause in clauses:
+        folded, where = soft_fold(clause)
+        match = vocabulary.writer_intro.search(folded)
+        if match is None:
+            continue
+        rest = clause[where[match.end() - 1] + 1:]
+        names = names_in(rest, vocabulary, reader.prose_skip, reader.prose_cues)
+        if not names:
+            continue
+        first = names[0]
+        if not set(fold(rest[:first.start]).split()) <= fillers:
+            continue   # "on behalf of our client X", "desde la gestoría X": someone the writer speaks for
+        after = rest[first.end:].lstrip()
+        if after.startswith(",") and reader.prose_kind and \
+                reader.choice_in(reader.prose_kind, after.lstrip(" ,").split(",", 1)[0]):
+            continue   # "on behalf of Greenway …, an end customer": the company, for the prose reader
+        return Introduced(first.name, clause)
+    return None
+
+
+def moved_to_us(clauses: Sequence[str], reader) -> str | None:
+    """The name item of the party the company moves to (the type's `prose_parties: moved_to`) when a "we"
+    follows one of its cues ("moved to us", "к нам", "a nosotros", "zu uns", "chez nous", "do nas"); else None.
+    Only that party is told so: "from us", "у нас", "de nosotros" say too little."""
+    target = reader.prose_moved_to
+    if target is None:
+        return None
+    cues, we_words = reader.prose_cues, reader.vocabulary.we_words
+    longest = max(map(len, cues), default=0)
+    for clause in clauses:
+        words = fold(clause).split()
+        if we_words.isdisjoint(words):
+            continue
+        for at, word in enumerate(words):
+            if word in we_words and any(cues.get(tuple(words[at - size:at])) == target
+                                        or cues.get(tuple(words[at - size + 1:at + 1])) == target
+                                        for size in range(min(longest, at), 0, -1)):
+                return target   # "to us", or a cue holding the "we" ("por nosotros", "pela gente")
+    return None
+
+
+def writer_party(clauses: Sequence[str], reader, known: Mapping[str, str], writer: str | None
+                 ) -> tuple[str | None, Introduced | None]:
+    """The name item of the writer's party and the company the writer introduces (to fill that item when it is
+    open). `known`: the party names read so far; `writer`: the party other readers already found the writer is."""
+    introduced = introduced_company(clauses, reader)
+    if introduced is None:
+        return writer, None
+    folded = fold(introduced.name)
+    named = {field_name for field_name, name in known.items() if name and fold(name) == folded}
+    if writer is not None:
+        return writer, introduced
+    if len(named) == 1:
+        return named.pop(), introduced
+    return (moved_to_us(clauses, reader) if not named else None), introduced
