@@ -1704,6 +1704,9 @@ def _forwarded_author(own: list[tuple[str, str]], rtype: RequestType, values: Ma
 _QUOTED = re.compile(r"[«\"„“]([^»\"“”]+)[»\"“”]")
 
 
+_MIN_NAME_TERM_CHARS = 4   # shorter words of a company's name ("do", "und", "ltd") name nobody
+
+
 def _party_terms(rtype: RequestType, values: Mapping[str, RawValue], found_here: list[Found], catalog,
                  writer: str | None = None) -> dict[str, frozenset[str]]:
     """Agreement item -> the folded words and phrases a sentence names its party by: the first word of the
@@ -1721,6 +1724,11 @@ def _party_terms(rtype: RequestType, values: Mapping[str, RawValue], found_here:
             name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
         words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
         own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
+        if rtype.reader is not None and party.name_field == rtype.reader.prose_opening:
+            # The company is written by any word of its name too: "La pharmacie nous a demandé …" for the
+            # Pharmacie du Marché, "O hotel enviou o pedido" for the Hotel Miradouro do Douro.
+            own |= {word for word in words[1:] if len(word) >= _MIN_NAME_TERM_CHARS and not word.isdigit()
+                    and word not in catalog.vocabulary.legal_forms}
         own |= _item_words(rtype, "role_terms", party.field, lambda field=party.field: _role_terms(roles.get(field, ())))
         if party.name_field == writer:
             own |= catalog.vocabulary.we_words
@@ -2746,9 +2754,15 @@ def introduced_writer(paragraphs: list[tuple[str, str]], rtype: RequestType, val
         return []
     if not writers:
         writers.add(role)
-    if introduced is None or role in known or fold(introduced.name) in {fold(name) for name in known.values()}:
+    if introduced is None or fold(introduced.name) in {fold(name) for name in known.values()}:
         return []
-    return [Found(role, introduced.name, introduced.clause, False, "sentence")]
+    reader = rtype.reader
+    named = reader.prose_opening if introduced.kind else role   # a kind beside the name makes it the company
+    given = {*values, *(item.field for item in found_here)}
+    found = [] if named in known else [Found(named, introduced.name, introduced.clause, False, "sentence")]
+    if introduced.kind and reader.prose_kind not in given:
+        found.append(Found(reader.prose_kind, introduced.kind.replace("_", " "), introduced.kind, False, "sentence"))
+    return found
 
 
 _BRACKETED = re.compile(r"\(([^()]{1,40})\)")

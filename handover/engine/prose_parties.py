@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
-from .text import fold, fold_words, unnegated
+from .text import fold, fold_words, soft_fold, unnegated
 
 _TOKEN = re.compile(r"\S+")
 _CUE_TOKEN = re.compile(r"[^\W_]+|[,(–—]")   # words, and the marks an apposition stands behind ("us, X", "us (X)")
@@ -79,7 +79,7 @@ def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause
         start, end, _ = company[0]
         after = clause[start:end].rstrip()[-1:] == "," or clause[end:].lstrip().startswith(",")   # "Tajo, cliente …"
         if after:
-            kind = reader.choice_in(reader.prose_kind, clause[end:].lstrip(" ,").split(",", 1)[0])
+            kind = kind_beside(clause, company[0], reader)
         elif clause[end:].lstrip().startswith("("):   # "Transbud (to klient końcowy, nie reseller)"
             aside = clause[end:].lstrip()[1:].split(")", 1)[0]
             kind = reader.choice_in(reader.prose_kind, unnegated(aside, reader.vocabulary.negations))
@@ -121,23 +121,46 @@ def _place(clause: str, reader) -> list[Placed] | None:
         return None
     placed, previous = [], 0
     for number, named in enumerate(names):
-        field_name, writer = cue_before(clause[previous:named.start], reader)
-        if field_name is None and not writer and _kind_after(clause, named, names[number + 1:], reader):
+        # The name a writer introduces ("Somos a Serra Digital", where "a" is no cue) is the writer's party.
+        introduced = number == 0 and introduces(clause[:named.start], reader)
+        field_name, writer = (None, True) if introduced else cue_before(clause[previous:named.start], reader)
+        if field_name is None and (introduced or not writer) and kind_beside(
+                clause, named, reader, names[number + 1].start if number + 1 < len(names) else None):
             field_name = reader.prose_opening   # "Harlow Freight Services Ltd, an end customer currently …"
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
 
 
-def _kind_after(clause: str, named: Named, later: Sequence[Named], reader) -> bool:
-    """Whether an apposition after the name, up to the next name, names one of the kinds the company is
-    ("Greyfriars Veterinary Clinics, an end customer that is currently managed by …", "X, cliente final que …")."""
+def introduces(before: str, reader) -> bool:
+    """Whether the words before a name end with a writer's introduction ("I'm writing on behalf of", "Somos a",
+    "Пишу от имени дистрибьютора"), then at most the words that may stand between a cue and a name."""
+    intro = reader.vocabulary.writer_intro
+    if intro is None:
+        return False
+    folded, where = soft_fold(before)
+    fillers = reader.prose_between | reader.vocabulary.lead_words
+    return any(set(fold(before[where[match.end() - 1] + 1:]).split()) <= fillers for match in intro.finditer(folded))
+
+
+def kind_beside(clause: str, named: Named, reader, until: int | None = None) -> str | None:
+    """The take-over kind an apposition right after the name names, up to `until` (the next name): "Greyfriars
+    Veterinary Clinics, an end customer that is currently managed by …", "Compunet Systems Ltd, an indirect
+    reseller", "X, cliente final que …"."""
     comma = clause[named.start:named.end].rstrip().endswith(",") or clause[named.end:].lstrip().startswith(",")
     if reader.prose_kind is None or not comma:
-        return False
-    apposition = clause[named.end:later[0].start if later else len(clause)].lstrip(" ,").split(",", 1)[0]
+        return None
+    parts = clause[named.end:until].lstrip(" ,").split(",")
+    while len(parts) > 1 and _legal_form(parts[0]):
+        parts.pop(0)   # "Farmácia Lusitana, Lda., cliente final": the name's legal form, then the apposition
     # A noun right after the comma, not a clause ("TelcoSur, quiere pasarse a nosotros con … sus clientes finales").
-    return reader.choice_in(reader.prose_kind, " ".join(apposition.split()[:_APPOSITION_WORDS])) is not None
+    return reader.choice_in(reader.prose_kind, " ".join(parts[0].split()[:_APPOSITION_WORDS]))
+
+
+def _legal_form(part: str) -> bool:
+    """'Lda.', 'S.A.', 'LLC': one short word, abbreviated or in capitals, as a company's legal form is written."""
+    words = part.split()
+    return len(words) == 1 and ("." in words[0] or (len(words[0]) <= 4 and words[0].isupper()))
 
 
 _MAX_WE_TO_ROLE_WORDS = 8

@@ -5,20 +5,23 @@ Telecom", "Les escribimos desde Andes Cloud Distribución", "Пишу от им�
 (the language's `writer_intro_words`, then at most the words that may stand between a cue and a name). Which
 party that company is, the rest of the request tells: a "we" right after a new partner's cue ("has asked to be
 moved to us", "переходит к нам", "quiere pasarse a nosotros"), or the company being a party already named.
-A name the writer introduces and sets beside a take-over kind ("on behalf of Greenway Facilities Management, an
-end customer") is the company the writer acts for, not the writer's party, so it is left to the prose reader."""
+A name the writer introduces and sets beside a take-over kind ("We are Compunet Systems Ltd, an indirect reseller",
+"Somos a Farmácia Lusitana, Lda., cliente final") is the company, and the writer speaks for it, unless another
+reader found the writer's party ("on behalf of Greenway …, an end customer. Greenway have asked us, BlueRidge
+Telecom, to manage their account")."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from .prose_parties import names_in
+from .prose_parties import introduces, kind_beside, names_in
 from .text import fold, soft_fold
 
 
 class Introduced(NamedTuple):
     name: str     # the company as written ("ООО «Мегадистрибуция»")
     clause: str   # the clause it was read from
+    kind: str | None = None   # the take-over kind an apposition sets beside it ("…, an end customer"): the company
 
 
 def introduced_company(clauses: Sequence[str], reader) -> Introduced | None:
@@ -26,24 +29,16 @@ def introduced_company(clauses: Sequence[str], reader) -> Introduced | None:
     vocabulary = reader.vocabulary
     if vocabulary.writer_intro is None:
         return None
-    fillers = reader.prose_between | vocabulary.lead_words
     for clause in clauses:
         folded, where = soft_fold(clause)
         match = vocabulary.writer_intro.search(folded)
         if match is None:
             continue
-        rest = clause[where[match.end() - 1] + 1:]
-        names = names_in(rest, vocabulary, reader.prose_skip, reader.prose_cues)
-        if not names:
-            continue
-        first = names[0]
-        if not set(fold(rest[:first.start]).split()) <= fillers:
+        at = where[match.end() - 1] + 1
+        names = names_in(clause[at:], vocabulary, reader.prose_skip, reader.prose_cues)
+        if not names or not introduces(clause[:at + names[0].start], reader):
             continue   # "on behalf of our client X", "desde la gestoría X": someone the writer speaks for
-        after = rest[first.end:].lstrip()
-        if after.startswith(",") and reader.prose_kind and \
-                reader.choice_in(reader.prose_kind, after.lstrip(" ,").split(",", 1)[0]):
-            continue   # "on behalf of Greenway …, an end customer": the company, for the prose reader
-        return Introduced(first.name, clause)
+        return Introduced(names[0].name, clause, kind_beside(clause[at:], names[0], reader))
     return None
 
 
@@ -75,6 +70,8 @@ def writer_party(clauses: Sequence[str], reader, known: Mapping[str, str], write
     introduced = introduced_company(clauses, reader)
     if introduced is None:
         return writer, None
+    if introduced.kind is not None:   # "Somos a Farmácia Lusitana, Lda., cliente final"
+        return writer or reader.prose_opening, introduced
     folded = fold(introduced.name)
     named = {field_name for field_name, name in known.items() if name and fold(name) == folded}
     if writer is not None:

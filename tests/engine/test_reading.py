@@ -1265,7 +1265,7 @@ def test_the_apposition_after_the_companys_name_names_the_kind(lang, body, kind,
     ("y el hotel no está totalmente de acuerdo.", None),       # a negation between them: no yes
 ])
 def test_a_yes_word_later_in_the_partys_clause(said, agreed, catalog, settings):
-    body = ("El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., nos pidió pasar a nosotros, Nube Sur S.L.\n"
+    body = ("El Hotel Sol, cliente final gestionado hoy por Redes Norte S.L., pasaría a nosotros, Nube Sur S.L.\n"
             "Nosotros aceptamos la gestión del cliente, " + said)
     fields = evaluate(ticket_document("partner_takeover", [comment(body)]), catalog, settings, TODAY).fields
     assert fields.get("customer_agreement") is agreed

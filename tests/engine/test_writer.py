@@ -138,3 +138,39 @@ def test_a_sentence_patterns_name_slot_does_not_open_after_a_full_stop(catalog, 
             "к нам, то есть к ООО «Балтийские Решения» как к новому дистрибьютору. «Янтарь Телеком» сам попросил о переходе.")
     verdict = _verdict(catalog, settings, body)
     assert verdict.fields.get("new_partner") != "Янтарь Телеком»"
+
+
+@pytest.mark.parametrize("body, company, kind", [
+    ("Somos a Farmácia Lusitana, Lda., cliente final atualmente gerida pela TecnoLis Comunicações, e queremos passar "
+     "para a Atlântico Voz & Dados. Nós concordamos naturalmente com a mudança.", "Farmácia Lusitana", "end_customer"),
+    ("We are Compunet Systems Ltd, an indirect reseller, and would like to move from Westcon UK to Ingram Micro UK. "
+     "We agree to the move, of course.", "Compunet Systems Ltd", "reseller"),
+])
+def test_a_writer_introducing_the_company_beside_its_kind_speaks_for_it(catalog, settings, body, company, kind):
+    """'Somos a Farmácia Lusitana, Lda., cliente final': the writer is the company, so its "we agree" is the
+    customer's agreement (the legal form between the name and the kind is the name's)."""
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("company_name") == company
+    assert verdict.fields.get("takeover_kind") == kind
+    assert verdict.fields.get("customer_agreement") is True
+
+
+@pytest.mark.parametrize("body", [
+    "Le client final Pharmacie du Marché, actuellement géré par Armor Télécom, souhaite passer chez Groupe Nordik. "
+    "La pharmacie nous a demandé ce changement par écrit.",
+    "The end customer Greyfriars Veterinary Clinics, currently managed by Pellow Telecom, wants to move to Northgate "
+    "Comms. Greyfriars have asked us to take over the management of their account.",
+    "O cliente final Hotel Miradouro do Douro, atualmente atendido pela Portel, passa para a Telvia. O hotel enviou o "
+    "pedido por escrito.",
+])
+def test_the_company_asking_for_the_move_by_a_word_of_its_name_agrees(catalog, settings, body):
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("customer_agreement") is True
+
+
+def test_a_legal_form_in_the_companys_name_names_no_party(catalog, settings):
+    """'Autohaus Petersen GmbH' is not named by 'GmbH' in 'die NordIT Service GmbH hat abgelehnt'."""
+    body = ("Wir möchten den Endkunden Autohaus Petersen GmbH von der NordIT Service GmbH zur Küsten-IT GmbH "
+            "übernehmen. Die bisherige Service GmbH hat leider abgelehnt.")
+    verdict = _verdict(catalog, settings, body)
+    assert "customer_agreement" not in verdict.fields
