@@ -302,6 +302,9 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
     if (rtype.reader is None or not cleaned or len(cleaned) > _MAX_LABEL_CHARS or "@" in cleaned   # an address is no label
             or not any(c.isalpha() for c in cleaned)):
         return None
+    agreement = _agreement_label(cleaned, rtype) or _role_name_label(cleaned, rtype)
+    if agreement is not None:   # "Conformidad del BP actual", "Einverständnis bisheriger Distributor", "Releasing BP"
+        return agreement, fold(cleaned), False
     found = _fuzzy(rtype.reader, cleaned)
     if found is None:
         return None
@@ -436,6 +439,43 @@ def _role_only(question: str, rtype: RequestType) -> str | None:
     named = [field_name for field_name, phrases in reader.party_words.items()
              if any(f" {phrase} " in padded for phrase in phrases)]
     return named[0] if len(named) == 1 else None
+
+
+def _agreement_label(label: str, rtype: RequestType) -> str | None:
+    """The agreement item a label names by an agreement's noun (a word of the agreement items' own labels that is
+    one of the language's `document_words`: "conformidad", "Einverständnis", "consent") and one party's role (the
+    items' `party_words`: "BP actual", "bisheriger Distributor", "incoming partner"); None unless exactly one."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words or ":" in label:   # "Accord du client : oui" is a label and its value
+        return None
+    words = fold(label).split()
+    if not 1 < len(words) <= _MAX_BARE_LABEL_WORDS:
+        return None
+    nouns = _item_words(rtype, "agreement_nouns", "", lambda: frozenset(
+        word for variants in reader.variants.values() for folded, field_name in variants if field_name in reader.party_words
+        for word in folded.split() if _is_document_word(word, reader.vocabulary.document_words)))
+    return _role_only(label, rtype) if not nouns.isdisjoint(words) else None
+
+
+def _role_name_label(label: str, rtype: RequestType) -> str | None:
+    """The name item of the one partner a label names by its role alone, with at most party nouns beside it
+    ("Releasing BP", "Docelowy dystrybutor", "Partner saliente"): the role of an agreement item's `party_words`
+    and the words that may stand between a cue and a name; None otherwise."""
+    reader = rtype.reader
+    if reader is None or not reader.party_words or ":" in label:
+        return None
+    role = _role_only(label, rtype)
+    if role is None:
+        return None
+    words = fold(label).split()
+    phrase = max((phrase.split() for phrase in reader.party_words[role] if f" {phrase} " in f" {' '.join(words)} "),
+                 key=len)
+    rest = set(words) - set(phrase)
+    if not rest <= reader.prose_between | reader.vocabulary.lead_words:
+        return None
+    # The company's role alone labels what is said of it ("Customer: they asked for the move themselves").
+    return next((party.name_field for party in rtype.consents if party.field == role and party.name_field
+                 and party.name_field != reader.prose_opening), None)
 
 
 def _glued_label(before: str, rtype, stopwords) -> tuple[int, tuple[str, str, bool]] | None:

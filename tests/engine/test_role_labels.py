@@ -1,0 +1,65 @@
+"""Labels built from a party's role (issue 8): "Conformidad del BP actual", "Einverständnis bisheriger Distributor",
+"Incoming BP consent" hold an agreement's noun and one party's role, so they are that party's agreement; "Releasing
+BP", "Docelowy dystrybutor", "Partenaire repreneur" hold only a partner's role, so they are that partner's name.
+The catalog lists neither: the label is read from its parts (the agreement items' `party_words` and their labels'
+document words), never exactly, so the note shows it."""
+import pytest
+
+from handover.engine.verdict import evaluate
+
+from tests.builders import TODAY, attachment, comment, ticket_document
+
+
+def _fields(catalog, settings, body):
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("signed_agreements.pdf")])])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    return verdict, {item["field"]: item for item in verdict.readings}
+
+
+@pytest.mark.parametrize("label, answer, field", [
+    ("Conformidad del BP actual", "Sí", "current_partner_agreement"),
+    ("Conformidad del nuevo BP", "Sí", "new_partner_agreement"),
+    ("Einverständnis bisheriger Distributor", "ja", "current_partner_agreement"),
+    ("Concordância do novo distribuidor", "Sim", "new_partner_agreement"),
+    ("Incoming BP consent", "yes", "new_partner_agreement"),
+    ("Releasing BP agreement", "yes", "current_partner_agreement"),
+    ("Accord du distributeur actuel", "oui", "current_partner_agreement"),
+    ("Согласие принимающего дистрибьютора", "да", "new_partner_agreement"),
+    ("Zgoda docelowego dystrybutora", "tak", "new_partner_agreement"),
+])
+@pytest.mark.parametrize("separator", [": ", " | "])
+def test_an_agreement_noun_and_a_partys_role_label_that_partys_agreement(catalog, settings, label, answer, field,
+                                                                          separator):
+    verdict, readings = _fields(catalog, settings, f"Hello,\n\n{label}{separator}{answer}\n\nThanks")
+    assert verdict.fields.get(field) is True
+    assert readings[field]["exact"] is False
+
+
+@pytest.mark.parametrize("label, name, field", [
+    ("Releasing BP", "Voxline Telecom Ltd", "current_partner"),
+    ("Receiving BP", "Harbour Networks Ltd", "new_partner"),
+    ("Dotychczasowy dystrybutor", "Baltic Distribution sp. z o.o.", "current_partner"),
+    ("Docelowy dystrybutor", "Omega Cloud Distribution S.A.", "new_partner"),
+    ("Futur partenaire", "Azur Communications", "new_partner"),
+    ("Nova parceira", "Beira Redes, Lda.", "new_partner"),
+])
+def test_a_partners_role_alone_labels_that_partners_name(catalog, settings, label, name, field):
+    verdict, readings = _fields(catalog, settings, f"Hello,\n\n{label}: {name}\n\nThanks")
+    assert verdict.fields.get(field) == name
+    assert readings[field]["exact"] is False
+
+
+def test_the_companys_role_alone_labels_what_is_said_of_it_not_its_name(catalog, settings):
+    """'Customer: they asked for the move themselves' tells the customer's agreement, not the company's name."""
+    body = ("- Company name: Oakridge Physio Ltd\n- Customer: they asked for the move themselves, the request is attached")
+    verdict, _ = _fields(catalog, settings, body)
+    assert verdict.fields.get("company_name") == "Oakridge Physio Ltd"
+
+
+def test_a_role_label_with_its_value_on_the_same_cell_is_no_label(catalog, settings):
+    """'3) Accord du client : oui | Accord du partenaire actuel : oui': each cell is a label and its value."""
+    body = ("1) Société : Hôtel Les Tilleuls SAS\n"
+            "3) Accord du client : oui | Accord du partenaire actuel : oui | Accord du nouveau partenaire : oui")
+    verdict, _ = _fields(catalog, settings, body)
+    assert [verdict.fields.get(name) for name in ("customer_agreement", "current_partner_agreement",
+                                                   "new_partner_agreement")] == [True, True, True]
