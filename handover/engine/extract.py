@@ -20,7 +20,7 @@ from .names import _PARENTHETICAL, party_name
 from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import normalize_choice, normalize_yes_no, parse_date
 from .reading import _EMAIL_SLOT, LabelMatch, Reader
-from .text import fold, fold_words, soft_fold, token_key
+from .text import fold, fold_words, soft_fold, token_key, unnegated
 from .unread import prose_sentences, unread_lines
 from .writer import writer_party
 
@@ -1221,6 +1221,34 @@ def _choice_values(found: list[Found], rtype: RequestType) -> list[tuple[str, st
     fakturę"): such a sentence may name a choice of another item too, so the choice sentences read it."""
     return [(item.value, item.origin) for item in found
             if item.value.count(" ") >= _MIN_VALUE_SENTENCE_WORDS - 1 and rtype.spec_by_name[item.field].kind == "enum"]
+
+
+_KIND_WINDOW_WORDS = 3   # the kind follows the opener closely: "This is an end customer move", "Es geht um den gesamten Reseller"
+_KIND_OPENER_AT = 2      # and the opener stands at the clause's start, after a word or two ("So this is …", "Hola, es un …")
+
+
+def read_kind_statements(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                         found_here: list[Found]) -> list[Found]:
+    """'This is an end customer move, not a whole reseller', 'Es un traspaso de cliente final, no de la reventa
+    entera', 'Il s'agit d'un client final': a clause that opens by saying what the request is (the type's
+    `prose_parties: kind_openers`) gives the kind it names right after, of those it does not deny. Only when no
+    other reader gave the kind."""
+    reader = rtype.reader
+    kind = reader.prose_kind if reader is not None else None
+    if kind is None or reader.kind_openers is None or kind in values or any(item.field == kind for item in found_here):
+        return []
+    for text, _ in paragraphs:
+        if reader.kind_openers.search(fold(text)) is None:
+            continue   # the common case
+        for clause in _stated_clauses(text):
+            said = fold(unnegated(clause, reader.vocabulary.negations))
+            match = reader.kind_openers.search(said)
+            if match is None or len(said[:match.start()].split()) > _KIND_OPENER_AT:
+                continue
+            named = reader.choices_named(kind, " ".join(said[match.end():].split()[:_KIND_WINDOW_WORDS]))
+            if len(named) == 1:
+                return [Found(kind, named.pop().replace("_", " "), clause, False, "sentence")]
+    return []
 
 
 def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
@@ -2896,6 +2924,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
                                       next(iter(writers)) if len(writers) == 1 else None, comment)
                if rtype.named_agreements and comment.get("attachments") else ()),   # most comments carry no file
              *read_choice_sentences(paragraphs + _choice_values(found, rtype), rtype, catalog, values),
+             *read_kind_statements(paragraphs, rtype, values, [*found, *patterned, *statements]),
              *read_role_agreements(prose, rtype, catalog),
              *read_forwarded_addresses(paragraphs, rtype, values, [*found, *patterned]),
              *read_named_agreements(prose, rtype, values, catalog, [*patterned, *found]),

@@ -303,6 +303,7 @@ class Reader:
     # Choices the product does not offer (`unoffered:` of an item in the data): folded phrases per choice item.
     unoffered: Mapping[str, frozenset[str]] = field(default_factory=dict)
     prose_moved_to: str | None = None   # the name item a "we" after its cue makes the writer's ("moved to us")
+    kind_openers: Phrases | None = None   # over fold(): "this is", "se trata de", "es geht um": a clause saying the kind
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -580,11 +581,13 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     prose_cues: dict[tuple[str, ...], str] = {}
     prose_between: set[str] = set()
     prose_opening = prose_kind = prose_moved_to = None
+    kind_openers: list[str] = []
     inline: dict[str, str] = {}
     for lang, data in texts.items():
         opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
         prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         prose_moved_to = moved_to or prose_moved_to
+        kind_openers.extend(str(word) for word in (data.get("prose_parties") or {}).get("kind_openers") or ())
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -619,7 +622,8 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   {name: frozenset(words) for name, words in party_words.items()}, extension.get("own_address"),
                   prose_cues, frozenset(prose_between), prose_opening,
                   {word: name for word, name in inline.items() if word and name}, prose_kind,
-                  {name: frozenset(words) for name, words in unoffered.items()}, prose_moved_to)
+                  {name: frozenset(words) for name, words in unoffered.items()}, prose_moved_to,
+                  _phrase_pattern(kind_openers))
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set
@@ -633,7 +637,7 @@ def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between:
     if kind is not None and kinds.get(kind) != "enum":
         raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
     for key, words in data.items():
-        if key in ("opening", "kind", "moved_to"):
+        if key in ("opening", "kind", "moved_to", "kind_openers"):
             continue
         if key == "between":
             between.update(fold(str(word)) for word in words or () if fold(str(word)))

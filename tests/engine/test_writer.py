@@ -174,3 +174,29 @@ def test_a_legal_form_in_the_companys_name_names_no_party(catalog, settings):
             "übernehmen. Die bisherige Service GmbH hat leider abgelehnt.")
     verdict = _verdict(catalog, settings, body)
     assert "customer_agreement" not in verdict.fields
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("This is an end customer move, not a whole reseller.", "end_customer"),
+    ("It's an end customer, not a reseller.", "end_customer"),
+    ("Es un traspaso de cliente final, no de la reventa entera.", "end_customer"),
+    ("Trata-se de uma revenda com todos os seus clientes.", "reseller"),
+    ("Ce n'est pas un revendeur, c'est un client final.", "end_customer"),
+    ("Es geht um den gesamten Reseller inklusive aller seiner Endkunden.", "reseller"),
+    ("Chodzi o klienta końcowego, nie o resellera.", "end_customer"),
+    ("Речь идёт о конечном клиенте.", "end_customer"),
+])
+def test_a_clause_saying_what_the_request_is_gives_the_kind_it_does_not_deny(catalog, settings, sentence, kind):
+    body = f"Please move Harlow Freight Ltd from Orion Telecom to Lakeside Networks.\n\n{sentence}"
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("takeover_kind") == kind
+    assert _read(verdict, "takeover_kind")[1:] == ("sentence", False)
+
+
+@pytest.mark.parametrize("sentence", [
+    "It is important that the customer keeps the same numbers.",
+    "This is urgent, as the reseller's contract ends in December.",
+])
+def test_a_kind_word_further_in_a_clause_opening_so_is_no_kind(catalog, settings, sentence):
+    verdict = _verdict(catalog, settings, f"Please move Harlow Freight Ltd from Orion Telecom to Lakeside Networks.\n\n{sentence}")
+    assert "takeover_kind" not in verdict.fields
