@@ -302,9 +302,13 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
     if (rtype.reader is None or not cleaned or len(cleaned) > _MAX_LABEL_CHARS or "@" in cleaned   # an address is no label
             or not any(c.isalpha() for c in cleaned)):
         return None
-    agreement = _agreement_label(cleaned, rtype) or _role_name_label(cleaned, rtype)
-    if agreement is not None:   # "Conformidad del BP actual", "Einverständnis bisheriger Distributor", "Releasing BP"
-        return agreement, fold(cleaned), False
+    if rtype.reader.party_words and ":" not in cleaned:   # "Accord du client : oui" is a label and its value
+        by_role = _role_agreement_label(cleaned, rtype)   # "Conformidad del BP actual | Sí"
+        if by_role is not None:
+            return by_role
+        name = _role_name_label(cleaned, rtype)   # "Releasing BP | Voxline Telecom"
+        if name is not None:
+            return name, fold(cleaned), False
     found = _fuzzy(rtype.reader, cleaned)
     if found is None:
         return None
@@ -441,29 +445,11 @@ def _role_only(question: str, rtype: RequestType) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def _agreement_label(label: str, rtype: RequestType) -> str | None:
-    """The agreement item a label names by an agreement's noun (a word of the agreement items' own labels that is
-    one of the language's `document_words`: "conformidad", "Einverständnis", "consent") and one party's role (the
-    items' `party_words`: "BP actual", "bisheriger Distributor", "incoming partner"); None unless exactly one."""
-    reader = rtype.reader
-    if reader is None or not reader.party_words or ":" in label:   # "Accord du client : oui" is a label and its value
-        return None
-    words = fold(label).split()
-    if not 1 < len(words) <= _MAX_BARE_LABEL_WORDS:
-        return None
-    nouns = _item_words(rtype, "agreement_nouns", "", lambda: frozenset(
-        word for variants in reader.variants.values() for folded, field_name in variants if field_name in reader.party_words
-        for word in folded.split() if _is_document_word(word, reader.vocabulary.document_words)))
-    return _role_only(label, rtype) if not nouns.isdisjoint(words) else None
-
-
 def _role_name_label(label: str, rtype: RequestType) -> str | None:
     """The name item of the one partner a label names by its role alone, with at most party nouns beside it
     ("Releasing BP", "Docelowy dystrybutor", "Partner saliente"): the role of an agreement item's `party_words`
     and the words that may stand between a cue and a name; None otherwise."""
     reader = rtype.reader
-    if reader is None or not reader.party_words or ":" in label:
-        return None
     role = _role_only(label, rtype)
     if role is None:
         return None
@@ -506,6 +492,16 @@ def _asked_label(segment: str, before: int, rtype, stopwords) -> list | None:
     return [(found, written, first), *more]
 
 
+def _whole_sentences(text: str) -> str:
+    """The text up to its last sentence's end: "… ainda não temos uma nova data definida. Aproveitando, corrigindo"
+    before a glued label ("a frequência: …") keeps its whole sentences, and the words that lead into the label
+    are the label's."""
+    if text.endswith((".", "!", "?")):
+        return text
+    cut = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+    return text[:cut + 1] if cut >= 0 else ""
+
+
 def _split_segment(segment: str, rtype, stopwords, doubts,
                    prose: list[str] | None = None) -> list[tuple[tuple[str, str, bool], str, str]]:
     """[(label match, label as written, value)] for one `Label: value` segment (possibly several items).
@@ -529,8 +525,8 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
         if not found and separator.group().strip() not in _DASHES:   # a dash ends no glued label: "… as an end customer - just …"
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
-                before = written[:glued[0]].strip()
-                if prose is not None and before.endswith((".", "!", "?")) and len(before.split()) >= _MIN_SENTENCE_WORDS:
+                before = _whole_sentences(written[:glued[0]].strip())
+                if prose is not None and len(before.split()) >= _MIN_SENTENCE_WORDS:
                     prose.append(before)
                 written, found = written[glued[0]:], glued[1]
         if not found and len(written.split()) > _MAX_PARTIAL_LABEL_WORDS:
@@ -2257,7 +2253,8 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
     taken_back = []
     for text, _ in paragraphs if paragraphs is not None else _paragraphs(prose):
         folded_text = fold(text)
-        if not (vocabulary.withdraw.search(folded_text) or _says_wrong_value(text, folded_text, vocabulary)):
+        if not (vocabulary.withdraw.search(folded_text) or _says_wrong_value(text, folded_text, vocabulary)
+                or (values and _defers(text, folded_text, vocabulary))):
             continue
         for clause in _plain_clauses(text):
             folded = fold(clause)
@@ -2265,6 +2262,12 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
                 phrases = vocabulary.withdraw
             elif _says_wrong_value(clause, folded, vocabulary):
                 phrases = vocabulary.wrong_value
+            elif values and _defers(clause, folded, vocabulary):
+                # "A data da transferência fica a definir", "Datę przeniesienia ustalimy z klientem i damy znać":
+                # an item given before is to be decided again, so it is not given
+                taken_back.extend((name, clause) for name in _deferred_named(folded, rtype, stopwords)
+                                  if name in values and rtype.spec_by_name[name].kind != "attachment")
+                continue
             else:
                 continue
             by_value = _named_by_value(clause, folded, values or {}, rtype, catalog)
@@ -2277,6 +2280,35 @@ def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
                     named.extend(_withdrawn_named(fold(part), rtype, stopwords, phrases))
             taken_back.extend((name, clause) for name in named or _withdrawn_named(folded, rtype, stopwords, phrases))
     return taken_back
+
+
+def _defers(text: str, folded: str, vocabulary) -> bool:
+    """A clause saying something is still to be decided or sent ("fica a definir", "to be confirmed", "сообщим
+    дополнительно"), with no address, code or date in it that would be the new value."""
+    return vocabulary.placeholder is not None and "@" not in text and not any(char.isdigit() for char in text) \
+        and vocabulary.placeholder.search(folded) is not None
+
+
+_DEFERRED_LABEL_GAP = 2   # words between an item's label and the phrase deferring it ("Datę przeniesienia ustalimy")
+
+
+def _deferred_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
+    """The items a clause defers: a catalog label of two words or more, or the word for the type's one date, next
+    to a phrase saying it is still to be decided ("a data da transferência fica a definir", "адрес нового
+    владельца сообщим дополнительно"). A word such as "customer" or a fuzzy guess names nothing here: "Not sure
+    yet on billing, I'll check with the customer" defers no customer."""
+    words = folded.split()
+    named = []
+    for phrase in rtype.reader.vocabulary.placeholder.finditer(folded):
+        first, last = len(folded[:phrase.start()].split()), len(folded[:phrase.end()].split())
+        for start, end, field_name in _label_spans(words, rtype, stopwords):
+            label = " ".join(words[start:end])   # "der Kunde" is one word of a label, "Datę przeniesienia" two
+            exact = (len(token_key(label, stopwords).split()) >= 2 and match_label(label, rtype, stopwords)) \
+                or rtype.spec_by_name[field_name].kind == "date"
+            near = max(first - end, start - last, 0) <= _DEFERRED_LABEL_GAP   # apart by a word or two, or touching
+            if exact and near and field_name not in named:
+                named.append(field_name)
+    return named
 
 
 def _says_wrong_value(text: str, folded: str, vocabulary) -> bool:
