@@ -136,7 +136,12 @@ def test_a_signed_agreement_is_still_the_written_agreement(catalog, settings):
 
 
 @pytest.mark.parametrize("file_name", ["bon_de_commande_2027-041.pdf", "lista_precios_DataNorte_2027.pdf",
-                                       "Bestellung_4711.pdf", "purchase_order_PO-2231.pdf"])
+                                       "Bestellung_4711.pdf", "purchase_order_PO-2231.pdf",
+                                       # bank details, a company card, a tax form, a screenshot, a rollout plan:
+                                       "rekvizity_novogo_resellera.docx", "kartochka_predpriyatiya_Avtomir.pdf",
+                                       "W-9_Clearpath_IT.pdf", "skrinshot_oshibki_portal.png", "cartao_cnpj.pdf",
+                                       "Castlegate_signature_rollout_plan.pdf", "HR-Auszug_Elektro_Kaiser.pdf",
+                                       "organigrama_2027.pdf", "brochure_offre_2027.pdf"])
 def test_an_order_form_or_a_price_list_is_no_proof_of_paid_invoices(catalog, settings, file_name):
     body = ("Subscription ID: SUB-204411\nEnd customer name: Alfa\nCurrent reseller: Beta IT\nNew reseller: Gamma\n"
             "All parties consent: yes\nPreferred transfer date: 2027-01-15\nPortal owner email: it@alfa.example\n"
