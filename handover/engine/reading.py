@@ -433,10 +433,15 @@ class Reader:
         if not folded or len(folded.split()) > _MAX_LABEL_WORDS:
             return None
         best: dict[str, float] = {}
+        # "ID usł.", "Nr. tel.", "Akt. Partner": a word written with a full stop is an abbreviation, the start of a word
+        shortened = {fold(token) for token in written.split()
+                     if token.endswith(".") and len(fold(token)) >= _MIN_ABBREVIATION and " " not in fold(token)}
         for lang, (keys, token_lists, fields) in self.choices.items():
             query = self.tokens(folded, lang)
             if not query:
                 continue
+            if shortened:
+                query = tuple((word + ".", word + ".") if word in shortened else (word, token) for word, token in query)
             query_key = " ".join(sorted(token for _, token in query))
             for index in self._prefiltered(lang, query_key):
                 score = _alignment(query, token_lists[index])
@@ -453,6 +458,10 @@ class Reader:
         return LabelMatch(ranked[0][0], written, False, ranked[0][1])
 
 
+_MIN_ABBREVIATION = 3        # "usł." for "usługi", "akt." for "aktueller"; "n." or "z." shorten too many words
+_ABBREVIATION_SCORE = 0.9   # an abbreviation is a little less sure than the word itself
+
+
 def _edit_budget(length: int) -> int:
     return 0 if length <= _SHORT_TOKEN else (1 if length < 8 else 2)
 
@@ -465,6 +474,10 @@ def _word_similarity(left: tuple[str, str], right: tuple[str, str]) -> float:
     the answer is kept."""
     if left[1] == right[1] or left[0] == right[0]:
         return 1.0
+    if left[0].endswith(".") or right[0].endswith("."):   # an abbreviation: the start of the other word
+        short, full = (left[0], right[0]) if left[0].endswith(".") else (right[0], left[0])
+        return _ABBREVIATION_SCORE if not full.endswith(".") and full.startswith(short[:-1]) \
+            and len(full) > len(short) - 1 else 0.0
     shorter = min(len(left[0]), len(right[0]))
     if shorter <= _SHORT_TOKEN:
         return 0.0
