@@ -492,6 +492,12 @@ def _asked_label(segment: str, before: int, rtype, stopwords) -> list | None:
     return [(found, written, first), *more]
 
 
+def _colon_label(segment: str, after: int, rtype, stopwords) -> bool:
+    """Whether a colon after position `after` ends a label that starts the segment ("Nouveau titulaire – e-mail")."""
+    colon = segment.find(":", after)
+    return colon > 0 and read_label(segment[:colon].strip(), rtype, stopwords) is not None
+
+
 def _whole_sentences(text: str) -> str:
     """The text up to its last sentence's end: "… ainda não temos uma nova data definida. Aproveitando, corrigindo"
     before a glued label ("a frequência: …") keeps its whole sentences, and the words that lead into the label
@@ -511,6 +517,8 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
     for separator in _SEPARATOR.finditer(segment):
         if separator.start() == 0:
             continue
+        if separator.group().strip() in _DASHES and _colon_label(segment, separator.end(), rtype, stopwords):
+            continue   # "Nouveau titulaire – e-mail : x@…": the label runs to the colon, dash and all
         written = segment[:separator.start()].strip()
         if ("?" in written or "？" in written) and not written.endswith(("?", "？")):
             asked = _asked_label(segment, separator.start(), rtype, stopwords)

@@ -63,3 +63,14 @@ def test_a_role_label_with_its_value_on_the_same_cell_is_no_label(catalog, setti
     verdict, _ = _fields(catalog, settings, body)
     assert [verdict.fields.get(name) for name in ("customer_agreement", "current_partner_agreement",
                                                    "new_partner_agreement")] == [True, True, True]
+
+
+@pytest.mark.parametrize("line", ["• Nouveau titulaire – e-mail : boulangerie.favre@bluewin.ch",
+                                  "- New holder - email: b.favre@bakery.example",
+                                  "Nowy właściciel – e-mail: b.favre@piekarnia.example"])
+def test_a_label_holding_a_dash_runs_to_its_colon(catalog, settings, line):
+    """'Nouveau titulaire – e-mail : x@…': split at the dash, 'e-mail' alone would be read as the writer's own
+    (the current holder's) address."""
+    body = f"Service : SRV-883104\n{line}"
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
+    assert "new_holder_email" in verdict.fields and "current_holder_email" not in verdict.fields
