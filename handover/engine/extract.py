@@ -1164,7 +1164,8 @@ _WISH_SENTENCE_END = re.compile(r"(?<!\d)[.!;](?:\s|$)|(?<=\?)\s")
 def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog, given: Mapping[str, RawValue],
                       found_here: list[Found], written_at: str | None = None) -> list[Found]:
     """"Nos gustaría que se hiciera el 9 de diciembre de 2026", "Перевод хотелось бы провести 10 декабря 2026 года":
-    for a type with one date item not given, a clause that wishes (the language's `wish_words`), mentions no
+    for a type with one date item not given, a clause that wishes (the language's `wish_words`) or names the move
+    itself ("Le transfert serait idéal pour le 1er décembre", `move_words`), mentions no
     attachment and holds one date with its year gives that date; one without a year ("le 15 décembre") is its
     next occurrence from the day the message was written (`written_at`, its created_at). Only a gap is filled."""
     dates = _item_words(rtype, "dates", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
@@ -1177,15 +1178,17 @@ def read_wished_dates(paragraphs: list[tuple[str, str]], rtype: RequestType, cat
         return []
     written_on = _day_of(written_at)
     found = []
+    def wishes(folded: str) -> bool:   # "nos gustaría …", or the move itself named ("le transfert ait lieu le …")
+        return vocabulary.wish.search(folded) is not None or (vocabulary.move is not None
+                                                              and vocabulary.move.search(folded) is not None)
+
     for text, _ in paragraphs:
-        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))) \
-                or not vocabulary.wish.search(fold(text)):
+        if not (_YEAR.search(text) or (written_on is not None and _DAY_NUMBER.search(text))) or not wishes(fold(text)):
             continue   # most prose holds no date, or no wish
         for clause in _WISH_SENTENCE_END.split(text):   # "am 12. Januar 2027": an ordinal's full stop ends nothing
             folded = fold(clause)
             years = len(_YEAR.findall(clause))
-            if clause.rstrip().endswith("?") or years > 1 or (not years and written_on is None) \
-                    or not vocabulary.wish.search(folded):
+            if clause.rstrip().endswith("?") or years > 1 or (not years and written_on is None) or not wishes(folded):
                 continue
             if (vocabulary.attachment_words is not None and vocabulary.attachment_words.search(folded)) \
                     or (vocabulary.withdraw is not None and vocabulary.withdraw.search(folded)):
