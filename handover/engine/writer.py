@@ -43,13 +43,15 @@ def introduced_company(clauses: Sequence[str], reader) -> Introduced | None:
 
 
 def moved_to_us(clauses: Sequence[str], reader) -> str | None:
-    """The name item of the party the company moves to (the type's `prose_parties: moved_to`) when a "we"
-    follows one of its cues ("moved to us", "к нам", "a nosotros", "zu uns", "chez nous", "do nas"); else None.
+    """The name item of the party the company moves to (the type's `prose_parties: moved_to`) when a "we" or an
+    "our" follows one of its cues ("moved to us", "к нам", "a nosotros", "zu uns", "chez nous", "do nas", "a nuestra
+    cuenta"); else None.
     Only that party is told so: "from us", "у нас", "de nosotros" say too little."""
     target = reader.prose_moved_to
     if target is None:
         return None
-    cues, we_words = reader.prose_cues, reader.vocabulary.we_words
+    # "moved to us", or to something of ours ("queremos pasarla a nuestra cuenta de revendedor", "to our portfolio")
+    cues, we_words = reader.prose_cues, reader.vocabulary.we_words | reader.vocabulary.our_words
     longest = max(map(len, cues), default=0)
     for clause in clauses:
         words = fold(clause).split()

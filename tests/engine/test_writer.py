@@ -200,3 +200,18 @@ def test_a_clause_saying_what_the_request_is_gives_the_kind_it_does_not_deny(cat
 def test_a_kind_word_further_in_a_clause_opening_so_is_no_kind(catalog, settings, sentence):
     verdict = _verdict(catalog, settings, f"Please move Harlow Freight Ltd from Orion Telecom to Lakeside Networks.\n\n{sentence}")
     assert "takeover_kind" not in verdict.fields
+
+
+@pytest.mark.parametrize("lang, body, writer", [
+    ("es", "Les escribo desde Sur Digital SRL. Nuestro nuevo cliente, el Estudio Contable Pereyra, tiene la suscripción "
+           "SUB-612093 que hoy gestiona Datacom Patagonia, y queremos pasarla a nuestra cuenta de revendedor.",
+     "Sur Digital SRL"),
+    ("pt", "Somos a Serra Digital e vamos assumir a assinatura SUB-50931 do cliente Restaurante Sabor Mineiro, que hoje "
+           "está com a revenda Uai Tecnologia.", "Serra Digital"),
+])
+def test_the_reseller_a_writer_introduces_takes_the_subscription_on(catalog, settings, lang, body, writer):
+    """'… queremos pasarla a nuestra cuenta', 'vamos assumir a assinatura': the writer is the new reseller."""
+    document = ticket_document("reseller_change", [comment(body)], locale=lang)
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert fields.get("new_reseller") == writer
+    assert fields.get("current_reseller") in ("Datacom Patagonia", "Uai Tecnologia")
