@@ -1418,17 +1418,21 @@ def _label_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
 
 def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
     """"Todas las partes estamos de acuerdo con el cambio": for a type with one yes/no item, a clause that
-    says yes and shares a word with that item's labels ("partes", "parties") answers it."""
+    says yes and shares a word with that item's labels ("partes", "parties"), or names everyone involved ("Tout le
+    monde a marqué son accord", the language's `everyone_words`), answers it."""
     yesno = [spec.name for spec in rtype.fields if spec.kind == "yesno"]
     if catalog is None or len(yesno) != 1 or not paragraphs:
         return []
     words = _label_words(rtype, yesno[0])
+    everyone = catalog.vocabulary.everyone
     found = []
     for text, _ in paragraphs:
-        if words.isdisjoint(fold_words(text)):
+        if words.isdisjoint(fold_words(text)) and (everyone is None or everyone.search(fold(text)) is None):
             continue
         for clause in _stated_clauses(text):
-            if set(fold(clause).split()) & words and not clause.rstrip().endswith("?"):
+            folded = fold(clause)
+            named = set(folded.split()) & words or (everyone is not None and everyone.search(folded) is not None)
+            if named and not clause.rstrip().endswith("?"):
                 # Only a yes: prose that is not one ("not all parties have agreed yet") leaves the item open.
                 if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                     found.append(Found(yesno[0], clause, clause, False, "sentence"))

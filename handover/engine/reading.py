@@ -32,7 +32,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
               "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words",
-              "writer_intro_words", "legal_form_words", "move_words")
+              "writer_intro_words", "legal_form_words", "move_words", "everyone_words")
 
 
 _THREAD = threading.local()
@@ -163,6 +163,7 @@ class Vocabulary:
     writer_intro: re.Pattern | None = None   # over soft_fold(): "writing on behalf of", "les escribo desde", "пишу от имени"
     legal_forms: frozenset[str] = frozenset()   # folded words of "GmbH", "Sp. z o.o.", "ООО": in a name, no one's
     move: Phrases | None = None   # over fold(): "transfer", "Umstellung", "перевод": the move a wished date is for
+    everyone: Phrases | None = None   # over fold(): "everyone", "tout le monde", "wszyscy": all parties as a subject
 
     @cached_property
     def same_as_words(self) -> frozenset[str]:
@@ -239,6 +240,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         other_address=_phrase_pattern(every("other_address_words")),
         writer_intro=_soft_phrase_pattern(every("writer_intro_words")),
         move=_phrase_pattern(every("move_words")),
+        everyone=_phrase_pattern(every("everyone_words")),
         legal_forms=frozenset(part for word in every("legal_form_words") for part in fold(word).split()),
     )
 

@@ -1,0 +1,37 @@
+"""All parties' consent said with everyone as the subject (issue 8): "Tout le monde a marqué son accord", "Klient,
+CompuDom i my - wszyscy trzej się na to zgadzamy", "Der Kunde, Westfalen Netzwerke und wir sind uns einig". For a
+type with one consent item, a clause naming everyone involved (the language's `everyone_words`) and saying yes
+answers it; a question, a refusal or a wait does not."""
+import pytest
+
+from handover.engine.verdict import evaluate
+
+from tests.builders import TODAY, comment, ticket_document
+
+
+def _consent(catalog, settings, lang, sentence):
+    document = ticket_document("reseller_change", [comment(f"Subscription ID: SUB-1234\n\n{sentence}")], locale=lang)
+    return evaluate(document, catalog, settings, TODAY).fields.get("all_parties_consent")
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("fr", "Tout le monde a marqué son accord, le client comme les deux revendeurs."),
+    ("fr", "Le client, l'ancien revendeur et nous-mêmes sommes tous d'accord."),
+    ("pl", "Klient, CompuDom i my - wszyscy trzej się na to zgadzamy."),
+    ("de", "Der Kunde, Westfalen Netzwerke und wir sind uns einig und stimmen dem Wechsel zu."),
+    ("es", "El cliente, Telco Sur y nosotros estamos todos de acuerdo."),
+    ("pt", "O cliente, a InfoTech e nós estamos todos de acordo."),
+    ("ru", "Клиент, «АйТи Профи» и мы — все согласны."),
+    ("en", "Everyone involved has agreed: the client, Pennant and us."),
+])
+def test_everyone_saying_yes_is_all_parties_consent(catalog, settings, lang, sentence):
+    assert _consent(catalog, settings, lang, sentence) is True
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "Has everyone agreed to the move?"),
+    ("fr", "Tout le monde n'est pas d'accord : l'ancien revendeur refuse."),
+    ("pl", "Wszyscy jeszcze nie odpowiedzieli, czekamy na odpowiedź."),
+])
+def test_everyone_asked_or_not_yet_agreeing_is_no_consent(catalog, settings, lang, sentence):
+    assert _consent(catalog, settings, lang, sentence) is not True
