@@ -192,3 +192,24 @@ def test_an_address_promised_under_its_label_is_missing_then_given_by_the_forwar
     verdict = _verdict(catalog, settings, "service_holder_change", first, forward)
     assert verdict.missing == () and verdict.invalid == ()
     assert verdict.fields["new_holder_email"] == "t.wagner@wagner.example"
+
+
+HOLDER_PROSE = [
+ ("fr","Bonjour, je suis titulaire du service SRV-10293 avec l'adresse marc.favre@bluewin.ch. Le service passe au nom du client Paul Rochat avec l'e-mail paul.rochat@bluewin.ch."),
+ ("pt","O serviço SRV-10293 está no meu e-mail joao.silva@sapo.pt e deve passar para a nova gerente, a D. Marta Sousa, cujo e-mail é marta.sousa@papelaria.pt."),
+ ("en","Service SRV-10293 is registered to my address tom@reed.example. It should go to my colleague Dana Okafor, her email is d.okafor@lumenhaus.com."),
+ ("de","Der Dienst SRV-10293 läuft auf meine Adresse k.huber@gmx.at und soll auf meine Tochter übergehen, sie ist unter lisa.berger@gmx.at registriert."),
+ ("es","El servicio SRV-10293 está a mi nombre con pablo@gmail.com y pasa a mi socia Lucía, su correo es lucia.gomez@gmail.com."),
+ ("pl","Usługa SRV-10293 jest na mój adres jan@wp.pl, a ma przejść na wspólnika, którego e-mail to piotr@wp.pl."),
+ ("ru","Услуга SRV-10293 оформлена на мой адрес ivan@mail.ru, новый владелец — Пётр, его почта petr@mail.ru."),
+ ("en","Please move service SRV-10293 from my account tom@reed.example to the new owner, Sarah Lee (sarah.lee@lee.example)."),
+]
+
+
+@pytest.mark.parametrize("lang, body", HOLDER_PROSE)
+def test_the_writers_address_and_the_other_holders_told_in_prose(catalog, settings, lang, body):
+    """'está a mi nombre con pablo@…' is the writer's (current) address, 'su correo es lucia@…', 'sie ist unter
+    lisa@… registriert' the other holder's (new): the language's own_address_words and other_address_words."""
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)], locale=lang), catalog, settings, TODAY)
+    first, second = [word.strip(" .,()") for word in body.split() if "@" in word][:2]
+    assert (verdict.fields.get("current_holder_email"), verdict.fields.get("new_holder_email")) == (first, second)
