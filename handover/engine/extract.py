@@ -1359,8 +1359,9 @@ def read_codes(paragraphs: list[tuple[str, str]], rtype: RequestType) -> list[Fo
                 found.append(Found(named[0], code.group(), text, False, "sentence"))
         # "el servicio 40219": a number of digits only counts right after the item's word (and is no year)
         for code in _NUMBER_CODE.finditer(text):
-            if _YEAR_NUMBER.fullmatch(code.group()):
-                continue
+            if _YEAR_NUMBER.fullmatch(code.group()) or _DATE_LIKE.fullmatch(code.group()) \
+                    or sum(char.isdigit() for char in code.group()) < _MIN_CODE_DIGITS:
+                continue   # a year, a day and month ("10-12"), or too short to be a service's number
             # or, after a number mark, a few words after it ("o serviço de alojamento n.º 30211")
             near = _CODE_NEAR_WORDS if _after_mark(text, code.start(), marks) else 1
             before = _words_before(text, code.start(), near, marks)
@@ -1394,7 +1395,10 @@ def _label_tokens(rtype: RequestType, field_name: str) -> frozenset[str]:
         word for folded, name in rtype.label_index.items() if name == field_name for word in folded.split()))
 
 
-_NUMBER_CODE = re.compile(r"(?<![\w@./,:-])\d{4,12}(?![\w@]|[./,:-]\d)")
+# Digits, in groups joined by hyphens, with a letter suffix perhaps: "40219", "55-31907", "88123-PL"
+_NUMBER_CODE = re.compile(r"(?<![\w@./,:-])\d{2,12}(?:-\d{2,12})*(?:-[A-Za-z]{2,4})?(?![\w@]|[./,:-]\d)")
+_DATE_LIKE = re.compile(r"\d{1,2}-\d{1,2}(?:-\d{2,4})?")
+_MIN_CODE_DIGITS = 4
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 
 

@@ -213,3 +213,23 @@ def test_the_writers_address_and_the_other_holders_told_in_prose(catalog, settin
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)], locale=lang), catalog, settings, TODAY)
     first, second = [word.strip(" .,()") for word in body.split() if "@" in word][:2]
     assert (verdict.fields.get("current_holder_email"), verdict.fields.get("new_holder_email")) == (first, second)
+
+
+@pytest.mark.parametrize("lang, sentence, code", [
+    ("pt", "Sou a titular do serviço n.º 55-31907 e quero passá-lo para outra pessoa.", "55-31907"),
+    ("ru", "Я владелец услуги виртуального сервера с ID VDS-118342.", "VDS-118342"),
+    ("es", "El hosting del servicio con ID 77310 está activo y al día.", "77310"),
+    ("fr", "Il s'agit du service numéro 88-1200, un hébergement web.", "88-1200"),
+])
+def test_a_service_number_in_prose_in_hyphenated_groups_or_after_an_id_mark(catalog, settings, lang, sentence, code):
+    body = f"{sentence}\nCurrent holder: a@b.example\nNew holder: c@d.example"
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)], locale=lang), catalog, settings, TODAY)
+    assert verdict.fields.get("service_id") == code
+
+
+@pytest.mark.parametrize("sentence", ["Le service doit changer de titulaire le 10-12, merci.",
+                                      "Please move the service, call me on 555-01 if needed."])
+def test_a_day_and_month_or_a_short_number_is_no_service_number(catalog, settings, sentence):
+    body = f"{sentence}\nCurrent holder: a@b.example\nNew holder: c@d.example"
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
+    assert "service_id" not in verdict.fields
