@@ -35,3 +35,21 @@ def test_everyone_saying_yes_is_all_parties_consent(catalog, settings, lang, sen
 ])
 def test_everyone_asked_or_not_yet_agreeing_is_no_consent(catalog, settings, lang, sentence):
     assert _consent(catalog, settings, lang, sentence) is not True
+
+
+@pytest.mark.parametrize("lang, label, answer", [
+    ("pt", "Todas as partes concordam?", "Infelizmente não: a escola e nós concordamos, mas a InfoTech disse que não aceita a transferência."),
+    ("en", "All parties consent", "Unfortunately not - the current reseller will not release the account until March."),
+    ("de", "Zustimmung aller Parteien", "Leider nein, NordNet stimmt dem Wechsel ausdrücklich nicht zu."),
+    ("pl", "Zgoda wszystkich stron", "Niestety nie, obecny reseller nie wyraża zgody."),
+    ("es", "Conformidad de todas las partes", "Lamentablemente no, el revendedor actual no acepta el cambio."),
+    ("fr", "Accord de toutes les parties", "Malheureusement non, l'ancien revendeur refuse le transfert."),
+    ("ru", "Согласие всех сторон", "К сожалению, нет: текущий реселлер не согласен."),
+])
+def test_an_answer_that_opens_with_a_regretful_no_is_a_refusal(catalog, settings, lang, label, answer):
+    """'Unfortunately not - …', 'Infelizmente não: …': a refusal to stop on, not an answer that is no yes or no."""
+    separator = " " if label.endswith("?") else ": "
+    document = ticket_document("reseller_change", [comment(f"Subscription ID: SUB-1234\n{label}{separator}{answer}")],
+                               locale=lang)
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert {problem.field: problem.code for problem in verdict.invalid}.get("all_parties_consent") == "consent_refused"
