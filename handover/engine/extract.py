@@ -1440,7 +1440,21 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
                 # Only a yes: prose that is not one ("not all parties have agreed yet") leaves the item open.
                 if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                     found.append(Found(yesno[0], clause, clause, False, "sentence"))
+    if found and _a_party_pending(paragraphs, rtype, catalog.vocabulary):
+        return []   # "… wir natürlich auch. Vom bisherigen Händler haben wir noch nichts gehört": not all agreed yet
     return found
+
+
+def _a_party_pending(paragraphs: list[tuple[str, str]], rtype: RequestType, vocabulary) -> bool:
+    """Whether a stated clause says a party's answer is still awaited: a pending phrase (`pending_words`) and a
+    word of a party's name item's labels ("Händler", "reseller", "revenda")."""
+    if vocabulary.pending is None:
+        return False
+    parties = _item_words(rtype, "party_nouns", "", lambda: (
+        word for spec in rtype.fields if spec.kind == "text" and not spec.name.endswith("_id")
+        for word in _label_words(rtype, spec.name)))
+    return any(vocabulary.pending.search(folded := fold(clause)) and not parties.isdisjoint(folded.split())
+               for text, _ in paragraphs for clause in _stated_clauses(text))
 
 
 def read_party_agreements(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,

@@ -53,3 +53,13 @@ def test_an_answer_that_opens_with_a_regretful_no_is_a_refusal(catalog, settings
                                locale=lang)
     verdict = evaluate(document, catalog, settings, TODAY)
     assert {problem.field: problem.code for problem in verdict.invalid}.get("all_parties_consent") == "consent_refused"
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("de", "Der neue Händler ist einverstanden, wir natürlich auch. Vom bisherigen Händler haben wir allerdings noch "
+           "nichts gehört, die Antwort steht noch aus."),
+    ("en", "The customer and we agree. The current reseller has not answered yet, we are still waiting for them."),
+])
+def test_a_yes_with_a_party_still_to_answer_is_no_consent_yet(catalog, settings, lang, body):
+    """Some agree, one party's answer is still awaited: not all parties consent yet, the item stays missing."""
+    assert _consent(catalog, settings, lang, body) is None
