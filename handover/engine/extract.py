@@ -18,7 +18,7 @@ from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
 from .names import _PARENTHETICAL, party_name
 from .prose_parties import may_name_parties, read_prose_parties
-from .normalize import normalize_choice, normalize_yes_no, parse_date
+from .normalize import lookup_phrase, normalize_choice, normalize_yes_no, parse_date
 from .reading import _EMAIL_SLOT, LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key, unnegated
 from .unread import prose_sentences, unread_lines
@@ -1758,7 +1758,8 @@ def _said_apart(part: str, singles: frozenset[str], catalog) -> list[str]:
     for joint in vocabulary.and_word.finditer(soft_fold(part)[0]):
         where = soft_fold(part)[1]
         left, right = part[:where[joint.start()]], part[where[joint.end() - 1] + 1:]
-        if fold(right).split()[:1] and fold(right).split()[0] in singles \
+        first = [word for word in fold(right).split()[:2] if word not in vocabulary.lead_words][:1]   # "e a TecnoLis"
+        if first and first[0] in singles \
                 and isinstance(normalize_yes_no(left, catalog.yes_no_index, vocabulary), bool):
             return [left.strip(" ,"), *_said_apart(right.strip(), singles, catalog)]
     return [part]
@@ -1894,6 +1895,9 @@ def _party_answer(said: str, terms: Mapping[str, frozenset[str]], catalog) -> tu
     if len(named) != 1:
         return None
     answer = normalize_yes_no(said, catalog.yes_no_index, catalog.vocabulary)
+    pending = catalog.vocabulary.pending
+    if answer is True and pending is not None and pending.search(fold(said)):
+        return None   # "ainda aguardamos a resposta formal, pediram-nos uns dias": asked, not yet answered
     return (named[0], said) if isinstance(answer, bool) else None
 
 
@@ -2681,13 +2685,15 @@ def _not_an_answer(value, vocabulary) -> bool:
 
 def _not_given_yet(value, catalog, vocabulary) -> bool:
     """An agreement said to be still to come ("Not yet - we have chased them twice", "ainda aguardamos a confirmação
-    do cliente", "пока думает, ждём ответа"): no answer of yes, and a pending phrase. The item is missing, to be
+    do cliente", "пока думает, ждём ответа"): a pending phrase, and no yes it opens with. The item is missing, to be
     asked for, not refused (no party said no) nor an unclear answer to quote back."""
     if not isinstance(value, str) or vocabulary is None or vocabulary.pending is None:
         return False
     if not vocabulary.pending.search(fold(value)):
         return False   # the common case
-    return normalize_yes_no(value, catalog.yes_no_index if catalog is not None else {}, vocabulary) is not True
+    # Some agreeing beside the wait is not everyone's yes ("o revendedor atual e nós já concordámos, mas ainda
+    # aguardamos a confirmação do cliente"); an answer that opens with its yes is one ("Yes, the letter follows").
+    return lookup_phrase(value, catalog.yes_no_index if catalog is not None else {}) is not True
 
 
 def _address_promised(value, vocabulary) -> bool:
@@ -2876,7 +2882,8 @@ def introduced_writer(paragraphs: list[tuple[str, str]], rtype: RequestType, val
     takes the company."""
     vocabulary = rtype.reader.vocabulary
     own = [text for text, origin in paragraphs if origin != "forwarded"]
-    if vocabulary.writer_intro is None or not any(vocabulary.writer_intro.search(soft_fold(text)[0]) for text in own):
+    intros = [pattern for pattern in (vocabulary.writer_intro, vocabulary.person_intro) if pattern is not None]
+    if not any(pattern.search(soft_fold(text)[0]) for pattern in intros for text in own):
         return []   # the common case: no introduction
     fields = rtype.reader.prose_fields
     known = {name: str(raw.value) for name, raw in values.items() if name in fields}

@@ -120,9 +120,13 @@ def _place(clause: str, reader) -> list[Placed] | None:
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0
+    company = person_then_company(clause, reader)
+    if company is not None:   # "Sou a Inês Ferreira, da Telvia": the person is no party, the company is the writer's
+        names = [company, *(named for named in names if named.start >= company.end)]
+        previous = company.start
     for number, named in enumerate(names):
         # The name a writer introduces ("Somos a Serra Digital", where "a" is no cue) is the writer's party.
-        introduced = number == 0 and introduces(clause[:named.start], reader)
+        introduced = (number == 0 and company is not None) or (number == 0 and introduces(clause[:named.start], reader))
         field_name, writer = (None, True) if introduced else cue_before(clause[previous:named.start], reader)
         if field_name is None and (introduced or not writer) and kind_beside(
                 clause, named, reader, names[number + 1].start if number + 1 < len(names) else None):
@@ -130,6 +134,39 @@ def _place(clause: str, reader) -> list[Placed] | None:
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
+
+
+_PERSON_INTRO_AT = 2   # words before a person's introduction in its clause ("Hi, I'm …", "Bom dia, sou a …")
+
+
+def person_then_company(clause: str, reader) -> Named | None:
+    """The company a person introducing themselves names after their own name ("Sou a Inês Ferreira, da Telvia
+    Comunicações", "I'm Chris Morgan from Bluewater Telecom", "ici Maxime Gagnon de Groupe Nordik"): the person
+    right after the language's `person_intro_words` near the clause's start, then only one of the
+    `person_company_words` (and articles) before the company; None otherwise. In the clause's own positions."""
+    vocabulary = reader.vocabulary
+    if vocabulary.person_intro is None:
+        return None
+    folded, where = soft_fold(clause)
+    for match in vocabulary.person_intro.finditer(folded):
+        at = where[match.end() - 1] + 1
+        if len(fold(clause[:at]).split()) > _PERSON_INTRO_AT + len(match.group().split()):
+            break   # "Hi, I'm …", "Bom dia, sou a …": at the start only
+        # The person's name runs to the company word: "Maxime Gagnon de Groupe …" would read as one name.
+        rest = clause[at:]
+        words = list(re.finditer(r"\S+", rest))
+        joint = next((number for number, word in enumerate(words[1:4], 1)
+                      if fold(word.group()) in vocabulary.person_company), None)
+        if joint is None or not all(_capitalised(word.group()) for word in words[:joint]):
+            continue
+        names = names_in(rest[words[joint].end():], vocabulary, reader.prose_skip, reader.prose_cues)
+        if not names:
+            continue
+        offset = at + words[joint].end()
+        between = fold(rest[words[joint].end():words[joint].end() + names[0].start]).split()
+        if set(between) <= vocabulary.lead_words:
+            return Named(names[0].start + offset, names[0].end + offset, names[0].name)
+    return None
 
 
 def introduces(before: str, reader) -> bool:

@@ -32,7 +32,8 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "date_words", "name_words", "we_words", "placeholder_words", "other_document_words", "correction_words", "pay_words", "own_address_words",
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
               "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words",
-              "writer_intro_words", "legal_form_words", "move_words", "everyone_words")
+              "writer_intro_words", "legal_form_words", "move_words", "everyone_words",
+              "person_intro_words", "person_company_words")
 
 
 _THREAD = threading.local()
@@ -164,6 +165,8 @@ class Vocabulary:
     legal_forms: frozenset[str] = frozenset()   # folded words of "GmbH", "Sp. z o.o.", "ООО": in a name, no one's
     move: Phrases | None = None   # over fold(): "transfer", "Umstellung", "перевод": the move a wished date is for
     everyone: Phrases | None = None   # over fold(): "everyone", "tout le monde", "wszyscy": all parties as a subject
+    person_intro: re.Pattern | None = None   # over soft_fold(): "I'm", "Sou a", "ici", "меня зовут": a person, then…
+    person_company: frozenset[str] = frozenset()   # folded: "from", "da", "von", "из": … the company they write from
 
     @cached_property
     def same_as_words(self) -> frozenset[str]:
@@ -241,6 +244,8 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         writer_intro=_soft_phrase_pattern(every("writer_intro_words")),
         move=_phrase_pattern(every("move_words")),
         everyone=_phrase_pattern(every("everyone_words")),
+        person_intro=_soft_phrase_pattern(every("person_intro_words")),
+        person_company=frozenset(fold(word) for word in every("person_company_words") if fold(word)),
         legal_forms=frozenset(part for word in every("legal_form_words") for part in fold(word).split()),
     )
 

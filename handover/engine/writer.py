@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from .prose_parties import introduces, kind_beside, names_in
+from .prose_parties import introduces, kind_beside, names_in, person_then_company
 from .text import fold, soft_fold
 
 
@@ -27,11 +27,14 @@ class Introduced(NamedTuple):
 def introduced_company(clauses: Sequence[str], reader) -> Introduced | None:
     """The company the first clause with an introduction names right after it, or None."""
     vocabulary = reader.vocabulary
-    if vocabulary.writer_intro is None:
+    if vocabulary.writer_intro is None and vocabulary.person_intro is None:
         return None
     for clause in clauses:
+        company = person_then_company(clause, reader)
+        if company is not None:   # "Sou a Inês Ferreira, da Telvia Comunicações"
+            return Introduced(company.name, clause, kind_beside(clause, company, reader))
         folded, where = soft_fold(clause)
-        match = vocabulary.writer_intro.search(folded)
+        match = vocabulary.writer_intro.search(folded) if vocabulary.writer_intro is not None else None
         if match is None:
             continue
         at = where[match.end() - 1] + 1

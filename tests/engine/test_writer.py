@@ -215,3 +215,37 @@ def test_the_reseller_a_writer_introduces_takes_the_subscription_on(catalog, set
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert fields.get("new_reseller") == writer
     assert fields.get("current_reseller") in ("Datacom Patagonia", "Uai Tecnologia")
+
+
+@pytest.mark.parametrize("lang, intro, company", [
+    ("pt", "Sou a Inês Ferreira, da Telvia Comunicações.", "Telvia Comunicações"),
+    ("en", "I'm Chris Morgan from Bluewater Telecom.", "Bluewater Telecom"),
+    ("fr", "Ici Maxime Gagnon de Groupe Nordik Distribution.", "Groupe Nordik Distribution"),
+])
+def test_a_person_introducing_themselves_names_the_writers_company_after_them(catalog, settings, lang, intro, company):
+    """'Sou a Inês Ferreira, da Telvia': the person is no party, the company after 'da' is the writer's."""
+    body = (f"{intro} The end customer Harlow Freight Ltd, currently managed by Orion Telecom, has asked to be moved to "
+            "us. Harlow agree, Orion agree and we agree too.")
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("new_partner") == company
+    assert verdict.fields.get("current_partner") == "Orion Telecom"
+
+
+def test_a_yes_beside_a_wait_in_the_same_clause_is_no_yes(catalog, settings):
+    """'Da Atlântico ainda aguardamos a resposta formal, pediram-nos uns dias': asked for time, not agreed."""
+    body = ("O cliente final Farmácia Lusitana, atualmente gerida pela TecnoLis, passa para a Atlântico Voz & Dados. "
+            "A TecnoLis já deu o seu acordo. Da Atlântico Voz & Dados ainda aguardamos a resposta formal, pediram-nos "
+            "uns dias para analisar.")
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("current_partner_agreement") is True
+    assert "new_partner_agreement" in verdict.missing
+
+
+def test_an_and_before_an_article_and_a_partys_name_starts_its_own_statement(catalog, settings):
+    """'Nós concordamos … e a TecnoLis já deu o seu acordo': the customer's yes, then the current partner's."""
+    body = ("Somos a Farmácia Lusitana, Lda., cliente final atualmente gerida pela TecnoLis Comunicações, e queremos "
+            "passar para a Atlântico Voz & Dados. Nós concordamos naturalmente com a mudança e a TecnoLis já deu o seu "
+            "acordo por escrito.")
+    verdict = _verdict(catalog, settings, body)
+    assert verdict.fields.get("customer_agreement") is True
+    assert verdict.fields.get("current_partner_agreement") is True
