@@ -328,8 +328,7 @@ class Reader:
             written = stems_by_lang.get(lang)
             if written is None:
                 algorithm = self.vocabulary.stemmers.get(lang)
-                written = stems_by_lang[lang] = frozenset(stem(word, algorithm) for word in words
-                                                          if word not in self.stopwords)
+                written = stems_by_lang[lang] = frozenset(stem(word, algorithm) for word in words)
             if stems <= written:
                 found.add(value)
         return found
@@ -337,9 +336,16 @@ class Reader:
     @cached_property
     def choice_stems(self) -> dict[str, tuple[tuple[str, frozenset[str], str], ...]]:
         """field -> (lang, the stems of a choice's words, its value) for every choice word with a stem."""
+        # Stop words count in a choice of several words: "une fois par an" is not "une fois par mois" ("an" is one).
         return {field_name: tuple((lang, stems, value) for lang, word, value in rows
-                                  if (stems := frozenset(stem for _, stem in self.tokens(word, lang))))
+                                  if (stems := frozenset(self._choice_stems(word, lang))))
                 for field_name, rows in self.choice_words.items()}
+
+    def _choice_stems(self, word: str, lang: str) -> list[str]:
+        """The stems of a choice's words: the stop words too when it has several ("par an"), else none of them."""
+        algorithm = self.vocabulary.stemmers.get(lang)
+        words = word.split()
+        return [stem(part, algorithm) for part in words if len(words) > 1 or part not in self.stopwords]
 
     @cached_property
     def prose_cue_ends(self) -> frozenset[str]:

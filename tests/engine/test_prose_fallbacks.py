@@ -233,3 +233,14 @@ def test_a_day_and_month_or_a_short_number_is_no_service_number(catalog, setting
     body = f"{sentence}\nCurrent holder: a@b.example\nNew holder: c@d.example"
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
     assert "service_id" not in verdict.fields
+
+
+@pytest.mark.parametrize("sentence, frequency", [
+    ("Le client souhaite être facturé mensuellement et payer par carte de crédit.", "monthly"),
+    ("Le client préfère payer une fois par an, par carte bancaire.", "annual"),
+    ("Le client préfère payer une fois par mois, par carte bancaire.", "monthly"),
+])
+def test_a_choices_stop_words_tell_it_from_another(catalog, settings, sentence, frequency):
+    """'par an' is not just 'par' ('par carte', 'par mois'): the stop words of a choice of several words count."""
+    document = ticket_document("reseller_change", [comment(f"Subscription ID: SUB-1234\n\n{sentence}")], locale="fr")
+    assert evaluate(document, catalog, settings, TODAY).fields.get("billing_frequency") == frequency
