@@ -2648,6 +2648,25 @@ def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tu
     return None, None   # several proof items, or a file named for a document that proves nothing here
 
 
+def _named_for(item: Mapping, field_name: str, rtype: RequestType) -> bool:
+    """Whether the file's name holds a word of the proof item's own (`file_words`: "paid_invoices", "zgody")."""
+    return rtype.reader is not None and _file_words_match(str(item.get("file_name") or ""),
+                                                          rtype.reader.file_words.get(field_name, frozenset()))
+
+
+def _proof_to_follow(lines: list[Line], rtype: RequestType, vocabulary) -> bool:
+    """Whether a line of the comment says the proof is still to come: a word only the proof item's labels hold and
+    a phrase of something to follow ("den Zahlungsbeleg reiche ich nach", "the signed letters will follow")."""
+    if vocabulary is None or vocabulary.placeholder is None or rtype.reader is None:
+        return False
+    proof = _item_words(rtype, "proof_stems", "", lambda: _proof_stems(rtype))
+    for line in lines:
+        folded = fold(line.text)
+        if vocabulary.placeholder.search(folded) and any(word[:_STEM_CHARS] in proof for word in folded.split()):
+            return True
+    return False
+
+
 def _all_proof_words(rtype: RequestType) -> frozenset[str]:
     return frozenset().union(*rtype.reader.file_words.values()) if rtype.reader else frozenset()
 
@@ -3081,6 +3100,11 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     file_fields.clear()
                 assigned = file_fields[key] = _attachment_field(attachment, mentions, rtype, others)
             field_name, looks_like = assigned
+            # "den Zahlungsbeleg reiche ich nach": this file, named for nothing, is not it. Not for the parties'
+            # written agreements, of which some may come now and one later ("a carta de aceite … envio assim que …").
+            if field_name and single_proof and not rtype.named_agreements \
+                    and not _named_for(attachment, field_name, rtype) and _proof_to_follow(lines, rtype, vocabulary):
+                field_name = None
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)
                 values[field_name] = RawValue(field_name, list(proof_files[field_name]), "attachment", comment_id,

@@ -244,3 +244,14 @@ def test_a_choices_stop_words_tell_it_from_another(catalog, settings, sentence, 
     """'par an' is not just 'par' ('par carte', 'par mois'): the stop words of a choice of several words count."""
     document = ticket_document("reseller_change", [comment(f"Subscription ID: SUB-1234\n\n{sentence}")], locale="fr")
     assert evaluate(document, catalog, settings, TODAY).fields.get("billing_frequency") == frequency
+
+
+@pytest.mark.parametrize("file_name, missing", [("Corbett_licence_breakdown.xlsx", ("paid_invoices_proof",)),
+                                                ("paid_invoices_Corbett.pdf", ())])
+def test_a_proof_said_to_follow_is_no_file_named_for_something_else(catalog, settings, file_name, missing):
+    """'… are sending over the proof that the last invoices were paid, I'll forward it as soon as it lands': the file
+    attached now, named for nothing, is not that proof; a file named for the proof still is."""
+    body = RESELLER + ("\nI've attached the customer's current licence breakdown. Their finance team are sending over the "
+                       "proof that the last invoices were paid, I'll forward it as soon as it lands.")
+    document = ticket_document("reseller_change", [comment(body, attachments=[attachment(file_name)])])
+    assert evaluate(document, catalog, settings, TODAY).missing == missing
