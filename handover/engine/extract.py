@@ -525,11 +525,9 @@ def _split_segment(segment: str, rtype, stopwords, doubts,
             if asked:   # "Todas as partes estão de acordo? Sim – o cliente, …": the answer follows the question
                 return asked
         unsure: list = []
-        found = read_label(written, rtype, stopwords, unsure)
-        if not found and rtype.reader is not None and rtype.reader.party_words:
-            found = _role_agreement_label(written, rtype)   # "Accord du distributeur actuel: oui"
+        found = read_label(written, rtype, stopwords, unsure)   # by a party's role too: "Accord du distributeur actuel"
         if doubts is not None and not found:
-            doubts.extend(unsure)   # a label read by the party's role is no doubt
+            doubts.extend(unsure)
         if not found and separator.group().strip() not in _DASHES:   # a dash ends no glued label: "… as an end customer - just …"
             glued = _glued_label(written, rtype, stopwords)   # "Hi team, Subscription ID: ..." on one line
             if glued:
@@ -1925,16 +1923,17 @@ def _subject(clause: str, named: list[str], terms: Mapping[str, frozenset[str]],
     phrases = [match for pattern in (vocabulary.yes, vocabulary.no) if pattern is not None
                for match in [pattern.search(folded)] if match]
     if phrases:
-        end = min(phrases, key=lambda match: match.start()).end()
+        first = min(phrases, key=lambda match: match.start())
+        answer_start, end = first.start(), first.end()
     else:   # a yes or no answer of the index ("nous confirmons"): the one named before or at it, and from it on
         span = _answer_span(folded, yes_no_index)
         if span is None:
             return (named if len(named) == 1 else []), clause
         answer_start, end = span
     before = f" {folded[:end]} "   # up to the phrase's end: "nous acceptons" names its subject itself
-    start = min(phrases, key=lambda match: match.start()).start() if phrases else answer_start
     at = {field_name: min(spots) for field_name in named
-          if (spots := [spot for term in terms[field_name] if (spot := _term_spot(before, term, start, we_words)) >= 0])}
+          if (spots := [spot for term in terms[field_name]
+                        if (spot := _term_spot(before, term, answer_start, we_words)) >= 0])}
     # "The current partner and the new partner have not agreed": two parties before the verb say it together,
     # which is no one party's answer; a "we"/"uns" beside a name is the object ("Medcom hat uns bestätigt").
     spots = sorted((spot, field_name) for field_name in at for term in terms[field_name] if term not in we_words
@@ -2335,10 +2334,11 @@ def _deferred_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
     владельца сообщим дополнительно"). A word such as "customer" or a fuzzy guess names nothing here: "Not sure
     yet on billing, I'll check with the customer" defers no customer."""
     words = folded.split()
+    spans = _label_spans(words, rtype, stopwords)
     named = []
     for phrase in rtype.reader.vocabulary.placeholder.finditer(folded):
         first, last = len(folded[:phrase.start()].split()), len(folded[:phrase.end()].split())
-        for start, end, field_name in _label_spans(words, rtype, stopwords):
+        for start, end, field_name in spans:
             label = " ".join(words[start:end])   # "der Kunde" is one word of a label, "Datę przeniesienia" two
             exact = (len(token_key(label, stopwords).split()) >= 2 and match_label(label, rtype, stopwords)) \
                 or rtype.spec_by_name[field_name].kind == "date"
@@ -2631,7 +2631,7 @@ def _attachment_field(item: Mapping, mentions, rtype: RequestType, others) -> tu
     if reader and _file_words_match(name, reader.vocabulary.drafts):
         return None, None   # "minuta_contrato_….pdf", "Vertragsentwurf.docx": still to be signed, no proof
     for field_name in proof:
-        if reader and _file_words_match(name, reader.file_words.get(field_name, ())):
+        if _named_for(item, field_name, rtype):
             return field_name, None
     for other_type in others:
         if other_type.reader is None or other_type.name == rtype.name:
@@ -2899,15 +2899,15 @@ def introduced_writer(paragraphs: list[tuple[str, str]], rtype: RequestType, val
     """The company the writer introduces ("Les escribimos desde Andes Cloud Distribución", writer.py): its party
     joins `writers` when no reader found the writer's party, and its name item, when no one's name fills it yet,
     takes the company."""
-    vocabulary = rtype.reader.vocabulary
+    reader = rtype.reader
+    vocabulary = reader.vocabulary
     own = [text for text, origin in paragraphs if origin != "forwarded"]
     intros = [pattern for pattern in (vocabulary.writer_intro, vocabulary.person_intro) if pattern is not None]
     if not any(pattern.search(soft_fold(text)[0]) for pattern in intros for text in own):
         return []   # the common case: no introduction
-    fields = rtype.reader.prose_fields
-    known = {name: str(raw.value) for name, raw in values.items() if name in fields}
-    known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
-    role, introduced = writer_party([clause for text in own for clause in _plain_clauses(text)], rtype.reader,
+    known = {name: str(raw.value) for name, raw in values.items() if name in reader.prose_fields}
+    known.update((item.field, str(item.value)) for item in found_here if item.field in reader.prose_fields)
+    role, introduced = writer_party([clause for text in own for clause in _plain_clauses(text)], reader,
                                     known, next(iter(writers)) if len(writers) == 1 else None)
     if role is None:
         return []
@@ -2915,7 +2915,6 @@ def introduced_writer(paragraphs: list[tuple[str, str]], rtype: RequestType, val
         writers.add(role)
     if introduced is None or fold(introduced.name) in {fold(name) for name in known.values()}:
         return []
-    reader = rtype.reader
     named = reader.prose_opening if introduced.kind else role   # a kind beside the name makes it the company
     given = {*values, *(item.field for item in found_here)}
     found = [] if named in known else [Found(named, introduced.name, introduced.clause, False, "sentence")]
@@ -3087,6 +3086,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                 for lang in languages:
                     evidence[lang] = evidence.get(lang, 0) + 1 / len(languages)
         mentions = lambda lines=lines: _mentions(lines, vocabulary)  # noqa: E731  (only for types with several proof items)
+        to_follow = None
         for attachment in comment.get("attachments") or ():
             if not isinstance(attachment, (dict, Mapping)) or not attachment.get("file_name") or attachment.get("inline"):
                 continue
@@ -3102,9 +3102,10 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             field_name, looks_like = assigned
             # "den Zahlungsbeleg reiche ich nach": this file, named for nothing, is not it. Not for the parties'
             # written agreements, of which some may come now and one later ("a carta de aceite … envio assim que …").
-            if field_name and single_proof and not rtype.named_agreements \
-                    and not _named_for(attachment, field_name, rtype) and _proof_to_follow(lines, rtype, vocabulary):
-                field_name = None
+            if field_name and single_proof and not rtype.named_agreements and not _named_for(attachment, field_name, rtype):
+                if to_follow is None:
+                    to_follow = _proof_to_follow(lines, rtype, vocabulary)   # once a comment, and only when asked
+                field_name = None if to_follow else field_name
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)
                 values[field_name] = RawValue(field_name, list(proof_files[field_name]), "attachment", comment_id,

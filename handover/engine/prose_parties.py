@@ -126,7 +126,7 @@ def _place(clause: str, reader) -> list[Placed] | None:
         previous = company.start
     for number, named in enumerate(names):
         # The name a writer introduces ("Somos a Serra Digital", where "a" is no cue) is the writer's party.
-        introduced = (number == 0 and company is not None) or (number == 0 and introduces(clause[:named.start], reader))
+        introduced = number == 0 and (company is not None or introduces(clause[:named.start], reader))
         field_name, writer = (None, True) if introduced else cue_before(clause[previous:named.start], reader)
         if field_name is None and (introduced or not writer) and kind_beside(
                 clause, named, reader, names[number + 1].start if number + 1 < len(names) else None):

@@ -612,10 +612,10 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     kind_openers: list[str] = []
     inline: dict[str, str] = {}
     for lang, data in texts.items():
-        opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between)
+        opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between,
+                                                 kind_openers)
         prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         prose_moved_to = moved_to or prose_moved_to
-        kind_openers.extend(str(word) for word in (data.get("prose_parties") or {}).get("kind_openers") or ())
         for field_name, entry in (data.get("fields") or {}).items():
             entry = entry or {}
             variants = [str(entry.get("label") or field_name), field_name.replace("_", " "),
@@ -654,10 +654,10 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   _phrase_pattern(kind_openers))
 
 
-def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set
+def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set, openers: list
                    ) -> tuple[str | None, str | None, str | None]:
-    """One language's `prose_parties:` into the cue table and the in-between words (both folded); its `opening`,
-    `kind` and `moved_to` items."""
+    """One language's `prose_parties:` into the cue table, the in-between words (both folded) and the kind
+    openers; its `opening`, `kind` and `moved_to` items."""
     opening, kind, moved_to = data.get("opening"), data.get("kind"), data.get("moved_to")
     for key, item in (("opening", opening), ("moved_to", moved_to)):
         if item is not None and kinds.get(item) != "text":
@@ -665,7 +665,10 @@ def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between:
     if kind is not None and kinds.get(kind) != "enum":
         raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
     for key, words in data.items():
-        if key in ("opening", "kind", "moved_to", "kind_openers"):
+        if key in ("opening", "kind", "moved_to"):
+            continue
+        if key == "kind_openers":
+            openers.extend(str(word) for word in words or ())
             continue
         if key == "between":
             between.update(fold(str(word)) for word in words or () if fold(str(word)))

@@ -77,10 +77,10 @@ def writer_party(clauses: Sequence[str], reader, known: Mapping[str, str], write
         return writer, None
     if introduced.kind is not None:   # "Somos a Farmácia Lusitana, Lda., cliente final"
         return writer or reader.prose_opening, introduced
-    folded = fold(introduced.name)
-    named = {field_name for field_name, name in known.items() if name and fold(name) == folded}
     if writer is not None:
         return writer, introduced
+    folded = fold(introduced.name)
+    named = {field_name for field_name, name in known.items() if name and fold(name) == folded}
     if len(named) == 1:
         return named.pop(), introduced
     return (moved_to_us(clauses, reader) if not named else None), introduced
