@@ -2654,14 +2654,17 @@ def _named_for(item: Mapping, field_name: str, rtype: RequestType) -> bool:
                                                           rtype.reader.file_words.get(field_name, frozenset()))
 
 
-def _proof_to_follow(lines: list[Line], rtype: RequestType, vocabulary) -> bool:
-    """Whether a line of the comment says the proof is still to come: a word only the proof item's labels hold and
-    a phrase of something to follow ("den Zahlungsbeleg reiche ich nach", "the signed letters will follow")."""
+def _proof_to_follow(prose: list[Line], found: list[Found], rtype: RequestType, vocabulary) -> bool:
+    """Whether the comment says the proof is still to come, in its prose or under the proof item's own label: a
+    word only the proof item's labels hold and a phrase of something to follow ("den Zahlungsbeleg reiche ich nach",
+    "the signed letters will follow", "Proof of payment: to follow"). Other labelled lines hold other items."""
     if vocabulary is None or vocabulary.placeholder is None or rtype.reader is None:
         return False
     proof = _item_words(rtype, "proof_stems", "", lambda: _proof_stems(rtype))
-    for line in lines:
-        folded = fold(line.text)
+    labelled = [f"{item.label} {item.value}" for item in found
+                if rtype.spec_by_name[item.field].kind == "attachment" and isinstance(item.value, str)]
+    for text in [*(line.text for line in prose), *labelled]:
+        folded = fold(text)
         if vocabulary.placeholder.search(folded) and any(word[:_STEM_CHARS] in proof for word in folded.split()):
             return True
     return False
@@ -3104,7 +3107,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             # written agreements, of which some may come now and one later ("a carta de aceite … envio assim que …").
             if field_name and single_proof and not rtype.named_agreements and not _named_for(attachment, field_name, rtype):
                 if to_follow is None:
-                    to_follow = _proof_to_follow(lines, rtype, vocabulary)   # once a comment, and only when asked
+                    to_follow = _proof_to_follow(prose, found, rtype, vocabulary)   # once a comment, and only when asked
                 field_name = None if to_follow else field_name
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)

@@ -255,3 +255,12 @@ def test_a_proof_said_to_follow_is_no_file_named_for_something_else(catalog, set
                        "proof that the last invoices were paid, I'll forward it as soon as it lands.")
     document = ticket_document("reseller_change", [comment(body, attachments=[attachment(file_name)])])
     assert evaluate(document, catalog, settings, TODAY).missing == missing
+
+
+@pytest.mark.parametrize("line, missing", [("Proof of paid invoices: will follow", ("paid_invoices_proof",)),
+                                           ("Billing email: f@alfa.example (the new one will follow)", ())])
+def test_only_the_proofs_own_label_says_it_is_to_follow(catalog, settings, line, missing):
+    """Under the proof's own label, 'will follow' keeps the file named for nothing from being the proof; under
+    another item's label it says nothing of the proof."""
+    document = ticket_document("reseller_change", [comment(RESELLER + "\n" + line, attachments=[attachment("scan.pdf")])])
+    assert evaluate(document, catalog, settings, TODAY).missing == missing
