@@ -109,9 +109,21 @@ def _replies(document: Mapping) -> dict:
 
 
 def _questions_before(replies: Mapping) -> dict:
-    """For each requester comment id: the questions (lines with '?') of the agent's comment it answers."""
-    return {comment_id: [line.strip(" -*•") for line in body.splitlines() if "?" in line]
-            for comment_id, body in replies.items() if "?" in body}
+    """For each requester comment id: the questions of the agent's comment it answers: its lines with a '?', and
+    its sentences with one where a question wraps over lines ("… la fréquence de facturation souhaitée (mensuelle ou"
+    / "annuelle) ?")."""
+    return {comment_id: _questions(body) for comment_id, body in replies.items() if "?" in body}
+
+
+_QUESTION_END = re.compile(r"(?<=[.!?？])\s+")
+
+
+def _questions(body: str) -> list[str]:
+    lines = [line.strip(" -*•") for line in body.splitlines() if "?" in line]
+    wrapped = [sentence for paragraph in re.split(r"\n\s*\n", body)
+               for sentence in _QUESTION_END.split(" ".join(paragraph.split()))
+               if "?" in sentence and sentence.strip(" -*•") not in lines]
+    return lines + [sentence.strip(" -*•") for sentence in wrapped]
 
 
 def read_address_answer(agent: str, prose: list[Line], rtype: RequestType,
@@ -152,7 +164,11 @@ def read_value_answer(agent: str, prose: list[Line], rtype: RequestType, given: 
     "precisamos da data preferida": an identifier or a date the agent's comment asks for by the item's own label
     words (or, for the type's one date item, by a word for "date"), still open, is the one code or the one date of
     the reply's own lines (quoted lines are not the reply's)."""
-    taken = {item.field for item in found_here} | set(given)
+    # A date given before is open again when the agent's comment quotes it: "der 20.11.2026 liegt in der
+    # Vergangenheit. Bitte nennen Sie uns ein neues Datum." -> "Dann bitte den 14.12.2026."
+    taken = {item.field for item in found_here} | {name for name, raw in given.items() if not (
+        rtype.spec_by_name[name].kind == "date" and isinstance(raw.value, str) and raw.value.strip()
+        and raw.value.strip() in agent)}
     open_items = [spec for spec in rtype.fields if spec.name not in taken
                   and (spec.kind == "date" or (spec.kind == "text" and spec.name.endswith("_id")))]
     if not open_items:
@@ -177,23 +193,79 @@ def read_value_answer(agent: str, prose: list[Line], rtype: RequestType, given: 
     return found
 
 
-def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
+def read_answers(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str],
+                 yes_no: Mapping[str, bool] | None = None) -> list[Found]:
     """'Per Rechnung bitte.' under the agent's 'welche Zahlungsart … (Kreditkarte, Lastschrift oder Rechnung)?':
     a short line of the reply that is one of the choices the question offers answers it."""
     asked = [(question, field_name) for question in questions
              if (field_name := _offered_item(question, rtype)) and field_name not in given]
     found = []
     for question, field_name in asked:
+        if any(item.field == field_name for item in found):
+            continue   # a question on two lines is asked twice: as its line and as its sentence
         for line in prose:
-            # The line, or its first sentence: "Monatlich bitte. Und der Kunde möchte doch erst …"
+            # The line, or its first sentence: "Monatlich bitte. Und der Kunde möchte doch erst …"; without what a
+            # dash adds ("Single end customer - just Orchard Valley Foods.")
             answer = _SENTENCE_END.split(line.text, 1)[0] if line.origin == "email" else ""
+            answer = _ASIDE.split(answer, 1)[0] if answer else ""
             if answer and len(answer.split()) <= _MAX_BARE_LABEL_WORDS and _is_choice(rtype, field_name, answer):
                 found.append(Found(field_name, answer, question, False, "email"))
                 break
             if answer and (unoffered := _unoffered_choice(rtype, field_name, answer)):
                 found.append(Found(field_name, unoffered, question, False, "email"))
                 break
-    return found
+    found += _choices_answered(prose, questions, rtype, given | {item.field for item in found})
+    return found + _agreement_answered(prose, questions, rtype, given | {item.field for item in found}, yes_no)
+
+
+_MAX_QUESTION_CHARS = 200
+
+
+def _agreement_answered(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str],
+                        yes_no: Mapping[str, bool] | None) -> list[Found]:
+    """'Sí, por supuesto, estamos de acuerdo en gestionarla.' under '¿Nos confirmáis que Redes Levante, como nuevo
+    partner, está de acuerdo en gestionar la cuenta?': a reply whose first sentence opens with a yes or a no answers
+    the one party's agreement the agent's questions ask about (a word of agreeing and that party's role)."""
+    if not yes_no or rtype.reader is None or not rtype.reader.party_words:
+        return []
+    asked = {}
+    for question in questions:
+        cut = question[:question.find("?")] if "?" in question else question
+        label = _role_agreement_label(cut.lstrip("¿ "), rtype, asked=True, longest=_MAX_QUESTION_CHARS)
+        if label is not None:
+            asked.setdefault(label[0], question)
+    if len(asked) != 1 or not set(asked).isdisjoint(given):
+        return []   # none asked, or several: one "yes" cannot tell whose it is
+    answer = next((line.text for line in prose if line.origin == "email"), "")
+    first = _SENTENCE_END.split(answer, 1)[0].strip()
+    if not first or lookup_phrase(first, yes_no) not in (True, False):
+        return []
+    field_name, question = next(iter(asked.items()))
+    return [Found(field_name, first, question, False, "email")]
+
+
+_ASIDE = re.compile(r"\s[-–—]\s")
+
+
+def _choices_answered(prose: list[Line], questions: list[str], rtype: RequestType, given: set[str]) -> list[Found]:
+    """'Mensuelle, par prélèvement.' under 'Pouvez-vous nous indiquer la fréquence de facturation et le mode de
+    paiement souhaités ?': the first sentence of a line of the reply, every part of it a choice of an enumeration
+    item still open, one of them named by the questions by its own label words, gives each of those items its
+    choice ("le mode de paiement" shares its words with other items; "Mensuelle" asked for, "par prélèvement" is
+    the one payment method)."""
+    asked = {spec.name: question for spec in rtype.fields if spec.kind == "enum" and spec.name not in given
+             for question in questions if fold_words(question) and _label_stems(rtype, spec.name) & {
+                 word[:_STEM_CHARS] for word in fold_words(question)}}
+    if not asked:
+        return []   # the common case: no open choice asked for
+    for line in prose:
+        answer = _SENTENCE_END.split(line.text, 1)[0] if line.origin == "email" else ""
+        parts = _choice_parts(answer, rtype) if answer else None
+        fields = {name for name, _ in parts or ()}
+        if fields and fields & set(asked) and not fields & given:
+            question = next(asked[name] for name, _ in parts if name in asked)
+            return [Found(name, part, question, False, "email") for name, part in parts]
+    return []
 
 
 def _unoffered_choice(rtype: RequestType, field_name: str, answer: str) -> str | None:
@@ -410,13 +482,14 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
     return _item_words(rtype, "agreement", "", build)
 
 
-def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False) -> tuple[str, str, bool] | None:
+def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False,
+                          longest: int = _MAX_LABEL_CHARS) -> tuple[str, str, bool] | None:
     """'Accord du distributeur actuel', 'Zustimmung akt. Partner', 'Losing BP sign-off': a label holding a word
     of agreeing and the role of exactly one party (the agreement items' `party_words`) names that party's
     agreement. Read as not exact, so the note shows it. Asked as a question, an agreement phrase of the
     language does too ("Ist der bisherige Partner einverstanden?")."""
     folded = fold(_PARENTHETICAL.sub(" ", written))
-    if not folded or len(folded) > _MAX_LABEL_CHARS:
+    if not folded or len(folded) > longest:
         return None
     if not set(folded.split()) & _agreement_words(rtype):
         yes = rtype.reader.vocabulary.yes
@@ -2979,7 +3052,8 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     doubts.extend(doubt for doubt in unsure
                   if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
     if comment_id in questions:   # a reply to the agent's question
-        patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found}) + patterned
+        patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found},
+                                  catalog.yes_no_index if catalog is not None else None) + patterned
     if comment_id in replies and prose:   # a reply to the agent
         patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                         [*found, *patterned, *statements]) + patterned
