@@ -18,7 +18,7 @@ from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
 from .names import _PARENTHETICAL, party_name
 from .prose_parties import may_name_parties, read_prose_parties
-from .normalize import lookup_phrase, normalize_choice, normalize_yes_no, parse_date
+from .normalize import _phrase_answer, lookup_phrase, normalize_choice, normalize_yes_no, parse_date
 from .reading import _EMAIL_SLOT, LabelMatch, Reader
 from .text import fold, fold_words, soft_fold, token_key, unnegated
 from .unread import prose_sentences, unread_lines
@@ -1514,6 +1514,72 @@ def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
     if found and _a_party_pending(paragraphs, rtype, catalog.vocabulary):
         return []   # "… wir natürlich auch. Vom bisherigen Händler haben wir noch nichts gehört": not all agreed yet
     return found
+
+
+def read_party_refusals(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                        values: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
+    """"niestety muszę sprostować: ITP Serwis jednak się nie zgadza": for a type with one yes/no item, everyone's
+    consent, a clause that names a party (the first word of a party's name, or a word of a party's labels) and
+    says no in a sentence (a refusal phrase, or an agreement phrase beside a negation), and no wait ("le client ne
+    m'a pas encore répondu"), refuses it: one party's no is no consent of all. Read from a sentence, so the ticket
+    is held for an agent to check it."""
+    yesno = [spec.name for spec in rtype.fields if spec.kind == "yesno"]
+    if catalog is None or len(yesno) != 1 or not paragraphs or catalog.vocabulary.no is None:
+        return []
+    terms = _party_words_of(rtype, values, found_here, catalog.vocabulary)
+    for text, _ in paragraphs:
+        folded = fold(text)
+        if not catalog.vocabulary.no.search(folded) and not fold_words(text) & catalog.vocabulary.negations:
+            continue   # the common case: no refusal and no negation
+        for clause in _stated_clauses(text):
+            words = fold_words(clause)
+            folded = fold(clause)
+            if words & terms and _phrase_answer(folded, catalog.vocabulary) is False and not (
+                    catalog.vocabulary.pending is not None and catalog.vocabulary.pending.search(folded)):   # a wait
+                return [Found(yesno[0], clause, clause, False, "sentence")]
+    return []
+
+
+def _party_words_of(rtype: RequestType, values: Mapping[str, RawValue], found_here: list[Found], vocabulary) -> frozenset[str]:
+    """The words that name a party of the request: the first word of each party's name given ('ITP' of 'ITP
+    Serwis', 'АйТи' of 'ООО «АйТи Профи»'), not a legal form, and the party nouns of the name items' labels."""
+    names = {spec.name for spec in rtype.fields if spec.kind == "text" and not spec.name.endswith("_id")}
+    written = [raw.value for name, raw in values.items() if name in names] + [
+        item.value for item in found_here if item.field in names]
+    terms = set(_item_words(rtype, "party_nouns", "", lambda: (
+        word for name in sorted(names) for word in _label_words(rtype, name))))
+    for name in written:
+        if isinstance(name, str):
+            if _QUOTED.search(name):
+                name = _QUOTED.search(name).group(1)
+            words = [word for word in fold(name).split() if len(word) >= 3 and word not in vocabulary.legal_forms]
+            terms |= set(words[:1])
+    return frozenset(terms)
+
+
+def consent_still_pending(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                          values: Mapping[str, RawValue], found_here: list[Found]) -> str | None:
+    """The clause of a later comment that says everyone's consent, given before, is not all in yet: "клиент и мы
+    согласны, а «АйТи Профи» пока не ответили, ждём их ответа": in a paragraph about agreeing (a word of the yes/no
+    item's labels, or a yes phrase), a clause with a pending phrase that names a party (the first word of its
+    name, or a word of its labels) or the item itself ("согласия всех сторон пока нет")."""
+    yesno = [spec.name for spec in rtype.fields if spec.kind == "yesno"]
+    vocabulary = catalog.vocabulary if catalog is not None else None
+    if len(yesno) != 1 or vocabulary is None or vocabulary.pending is None:
+        return None
+    parties = _party_words_of(rtype, values, found_here, vocabulary)
+    consent_words = frozenset(word for word in _label_words(rtype, yesno[0])
+                              if len(word) >= _STEM_CHARS and word not in parties)   # "согласие", "сторон", "parties"
+    terms = parties | consent_words
+    for text, _ in paragraphs:
+        folded = fold(text)
+        if not vocabulary.pending.search(folded) or (
+                consent_words.isdisjoint(folded.split()) and (vocabulary.yes is None or not vocabulary.yes.search(folded))):
+            continue
+        for clause in _stated_clauses(text):
+            if vocabulary.pending.search(fold(clause)) and fold_words(clause) & terms:
+                return clause
+    return None
 
 
 def _a_party_pending(paragraphs: list[tuple[str, str]], rtype: RequestType, vocabulary) -> bool:
@@ -3083,6 +3149,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_wished_dates(paragraphs, rtype, catalog, values, found, comment.get("created_at")),
              *read_date_corrections(paragraphs, rtype, catalog),
              *read_consent_sentences(paragraphs, rtype, catalog),
+             *read_party_refusals(paragraphs, rtype, catalog, values, found),
              *read_party_agreements(paragraphs, rtype, catalog, next(iter(writers)) if len(writers) == 1 else None),
              *(read_asked_agreements(paragraphs, rtype, catalog, values, [*found, *patterned],
                                      next(iter(writers)) if len(writers) == 1 else None)
@@ -3106,6 +3173,12 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
         if name not in given_here and values.pop(name, None) is not None:
             doubts.append({"kind": "withdrawn", "field": name, "label": clause})
+    # Everyone's consent said before, and now a party's answer still awaited: the consent is not given yet.
+    consent = next((name for name, raw in values.items() if raw.source_id != comment_id and name not in given_here
+                    and rtype.spec_by_name[name].kind == "yesno" and raw.value is not False), None)
+    if consent is not None and (clause := consent_still_pending(paragraphs, rtype, catalog, values, found)):
+        values.pop(consent)
+        doubts.append({"kind": "withdrawn", "field": consent, "label": clause})
     return items
 
 
