@@ -263,6 +263,9 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
     while tokens:
         while tokens and tokens[-1] in _APPOSITION:
             tokens.pop()
+        agent = _agent_cue(tokens, reader)
+        if agent is not None:
+            return agent, writer
         for size in range(min(longest, len(tokens)), 0, -1):
             if tuple(tokens[-size:]) in cues:   # a cue holding a "we" ("par notre") names the writer's party
                 writer = writer or not we_words.isdisjoint(tokens[-size:])
@@ -282,6 +285,24 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
         else:
             break
     return None, writer
+
+
+_FUTURE_REACH = 4   # words before an agent cue where its future may be said ("should be managed by", "будет")
+
+
+def _agent_cue(tokens: list[str], reader) -> str | None:
+    """The party a cue told by tense gives ("currently managed by" -> the current partner, "should be managed by
+    … from now on" -> the new one): the new party's item after a word of the future or of a wish among the words
+    just before the cue, the current party's otherwise."""
+    agents = reader.prose_agents
+    if not agents:
+        return None
+    for size in range(min(max(map(len, agents)), len(tokens)), 0, -1):
+        items = agents.get(tuple(tokens[-size:]))
+        if items is not None:
+            ahead = tokens[max(0, len(tokens) - size - _FUTURE_REACH):len(tokens) - size]
+            return items[1] if reader.prose_future.intersection(ahead) else items[0]
+    return None
 
 
 def _behind_we(tokens: list[str], field_name: str | None, reader, writer: bool) -> tuple[str | None, bool]:

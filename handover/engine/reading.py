@@ -313,6 +313,10 @@ class Reader:
     unoffered: Mapping[str, frozenset[str]] = field(default_factory=dict)
     prose_moved_to: str | None = None   # the name item a "we" after its cue makes the writer's ("moved to us")
     kind_openers: Phrases | None = None   # over fold(): "this is", "se trata de", "es geht um": a clause saying the kind
+    # A party's agent told by tense (`prose_parties: agent:`): folded cue ("managed by", "gestionado por") ->
+    # (the item it gives, the item it gives after a word of the future: "will be managed by", "será gestionado por").
+    prose_agents: Mapping[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    prose_future: frozenset[str] = frozenset()   # folded words of the future or of a wish ("will", "should", "será")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -350,7 +354,8 @@ class Reader:
     @cached_property
     def prose_cue_ends(self) -> frozenset[str]:
         """The last word of every prose party cue: a text without one names no party in prose."""
-        return frozenset(cue[-1] for cue, field_name in self.prose_cues.items() if field_name)
+        return frozenset(cue[-1] for cue, field_name in self.prose_cues.items() if field_name) | frozenset(
+            cue[-1] for cue in self.prose_agents)
 
     @cached_property
     def prose_fields(self) -> frozenset[str]:
@@ -373,6 +378,7 @@ class Reader:
         """Words a capital may open that are no name's: articles, party nouns, cue words, "we" and "our"."""
         vocabulary = self.vocabulary
         return (self.prose_between | vocabulary.lead_words | frozenset(cue[-1] for cue in self.prose_cues)
+                | frozenset(cue[-1] for cue in self.prose_agents)
                 | vocabulary.we_words | vocabulary.our_words)
 
     @cached_property
@@ -611,9 +617,12 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     prose_opening = prose_kind = prose_moved_to = None
     kind_openers: list[str] = []
     inline: dict[str, str] = {}
+    agents: dict[tuple[str, ...], tuple[str, str]] = {}
+    future: set[str] = set()
     for lang, data in texts.items():
         opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between,
                                                  kind_openers)
+        _prose_agents((data.get("prose_parties") or {}).get("agent"), kinds, agents, future)
         prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         prose_moved_to = moved_to or prose_moved_to
         for field_name, entry in (data.get("fields") or {}).items():
@@ -651,7 +660,21 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   prose_cues, frozenset(prose_between), prose_opening,
                   {word: name for word, name in inline.items() if word and name}, prose_kind,
                   {name: frozenset(words) for name, words in unoffered.items()}, prose_moved_to,
-                  _phrase_pattern(kind_openers))
+                  _phrase_pattern(kind_openers), agents, frozenset(future))
+
+
+def _prose_agents(data: Mapping | None, kinds: Mapping[str, str], agents: dict, future: set) -> None:
+    """One language's `prose_parties: agent:` ({current: item, new: item, cues: [...], future: [...]}) into the
+    table of cues told by tense and the words of the future."""
+    if not data:
+        return
+    current, new = data.get("current"), data.get("new")
+    if kinds.get(current) != "text" or kinds.get(new) != "text":
+        raise ValueError(f"prose_parties: agent names no text fields ({current!r}, {new!r})")
+    for cue in data.get("cues") or ():
+        if fold(str(cue)):
+            agents[tuple(fold(str(cue)).split())] = (current, new)
+    future.update(fold(str(word)) for word in data.get("future") or () if fold(str(word)))
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set, openers: list
@@ -665,7 +688,7 @@ def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between:
     if kind is not None and kinds.get(kind) != "enum":
         raise ValueError(f"prose_parties: kind {kind!r} names no enumeration")
     for key, words in data.items():
-        if key in ("opening", "kind", "moved_to"):
+        if key in ("opening", "kind", "moved_to", "agent"):
             continue
         if key == "kind_openers":
             openers.extend(str(word) for word in words or ())

@@ -100,3 +100,15 @@ def test_broken_data_files_are_named_in_the_error(mutation, fragment, tmp_path):
     with pytest.raises(CatalogError, match=re.escape(fragment)) as error:
         load_catalog([tmp_path])
     assert "broken_type.json" in str(error.value)
+
+
+def test_an_agent_cue_naming_no_party_is_named_in_the_error(tmp_path):
+    """`prose_parties: agent:` must give two text items (the current and the new party)."""
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "broken_type.json").write_text((ROOT / "schemas" / "reseller_change.json").read_text())
+    (tmp_path / "ticket_forms" / "broken_type").mkdir(parents=True)
+    data = yaml.safe_load((FORMS / "reseller_change" / "en.yaml").read_text(encoding="utf-8"))
+    data["prose_parties"]["agent"]["new"] = "billing_frequency"
+    (tmp_path / "ticket_forms" / "broken_type" / "en.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(CatalogError, match="agent names no text fields"):
+        load_catalog([tmp_path])
