@@ -35,8 +35,8 @@ def party_name(written: str, vocabulary, from_end: bool = False) -> str:
     for token in tokens:
         if token.startswith("("):
             break
-        if not _in_name(token, vocabulary):
-            break
+        if not _in_name(token, vocabulary) or (kept and kept[-1].endswith(".") and fold(token) in we_words(vocabulary)):
+            break   # "Solent Comms Ltd. We are …": a "we" after a legal form's full stop opens a sentence
         if _ends_sentence(token, vocabulary):
             kept.append(token[:-1])   # "Telcia Services. Ci-joint …": a full stop after a word ends the sentence
             break                     # ("Dr.", "Sp.", "S.L." are abbreviations)
@@ -51,6 +51,11 @@ def party_name(written: str, vocabulary, from_end: bool = False) -> str:
 
 
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"))
+
+
+def we_words(vocabulary) -> frozenset[str]:
+    """The folded "we" and "our" words of every language."""
+    return vocabulary.we_words | vocabulary.our_words
 
 
 def _name_at_end(written: str, vocabulary) -> str:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name
+from .names import _QUOTE_PAIRS, _capitalised, _ends_sentence, _in_name, we_words
 from .text import fold, fold_words, soft_fold, unnegated
 
 _TOKEN = re.compile(r"\S+")
@@ -375,6 +375,8 @@ def _run(tokens: list[tuple[int, str]], at: int, vocabulary, cues: Mapping | Non
         quoted = sum(tokens[number][1].count("«") - tokens[number][1].count("»") for number in run) > 0
         if not quoted and (not _in_name(following, vocabulary) or following.startswith(("(", "¿", "¡"))):
             break   # inside «…» any word is the name's: 'ООО «Балтийская верфь-Сервис»'
+        if not quoted and tokens[run[-1]][1].endswith(".") and fold(following) in we_words(vocabulary):
+            break   # "… Solent Comms Ltd. We are …": a "we" after a legal form's full stop opens a sentence
         if cues and not quoted and not _capitalised(following) and len(run) >= 2 \
                 and _cue_between_names(tokens, run[-1] + 1, cues):
             break

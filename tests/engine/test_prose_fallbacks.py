@@ -264,3 +264,15 @@ def test_only_the_proofs_own_label_says_it_is_to_follow(catalog, settings, line,
     another item's label it says nothing of the proof."""
     document = ticket_document("reseller_change", [comment(RESELLER + "\n" + line, attachments=[attachment("scan.pdf")])])
     assert evaluate(document, catalog, settings, TODAY).missing == missing
+
+
+@pytest.mark.parametrize("text, lang, current", [
+    ("We would like to take over Harbour Dental Ltd, an end customer currently managed by Solent Comms Ltd. We are "
+     "Blue Fin Networks.", "en", "Solent Comms Ltd."),
+    ("Le client final Pharmacie Centrale est actuellement géré par Ouest Télécom S.A. Nous, Armor Réseaux, souhaitons "
+     "le reprendre.", "fr", "Ouest Télécom S.A"),
+])
+def test_a_we_after_a_legal_forms_full_stop_is_no_part_of_the_name(catalog, settings, text, lang, current):
+    """'… Solent Comms Ltd. We are …': the full stop of 'Ltd.' ends the sentence before a "we"."""
+    document = ticket_document("partner_takeover", [comment(text, attachments=[attachment("agreements.pdf")])], locale=lang)
+    assert evaluate(document, catalog, settings, TODAY).fields.get("current_partner") == current
