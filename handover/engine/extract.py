@@ -16,7 +16,7 @@ from .clauses import _clauses, _plain_clauses, _stated_clauses
 from .colleagues import public_by_others, requester_side
 from .layout import QUOTED_PROMPT, Line, comment_lines
 from .memo import memo_for
-from .names import _PARENTHETICAL, party_name
+from .names import _PARENTHETICAL, _capitalised, party_name, we_words
 from .prose_parties import may_name_parties, read_prose_parties
 from .normalize import _phrase_answer, lookup_phrase, normalize_choice, normalize_yes_no, parse_date
 from .reading import _EMAIL_SLOT, LabelMatch, Reader
@@ -1072,6 +1072,17 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     return paragraphs
 
 
+def _without_cue_words(written: str, reader) -> str:
+    """A name slot less the lowercase words of a party's cue or noun that open it before a capital: "tomar la
+    gestión del cliente {company_name}" over "… del cliente final Talleres Soria" holds "Talleres Soria"."""
+    tokens = written.split()
+    skipped = 0
+    while skipped < min(2, len(tokens) - 1) and tokens[skipped][:1].islower() and tokens[skipped][-1:].isalpha() \
+            and fold(tokens[skipped]) in reader.prose_skip and fold(tokens[skipped]) not in we_words(reader.vocabulary):
+        skipped += 1   # not over a full stop, nor a "we" ("chez nous. La Pharmacie …" names no one)
+    return " ".join(tokens[skipped:]) if skipped and _capitalised(tokens[skipped]) else written
+
+
 def _we_named(written: str, vocabulary) -> bool:
     """Whether a party's slot holds a "we" in place of a name ("us together with all of its customers")."""
     words = fold(written).split()
@@ -1111,7 +1122,8 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     start, end = match.span(name)
                     written = text[where[start]:where[end - 1] + 1].strip()
                     if _names_a_party(rtype.spec_by_name[name]):
-                        written = party_name(written, rtype.reader.vocabulary, from_end=start == match.start())
+                        written = party_name(_without_cue_words(written, rtype.reader), rtype.reader.vocabulary,
+                                             from_end=start == match.start())
                         if _we_named(written, rtype.reader.vocabulary):
                             # "move over to us together with all of its customers": the writer is that party
                             if writers is not None and origin != "forwarded":
@@ -3020,9 +3032,11 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     every name is known (and the writer too, or no agreement is open), or no paragraph holds a cue's word."""
     fields = rtype.reader.prose_fields
     here = {item.field for item in found_here}
+    kind = rtype.reader.prose_kind
     if all(name in values or name in here for name in fields) and (
-            writer is not None or all(name in values or name in here for name in rtype.named_agreements)):
-        return None   # the common case: every party named by a label or a pattern
+            writer is not None or all(name in values or name in here for name in rtype.named_agreements)) and (
+            kind is None or kind in values or kind in here):
+        return None   # the common case: every party named by a label or a pattern, and the kind known
     own = [text for text, origin in paragraphs if origin != "forwarded"]
     if not any(may_name_parties(text, rtype) for text in own):
         return None
@@ -3030,7 +3044,6 @@ def prose_parties(paragraphs: list[tuple[str, str]], rtype: RequestType, values:
     known.update((item.field, str(item.value)) for item in found_here if item.field in fields)
     told = read_prose_parties([clause for text in own for clause in _plain_clauses(text)], rtype, known)
     found = [Found(name, value, clause, False, "sentence") for name, (value, clause) in told.names.items()]
-    kind = rtype.reader.prose_kind
     if told.kind and kind not in values and kind not in here:   # "przenieść resellera ProTel …": the company's cue names the kind
         found.append(Found(kind, told.kind.replace("_", " "), told.kind, False, "sentence"))
     return found, told.writer

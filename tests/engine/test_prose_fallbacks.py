@@ -276,3 +276,17 @@ def test_a_we_after_a_legal_forms_full_stop_is_no_part_of_the_name(catalog, sett
     """'… Solent Comms Ltd. We are …': the full stop of 'Ltd.' ends the sentence before a "we"."""
     document = ticket_document("partner_takeover", [comment(text, attachments=[attachment("agreements.pdf")])], locale=lang)
     assert evaluate(document, catalog, settings, TODAY).fields.get("current_partner") == current
+
+
+@pytest.mark.parametrize("text, lang, company", [
+    ("Hola, queremos tomar la gestión del cliente final Talleres Soria, hoy atendido por InfoCastilla.", "es",
+     "Talleres Soria"),
+    ("Nous souhaitons reprendre la gestion du client final Mairie de Saint-Aubin, actuellement suivi par Centre "
+     "Télécom.", "fr", "Mairie de Saint-Aubin"),
+])
+def test_a_name_slot_holds_no_word_of_the_cue_and_the_cue_still_says_the_kind(catalog, settings, text, lang, company):
+    """'tomar la gestión del cliente {company_name}' over '… del cliente final Talleres Soria': the slot's 'final' is
+    the cue's, and 'cliente final' still says the take-over kind."""
+    document = ticket_document("partner_takeover", [comment(text, attachments=[attachment("acuerdos.pdf")])], locale=lang)
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("company_name"), fields.get("takeover_kind")) == (company, "end_customer")
