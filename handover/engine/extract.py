@@ -482,6 +482,43 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
     return _item_words(rtype, "agreement", "", build)
 
 
+_JOINER = re.compile(r"\s*(?:[/+&]|\s(?:and|und|i|y|et|e|и|oraz|ou|or|oder|o)\s)\s*", re.IGNORECASE)
+
+
+def joined_items(written: str, field_name: str, rtype: RequestType) -> list[str]:
+    """The other address items a label joins to the one it was read as ("Portal owner / billing email", "portal+
+    billing", "E-mail właściciela portalu i do faktur"): each part of the label around a joining word or mark names
+    exactly one address item by the item's own label stems, all of them different; one address then serves each."""
+    parts = [part for part in _JOINER.split(written) if part.strip()]
+    if len(parts) < 2:
+        return []
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    named = []
+    for part in parts:
+        stems = {word[:_STEM_CHARS] for word in fold(part).split() if len(word) >= _STEM_CHARS}
+        items = [name for name in addresses if stems & _address_stems_apart(rtype, name)]
+        if len(items) != 1:
+            return []   # a part naming no address item, or several
+        named.append(items[0])
+    if len(set(named)) != len(named) or field_name not in named:
+        return []
+    return [name for name in named if name != field_name]
+
+
+def _address_stems_apart(rtype: RequestType, field_name: str) -> frozenset[str]:
+    """The five-letter stems of an address item's label words that no other address item's labels share ("billi",
+    "factu" of the billing email beside the portal owner's), none generic."""
+    def stems(name: str) -> set[str]:
+        return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
+
+    def apart() -> set[str]:
+        others = set().union(*(stems(spec.name) for spec in rtype.fields
+                               if spec.kind == "email" and spec.name != field_name))
+        return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
+
+    return _item_words(rtype, "address_stems_apart", field_name, apart)
+
+
 def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False,
                           longest: int = _MAX_LABEL_CHARS) -> tuple[str, str, bool] | None:
     """'Accord du distributeur actuel', 'Zustimmung akt. Partner', 'Losing BP sign-off': a label holding a word
@@ -683,6 +720,9 @@ class _LineReader:
         elif kind == "email" and "@" in value:
             self._same_after_address(value, origin)
         self.found.append(Found(field_name, value, written, exact, origin, folded))
+        if kind == "email" and value.count("@") == 1 and _JOINER.search(written):   # one address for both
+            self.found.extend(Found(other, value, written, False, origin, folded)
+                              for other in joined_items(written, field_name, self.rtype))
 
     def _same_after_address(self, value: str, origin: str) -> None:
         """"Владелец портала — admin@…, счета отправлять туда же": words after a labelled address that say

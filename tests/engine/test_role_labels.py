@@ -74,3 +74,31 @@ def test_a_label_holding_a_dash_runs_to_its_colon(catalog, settings, line):
     body = f"Service : SRV-883104\n{line}"
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
     assert "new_holder_email" in verdict.fields and "current_holder_email" not in verdict.fields
+
+
+@pytest.mark.parametrize("line, lang", [
+    ("Portal owner / billing email: ops@alfa.example", "en"),
+    ("E-mail właściciela portalu i do faktur: ops@alfa.example", "pl"),
+    ("Correo del administrador del portal y de facturación: ops@alfa.example", "es"),
+    ("Email владельца портала и для счетов: ops@alfa.example", "ru"),
+    ("E-mail do dono do portal e de faturação: ops@alfa.example", "pt"),
+    ("E-Mail Portal-Inhaber und Rechnungen: ops@alfa.example", "de"),
+    ("Email du propriétaire du portail et de facturation : ops@alfa.example", "fr"),
+])
+def test_a_label_joining_two_address_items_gives_its_one_address_to_both(catalog, settings, line, lang):
+    """Each part of the label names one address item by the words no other address item's labels hold."""
+    body = ("Subscription ID: SUB-1\nEnd customer: Alfa\nCurrent reseller: A\nNew reseller: B\nAll parties consent: yes\n"
+            "Preferred transfer date: 15.12.2026\nBilling frequency: monthly\nPayment method: invoice\n" + line)
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang),
+                       catalog, settings, TODAY)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert verdict.fields["portal_owner_email"] == verdict.fields["billing_email"] == "ops@alfa.example"
+    assert any(item["field"] == "billing_email" and not item["exact"] for item in verdict.readings)
+
+
+def test_two_addresses_under_a_joined_label_are_not_both_given_to_each(catalog, settings):
+    body = ("Subscription ID: SUB-1\nEnd customer: Alfa\nCurrent reseller: A\nNew reseller: B\nAll parties consent: yes\n"
+            "Preferred transfer date: 15.12.2026\nBilling frequency: monthly\nPayment method: invoice\n"
+            "Portal owner / billing email: ops@alfa.example / bills@alfa.example")
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])]), catalog, settings, TODAY)
+    assert verdict.fields.get("billing_email") != verdict.fields.get("portal_owner_email")
