@@ -1814,6 +1814,78 @@ def read_listed_agreements(prose: list[Line], rtype: RequestType, catalog, value
     return found
 
 
+_ANSWER_PARTS = re.compile(r"\s*[,;]\s*|\s+(?:and|i|y|e|et|und|и)\s+", re.IGNORECASE)
+
+
+def read_named_answer_lists(paragraphs: list[tuple[str, str]], rtype: RequestType, values: Mapping[str, RawValue],
+                            catalog, found_here: list[Found], writer: str | None) -> list[Found]:
+    """'Zgody: klient tak, Telkom tak, my tak': a sentence (after a head of up to three words and a colon) of two
+    or more parts, each a party named by a word of its name given so far, its role, or a "we" for the party the
+    writer is, then a yes or no of its own, for different parties: each its agreement. Only agreements not given."""
+    if catalog is None or not rtype.named_agreements or not paragraphs:
+        return []
+    open_agreements = set(rtype.named_agreements - values.keys() - {item.field for item in found_here})
+    if not open_agreements:
+        return []
+    yes_no = catalog.yes_no_index
+    terms = None
+    found = []
+    for text, _ in paragraphs:
+        if "," not in text and ";" not in text:
+            continue
+        for sentence in _SENTENCE_END.split(text):
+            head, colon, rest = sentence.partition(":")
+            listed = rest if colon and len(head.split()) <= _MAX_LIST_HEAD_WORDS else sentence
+            parts = [part.strip(" .!") for part in _ANSWER_PARTS.split(listed.strip()) if part.strip(" .!")]
+            if len(parts) < 2 or any(len(part.split()) > _MAX_LISTED_ANSWER_WORDS + 3 for part in parts):
+                continue
+            if terms is None:   # its name's words and "we" (_party_terms), and every role phrase of the party
+                roles = rtype.reader.party_words
+                terms = {field_name: own | roles.get(field_name, frozenset())
+                         for field_name, own in _party_terms(rtype, values, found_here, catalog, writer).items()}
+            read = [_named_answer(part, terms, yes_no) for part in parts]
+            if writer is None and read.count(None) == 1:   # "…, my tak": a "we" is the one party the others leave
+                at = read.index(None)
+                words = fold(parts[at]).split()
+                left = set(terms) - {field_name for field_name, _ in filter(None, read)}
+                if len(words) == 2 and words[0] in catalog.vocabulary.we_words and words[1] in yes_no \
+                        and len(left) == 1 and len(read) == len(terms):   # every party listed
+                    read[at] = (left.pop(), words[1])
+            if all(read) and len({field_name for field_name, _ in read}) == len(read):
+                found.extend(Found(field_name, answer, sentence.strip(), False, "sentence")
+                             for field_name, answer in read if field_name in open_agreements)
+    return found
+
+
+def _labelled_answer_lists(found: list[Found], rtype: RequestType, values: Mapping[str, RawValue], catalog) -> list[Found]:
+    """In a comment of labels only: the answer lists under an agreement's label ("Zgody: klient tak, Telkom tak")."""
+    if not rtype.named_agreements:
+        return []
+    listed = _listed_under_labels(found, rtype)
+    return read_named_answer_lists(listed, rtype, values, catalog, found, None) if listed else []
+
+
+def _listed_under_labels(found: list[Found], rtype: RequestType) -> list[tuple[str, str]]:
+    """The labelled lines of agreements and their documents whose value lists several answers ("Zgody: klient tak,
+    Telkom tak, my tak"), as text for the readers of answer lists."""
+    return [(f"{item.label}: {item.value}", item.origin) for item in found
+            if "," in str(item.value) and rtype.spec_by_name[item.field].kind in ("yesno", "attachment")]
+
+
+def _named_answer(part: str, terms: Mapping[str, frozenset[str]], yes_no: Mapping[str, bool]) -> tuple[str, str] | None:
+    """'Telkom tak', 'VoIP Expert - tak' -> (current_partner_agreement, 'tak'): a yes or no at the end, and before it
+    the party: one of its terms, or words opening with one (the first word of its name); None otherwise."""
+    words = fold(part).split()
+    for size in (1, 2):
+        answer, party = " ".join(words[-size:]), words[:-size]
+        if not party or answer not in yes_no:
+            continue
+        named = [field_name for field_name, own in terms.items() if " ".join(party) in own or party[0] in own]
+        if len(named) == 1:
+            return named[0], answer
+    return None
+
+
 def _carries_files(comment: Mapping) -> bool:
     """Whether a comment has a file attached that is no inline image of its signature."""
     return any(isinstance(item, Mapping) and not item.get("inline") for item in comment.get("attachments") or ())
@@ -3171,8 +3243,11 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     doubts.extend(doubt for doubt in unsure
                   if not any(str(doubt.get("label", "")) in str(item.label) for item in patterned))
     if comment_id in questions:   # a reply to the agent's question
-        patterned = read_answers(prose, questions[comment_id], rtype, {item.field for item in found},
-                                  catalog.yes_no_index if catalog is not None else None) + patterned
+        # A label read loosely may be the answer itself: "Klienta końcowego - Lingua Plus to zwykły klient, nie
+        # reseller." under "… klienta końcowego, czy resellera …?"
+        answers = prose + [Line(item.label, item.origin) for item in found if not item.exact and item.label]
+        patterned = read_answers(answers, questions[comment_id], rtype, {item.field for item in found},
+                                 catalog.yes_no_index if catalog is not None else None) + patterned
     if comment_id in replies and prose:   # a reply to the agent
         patterned = read_address_answer(replies[comment_id], prose, rtype, values,
                                         [*found, *patterned, *statements]) + patterned
@@ -3218,6 +3293,9 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
              *read_stated_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
                                    next(iter(writers)) if len(writers) == 1 else None),
+             *read_named_answer_lists(paragraphs + _listed_under_labels(found, rtype), rtype, values, catalog,
+                                      [*patterned, *found, *statements],
+                                      next(iter(writers)) if len(writers) == 1 else None),
              *statements, *patterned, *found,
              *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
     if any(origin == "forwarded" for _, origin in paragraphs):
@@ -3259,10 +3337,12 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         readable, salutations = split_salutations(lines, vocabulary)
         found, prose = read_lines(readable, rtype, stopwords, doubts, catalog.yes_no_index if catalog else None)
         prose_text.extend(_own_words(lines, salutations, prose))
-        # The common case holds labels and salutations only: no prose to read, only a label's list of choices.
+        # The common case holds labels and salutations only: no prose to read, only a label's list of choices or of
+        # the parties' answers; a reply to the agent's question is read for its answers all the same.
         signature = [line.text for line in salutations if line.origin == "email"]
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies, questions,
-                             signature) if prose else [*found, *read_choice_lists([], rtype, values, found)]
+                             signature) if prose or comment_id in questions else [
+            *found, *read_choice_lists([], rtype, values, found), *_labelled_answer_lists(found, rtype, values, catalog)]
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
