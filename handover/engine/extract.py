@@ -485,8 +485,8 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
 _JOINER = re.compile(r"\s*(?:[/+&]|\s(?:and|und|i|y|et|e|и|oraz|ou|or|oder|o)\s)\s*", re.IGNORECASE)
 
 
-def joined_items(written: str, field_name: str, rtype: RequestType) -> list[str]:
-    """The other address items a label joins to the one it was read as ("Portal owner / billing email", "portal+
+def joined_items(written: str, field_name: str | None, rtype: RequestType) -> list[str]:
+    """The other address items (every one, when it was read as none) a label joins to the one it was read as ("Portal owner / billing email", "portal+
     billing", "E-mail właściciela portalu i do faktur"): each part of the label around a joining word or mark names
     exactly one address item by the item's own label stems, all of them different; one address then serves each."""
     parts = [part for part in _JOINER.split(written) if part.strip()]
@@ -500,7 +500,7 @@ def joined_items(written: str, field_name: str, rtype: RequestType) -> list[str]
         if len(items) != 1:
             return []   # a part naming no address item, or several
         named.append(items[0])
-    if len(set(named)) != len(named) or field_name not in named:
+    if len(set(named)) != len(named) or (field_name is not None and field_name not in named):
         return []
     return [name for name in named if name != field_name]
 
@@ -819,6 +819,8 @@ class _LineReader:
                 return
         if self.header is None and self._plain_label_line(text, line.origin):
             return
+        if "@" in text and self._joined_addresses(text, line.origin):
+            return
         if self.pending and (self._a_choice_of_pending(text) or not self._bare_label(text)
                              and (not _MAY_SEPARATE.search(text) or not self._opens_label(text))):
             # "Cliente final:" over "Quinta do Vale Verde - Turismo Rural, Lda.": a dash in a value opens no item;
@@ -853,6 +855,24 @@ class _LineReader:
         if value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3):   # as _may_wrap, inline: hot
             self.wrapped = len(self.found)
         self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
+        return True
+
+    def _joined_addresses(self, text: str, origin: str) -> bool:
+        """'Portal admin & invoices: admin@…', 'Portal e cobrança: admin@…', 'Portal y facturas a admin@…': one
+        address after words (up to a colon, or up to the address) that join two or more address items by their own
+        label words; each item gets the address, read as not exact."""
+        addresses = _ADDRESS.findall(text)
+        if len(addresses) != 1:
+            return False
+        at = text.find(":") if ":" in text[:text.find(addresses[0])] else text.find(addresses[0])
+        written = _strip_markup(text[:at]).strip(" -–—")
+        if not written or len(written.split()) > _MAX_BARE_LABEL_WORDS + 2 or not _JOINER.search(written):
+            return False
+        named = joined_items(written, None, self.rtype)
+        if len(named) < 2:
+            return False
+        address = addresses[0].rstrip(".")
+        self.found.extend(Found(name, address, written, False, origin, fold(written)) for name in named)
         return True
 
     def _prompt_label(self, text: str):
@@ -962,11 +982,25 @@ class _LineReader:
             return False
         found = match_label(" ".join(words[:-1]), self.rtype, self.stopwords)
         if not found:
-            return False
+            return self._label_then_date(text, origin)
         self.add((found[0], found[1], True), " ".join(words[:-1]), words[-1], origin)
         return True
 
+    def _label_then_date(self, text: str, origin: str) -> bool:
+        """'Go-live 1 Feb 2027', 'Wunschtermin 15. Januar 2027': a date item's exact label, then a date in words."""
+        date = _TRAILING_DATE.search(text)
+        if date is None or date.start() == 0:
+            return False
+        written = _strip_markup(text[:date.start()]).strip(" -–—")
+        found = match_label(written, self.rtype, self.stopwords) if written else None
+        if not found or self.rtype.spec_by_name[found[0]].kind != "date":
+            return False
+        self.add((found[0], found[1], True), written, date.group().strip(), origin)
+        return True
 
+
+_TRAILING_DATE = re.compile(r"\s(?:\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?(?:\s+(?:de\s+)?\d{4})?"
+                            r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{4})?)\s*$")
 _MAX_LIST_HEAD_WORDS = 3
 _MAX_LISTED_ANSWER_WORDS = 3
 
@@ -1112,6 +1146,16 @@ def _paragraphs(prose: list[Line]) -> list[tuple[str, str]]:
     return paragraphs
 
 
+_CODE_THEN_NAME = re.compile(r"^(?:[^\W\d_]+\s+)?[^\W_][\w/-]*\d[\w/-]*\s*\(\s*([^\W\d_][^()]*?)\s*\)?\s*$")
+
+
+def _name_beside_code(written: str) -> str:
+    """"move sub SUB-7781 (Farmacia Sol) from …": a name slot holding an identifier and the name in brackets after it
+    holds that name."""
+    match = _CODE_THEN_NAME.match(written)
+    return match.group(1) if match and match.group(1)[:1].isupper() else written
+
+
 def _without_cue_words(written: str, reader) -> str:
     """A name slot less the lowercase words of a party's cue or noun that open it before a capital: "tomar la
     gestión del cliente {company_name}" over "… del cliente final Talleres Soria" holds "Talleres Soria"."""
@@ -1162,8 +1206,8 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     start, end = match.span(name)
                     written = text[where[start]:where[end - 1] + 1].strip()
                     if _names_a_party(rtype.spec_by_name[name]):
-                        written = party_name(_without_cue_words(written, rtype.reader), rtype.reader.vocabulary,
-                                             from_end=start == match.start())
+                        written = party_name(_without_cue_words(_name_beside_code(written), rtype.reader),
+                                             rtype.reader.vocabulary, from_end=start == match.start())
                         if _we_named(written, rtype.reader.vocabulary):
                             # "move over to us together with all of its customers": the writer is that party
                             if writers is not None and origin != "forwarded":

@@ -290,3 +290,21 @@ def test_a_name_slot_holds_no_word_of_the_cue_and_the_cue_still_says_the_kind(ca
     document = ticket_document("partner_takeover", [comment(text, attachments=[attachment("acuerdos.pdf")])], locale=lang)
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("company_name"), fields.get("takeover_kind")) == (company, "end_customer")
+
+
+@pytest.mark.parametrize("line, lang", [
+    ("Go-live 1 Feb 2027", "en"), ("Wunschtermin 1. Februar 2027", "de"), ("Data przeniesienia 1 lutego 2027", "pl"),
+    ("Fecha preferida 1 de febrero de 2027", "es"), ("Date souhaitée 1 février 2027", "fr"),
+    ("Data preferida 1 de fevereiro de 2027", "pt"), ("Желаемая дата 1 февраля 2027", "ru"),
+])
+def test_a_date_items_label_then_a_date_in_words_without_a_colon(catalog, settings, line, lang):
+    body = RESELLER.replace("Preferred transfer date: 2027-01-15\n", "") + line
+    document = ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang)
+    assert evaluate(document, catalog, settings, TODAY).fields.get("preferred_transfer_date") == "2027-02-01"
+
+
+def test_a_name_slot_holding_a_code_holds_the_name_in_brackets_after_it(catalog, settings):
+    """'please move sub SUB-7781 (Farmacia Sol) from InfoNet to us': the end customer is 'Farmacia Sol'."""
+    body = "Hi,\nplease move sub SUB-7781 (Farmacia Sol) from InfoNet to us, CloudIber.\nEveryone's on board."
+    document = ticket_document("reseller_change", [comment(body, attachments=[attachment()])])
+    assert evaluate(document, catalog, settings, TODAY).fields.get("end_customer_name") == "Farmacia Sol"

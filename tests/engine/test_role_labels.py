@@ -102,3 +102,21 @@ def test_two_addresses_under_a_joined_label_are_not_both_given_to_each(catalog, 
             "Portal owner / billing email: ops@alfa.example / bills@alfa.example")
     verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])]), catalog, settings, TODAY)
     assert verdict.fields.get("billing_email") != verdict.fields.get("portal_owner_email")
+
+
+@pytest.mark.parametrize("line, lang", [
+    ("Portal admin & invoices: ops@alfa.example", "en"),
+    ("Portal i faktury: ops@alfa.example", "pl"),
+    ("Portal y facturas a ops@alfa.example", "es"),
+    ("Портал и счета: ops@alfa.example", "ru"),
+    ("Portal e cobrança: ops@alfa.example", "pt"),
+    ("Portal + Rechnungen an ops@alfa.example", "de"),
+    ("Portail et factures : ops@alfa.example", "fr"),
+])
+def test_words_joining_two_address_items_without_a_catalog_label_give_both_the_address(catalog, settings, line, lang):
+    body = ("Subscription ID: SUB-1\nEnd customer: Alfa\nCurrent reseller: A\nNew reseller: B\nAll parties consent: yes\n"
+            "Preferred transfer date: 15.12.2026\nBilling frequency: monthly\nPayment method: invoice\n" + line)
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang),
+                       catalog, settings, TODAY)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert verdict.fields["portal_owner_email"] == verdict.fields["billing_email"] == "ops@alfa.example"
