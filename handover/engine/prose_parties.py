@@ -52,7 +52,7 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
     reader = rtype.reader
     names: dict[str, tuple[str, str]] = {}
     writer = kind = None
-    for clause in clauses:
+    for number, clause in enumerate(clauses):
         placed = _place(clause, reader)
         if placed is None:
             continue
@@ -61,8 +61,44 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
         for field_name, (named, _) in fields.items():
             if field_name not in known and field_name not in names:
                 names[field_name] = (named.name, clause)
+        opening = reader.prose_opening
+        if opening and fields and opening not in fields and opening not in known and opening not in names:
+            referent = _noun_referent(clause, clauses[:number], reader)   # "Die Kanzlei möchte … vom … zu uns …"
+            if referent is not None and referent not in {name for name, _ in names.values()}:
+                names[opening] = (referent, clause)
         writer = writer or next((field_name for field_name, (_, wrote) in fields.items() if wrote), None)
     return ProseParties(names, writer, kind)
+
+
+_REFERENT_AT = 3   # words a clause may open with before the noun that refers back to a company ("Die Kanzlei")
+
+
+def _noun_referent(clause: str, earlier: Sequence[str], reader) -> str | None:
+    """The company a clause's opening noun refers back to: "Die Kanzlei möchte …" after "im Namen der Kanzlei Dr.
+    Steiner & Partner", "La pharmacie souhaite …" after "la pharmacie Centrale": the latest earlier name written
+    right after the same noun; None when the clause opens otherwise or no name follows that noun before."""
+    vocabulary = reader.vocabulary
+    nouns = reader.prose_between | vocabulary.common_nouns
+    words = fold(clause).split()[:_REFERENT_AT]
+    at = next((index for index, word in enumerate(words) if word not in vocabulary.lead_words), None)
+    if at is None or words[at] not in nouns:
+        return None
+    for text in reversed(earlier):
+        for named in reversed(names_in(text, vocabulary, reader.prose_skip, reader.prose_cues)):
+            if fold(text[:named.start]).split()[-1:] == [words[at]] or _alias_after(text[named.end:]) == words[at]:
+                return named.name
+    return None
+
+
+_ALIAS = re.compile(r"(?:\s+[^\s(]+){0,2}?\s*\([^()«„“\"']{0,30}[«„“\"']\s*([^»“”\"']{1,40}?)\s*[»“”\"']")
+
+
+def _alias_after(text: str) -> str | None:
+    """The last word, folded, of the name a company is given in brackets right after its own: 'Müller & Kaiser
+    mbH (nachfolgend „Mandantin“)', 'Northgate Logistics Limited ("the Customer")', '(ci-après « le Client »)'."""
+    match = _ALIAS.match(text)
+    words = fold(match.group(1)).split() if match else []
+    return words[-1] if words else None
 
 
 def _kind(placed: list[Placed], fields: Mapping[str, tuple[Named, bool]], clause: str, reader) -> str | None:
@@ -116,7 +152,13 @@ def _place(clause: str, reader) -> list[Placed] | None:
                 tuple(f" {phrase}" for phrase in reader.prose_company_phrases)):
             return [Placed(names[0], field_name, writer, before)]
         role = _writer_role(clause, reader)
-        return [Placed(names[0], role, True, before)] if role else None
+        if role:
+            return [Placed(names[0], role, True, before)]
+        if field_name and field_name != reader.prose_opening and _strong_cue(before, field_name, reader):
+            # "Derzeit wird die Mandantin von der Telekom Service Nord GmbH betreut.", "… is currently managed by X":
+            # a partner's cue of two words or more, or one told by tense, places a clause's one name
+            return [Placed(names[0], field_name, writer, before)]
+        return None
     if len(names) < _MIN_PLACED:
         return None
     placed, previous = [], 0
@@ -133,7 +175,11 @@ def _place(clause: str, reader) -> list[Placed] | None:
             field_name = reader.prose_opening   # "Harlow Freight Services Ltd, an end customer currently …"
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
-    return placed if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED else None
+    if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED:
+        return placed
+    strong = [item for item in placed if item.field and item.field != reader.prose_opening and not item.writer
+              and _strong_cue(item.before, item.field, reader)]
+    return strong or None   # "Derzeit wird die Mandantin von der Telekom Service Nord GmbH betreut."
 
 
 _PERSON_INTRO_AT = 2   # words before a person's introduction in its clause ("Hi, I'm …", "Bom dia, sou a …")
@@ -287,7 +333,27 @@ def cue_before(before: str, reader) -> tuple[str | None, bool]:
     return None, writer
 
 
-_FUTURE_REACH = 4   # words before an agent cue where its future may be said ("should be managed by", "будет")
+def _strong_cue(before: str, field_name: str, reader) -> bool:
+    """Whether the words right before a name end with a cue for `field_name` of two words or more, or of one word
+    and a party noun after it ("bisherigen Reseller, der X"), or one told by tense: enough to place a clause's one
+    name."""
+    tokens = [word for token in _CUE_TOKEN.findall(before) if token not in _APPOSITION for word in fold(token).split()]
+    fillers = reader.prose_between | reader.vocabulary.lead_words
+    nouns = 0
+    while tokens:
+        for size in range(min(4, len(tokens)), 0, -1):
+            cue = tuple(tokens[-size:])
+            if cue in reader.prose_agents:
+                return size >= 2 or len(tokens) >= 2
+            if reader.prose_cues.get(cue) == field_name and (size >= 2 or nouns > 0):
+                return True
+        if tokens[-1] not in fillers:
+            return False
+        nouns += tokens.pop() in reader.prose_between
+    return False
+
+
+_FUTURE_REACH = 4   # words (not a date's numbers) before an agent cue where its future may be said ("should be managed by")
 
 
 def _agent_cue(tokens: list[str], reader) -> str | None:
@@ -300,7 +366,8 @@ def _agent_cue(tokens: list[str], reader) -> str | None:
     for size in range(min(max(map(len, agents)), len(tokens)), 0, -1):
         items = agents.get(tuple(tokens[-size:]))
         if items is not None:
-            ahead = tokens[max(0, len(tokens) - size - _FUTURE_REACH):len(tokens) - size]
+            words = [token for token in tokens[:len(tokens) - size] if not token.isdigit()]   # a date's numbers
+            ahead = words[-_FUTURE_REACH:]
             return items[1] if reader.prose_future.intersection(ahead) else items[0]
     return None
 
@@ -377,7 +444,7 @@ def _run(tokens: list[tuple[int, str]], at: int, vocabulary, cues: Mapping | Non
             break   # inside «…» any word is the name's: 'ООО «Балтийская верфь-Сервис»'
         if not quoted and tokens[run[-1]][1].endswith(".") and fold(following) in we_words(vocabulary):
             break   # "… Solent Comms Ltd. We are …": a "we" after a legal form's full stop opens a sentence
-        if cues and not quoted and not _capitalised(following) and len(run) >= 2 \
+        if cues and not quoted and not _capitalised(following) \
                 and _cue_between_names(tokens, run[-1] + 1, cues):
             break
         run.append(run[-1] + 1)

@@ -33,7 +33,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
               "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words",
               "writer_intro_words", "legal_form_words", "move_words", "everyone_words",
-              "person_intro_words", "person_company_words")
+              "person_intro_words", "person_company_words", "common_nouns")
 
 
 _THREAD = threading.local()
@@ -163,6 +163,8 @@ class Vocabulary:
     also_words: frozenset[str] = frozenset()   # folded: "also", "ebenfalls", "también": an answer repeating the last
     writer_intro: re.Pattern | None = None   # over soft_fold(): "writing on behalf of", "les escribo desde", "пишу от имени"
     legal_forms: frozenset[str] = frozenset()   # folded words of "GmbH", "Sp. z o.o.", "ООО": in a name, no one's
+    # folded nouns a capital opens that start no company's name ("Mandantin", "Betreuung", "Namen", "Customer")
+    common_nouns: frozenset[str] = frozenset()
     move: Phrases | None = None   # over fold(): "transfer", "Umstellung", "перевод": the move a wished date is for
     everyone: Phrases | None = None   # over fold(): "everyone", "tout le monde", "wszyscy": all parties as a subject
     person_intro: re.Pattern | None = None   # over soft_fold(): "I'm", "Sou a", "ici", "меня зовут": a person, then…
@@ -247,6 +249,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         person_intro=_soft_phrase_pattern(every("person_intro_words")),
         person_company=frozenset(fold(word) for word in every("person_company_words") if fold(word)),
         legal_forms=frozenset(part for word in every("legal_form_words") for part in fold(word).split()),
+        common_nouns=frozenset(fold(word) for word in every("common_nouns") if fold(word)),
     )
 
 
@@ -377,7 +380,8 @@ class Reader:
     def prose_skip(self) -> frozenset[str]:
         """Words a capital may open that are no name's: articles, party nouns, cue words, "we" and "our"."""
         vocabulary = self.vocabulary
-        return (self.prose_between | vocabulary.lead_words | frozenset(cue[-1] for cue in self.prose_cues)
+        return (self.prose_between | vocabulary.lead_words | vocabulary.common_nouns
+                | frozenset(cue[-1] for cue in self.prose_cues)
                 | frozenset(cue[-1] for cue in self.prose_agents)
                 | vocabulary.we_words | vocabulary.our_words)
 
