@@ -52,8 +52,10 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
     reader = rtype.reader
     names: dict[str, tuple[str, str]] = {}
     writer = kind = None
+    roles = {party.name_field: reader.party_words[party.field] for party in rtype.consents
+             if party.name_field and party.field in reader.party_words}
     for number, clause in enumerate(clauses):
-        placed = _place(clause, reader)
+        placed = _place(clause, reader, roles)
         if placed is None:
             continue
         fields = _fields(placed, reader, {**known, **{field_name: name for field_name, (name, _) in names.items()}})
@@ -68,6 +70,20 @@ def read_prose_parties(clauses: Sequence[str], rtype, known: Mapping[str, str]) 
                 names[opening] = (referent, clause)
         writer = writer or next((field_name for field_name, (_, wrote) in fields.items() if wrote), None)
     return ProseParties(names, writer, kind)
+
+
+_BRACKETED = re.compile(r"\s*\(([^()]{2,40})\)")
+
+
+def _role_in_brackets(after: str, roles: Mapping[str, frozenset[str]], reader) -> str | None:
+    """The name item of the one party whose role fills the brackets right after a name: "Coastline Comms (the
+    incoming partner)", "Mosel-IT (bisheriger Partner)"; None otherwise."""
+    match = _BRACKETED.match(after)
+    if match is None:
+        return None
+    words = [word for word in fold(match.group(1)).split() if word not in reader.vocabulary.lead_words]
+    named = [name for name, phrases in roles.items() if " ".join(words) in phrases]
+    return named[0] if len(named) == 1 else None
 
 
 _REFERENT_AT = 3   # words a clause may open with before the noun that refers back to a company ("Die Kanzlei")
@@ -141,10 +157,13 @@ def _company_phrase_in(padded: str, reader) -> bool:
     return any(f" {phrase} " in padded for phrase in reader.prose_company_phrases)
 
 
-def _place(clause: str, reader) -> list[Placed] | None:
+def _place(clause: str, reader, roles: Mapping[str, frozenset[str]] | None = None) -> list[Placed] | None:
     """Each name of the clause with the party its cue gives; None when fewer than two names are placed, unless
-    the clause's one name follows a company's cue of two words or more."""
+    the clause's one name follows a company's cue of two words or more. `roles`: name item -> the role phrases of
+    its party, for a role in brackets after a name ("Coastline Comms (the incoming partner)")."""
     names = names_in(clause, reader.vocabulary, reader.prose_skip, reader.prose_cues)
+    if len(names) == 1 and roles and (role := _role_in_brackets(clause[names[0].end:], roles, reader)):
+        return [Placed(names[0], role, False, clause[:names[0].start])]
     if len(names) == 1:   # "zmianę resellera dla klienta Kancelaria Radcy Prawnego Anna Dąbrowska"
         before = clause[:names[0].start]
         field_name, writer = cue_before(before, reader)
@@ -173,6 +192,8 @@ def _place(clause: str, reader) -> list[Placed] | None:
         if field_name is None and (introduced or not writer) and kind_beside(
                 clause, named, reader, names[number + 1].start if number + 1 < len(names) else None):
             field_name = reader.prose_opening   # "Harlow Freight Services Ltd, an end customer currently …"
+        if field_name is None and roles and not introduced:
+            field_name = _role_in_brackets(clause[named.end:], roles, reader)
         placed.append(Placed(named, field_name, writer, clause[previous:named.start]))
         previous = named.end
     if sum(1 for item in placed if item.field or item.writer) >= _MIN_PLACED:

@@ -44,8 +44,8 @@ def test_a_clause_opening_with_a_companys_defined_name_means_that_company(catalo
 
 
 def test_a_noun_before_a_name_is_the_one_a_later_clause_opening_with_it_means(catalog, settings):
-    body = ("ich melde mich im Namen der Kanzlei Dr. Steiner & Partner, Wien. Die Kanzlei möchte mit ihrer Subscription "
-            "SUB-AT-61502 vom bisherigen Händler Donau EDV zu uns, der ViennaTech IT GmbH, wechseln.")
+    body = ("ich melde mich im Namen der Kanzlei Dr. Steiner & Partner, Wien. Die Kanzlei möchte mit ihrer "
+            "Subscription SUB-AT-61502 vom bisherigen Händler Donau EDV zu uns, der ViennaTech IT GmbH, wechseln.")
     document = ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale="de")
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert fields.get("end_customer_name") == "Dr. Steiner & Partner"
@@ -58,3 +58,52 @@ def test_a_time_noun_is_no_new_partner(catalog, settings):
     document = ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale="de")
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert fields.get("current_reseller") == "DataWerk Franken GmbH" and fields.get("new_reseller") != "Jahresende"
+
+
+LETTERS = {
+    "en": """Dear Sir or Madam,
+
+We act on behalf of Northgate Logistics Limited ("the Customer").
+
+1. The Customer is an end customer whose account is currently managed by Brightwave Communications Ltd.
+2. The Customer wishes its account to be managed by Keystone Unified Ltd with effect from 1 January 2027.
+3. The Customer consents to this transfer. Brightwave Communications Ltd has confirmed in writing that it does not object. Keystone Unified Ltd has confirmed that it agrees to take over the account.
+4. Signed copies of the three letters are enclosed.
+
+We would be grateful if you could process this request.
+
+Yours faithfully,
+Hargreaves & Lowe LLP""",
+    "de": """Sehr geehrte Damen und Herren,
+
+im Namen unserer Mandantin, der Bäckerei Körner GmbH (Endkundin), beantragen wir den Wechsel des betreuenden Partners.
+
+1. Derzeit wird die Mandantin von der Telekom Service Nord GmbH betreut.
+2. Künftig soll die Betreuung durch die Alpha IT GmbH erfolgen.
+3. Die Mandantin stimmt dem Wechsel zu. Die Telekom Service Nord GmbH hat schriftlich erklärt, dass sie keine Einwände hat. Die Alpha IT GmbH ist mit der Übernahme einverstanden.
+4. Die unterzeichneten Erklärungen liegen bei.
+
+Mit freundlichen Grüßen
+Kanzlei Roth""",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LETTERS))
+def test_a_lawyers_letter_one_party_a_sentence_is_read_whole(catalog, settings, lang):
+    """A defined name, a role in brackets, each party's cue in its own sentence, each agreement in its own ('does not
+    object', 'keine Einwände', 'stimmt dem Wechsel zu'): everything is read, nothing asked."""
+    document = ticket_document("partner_takeover", [comment(LETTERS[lang], attachments=[attachment("letters.pdf")])],
+                               locale=lang)
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.missing == () and verdict.invalid == () and not verdict.unsure
+    assert verdict.fields["takeover_kind"] == "end_customer"
+
+
+@pytest.mark.parametrize("body, lang, new", [
+    ("Lodging this on behalf of Coastline Comms (the incoming partner), who asked us as their VAD to raise it.", "en",
+     "Coastline Comms"),
+    ("Wir schreiben für die Alpha IT GmbH (neuer Partner), die den Kunden übernehmen möchte.", "de", "Alpha IT GmbH"),
+])
+def test_a_role_in_brackets_after_a_name_gives_that_party(catalog, settings, body, lang, new):
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
+    assert evaluate(document, catalog, settings, TODAY).fields.get("new_partner") == new
