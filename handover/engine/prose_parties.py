@@ -359,7 +359,7 @@ def _strong_cue(before: str, field_name: str, reader) -> bool:
     and a party noun after it ("bisherigen Reseller, der X"), or one told by tense: enough to place a clause's one
     name."""
     tokens = [word for token in _CUE_TOKEN.findall(before) if token not in _APPOSITION for word in fold(token).split()]
-    fillers = reader.prose_between | reader.vocabulary.lead_words
+    fillers = reader.prose_between | reader.vocabulary.lead_words | reader.prose_now
     nouns = 0
     while tokens:
         for size in range(min(4, len(tokens)), 0, -1):
@@ -374,7 +374,7 @@ def _strong_cue(before: str, field_name: str, reader) -> bool:
     return False
 
 
-_FUTURE_REACH = 4   # words (not a date's numbers) before an agent cue where its future may be said ("should be managed by")
+_FUTURE_REACH = 6   # words (of two letters or more) before an agent cue where its future may be said
 
 
 def _agent_cue(tokens: list[str], reader) -> str | None:
@@ -384,11 +384,13 @@ def _agent_cue(tokens: list[str], reader) -> str | None:
     agents = reader.prose_agents
     if not agents:
         return None
+    while tokens and tokens[-1] in reader.prose_now:   # "cuya cuenta gestiona actualmente Conecta Sur"
+        tokens = tokens[:-1]
     for size in range(min(max(map(len, agents)), len(tokens)), 0, -1):
         items = agents.get(tuple(tokens[-size:]))
         if items is not None:
-            words = [token for token in tokens[:len(tokens) - size] if not token.isdigit()]   # a date's numbers
-            ahead = words[-_FUTURE_REACH:]
+            words = [token for token in tokens[:len(tokens) - size] if len(token) > 1 and not token.isdigit()]
+            ahead = words[-_FUTURE_REACH:]   # not a date's numbers, nor "r." ("aby od 1 stycznia 2027 r. jego …")
             return items[1] if reader.prose_future.intersection(ahead) else items[0]
     return None
 

@@ -320,6 +320,7 @@ class Reader:
     # (the item it gives, the item it gives after a word of the future: "will be managed by", "será gestionado por").
     prose_agents: Mapping[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     prose_future: frozenset[str] = frozenset()   # folded words of the future or of a wish ("will", "should", "será")
+    prose_now: frozenset[str] = frozenset()   # folded words of now that may follow an agent cue ("gestiona actualmente X")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
@@ -623,10 +624,11 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
     inline: dict[str, str] = {}
     agents: dict[tuple[str, ...], tuple[str, str]] = {}
     future: set[str] = set()
+    now: set[str] = set()
     for lang, data in texts.items():
         opening, kind, moved_to = _prose_parties(data.get("prose_parties") or {}, kinds, prose_cues, prose_between,
                                                  kind_openers)
-        _prose_agents((data.get("prose_parties") or {}).get("agent"), kinds, agents, future)
+        _prose_agents((data.get("prose_parties") or {}).get("agent"), kinds, agents, future, now)
         prose_opening, prose_kind = opening or prose_opening, kind or prose_kind
         prose_moved_to = moved_to or prose_moved_to
         for field_name, entry in (data.get("fields") or {}).items():
@@ -664,12 +666,12 @@ def build_reader(texts: Mapping[str, Mapping], extension: Mapping, kinds: Mappin
                   prose_cues, frozenset(prose_between), prose_opening,
                   {word: name for word, name in inline.items() if word and name}, prose_kind,
                   {name: frozenset(words) for name, words in unoffered.items()}, prose_moved_to,
-                  _phrase_pattern(kind_openers), agents, frozenset(future))
+                  _phrase_pattern(kind_openers), agents, frozenset(future), frozenset(now))
 
 
-def _prose_agents(data: Mapping | None, kinds: Mapping[str, str], agents: dict, future: set) -> None:
-    """One language's `prose_parties: agent:` ({current: item, new: item, cues: [...], future: [...]}) into the
-    table of cues told by tense and the words of the future."""
+def _prose_agents(data: Mapping | None, kinds: Mapping[str, str], agents: dict, future: set, now: set) -> None:
+    """One language's `prose_parties: agent:` ({current: item, new: item, cues: [...], future: [...], now: [...]})
+    into the table of cues told by tense, the words of the future and the words of now."""
     if not data:
         return
     current, new = data.get("current"), data.get("new")
@@ -679,6 +681,7 @@ def _prose_agents(data: Mapping | None, kinds: Mapping[str, str], agents: dict, 
         if fold(str(cue)):
             agents[tuple(fold(str(cue)).split())] = (current, new)
     future.update(fold(str(word)) for word in data.get("future") or () if fold(str(word)))
+    now.update(fold(str(word)) for word in data.get("now") or () if fold(str(word)))
 
 
 def _prose_parties(data: Mapping, kinds: Mapping[str, str], cues: dict, between: set, openers: list

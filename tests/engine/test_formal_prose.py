@@ -61,6 +61,28 @@ def test_a_time_noun_is_no_new_partner(catalog, settings):
 
 
 LETTERS = {
+    "fr": """Madame, Monsieur,
+
+Nous intervenons au nom de la société Boulangerie Martin SAS (ci-après « le Client »).
+
+1. Le Client est un client final, actuellement géré par la société Ouest Télécom SARL.
+2. Le Client souhaite être désormais géré par Armor Réseaux SAS à compter du 1er janvier 2027.
+3. Le Client consent à ce transfert. Ouest Télécom SARL a confirmé par écrit qu'elle ne s'y oppose pas. Armor Réseaux SAS a accepté de reprendre le compte.
+4. Les trois accords signés sont joints.
+
+Veuillez agréer nos salutations distinguées.
+Cabinet Lefèvre""",
+    "es": """Estimados señores:
+
+Actuamos en nombre de Hotel Mirador del Tajo S.L. (en adelante, «el Cliente»).
+
+1. El Cliente es un cliente final cuya cuenta gestiona actualmente Conecta Sur S.L.
+2. El Cliente desea que, a partir del 1 de enero de 2027, su cuenta sea gestionada por Redes Levante S.A.
+3. El Cliente presta su conformidad al traspaso. Conecta Sur S.L. ha confirmado por escrito que no se opone. Redes Levante S.A. ha aceptado hacerse cargo de la cuenta.
+4. Se adjuntan las tres conformidades firmadas.
+
+Atentamente,
+Bufete Ortega""",
     "en": """Dear Sir or Madam,
 
 We act on behalf of Northgate Logistics Limited ("the Customer").
@@ -107,3 +129,19 @@ def test_a_lawyers_letter_one_party_a_sentence_is_read_whole(catalog, settings, 
 def test_a_role_in_brackets_after_a_name_gives_that_party(catalog, settings, body, lang, new):
     document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
     assert evaluate(document, catalog, settings, TODAY).fields.get("new_partner") == new
+
+
+@pytest.mark.parametrize("body, lang, current, new", [
+    ("El Cliente es un cliente final cuya cuenta gestiona actualmente Conecta Sur S.L. y que a partir de enero "
+     "será gestionada por Redes Levante S.A.", "es", "Conecta Sur S.L.", "Redes Levante S.A"),
+    ("Klient jest obecnie obsługiwany przez TeleNet Rzeszów. Klient chce, aby od 1 stycznia 2027 r. jego konto było "
+     "obsługiwane przez Arcus Integracje.", "pl", "TeleNet Rzeszów", "Arcus Integracje"),
+    ("Сейчас клиента обслуживает ООО «ЮгТелеком». Клиент желает, чтобы с 1 января 2027 года его обслуживало "
+     "ООО «Интегра-Юг».", "ru", "ООО «ЮгТелеком»", "ООО «Интегра-Юг»"),
+])
+def test_words_of_now_after_the_cue_and_a_wish_far_before_it(catalog, settings, body, lang, current, new):
+    """'gestiona actualmente X' (a word of now between cue and name); 'chce, aby od 1 stycznia 2027 r. jego konto
+    było obsługiwane przez X' (the wish six words before the cue, a date's numbers not counted)."""
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("current_partner"), fields.get("new_partner")) == (current, new)
