@@ -3025,6 +3025,30 @@ def _not_given_yet(value, catalog, vocabulary) -> bool:
     return lookup_phrase(value, catalog.yes_no_index if catalog is not None else {}) is not True
 
 
+_DOMAIN_LIKE = re.compile(r"[^\W_][\w-]*\.[^\W\d_]{2,}\b|\(at\)|\[at\]|\sat\s|\sarroba\s|\sсобака\s|\smałpa\s")
+_MIN_SENTENCE_WORDS = 3
+
+
+def _no_address_tried(value, vocabulary) -> bool:
+    """A value of three words or more for an address item with no address in it, nor anything written as one
+    ('faktury.kalkulus.pl', 'anna (at) firma.pl'), nor "the same as above" (read later): a sentence ("будет
+    сообщён дополнительно, после того как …", "Fundación Clínica del Turia (cuenta de la antigua dirección de
+    sistemas)"), so the address is still to be given (missing), not wrongly written (invalid)."""
+    return isinstance(value, str) and len(value.split()) >= _MIN_SENTENCE_WORDS and not _DOMAIN_LIKE.search(value) \
+        and (vocabulary is None or _same_as_phrase(fold(value).split(), vocabulary, range(1, 7)) is None)
+
+
+def _sender_address(value: str, document: Mapping, vocabulary) -> str | None:
+    """"Текущий владелец — я, то есть адрес, с которого пишу", "Obecny właściciel: adres, z którego wysyłam tę
+    wiadomość": an address item's value that names the address the requester writes from is the requester's own
+    address (the ticket's requester, sideloaded), read as not exact; None otherwise."""
+    if vocabulary is None or vocabulary.sender_address is None or not vocabulary.sender_address.search(fold(value)):
+        return None
+    requester = users_by_id(document.get("users")).get((document.get("ticket") or {}).get("requester_id")) or {}
+    email = requester.get("email")
+    return email if isinstance(email, str) and "@" in email else None
+
+
 def _address_promised(value, vocabulary) -> bool:
     """An address item's value that holds no address but says it is to come ("die Adresse schicke ich nach", "te
     envio depois, preciso confirmar com ele"): a placeholder phrase anywhere in it. The address is missing, not
@@ -3402,9 +3426,13 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
                     del values[item.field]   # "Date: to be confirmed" now: the earlier date no longer stands
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
+            if kind == "email" and isinstance(item.value, str) and "@" not in item.value and (
+                    sender := _sender_address(item.value, document, vocabulary)):
+                item = item._replace(value=sender, exact=False, label=f"{item.label}: {item.value}")
             if kind == "enum" or (kind == "email" and isinstance(item.value, str) and "@" not in item.value):
                 item = _enum_by_value(item, rtype, doubts)
-            if kind == "email" and "@" not in str(item.value) and _a_persons_name(item, rtype):   # "Dre Julie Tremblay"
+            if kind == "email" and "@" not in str(item.value) and (_a_persons_name(item, rtype) or _no_address_tried(
+                    item.value, vocabulary)):   # "Dre Julie Tremblay", "se lo pido a mi compadre y se los mando"
                 doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
                 continue
             values[item.field] = RawValue(item.field, item.value, item.origin, comment_id, item.label, item.exact)
