@@ -166,7 +166,7 @@ def _refused(folded: str, vocabulary) -> bool:
     if vocabulary is None or vocabulary.no is None or not vocabulary.no.search(folded):
         return False   # the common case
     agreed = [match.span() for match in vocabulary.yes.finditer(folded)] if vocabulary.yes is not None else []
-    return any(not any(start <= at and end <= until for start, end in agreed)
+    return any(not any(start <= at and until <= end for start, end in agreed)
                for at, until in (match.span() for match in vocabulary.no.finditer(folded)))
 
 
@@ -193,6 +193,9 @@ def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
     if _refused(folded, vocabulary):
         return False
     found = lookup_phrase(str(value), words)
+    if found is False and vocabulary is not None and vocabulary.yes is not None \
+            and (opening := vocabulary.yes.search(folded)) and opening.start() == 0 and " " in opening.group():
+        found = True   # "nie mają nic przeciwko", "no tiene nada en contra": an agreement phrase opening with a no word
     if found is None and vocabulary is not None:
         found = _phrase_answer(folded, vocabulary)
     return found if found is not None else clean_text(value)
