@@ -108,11 +108,19 @@ def _replies(document: Mapping) -> dict:
             and before.get("public", True)}
 
 
-def _questions_before(replies: Mapping) -> dict:
-    """For each requester comment id: the questions of the agent's comment it answers: its lines with a '?', and
-    its sentences with one where a question wraps over lines ("… la fréquence de facturation souhaitée (mensuelle ou"
-    / "annuelle) ?")."""
-    return {comment_id: _questions(body) for comment_id, body in replies.items() if "?" in body}
+def _questions_before(replies: Mapping, rtype: RequestType | None = None) -> dict:
+    """For each requester comment id: the questions of the agent's comment it answers: its lines with a '?', its
+    sentences with one where a question wraps over lines ("… la fréquence de facturation souhaitée (mensuelle ou"
+    / "annuelle) ?"), and its statements that offer two choices of one item ("La frecuencia de facturación solo
+    puede ser mensual o anual.")."""
+    asked = {comment_id: _questions(body) for comment_id, body in replies.items() if "?" in body}
+    if rtype is not None and rtype.reader is not None:
+        for comment_id, body in replies.items():
+            offering = [sentence for sentence in _QUESTION_END.split(" ".join(body.split()))
+                        if "?" not in sentence and _offered_item(sentence, rtype)]
+            if offering:
+                asked[comment_id] = [*asked.get(comment_id, ()), *offering]
+    return asked
 
 
 _QUESTION_END = re.compile(r"(?<=[.!?？])\s+")
@@ -1443,6 +1451,7 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
             continue   # most prose says nothing of paying
         for clause in _stated_clauses(text):
             changes = vocabulary.correction is not None and vocabulary.correction.search(fold(clause)) is not None
+            whole = fold(clause).split()
             clause = _before_a_value_end(clause, vocabulary)
             words = fold(clause).split()
             # "el justificante de pago de las facturas": from a word of the proof on, the clause names the
@@ -1453,6 +1462,9 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 words = words[:cut]
                 said = " ".join(words)
             verb = next((number for number, word in enumerate(words) if word in vocabulary.pay_words), None)
+            if verb is None and cut is None and len(words) < len(whole) and not vocabulary.pay_words.isdisjoint(
+                    whole[len(words):]):
+                verb = len(words)   # "vierteljährlich statt monatlich zahlen": the verb after the value it replaces
             # "nie chcemy płacić co miesiąc": a negation comes before the verb ("no cartão" after it is no negation)
             if verb is None or set(words[:verb]) & vocabulary.negations:
                 continue
@@ -1465,11 +1477,23 @@ def read_choice_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType,
                 named = rtype.reader.choices_named(field_name, after) or rtype.reader.choices_named(field_name, said)
                 if len(named) > 1:   # "pay annually, not monthly": the choice before the negation
                     named = rtype.reader.choices_named(field_name, _before_a_value_end(said, vocabulary, bare=True))
+                elif named and (denied := _denied_for_unoffered(said, rtype, field_name, vocabulary)):
+                    found.append(Found(field_name, denied, clause, False, "sentence"))   # "every quarter, not monthly"
+                    continue
                 if len(named) == 1:
                     found.append(Found(field_name, named.pop().replace("_", " "), clause, False, "sentence"))
                 elif not named and (unoffered := _unoffered_in(words, clause, rtype.reader.unoffered.get(field_name))):
                     found.append(Found(field_name, unoffered, clause, False, "sentence"))   # to be refused as no choice
     return found
+
+
+def _denied_for_unoffered(said: str, rtype: RequestType, field_name: str, vocabulary) -> str | None:
+    """"They'd rather pay every quarter, not monthly": the one choice named comes after a negation that follows a
+    comma, and before it stands a choice the product does not offer: that one, to be refused as no choice."""
+    cut = _before_a_value_end(said, vocabulary, bare=True)
+    if cut == said or rtype.reader.choices_named(field_name, cut):
+        return None
+    return _unoffered_in(fold(cut).split(), cut, rtype.reader.unoffered.get(field_name))
 
 
 def _before_a_value_end(clause: str, vocabulary, bare: bool = False) -> str:
@@ -3398,7 +3422,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
     single_proof = sum(spec.kind == "attachment" for spec in rtype.fields) <= 1
     file_fields = memo_for(rtype).setdefault("file_fields", {})   # (types, file name) -> (field, looks like)
     replies = _replies(document)
-    questions = _questions_before(replies) if replies else {}
+    questions = _questions_before(replies, rtype) if replies else {}
     for comment in requester_comments(document):
         comment_id = comment.get("id")
         lines = comment_lines(comment, vocabulary)

@@ -53,8 +53,15 @@ def _stemmer(algorithm: str):
 
 @lru_cache(maxsize=65536)
 def stem(word: str, algorithm: str | None) -> str:
-    """The word's Snowball stem in that language ('sprzedawcy' -> 'sprzedawc'); the word itself without one."""
+    """The word's Snowball stem in that language ('sprzedawcy' -> 'sprzedawc'); the word itself without one.
+    Folding made a Russian "й" an "и" ('ежемесячной' -> 'ежемесячнои'): after a vowel at the end it is one again,
+    so the adjective stems as the adverb does ('ежемесячн')."""
+    if algorithm == "russian" and len(word) > 2 and word[-1] == "и" and word[-2] in _RUSSIAN_VOWELS:
+        word = word[:-1] + "й"
     return _stemmer(algorithm).stemWord(word) if algorithm else word
+
+
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
 
 
 class Phrases:

@@ -125,3 +125,22 @@ def test_a_date_in_the_reply_to_an_agent_who_quotes_none_is_no_new_date(catalog,
                        [attachment()])
     verdict = evaluate(document, catalog, settings, TODAY)
     assert {problem.field: problem.code for problem in verdict.invalid} == {"preferred_transfer_date": "date_in_past"}
+
+
+OFFERED_IN_A_STATEMENT = {   # no question mark: the agent states the choices, the reply picks one
+    "en": ("The billing frequency can only be monthly or annual.", "ok, annual then."),
+    "pl": ("Okres rozliczeniowy może być tylko miesięczny albo roczny.", "dobrze, to rocznie."),
+    "es": ("La frecuencia de facturación solo puede ser mensual o anual.", "vale, entonces anual."),
+    "ru": ("Периодичность оплаты может быть только ежемесячной или ежегодной.", "хорошо, тогда ежегодно."),
+    "pt": ("A periodicidade de faturação só pode ser mensal ou anual.", "ok, então anual."),
+    "de": ("Die Abrechnung ist nur monatlich oder jährlich möglich.", "gut, dann jährlich."),
+    "fr": ("La fréquence de facturation ne peut être que mensuelle ou annuelle.", "d'accord, annuelle alors."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(OFFERED_IN_A_STATEMENT))
+def test_a_choice_answers_the_choices_the_agent_states(catalog, settings, lang):
+    stated, answer = OFFERED_IN_A_STATEMENT[lang]
+    first = RESELLER + "Preferred transfer date: 15.12.2026\nBilling frequency: quarterly\nPayment method: invoice"
+    verdict = evaluate(_thread("reseller_change", first, stated, answer, lang, [attachment()]), catalog, settings, TODAY)
+    assert verdict.invalid == () and verdict.fields["billing_frequency"] == "annual"

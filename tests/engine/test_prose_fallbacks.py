@@ -308,3 +308,17 @@ def test_a_name_slot_holding_a_code_holds_the_name_in_brackets_after_it(catalog,
     body = "Hi,\nplease move sub SUB-7781 (Farmacia Sol) from InfoNet to us, CloudIber.\nEveryone's on board."
     document = ticket_document("reseller_change", [comment(body, attachments=[attachment()])])
     assert evaluate(document, catalog, settings, TODAY).fields.get("end_customer_name") == "Farmacia Sol"
+
+
+@pytest.mark.parametrize("sentence, lang, written", [
+    ("They'd rather pay every quarter, not monthly, and by card.", "en", "every quarter"),
+    ("Prefieren pagar cada trimestre, no mensualmente, con tarjeta.", "es", "cada trimestre"),
+    ("Sie wollen vierteljährlich statt monatlich zahlen.", "de", "vierteljährlich"),
+])
+def test_a_choice_denied_after_one_not_offered_leaves_the_one_not_offered(catalog, settings, sentence, lang, written):
+    """'every quarter, not monthly': monthly is named only to be denied; the period wanted is no choice, so refused."""
+    body = RESELLER.replace("Billing frequency: monthly\n", "") + sentence
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang),
+                       catalog, settings, TODAY)
+    assert verdict.fields.get("billing_frequency") == written
+    assert {problem.field: problem.code for problem in verdict.invalid} == {"billing_frequency": "invalid_choice"}
