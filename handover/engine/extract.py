@@ -3098,6 +3098,36 @@ def _a_persons_name(item: Found, rtype: RequestType) -> bool:
     return rtype.reader is None or not _says_same(item.value, rtype.reader)
 
 
+_VALUE_PARTS = re.compile(r"\s+[—–-]\s+|\s*;\s*")
+
+
+def _addresses_apart(items: list[Found], rtype: RequestType) -> list[Found]:
+    """"Facturation : factures@… — annuelle — paiement sur facture": a choice item's labelled value whose one part
+    (between dashes or semicolons) is an address gives the address to the address item the label's words name,
+    and keeps the other parts."""
+    if not any("@" in str(item.value) for item in items):
+        return items   # the common case
+    spread = []
+    for item in items:
+        value = item.value
+        if "@" not in str(value) or rtype.spec_by_name[item.field].kind != "enum" or not item.label:
+            spread.append(item)
+            continue
+        parts = _VALUE_PARTS.split(str(value).strip())
+        addresses = [part for part in parts if _ADDRESS.fullmatch(part.strip().rstrip("."))]
+        moved = _partial_label(item.label, addresses[0], rtype, rtype.reader.stopwords if rtype.reader else frozenset()
+                               ) if len(parts) > 1 and len(addresses) == 1 else None
+        if moved is None or rtype.spec_by_name[moved[0]].kind != "email":
+            spread.append(item)
+            continue
+        rest = [part for part in parts if part is not addresses[0]]
+        spread.append(item._replace(field=moved[0], value=addresses[0].strip().rstrip("."), exact=False))
+        choices = _choice_parts(", ".join(rest), rtype) if len(rest) > 1 else None   # "annuelle — paiement sur facture"
+        spread += ([item._replace(field=name, value=part, exact=False) for name, part in choices] if choices
+                   else [item._replace(value=" — ".join(rest), exact=False)])
+    return spread
+
+
 def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     """A choice written under the label of another choice item goes where its value belongs:
     "Payment type: Direct debit" is a payment method, not a billing frequency. Only when the value
@@ -3125,6 +3155,9 @@ def _enum_by_value(item: Found, rtype: RequestType, doubts: list) -> Found:
     # Only a value that is a choice as a whole moves: "par chèque, comme aujourd'hui" is no billing frequency.
     others = [spec.name for spec in rtype.fields
               if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value, True)]
+    if not others and len(item.value.split()) == 1 and not whole:   # "Zahlungsweise: Lastschirft", one word misspelt
+        others = [spec.name for spec in rtype.fields
+                  if spec.kind == "enum" and spec.name != item.field and _is_choice(rtype, spec.name, item.value)]
     if len(others) != 1:
         return item
     doubts.append({"kind": "read_by_value", "label": item.label, "value": item.value, "field": others[0],
@@ -3438,7 +3471,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
-        for item in items:
+        for item in _addresses_apart(items, rtype):
             kind = rtype.spec_by_name[item.field].kind
             if kind == "attachment":
                 promised[item.field] = comment_id     # a file promised in words is only a promise

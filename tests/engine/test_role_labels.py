@@ -120,3 +120,31 @@ def test_words_joining_two_address_items_without_a_catalog_label_give_both_the_a
                        catalog, settings, TODAY)
     assert verdict.missing == () and verdict.invalid == ()
     assert verdict.fields["portal_owner_email"] == verdict.fields["billing_email"] == "ops@alfa.example"
+
+
+@pytest.mark.parametrize("line, lang, frequency, method", [
+    ("• Facturation : factures@alfa.example — annuelle — paiement sur facture", "fr", "annual", "invoice"),
+    ("Billing: invoices@alfa.example - annual - by card", "en", "annual", "credit_card"),
+    ("Facturación: facturas@alfa.example – anual – domiciliación", "es", "annual", "direct_debit"),
+])
+def test_an_address_among_a_choice_labels_parts_goes_to_the_address_item(catalog, settings, line, lang, frequency,
+                                                                          method):
+    body = ("Subscription ID: SUB-1\nEnd customer: Alfa\nCurrent reseller: A\nNew reseller: B\nAll parties consent: yes\n"
+            "Preferred transfer date: 15.12.2026\nPortal owner email: it@alfa.example\n" + line)
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang),
+                       catalog, settings, TODAY)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert verdict.fields["billing_email"].endswith("@alfa.example")
+    assert (verdict.fields["billing_frequency"], verdict.fields["payment_method"]) == (frequency, method)
+
+
+def test_a_misspelt_choice_under_another_choice_items_label_goes_where_it_belongs(catalog, settings):
+    """'Zahlungsweise' labels the billing frequency too; 'Lastschirft' is a payment method misspelt."""
+    body = ("Abonement-ID: SUB-56231\nEndkunde: Praxis Dr. Yilmaz\nbisheriger Wiederverkaufer: PC-Service Bauer\n"
+            "neuer Wiederverkaufer: Albrecht EDV GmbH\nZustimmung aller Partein: ja\nWunschtermin: 15.12.2026\n"
+            "E-Mail Portalinhaber: praxis@dr-yilmaz.example\nRechnugs-E-Mail: abrechnung@dr-yilmaz.example\n"
+            "Abrechungsintervall: jahrlich\nZahlungsweise: Lastschirft")
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale="de"),
+                       catalog, settings, TODAY)
+    assert verdict.missing == () and verdict.invalid == ()
+    assert (verdict.fields["billing_frequency"], verdict.fields["payment_method"]) == ("annual", "direct_debit")
