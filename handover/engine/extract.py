@@ -100,12 +100,22 @@ def _replies(document: Mapping) -> dict:
     """For each requester comment right after a public comment by someone else (the agent): that comment's text."""
     if not public_by_others(document):
         return {}   # the common case: nobody else wrote in public
-    comments = [comment for comment in document.get("comments") or () if isinstance(comment, (dict, Mapping))]
+    comments = [comment for comment in document.get("comments") or () if isinstance(comment, (dict, Mapping))
+                and comment.get("public", True)]
     side = requester_side(document)
     comments.sort(key=lambda comment: str(comment.get("created_at") or ""))
-    return {comment.get("id"): str(before.get("body") or "") for before, comment in zip(comments, comments[1:])
-            if comment.get("author_id") in side and before.get("author_id") not in side
-            and before.get("public", True)}
+    replies = {}
+    for number, comment in enumerate(comments):
+        if comment.get("author_id") not in side:
+            continue
+        before = []   # the public comments by others since the requester's last one: the agent's, then a party's
+        for earlier in reversed(comments[:number]):
+            if earlier.get("author_id") in side:
+                break
+            before.insert(0, str(earlier.get("body") or ""))
+        if before:
+            replies[comment.get("id")] = "\n\n".join(before)
+    return replies
 
 
 def _questions_before(replies: Mapping, rtype: RequestType | None = None) -> dict:

@@ -144,3 +144,19 @@ def test_a_choice_answers_the_choices_the_agent_states(catalog, settings, lang):
     first = RESELLER + "Preferred transfer date: 15.12.2026\nBilling frequency: quarterly\nPayment method: invoice"
     verdict = evaluate(_thread("reseller_change", first, stated, answer, lang, [attachment()]), catalog, settings, TODAY)
     assert verdict.invalid == () and verdict.fields["billing_frequency"] == "annual"
+
+
+def test_a_reply_after_the_agents_question_and_a_partys_comment_answers_the_question(catalog, settings):
+    """Agent asks, the current partner confirms in between, then the requester answers 'конечный клиент.'."""
+    first = TAKEOVER.replace("Take-over type: end customer\n", "") + "New partner agreement: yes"
+    party = {"id": 9003, "name": "Party", "email": "party@party.example", "locale": "ru", "role": "end-user"}
+    document = ticket_document("partner_takeover", [
+        comment(first, comment_id=1, created_at="2026-11-20T09:00:00Z", attachments=[attachment("agreements.pdf")]),
+        comment("Уточните, пожалуйста: передаётся конечный клиент или реселлер вместе со всеми своими клиентами?",
+                author_id=AGENT_ID, comment_id=2, created_at="2026-11-21T09:00:00Z"),
+        comment("Со стороны InfoCosta подтверждаем согласие на передачу.", author_id=9003, comment_id=3,
+                created_at="2026-11-21T10:00:00Z"),
+        comment("конечный клиент.", comment_id=4, created_at="2026-11-22T09:00:00Z"),
+    ], locale="ru", extra_users=[party])
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields.get("takeover_kind") == "end_customer" and "takeover_kind" not in verdict.missing
