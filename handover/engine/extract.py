@@ -1943,6 +1943,33 @@ def _labelled_answer_lists(found: list[Found], rtype: RequestType, values: Mappi
     return read_named_answer_lists(listed, rtype, values, catalog, found, None) if listed else []
 
 
+def read_own_agreement_labels(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
+                              found_here: list[Found], writer: str | None) -> list[Found]:
+    """'Acuerdo nuestro: sí', 'Nasza zgoda: tak', 'Our agreement: yes': a label of a word of agreeing and a word of
+    "our", naming no party's role, is the agreement of the party the writer is, or, the writer unknown, of the one
+    party whose agreement the comment leaves open (the others given under their own labels)."""
+    if catalog is None or not rtype.named_agreements:
+        return []
+    if writer is not None:
+        own = next((party.field for party in rtype.consents if party.name_field == writer and party.field), None)
+    else:
+        given = set(values) | {item.field for item in found_here}
+        left = sorted(rtype.named_agreements - given)
+        own = left[0] if len(left) == 1 else None
+    if own is None or own in values:
+        return []
+    ours = catalog.vocabulary.our_words | catalog.vocabulary.we_words
+    found = []
+    for line in prose:
+        label, colon, answer = line.text.partition(":")
+        if not colon or not answer.strip() or len(label.split()) > _MAX_BARE_LABEL_WORDS:
+            continue
+        words = fold_words(label)
+        if words & ours and words & _agreement_words(rtype) and _role_only(label, rtype) is None:
+            found.append(Found(own, answer.strip(), label.strip(), False, line.origin))
+    return found[-1:]
+
+
 def _listed_under_labels(found: list[Found], rtype: RequestType) -> list[tuple[str, str]]:
     """The labelled lines of agreements and their documents whose value lists several answers ("Zgody: klient tak,
     Telkom tak, my tak"), as text for the readers of answer lists."""
@@ -3428,6 +3455,8 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
              *read_stated_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
                                    next(iter(writers)) if len(writers) == 1 else None),
+             *read_own_agreement_labels(prose, rtype, catalog, values, found,
+                                        next(iter(writers)) if len(writers) == 1 else None),
              *read_named_answer_lists(paragraphs + _listed_under_labels(found, rtype), rtype, values, catalog,
                                       [*patterned, *found, *statements],
                                       next(iter(writers)) if len(writers) == 1 else None),
