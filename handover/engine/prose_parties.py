@@ -384,8 +384,10 @@ def _agent_cue(tokens: list[str], reader) -> str | None:
     agents = reader.prose_agents
     if not agents:
         return None
-    while tokens and tokens[-1] in reader.prose_now:   # "cuya cuenta gestiona actualmente Conecta Sur"
-        tokens = tokens[:-1]
+    # "cuya cuenta gestiona actualmente Conecta Sur", "gestionado actualmente por Norte": words of now are no part
+    # of the cue, after it or inside it
+    tail = [token for token in tokens[-_FUTURE_REACH:] if token not in reader.prose_now]
+    tokens = tokens[:-_FUTURE_REACH] + tail
     for size in range(min(max(map(len, agents)), len(tokens)), 0, -1):
         items = agents.get(tuple(tokens[-size:]))
         if items is not None:

@@ -145,3 +145,15 @@ def test_words_of_now_after_the_cue_and_a_wish_far_before_it(catalog, settings, 
     document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("current_partner"), fields.get("new_partner")) == (current, new)
+
+
+def test_words_of_now_inside_an_agent_cue_and_the_writer_introduced_by_a_longer_phrase(catalog, settings):
+    """'cliente final gestionado actualmente por Norte Digital' (now inside the cue) and 'Nos dirigimos a ustedes en
+    nombre de Iberia Cloud Partners' (the writer's company, not the 'de' of a current partner)."""
+    body = ("1. Nos dirigimos a ustedes en nombre de Iberia Cloud Partners S.L., en relación con la empresa Autopistas del "
+            "Cantábrico S.A., cliente final gestionado actualmente por Norte Digital Sistemas S.L.\n2. Norte Digital "
+            "Sistemas S.L. ha manifestado por escrito su conformidad con el traspaso.")
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale="es")
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert fields.get("current_partner", "").startswith("Norte Digital Sistemas")
+    assert fields.get("current_partner_agreement") is True
