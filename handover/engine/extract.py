@@ -3110,6 +3110,38 @@ def _sender_address(value: str, document: Mapping, vocabulary) -> str | None:
     return email if isinstance(email, str) and "@" in email else None
 
 
+def _files_withdrawn(prose: list[Line], vocabulary, item_words: frozenset[str]) -> str | None:
+    """The requester's clause that takes back the files sent before: a withdrawing phrase and an attachment word
+    ("Je vous prie de ne pas tenir compte de la pièce jointe de mon précédent message", "please ignore the
+    attachment"), and no address nor a word of another item's labels ("Proszę go nie używać, nowy adres prześlę":
+    an address taken back, the new one promised); None otherwise."""
+    if vocabulary is None or vocabulary.withdraw is None or vocabulary.attachment_words is None:
+        return None
+    for line in prose:
+        if line.origin != "email" or "@" in line.text:
+            continue
+        for clause in _stated_clauses(line.text):
+            folded = fold(clause)
+            if vocabulary.withdraw.search(folded) and vocabulary.attachment_words.search(folded) \
+                    and item_words.isdisjoint(folded.split()):
+                return clause
+    return None
+
+
+_MESSAGE_WORDS = frozenset({"email", "mail", "correo", "почта", "message", "mensaje", "mensagem", "nachricht"})
+
+
+def _item_label_words(rtype: RequestType) -> frozenset[str]:
+    """The words of the labels of the items that are no files, but the words for a message ("my previous email"):
+    a clause taking back such an item ("adres … jest już nieaktualny", "ignore the billing address") takes back
+    no file."""
+    roles = {word for phrases in (rtype.reader.party_words.values() if rtype.reader else ()) for phrase in phrases
+             for word in phrase.split()}   # "previous", "anterior": a party's role says nothing of a file
+    return _item_words(rtype, "item_words", "", lambda: (
+        word for spec in rtype.fields if spec.kind != "attachment" for word in _label_words(rtype, spec.name)
+        if word not in _MESSAGE_WORDS and word not in roles))
+
+
 def _address_promised(value, vocabulary) -> bool:
     """An address item's value that holds no address but says it is to come ("die Adresse schicke ich nach", "te
     envio depois, preciso confirmar com ele"): a placeholder phrase anywhere in it. The address is missing, not
@@ -3510,6 +3542,12 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
+            if proof_files and (clause := _files_withdrawn(prose, vocabulary, _item_label_words(rtype))):
+                # "ne pas tenir compte de la pièce jointe de mon précédent message": the earlier files are gone
+                for field_name in [name for name in proof_files if values.get(name) and values[name].source_id != comment_id]:
+                    del proof_files[field_name]
+                    values.pop(field_name, None)
+                    doubts.append({"kind": "withdrawn", "field": field_name, "label": clause})
         for item in _addresses_apart(items, rtype):
             kind = rtype.spec_by_name[item.field].kind
             if kind == "attachment":
