@@ -500,6 +500,31 @@ def _agreement_words(rtype: RequestType) -> frozenset[str]:
     return _item_words(rtype, "agreement", "", build)
 
 
+def _paired(written: str, value: str, rtype: RequestType, stopwords) -> list[tuple[str, str]] | None:
+    """A label of two items or more joined by '/' over as many values joined by '/': (item, value) for each, in
+    order; None unless every part of the label is a label of a different item and the values number as many."""
+    labels = [part.strip() for part in written.split("/")]
+    values = [part.strip() for part in value.split("/")]
+    if len(labels) < 2 or len(labels) != len(values) or not all(labels) or not all(values):
+        return None
+    named = _joined_labels(labels, rtype, stopwords)
+    return list(zip(named, values)) if named else None
+
+
+def _joined_labels(labels: list[str], rtype: RequestType, stopwords) -> list[str] | None:
+    """The items of labels joined by '/', each of a different item; a part that is no label alone takes the last
+    part's last word ("Current / new reseller": "Current reseller")."""
+    head = labels[-1].split()[-1:]
+    named = []
+    for part in labels:
+        found = match_label(part, rtype, stopwords) or read_label(part, rtype, stopwords, []) or (
+            match_label(" ".join([part, *head]), rtype, stopwords) if head and len(part.split()) == 1 else None)
+        if not found:
+            return None
+        named.append(found[0])
+    return named if len(set(named)) == len(named) else None
+
+
 _JOINER = re.compile(r"\s*(?:[/+&]|\s(?:and|und|i|y|et|e|и|oraz|ou|or|oder|o)\s)\s*", re.IGNORECASE)
 
 
@@ -731,6 +756,10 @@ class _LineReader:
 
     def add(self, label, written: str, value: str, origin: str) -> None:
         field_name, folded, exact = label
+        if "/" in written and (pairs := _paired(written, value, self.rtype, self.stopwords)):
+            # "Revendeur actuel / nouveau revendeur" over "Provence Bureautique / Azur Cloud Services": each its own
+            self.found.extend(Found(name, part, written, False, origin, fold(written)) for name, part in pairs)
+            return
         self._may_wrap(value)
         kind = self.rtype.spec_by_name[field_name].kind
         if kind == "yesno":
@@ -839,6 +868,8 @@ class _LineReader:
             return
         if "@" in text and self._joined_addresses(text, line.origin):
             return
+        if "/" in text and self._paired_line(text, line.origin):
+            return
         if self.pending and (self._a_choice_of_pending(text) or not self._bare_label(text)
                              and (not _MAY_SEPARATE.search(text) or not self._opens_label(text))):
             # "Cliente final:" over "Quinta do Vale Verde - Turismo Rural, Lda.": a dash in a value opens no item;
@@ -865,14 +896,23 @@ class _LineReader:
         if field_name is None:
             return False
         value = text[colon + 1:].strip()
-        if not value or ";" in value or _MORE_ITEMS.search(value):
-            return False
+        if not value or ";" in value or _MORE_ITEMS.search(value) or ("/" in value and "/" in text[:colon]):
+            return False   # "Current / new reseller: A Ltd / B Ltd" pairs its labels and values
         if "," in value and _party_answers_list(value, self.rtype, self.yes_no):
             return False   # "Zgody: klient tak, obecny partner tak": each party's answer, not the label's value
         self.pending = None
         if value[-1] == "," or (value[-1] not in ".!?)" and value.count(" ") >= 3):   # as _may_wrap, inline: hot
             self.wrapped = len(self.found)
         self.found.append(Found(field_name, value, text[:colon].strip(" -*•"), True, origin, folded))
+        return True
+
+    def _paired_line(self, text: str, origin: str) -> bool:
+        """'Current / new reseller: Provence Bureautique / Azur Cloud Services': labels and values joined by '/'."""
+        written, colon, value = _strip_markup(text).partition(":")
+        pairs = _paired(written, value, self.rtype, self.stopwords) if colon and "/" in written else None
+        if not pairs:
+            return False
+        self.found.extend(Found(name, part, written.strip(), False, origin, fold(written)) for name, part in pairs)
         return True
 
     def _joined_addresses(self, text: str, origin: str) -> bool:
@@ -931,6 +971,9 @@ class _LineReader:
         if len(stripped.split()) > _MAX_BARE_LABEL_WORDS:
             return None
         found = match_label(stripped, self.rtype, self.stopwords) if stripped else None
+        if found is None and "/" in stripped and (joined := _joined_labels(
+                [part.strip() for part in stripped.split("/")], self.rtype, self.stopwords)):
+            return ((joined[0], fold(stripped), False), stripped)   # "Revendeur actuel / nouveau revendeur"
         return ((found[0], found[1], True), stripped) if found else None
 
     def _labelled(self, text: str, origin: str) -> bool:

@@ -148,3 +148,20 @@ def test_a_misspelt_choice_under_another_choice_items_label_goes_where_it_belong
                        catalog, settings, TODAY)
     assert verdict.missing == () and verdict.invalid == ()
     assert (verdict.fields["billing_frequency"], verdict.fields["payment_method"]) == ("annual", "direct_debit")
+
+
+@pytest.mark.parametrize("lines, lang", [
+    (["Revendeur actuel / nouveau revendeur", "Provence Bureautique / Azur Cloud Services"], "fr"),
+    (["Current / new reseller: Provence Bureautique / Azur Cloud Services"], "en"),
+    (["Obecny / nowy sprzedawca: Provence Bureautique / Azur Cloud Services"], "pl"),
+])
+def test_labels_joined_by_a_slash_over_values_joined_by_one_pair_up(catalog, settings, lines, lang):
+    """Each label takes the value in its place; a label part of one word takes the last part's noun."""
+    body = ("Subscription ID: SUB-1\nEnd customer: Alfa\n" + "\n".join(lines) + "\nAll parties consent: yes\n"
+            "Preferred transfer date: 15.12.2026\nPortal owner email: a@alfa.example\nBilling email: b@alfa.example\n"
+            "Billing frequency: monthly\nPayment method: invoice")
+    verdict = evaluate(ticket_document("reseller_change", [comment(body, attachments=[attachment()])], locale=lang),
+                       catalog, settings, TODAY)
+    assert (verdict.fields.get("current_reseller"), verdict.fields.get("new_reseller")) == (
+        "Provence Bureautique", "Azur Cloud Services")
+    assert verdict.missing == () and verdict.invalid == ()
