@@ -2687,6 +2687,29 @@ def _role_labelled(text: str, rtype: RequestType, catalog) -> Found | None:
     return Found(named[0], rest.strip(), text, False, "sentence") if isinstance(answer, bool) else None
 
 
+def _withdrawn_in_reply(prose: list[Line], agent: str, rtype: RequestType, values: Mapping[str, RawValue],
+                        catalog) -> list[tuple[str, str]]:
+    """In a reply to the agent, a clause with a withdrawing phrase and a word of the label of the one item whose
+    value the agent's comment quotes ("Verificamos que o serviço SRV-58102 não está associado …" -> "o ID que
+    informei é de outro contrato, por favor desconsiderem"): (item, clause)."""
+    vocabulary = catalog.vocabulary if catalog is not None else None
+    if vocabulary is None or vocabulary.withdraw is None or not prose:
+        return []
+    quoted = [name for name, raw in values.items() if isinstance(raw.value, str) and len(raw.value) >= 4
+              and "@" not in raw.value and raw.value in agent]
+    if len(quoted) != 1:
+        return []
+    words = _label_words(rtype, quoted[0])
+    if quoted[0].endswith("_id"):   # "o ID que informei": an identifier's own short words
+        words = words | vocabulary.number_marks | {"id"}
+    for line in prose:
+        for clause in _stated_clauses(line.text):
+            folded = fold(clause)
+            if vocabulary.withdraw.search(folded) and not words.isdisjoint(folded.split()):
+                return [(quoted[0], clause)]
+    return []
+
+
 def read_withdrawals(prose: list[Line], rtype: RequestType, stopwords,
                      paragraphs: list[tuple[str, str]] | None = None, values: Mapping[str, RawValue] | None = None,
                      catalog=None) -> list[tuple[str, str]]:
@@ -3540,7 +3563,12 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     if any(origin == "forwarded" for _, origin in paragraphs):
         items = _marked_forwarded(items, paragraphs)
     given_here = {item.field for item in items}
-    for name, clause in read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog):
+    # "o ID que informei é de outro contrato, por favor desconsiderem": the item whose value the agent quoted
+    in_reply = _withdrawn_in_reply(prose, replies[comment_id], rtype, values, catalog) if comment_id in replies else []
+    told = {clause for _, clause in in_reply}
+    for name, clause in [*in_reply, *read_withdrawals(prose, rtype, stopwords, paragraphs, values, catalog)]:
+        if clause in told and (name, clause) not in in_reply:
+            continue   # the clause takes back the item the agent asked about, no other
         if name not in given_here and values.pop(name, None) is not None:
             doubts.append({"kind": "withdrawn", "field": name, "label": clause})
     # Everyone's consent said before, and now a party's answer still awaited: the consent is not given yet.

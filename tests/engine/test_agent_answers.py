@@ -160,3 +160,24 @@ def test_a_reply_after_the_agents_question_and_a_partys_comment_answers_the_ques
     ], locale="ru", extra_users=[party])
     verdict = evaluate(document, catalog, settings, TODAY)
     assert verdict.fields.get("takeover_kind") == "end_customer" and "takeover_kind" not in verdict.missing
+
+
+HOLDERS_FIRST = "Service ID: SRV-58102\nCurrent holder email: contato@rotasul.example\nNew holder email: ti@holding.example"
+ID_TAKEN_BACK = {
+    "en": "You're right, sorry: the ID I gave is from another contract, please disregard it. I'll check the right one.",
+    "pl": "Mają Państwo rację: podany numer jest z innej umowy, proszę go nie brać pod uwagę.",
+    "es": "Tienen razón, disculpen: el ID que les di es de otro contrato, por favor ignórenlo.",
+    "ru": "Вы правы: этот номер от другого договора, прошу не учитывать его.",
+    "pt": "Vocês têm razão, desculpem: o ID que informei é de outro contrato, por favor desconsiderem.",
+    "de": "Sie haben recht: die Nummer gehört zu einem anderen Vertrag, bitte ignorieren Sie sie.",
+    "fr": "Vous avez raison : le numéro indiqué correspond à un autre contrat, merci de ne pas en tenir compte.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ID_TAKEN_BACK))
+def test_a_reply_taking_back_the_value_the_agent_quotes_makes_it_missing(catalog, settings, lang):
+    """The agent quotes 'SRV-58102' as not matching; the reply takes 'the ID' back by a word of its label."""
+    asked = "The service SRV-58102 is not linked to contato@rotasul.example. Could you confirm the service ID?"
+    verdict = evaluate(_thread("service_holder_change", HOLDERS_FIRST, asked, ID_TAKEN_BACK[lang], lang), catalog,
+                       settings, TODAY)
+    assert verdict.missing == ("service_id",)
