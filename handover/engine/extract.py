@@ -271,9 +271,13 @@ def _choices_answered(prose: list[Line], questions: list[str], rtype: RequestTyp
     item still open, one of them named by the questions by its own label words, gives each of those items its
     choice ("le mode de paiement" shares its words with other items; "Mensuelle" asked for, "par prélèvement" is
     the one payment method)."""
-    asked = {spec.name: question for spec in rtype.fields if spec.kind == "enum" and spec.name not in given
-             for question in questions if fold_words(question) and _label_stems(rtype, spec.name) & {
-                 word[:_STEM_CHARS] for word in fold_words(question)}}
+    asked: dict[str, str] = {}
+    for question in questions:
+        stems = {word[:_STEM_CHARS] for word in fold_words(question)}
+        for spec in rtype.fields:
+            if spec.kind == "enum" and spec.name not in given and spec.name not in asked \
+                    and _label_stems(rtype, spec.name) & stems:
+                asked[spec.name] = question
     if not asked:
         return []   # the common case: no open choice asked for
     for line in prose:
@@ -525,13 +529,14 @@ def _joined_labels(labels: list[str], rtype: RequestType, stopwords) -> list[str
     return named if len(set(named)) == len(named) else None
 
 
-_JOINER = re.compile(r"\s*(?:[/+&]|\s(?:and|und|i|y|et|e|и|oraz|ou|or|oder|o)\s)\s*", re.IGNORECASE)
+_JOINER = re.compile(r"\s*(?:[/+&]|\s(?:and|und|i|y|et|e|и|oraz)\s)\s*", re.IGNORECASE)   # not "or": either one
 
 
 def joined_items(written: str, field_name: str | None, rtype: RequestType) -> list[str]:
-    """The other address items (every one, when it was read as none) a label joins to the one it was read as ("Portal owner / billing email", "portal+
-    billing", "E-mail właściciela portalu i do faktur"): each part of the label around a joining word or mark names
-    exactly one address item by the item's own label stems, all of them different; one address then serves each."""
+    """The other address items a label joins to the one it was read as (every one, when it was read as none):
+    "Portal owner / billing email", "portal+billing", "E-mail właściciela portalu i do faktur". Each part of the
+    label around a joining word or mark names exactly one address item by the item's own label stems, all of them
+    different; one address then serves each."""
     parts = [part for part in _JOINER.split(written) if part.strip()]
     if len(parts) < 2:
         return []
@@ -1713,7 +1718,8 @@ def read_party_refusals(paragraphs: list[tuple[str, str]], rtype: RequestType, c
     return []
 
 
-def _party_words_of(rtype: RequestType, values: Mapping[str, RawValue], found_here: list[Found], vocabulary) -> frozenset[str]:
+def _party_words_of(rtype: RequestType, values: Mapping[str, RawValue], found_here: list[Found],
+                    vocabulary) -> frozenset[str]:
     """The words that name a party of the request: the first word of each party's name given ('ITP' of 'ITP
     Serwis', 'АйТи' of 'ООО «АйТи Профи»'), not a legal form, and the party nouns of the name items' labels."""
     names = {spec.name for spec in rtype.fields if spec.kind == "text" and not spec.name.endswith("_id")}
@@ -1746,9 +1752,10 @@ def consent_still_pending(paragraphs: list[tuple[str, str]], rtype: RequestType,
     terms = parties | consent_words
     for text, _ in paragraphs:
         folded = fold(text)
-        if not vocabulary.pending.search(folded) or (
-                consent_words.isdisjoint(folded.split()) and (vocabulary.yes is None or not vocabulary.yes.search(folded))):
-            continue
+        if not vocabulary.pending.search(folded):
+            continue   # the common case: nothing awaited
+        if consent_words.isdisjoint(folded.split()) and (vocabulary.yes is None or not vocabulary.yes.search(folded)):
+            continue   # a wait for something else than agreeing
         for clause in _stated_clauses(text):
             if vocabulary.pending.search(fold(clause)) and fold_words(clause) & terms:
                 return clause
@@ -1978,7 +1985,8 @@ def read_named_answer_lists(paragraphs: list[tuple[str, str]], rtype: RequestTyp
     return found
 
 
-def _labelled_answer_lists(found: list[Found], rtype: RequestType, values: Mapping[str, RawValue], catalog) -> list[Found]:
+def _labelled_answer_lists(found: list[Found], rtype: RequestType, values: Mapping[str, RawValue],
+                           catalog) -> list[Found]:
     """In a comment of labels only: the answer lists under an agreement's label ("Zgody: klient tak, Telkom tak")."""
     if not rtype.named_agreements:
         return []
@@ -3609,13 +3617,15 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
         signature = [line.text for line in salutations if line.origin == "email"]
         items = _prose_items(prose, found, comment, rtype, stopwords, catalog, values, doubts, replies, questions,
                              signature) if prose or comment_id in questions else [
-            *found, *read_choice_lists([], rtype, values, found), *_labelled_answer_lists(found, rtype, values, catalog)]
+            *found, *read_choice_lists([], rtype, values, found),
+            *_labelled_answer_lists(found, rtype, values, catalog)]
         if prose:
             own_prose.extend(prose_sentences(prose))
             unread.extend(unread_lines(prose, items))
             if proof_files and (clause := _files_withdrawn(prose, vocabulary, _item_label_words(rtype))):
                 # "ne pas tenir compte de la pièce jointe de mon précédent message": the earlier files are gone
-                for field_name in [name for name in proof_files if values.get(name) and values[name].source_id != comment_id]:
+                earlier = [name for name in proof_files if values.get(name) and values[name].source_id != comment_id]
+                for field_name in earlier:
                     del proof_files[field_name]
                     values.pop(field_name, None)
                     doubts.append({"kind": "withdrawn", "field": field_name, "label": clause})
@@ -3664,7 +3674,7 @@ def extract(document: Mapping, rtype: RequestType, field_mapping: Mapping[int, s
             # written agreements, of which some may come now and one later ("a carta de aceite … envio assim que …").
             if field_name and single_proof and not rtype.named_agreements and not _named_for(attachment, field_name, rtype):
                 if to_follow is None:
-                    to_follow = _proof_to_follow(prose, found, rtype, vocabulary)   # once a comment, and only when asked
+                    to_follow = _proof_to_follow(prose, found, rtype, vocabulary)   # once a comment, when asked
                 field_name = None if to_follow else field_name
             if field_name:
                 proof_files.setdefault(field_name, []).append(shown)

@@ -423,7 +423,7 @@ def names_in(clause: str, vocabulary, skip: frozenset[str], cues: Mapping | None
     """The company names of a clause: runs of capitalised words (and the lowercase words a name holds), less the
     words in `skip` a capital opens (articles, party nouns, cue words: 'Distributor ALSO …', 'El Hotel …').
     A clause's first word alone before a lowercase one is no name ('Просим перевести …'). With `cues`, a party's
-    cue of two lowercase name words or more after a name of two words or more parts the run ('den Endkunden
+    cue of two lowercase name words or more after a name parts the run ('den Endkunden
     Bäckerei Frei AG von der Netzwerk Ost AG')."""
     tokens = [(match.start(), match.group()) for match in _TOKEN.finditer(clause)]
     found: list[Named] = []

@@ -329,7 +329,7 @@ class Reader:
     # (the item it gives, the item it gives after a word of the future: "will be managed by", "será gestionado por").
     prose_agents: Mapping[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     prose_future: frozenset[str] = frozenset()   # folded words of the future or of a wish ("will", "should", "será")
-    prose_now: frozenset[str] = frozenset()   # folded words of now that may follow an agent cue ("gestiona actualmente X")
+    prose_now: frozenset[str] = frozenset()   # folded words of now beside an agent cue ("gestiona actualmente X")
 
     def choice_in(self, field_name: str, text: str) -> str | None:
         """The one enumeration value whose words occur, inflected, in a sentence ('переводим конечного клиента')."""
