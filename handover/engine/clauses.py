@@ -9,6 +9,8 @@ from .text import soft_fold
 
 _STATEMENT_END = re.compile(r"[!?;.]")
 _OPENING_QUOTES = "«„“\"'"
+_DAY = re.compile(r"(?<![\d.])\d{1,2}$")
+_MONTH_YEAR = re.compile(r"\s+[^\W\d_]{3,}\.?\s+\d{4}\b")
 _TITLE = re.compile(r"(?<![\w.])(?:Dr|Dra|Mag|Ing|Inż|Prof|Dipl|Mgr|Mme|Mlle|Sr|Sra|Hr|Fr|St)$")
 
 
@@ -32,8 +34,9 @@ def _clauses(text: str, where: list[int]) -> list[tuple[int, int]]:
     the end, so "SoftPartner Sp. z o.o., a nie …" and "20.12.2026" stay whole."""
     spans, start = [], 0
     for match in _STATEMENT_END.finditer(text):
-        if match.group() == "." and _TITLE.search(text, 0, match.start()):
-            continue   # "Kanzlei Dr. Steiner & Partner", "Mag. Lukas Steiner": a title's full stop ends nothing
+        if match.group() == "." and (_TITLE.search(text, 0, match.start())
+                                     or _DAY.search(text, 0, match.start()) and _MONTH_YEAR.match(text, match.end())):
+            continue   # "Kanzlei Dr. Steiner & Partner", "am 15. Januar 2027": a title's or a day's full stop
         if match.group() == ".":
             rest = text[match.end():].lstrip()
             opens = rest[:1].isupper() or (rest[:1] in _OPENING_QUOTES and rest[1:2].isupper())   # ". «Нева …»"

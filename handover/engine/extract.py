@@ -1352,10 +1352,12 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
         return []
     found = []
     for text, _ in paragraphs:
-        if not _DATE_TOKEN.search(text):
+        if not _DATE_TOKEN.search(text) and not _WORD_DATE.search(text):
             continue
         for clause in _plain_clauses(text):
-            tokens = {token.rstrip(".") for token in _DATE_TOKEN.findall(clause)}
+            tokens = {token.rstrip(".") for token in _DATE_TOKEN.findall(clause)} or {
+                match.group() for match in _WORD_DATE.finditer(clause)   # "au 1er novembre 2026", "on 15 January 2027"
+                if parse_date(match.group(), catalog.month_index, _ANY_DAY) is not None}
             folded = fold(clause)
             corrects = vocabulary.correction.search(folded)
             if not (corrects or set(folded.split()) & vocabulary.date_words):
@@ -1373,6 +1375,8 @@ def read_date_corrections(paragraphs: list[tuple[str, str]], rtype: RequestType,
     return found
 
 
+_WORD_DATE = re.compile(r"\b\d{1,2}(?:er|st|nd|rd|th|º)?\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?\s+(?:de\s+)?\d{4}\b"
+                        r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b")
 _FULL_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
 
 

@@ -198,4 +198,10 @@ def normalize_yes_no(value, words: Mapping[str, bool], vocabulary=None):
         found = True   # "nie mają nic przeciwko", "no tiene nada en contra": an agreement phrase opening with a no word
     if found is None and vocabulary is not None:
         found = _phrase_answer(folded, vocabulary)
+    if found is None and len(parts := _AFTER_DASH.split(str(value))) > 1 and len(parts[-1].split()) <= _SHORT_ANSWER:
+        found = lookup_phrase(parts[-1], words)   # "wie beim Kunden – selbstverständlich ja": the answer after a dash
     return found if found is not None else clean_text(value)
+
+
+_AFTER_DASH = re.compile(r"\s[–—-]\s")
+_SHORT_ANSWER = 3   # words of an answer after a dash

@@ -6,7 +6,7 @@ import pytest
 
 from handover.engine.verdict import evaluate
 
-from tests.builders import TODAY, comment, ticket_document
+from tests.builders import TODAY, attachment, comment, ticket_document
 
 
 def _date(catalog, settings, lang, sentence):
@@ -41,3 +41,27 @@ def test_a_clause_naming_the_move_and_one_date_gives_the_transfer_date(catalog, 
 def test_no_move_date_from_a_question_a_file_two_dates_or_no_move(catalog, settings, sentence):
     found, _ = _date(catalog, settings, "en", sentence)
     assert found is None
+
+
+LATER_IN_WORDS = {
+    "en": ("After talking to the customer, the transfer should take effect on 15 January 2027 instead.", "2027-01-15"),
+    "fr": ("Le transfert doit finalement prendre effet au 1er novembre 2026.", "2026-11-01"),
+    "es": ("Corrección: el traspaso será finalmente el 15 de enero de 2027.", "2027-01-15"),
+    "pt": ("Correção: a transferência fica afinal para 15 de janeiro de 2027.", "2027-01-15"),
+    "de": ("Nach Rücksprache soll der Wechsel nun doch erst am 15. Januar 2027 erfolgen.", "2027-01-15"),
+    "pl": ("Korekta: przeniesienie jednak dopiero 15 stycznia 2027.", "2027-01-15"),
+    "ru": ("Поправка: переход всё-таки 15 января 2027.", "2027-01-15"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LATER_IN_WORDS))
+def test_a_later_correction_to_a_date_in_words_replaces_it(catalog, settings, lang):
+    """A correction in a later comment with the date in words ('au 1er novembre 2026', 'on 15 January 2027')."""
+    later, expected = LATER_IN_WORDS[lang]
+    first = ("Subscription ID: SUB-1\nEnd customer: Alfa\nCurrent reseller: A\nNew reseller: B\nAll parties consent: "
+             "yes\nPreferred transfer date: 01/12/2026\nPortal owner email: a@b.example\nBilling email: c@b.example\n"
+             "Billing frequency: monthly\nPayment method: invoice")
+    document = ticket_document("reseller_change", [
+        comment(first, comment_id=1, created_at="2026-11-20T09:00:00Z", attachments=[attachment()]),
+        comment(later, comment_id=2, created_at="2026-11-22T09:00:00Z")], locale=lang)
+    assert evaluate(document, catalog, settings, TODAY).fields["preferred_transfer_date"] == expected

@@ -37,3 +37,14 @@ def test_a_refusal_after_an_agreement_is_a_refusal(catalog, lang):
 @pytest.mark.parametrize("lang", sorted(NOTHING_AGAINST))
 def test_an_agreement_with_a_word_of_refusing_in_it_is_a_yes(catalog, lang):
     assert normalize_yes_no(NOTHING_AGAINST[lang], catalog.yes_no_index, catalog.vocabulary) is True
+
+
+@pytest.mark.parametrize("value, answer", [
+    ("wie beim Kunden – selbstverständlich ja.", True), ("as discussed with them - yes", True),
+    ("we spoke to them - no", False), ("comme convenu – oui", True), ("как договорились — да", True),
+])
+def test_a_short_answer_after_a_dash_is_the_answer(catalog, value, answer):
+    """Up to three words after the dash; a longer clause there is no answer of its own (blind17-ru-07: "новый
+    партнёр - не ООО «ТехноЛинк», а ООО «ТехноЛайн Интеграция»" corrects a name and refuses nothing)."""
+    assert normalize_yes_no(value, catalog.yes_no_index, catalog.vocabulary) is answer
+
