@@ -203,8 +203,10 @@ def read_value_answer(agent: str, prose: list[Line], rtype: RequestType, given: 
         if not asked:
             continue
         pattern = _ANSWER_DATE if spec.kind == "date" else _CODE
+        # A day that does not exist ("31/11/2026, pode ser?") is still the date given: it is then refused.
         seen = {(text, match.group().rstrip(".")) for text in own for match in pattern.finditer(_ADDRESS.sub(" ", text))
-                if spec.kind != "date" or parse_date(match.group(), catalog.month_index, _ANY_DAY) is not None}
+                if spec.kind != "date" or parse_date(match.group(), catalog.month_index, _ANY_DAY) is not None
+                or _FULL_DATE.fullmatch(match.group().rstrip("."))}
         if len({value for _, value in seen}) == 1:
             text, value = next(iter(seen))
             found.append(Found(spec.name, value, text, False, "email"))
@@ -3135,7 +3137,7 @@ def _not_an_answer(value, vocabulary) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if text.endswith(("?", "？")) or text.startswith("¿"):
+    if (text.endswith(("?", "？")) or text.startswith("¿")) and not _value_then_asked(text):
         return True
     if vocabulary is None or vocabulary.placeholder is None or "@" in text:
         return False
@@ -3149,6 +3151,13 @@ def _not_an_answer(value, vocabulary) -> bool:
         return False   # the common case: the first word starts no placeholder phrase
     match = vocabulary.placeholder.search(fold(" ".join(words)))
     return match is not None and match.start() == 0
+
+
+def _value_then_asked(text: str) -> bool:
+    """'31/11/2026, pode ser?', '15.12., passt das?': a value (with a digit or an address) and a short question
+    asking whether it suits: the value is given, not asked back."""
+    head, comma, asked = text.partition(",")
+    return bool(comma) and any(char.isdigit() or char == "@" for char in head) and len(asked.split()) <= 4
 
 
 def _not_given_yet(value, catalog, vocabulary) -> bool:

@@ -181,3 +181,23 @@ def test_a_reply_taking_back_the_value_the_agent_quotes_makes_it_missing(catalog
     verdict = evaluate(_thread("service_holder_change", HOLDERS_FIRST, asked, ID_TAKEN_BACK[lang], lang), catalog,
                        settings, TODAY)
     assert verdict.missing == ("service_id",)
+
+
+IMPOSSIBLE_DATE_OFFERED = {
+    "en": "Date: 31/11/2026, would that work?", "pl": "Data: 31.11.2026, może być?", "es": "Fecha: 31/11/2026, ¿vale?",
+    "ru": "Дата: 31.11.2026, подойдёт?", "pt": "Data: 31/11/2026, pode ser?", "de": "Datum: 31.11.2026, passt das?",
+    "fr": "Date : 31/11/2026, ça vous va ?",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(IMPOSSIBLE_DATE_OFFERED))
+def test_a_date_offered_with_a_short_question_is_given_and_a_day_that_does_not_exist_is_refused(catalog, settings,
+                                                                                               lang):
+    """'31/11/2026, pode ser?' answers the agent's question for the date: the date is given (a question asking
+    whether it suits asks nothing back), and the 31st of November is refused as no date."""
+    first = RESELLER + "Billing frequency: monthly\nPayment method: invoice"
+    asked = "Thanks. The preferred transfer date is missing. Could you tell us the date?"
+    verdict = evaluate(_thread("reseller_change", first, asked, IMPOSSIBLE_DATE_OFFERED[lang], lang, [attachment()]),
+                       catalog, settings, TODAY)
+    assert {problem.field: problem.code for problem in verdict.invalid} == {"preferred_transfer_date": "invalid_date"}
+    assert verdict.missing == ()
