@@ -1235,6 +1235,14 @@ def _without_cue_words(written: str, reader) -> str:
     return " ".join(tokens[skipped:]) if skipped and _capitalised(tokens[skipped]) else written
 
 
+def _an_aside(written: str, reader) -> bool:
+    """A name slot of lowercase words only that opens with a function word ("de nuestra parte", "for our part",
+    "в свою очередь"): an aside between commas, no company's name."""
+    words = written.split()
+    return bool(words) and written == written.lower() and not any(char.isdigit() for char in written) \
+        and fold(words[0]) in reader.stopwords
+
+
 def _we_named(written: str, vocabulary) -> bool:
     """Whether a party's slot holds a "we" in place of a name ("us together with all of its customers")."""
     words = fold(written).split()
@@ -1276,6 +1284,8 @@ def read_sentences(prose: list[Line], rtype: RequestType, paragraphs: list[tuple
                     if _names_a_party(rtype.spec_by_name[name]):
                         written = party_name(_without_cue_words(_name_beside_code(written), rtype.reader),
                                              rtype.reader.vocabulary, from_end=start == match.start())
+                        if _an_aside(written, rtype.reader):
+                            continue   # "Мы, в свою очередь, согласны …": an aside, no name
                         if _we_named(written, rtype.reader.vocabulary):
                             # "move over to us together with all of its customers": the writer is that party
                             if writers is not None and origin != "forwarded":

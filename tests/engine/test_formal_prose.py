@@ -157,3 +157,23 @@ def test_words_of_now_inside_an_agent_cue_and_the_writer_introduced_by_a_longer_
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert fields.get("current_partner", "").startswith("Norte Digital Sistemas")
     assert fields.get("current_partner_agreement") is True
+
+
+def test_the_instrumental_customer_places_the_company_and_says_the_kind(catalog, settings):
+    """'управление конечным клиентом X' places the company and says its kind."""
+    body = ("1. Просим передать управление конечным клиентом ООО «Казанский хладокомбинат» от текущего партнёра "
+            "ООО «Итиль Системс» нашей компании ООО «Волжские цифровые технологии».\n"
+            "2. Мы, в свою очередь, согласны принять клиента на обслуживание.")
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale="ru")
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert fields.get("company_name") == "ООО «Казанский хладокомбинат»"
+    assert fields.get("takeover_kind") == "end_customer"
+
+
+@pytest.mark.parametrize("body, lang", [
+    ("De nuestra parte, de acuerdo. Nosotros, de nuestra parte, estamos listos para gestionar la cuenta.", "es"),
+    ("We, for our part, are happy to take them on.", "en"),
+])
+def test_an_aside_after_we_is_no_name(catalog, settings, body, lang):
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
+    assert evaluate(document, catalog, settings, TODAY).fields.get("new_partner") in (None, "")
