@@ -2010,6 +2010,39 @@ def _labelled_answer_lists(found: list[Found], rtype: RequestType, values: Mappi
     return read_named_answer_lists(listed, rtype, values, catalog, found, None) if listed else []
 
 
+_SUBJECT_AT = 2   # words a clause may open with before the company's role noun ("2. Le client", "O cliente")
+
+
+def read_company_subject_agreement(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
+                                   values: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
+    """"Klient wyraża zgodę na zmianę partnera", "O cliente dá o seu acordo", "Le client … : son accord est acquis":
+    a clause opening with the company's own role noun (a single word of its party's role phrases, after at most an
+    article or a list number) that says yes, and names no other party, is the company's agreement. Only a yes: a
+    clause of the company's wish with a negation ("souhaite ne plus être gérée") is no refusal."""
+    if catalog is None or rtype.reader is None or rtype.reader.prose_opening is None:
+        return []
+    own = next((party.field for party in rtype.consents if party.name_field == rtype.reader.prose_opening
+                and party.field), None)
+    if own is None or own in values or any(item.field == own for item in found_here):
+        return []
+    roles = rtype.reader.party_words
+    nouns = frozenset(phrase for phrase in roles.get(own, ()) if " " not in phrase and len(phrase) >= 5)
+    others = frozenset(word for field_name, phrases in roles.items() if field_name != own
+                       for phrase in phrases for word in phrase.split() if len(word) >= 5)
+    lead = catalog.vocabulary.lead_words
+    for text, origin in paragraphs:
+        if origin == "forwarded":
+            continue
+        for clause in _stated_clauses(text):
+            words = [word for word in fold(clause).split() if not word.isdigit()]
+            opening = next((word for word in words[:_SUBJECT_AT + 1] if word not in lead), None)
+            if opening not in nouns or not others.isdisjoint(words[1:]):
+                continue
+            if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
+                return [Found(own, clause, clause, False, "sentence")]
+    return []
+
+
 def read_own_agreement_labels(prose: list[Line], rtype: RequestType, catalog, values: Mapping[str, RawValue],
                               found_here: list[Found], writer: str | None) -> list[Found]:
     """'Acuerdo nuestro: sí', 'Nasza zgoda: tak', 'Our agreement: yes': a label of a word of agreeing and a word of
@@ -3584,6 +3617,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_same_as_sentences(paragraphs, rtype, values, [*found, *patterned]),
              *read_stated_consents(paragraphs, rtype, values, catalog, [*patterned, *found],
                                    next(iter(writers)) if len(writers) == 1 else None),
+             *read_company_subject_agreement(paragraphs, rtype, catalog, values, [*found, *patterned]),
              *read_own_agreement_labels(prose, rtype, catalog, values, found,
                                         next(iter(writers)) if len(writers) == 1 else None),
              *read_named_answer_lists(paragraphs + _listed_under_labels(found, rtype), rtype, values, catalog,

@@ -177,3 +177,31 @@ def test_the_instrumental_customer_places_the_company_and_says_the_kind(catalog,
 def test_an_aside_after_we_is_no_name(catalog, settings, body, lang):
     document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
     assert evaluate(document, catalog, settings, TODAY).fields.get("new_partner") in (None, "")
+
+
+COMPANY_AGREES = {
+    "en": "2. The customer has given its consent in writing.",
+    "pl": "2. Klient wyraża zgodę na przeniesienie.",
+    "es": "2. El cliente presta su conformidad al traspaso.",
+    "ru": "2. Клиент согласен на переход.",
+    "pt": "2. O cliente dá o seu acordo à transferência.",
+    "de": "2. Der Kunde stimmt dem Wechsel zu.",
+    "fr": "2. Le client nous a adressé une demande écrite : son accord est acquis.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(COMPANY_AGREES))
+def test_a_clause_opening_with_the_companys_role_noun_that_says_yes_is_its_agreement(catalog, settings, lang):
+    head = ("Company name: Harbour Dental\nTake-over type: end customer\nCurrent partner: Solent Comms\n"
+            "New partner: Blue Fin\nCurrent partner agreement: yes\nNew partner agreement: yes\n\n")
+    document = ticket_document("partner_takeover", [comment(head + COMPANY_AGREES[lang],
+                                                            attachments=[attachment("agreements.pdf")])], locale=lang)
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields.get("customer_agreement") is True and verdict.missing == ()
+
+
+def test_the_companys_wish_with_a_negation_is_no_refusal(catalog, settings):
+    body = ("Company name: Harbour Dental\nTake-over type: end customer\nCurrent partner: Solent Comms\nNew partner: "
+            "Blue Fin\n\nLe client souhaite ne plus être géré par Solent Comms.")
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale="fr")
+    assert evaluate(document, catalog, settings, TODAY).fields.get("customer_agreement") is not False
