@@ -2017,8 +2017,9 @@ def read_company_subject_agreement(paragraphs: list[tuple[str, str]], rtype: Req
                                    values: Mapping[str, RawValue], found_here: list[Found]) -> list[Found]:
     """"Klient wyraża zgodę na zmianę partnera", "O cliente dá o seu acordo", "Le client … : son accord est acquis":
     a clause opening with the company's own role noun (a single word of its party's role phrases, after at most an
-    article or a list number) that says yes, and names no other party, is the company's agreement. Only a yes: a
-    clause of the company's wish with a negation ("souhaite ne plus être gérée") is no refusal."""
+    article or a list number) that says yes is the company's agreement; a role named after it is its verb's object
+    ("wyraża zgodę na zmianę partnera"). Only a yes: a clause of the company's wish with a negation ("souhaite ne
+    plus être gérée") is no refusal."""
     if catalog is None or rtype.reader is None or rtype.reader.prose_opening is None:
         return []
     own = next((party.field for party in rtype.consents if party.name_field == rtype.reader.prose_opening
@@ -2027,8 +2028,6 @@ def read_company_subject_agreement(paragraphs: list[tuple[str, str]], rtype: Req
         return []
     roles = rtype.reader.party_words
     nouns = frozenset(phrase for phrase in roles.get(own, ()) if " " not in phrase and len(phrase) >= 5)
-    others = frozenset(word for field_name, phrases in roles.items() if field_name != own
-                       for phrase in phrases for word in phrase.split() if len(word) >= 5)
     lead = catalog.vocabulary.lead_words
     for text, origin in paragraphs:
         if origin == "forwarded":
@@ -2036,7 +2035,7 @@ def read_company_subject_agreement(paragraphs: list[tuple[str, str]], rtype: Req
         for clause in _stated_clauses(text):
             words = [word for word in fold(clause).split() if not word.isdigit()]
             opening = next((word for word in words[:_SUBJECT_AT + 1] if word not in lead), None)
-            if opening not in nouns or not others.isdisjoint(words[1:]):
+            if opening not in nouns:
                 continue
             if normalize_yes_no(clause, catalog.yes_no_index, catalog.vocabulary) is True:
                 return [Found(own, clause, clause, False, "sentence")]

@@ -205,3 +205,17 @@ def test_the_companys_wish_with_a_negation_is_no_refusal(catalog, settings):
             "Blue Fin\n\nLe client souhaite ne plus être géré par Solent Comms.")
     document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale="fr")
     assert evaluate(document, catalog, settings, TODAY).fields.get("customer_agreement") is not False
+
+
+@pytest.mark.parametrize("body, lang", [
+    ("2. Klient wystąpił z tym wnioskiem z własnej inicjatywy i wyraża zgodę na zmianę partnera.\n"
+     "4. Blue Fin przyjmuje klienta do obsługi i wyraża na to zgodę.", "pl"),
+    ("2. O cliente solicitou-nos por escrito esta mudança; e a Blue Fin aceita assumir o cliente.", "pt"),
+])
+def test_a_role_named_after_the_verb_is_its_object_not_another_subject(catalog, settings, body, lang):
+    head = ("Company name: Harbour Dental\nTake-over type: end customer\nCurrent partner: Solent Comms\n"
+            "New partner: Blue Fin\nCurrent partner agreement: yes\n\n")
+    document = ticket_document("partner_takeover", [comment(head + body, attachments=[attachment("a.pdf")])],
+                               locale=lang)
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("customer_agreement"), fields.get("new_partner_agreement")) == (True, True)
