@@ -189,7 +189,9 @@ def _place(clause: str, reader, roles: Mapping[str, frozenset[str]] | None = Non
         # The name a writer introduces ("Somos a Serra Digital", where "a" is no cue) is the writer's party.
         introduced = number == 0 and (company is not None or introduces(clause[:named.start], reader))
         field_name, writer = (None, True) if introduced else cue_before(clause[previous:named.start], reader)
-        if field_name is None and (introduced or not writer) and kind_beside(
+        weak = field_name is not None and field_name != reader.prose_opening and not _strong_cue(
+            clause[previous:named.start], field_name, reader)   # "hacernos cargo de X, que es cliente final"
+        if (field_name is None or weak) and (introduced or not writer) and kind_beside(
                 clause, named, reader, names[number + 1].start if number + 1 < len(names) else None):
             field_name = reader.prose_opening   # "Harlow Freight Services Ltd, an end customer currently …"
         if field_name is None and roles and not introduced:

@@ -219,3 +219,16 @@ def test_a_role_named_after_the_verb_is_its_object_not_another_subject(catalog, 
                                locale=lang)
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("customer_agreement"), fields.get("new_partner_agreement")) == (True, True)
+
+
+@pytest.mark.parametrize("body, lang", [
+    ("Queremos hacernos cargo de Harbour Dental, que es cliente final y ahora lo lleva Solent Comms. Nosotros somos "
+     "Blue Fin. El cliente está de acuerdo, Solent Comms también ha dado el visto bueno y nosotros aceptamos.", "es"),
+    ("We'd like to take over from today Harbour Dental, an end customer currently managed by Solent Comms.", "en"),
+])
+def test_a_kind_in_apposition_outweighs_a_one_word_cue(catalog, settings, body, lang):
+    """'hacernos cargo de X, que es cliente final': the 'de' is the take-over's, X is the company."""
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("a.pdf")])], locale=lang)
+    fields = evaluate(document, catalog, settings, TODAY).fields
+    assert (fields.get("company_name"), fields.get("current_partner")) == ("Harbour Dental", "Solent Comms")
+    assert fields.get("takeover_kind") == "end_customer"
