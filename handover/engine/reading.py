@@ -33,7 +33,7 @@ _LIST_KEYS = ("yes_phrases", "no_phrases", "negation_words", "same_as_words", "a
               "wish_words", "greeting_words", "closing_words", "our_words", "document_words", "number_marks",
               "other_address_words", "also_words", "wrong_value_phrases", "pending_words", "draft_words",
               "writer_intro_words", "legal_form_words", "move_words", "everyone_words",
-              "person_intro_words", "person_company_words", "common_nouns", "sender_address_words")
+              "person_intro_words", "person_company_words", "common_nouns", "sender_address_words", "with_all_words")
 
 
 _THREAD = threading.local()
@@ -173,6 +173,7 @@ class Vocabulary:
     # folded nouns a capital opens that start no company's name ("Mandantin", "Betreuung", "Namen", "Customer")
     common_nouns: frozenset[str] = frozenset()
     sender_address: Phrases | None = None   # over fold(): "the address I'm writing from", "адрес, с которого пишу"
+    with_all: Phrases | None = None   # over fold(): "together with all", "samt", "со всеми": what follows comes along
     move: Phrases | None = None   # over fold(): "transfer", "Umstellung", "перевод": the move a wished date is for
     everyone: Phrases | None = None   # over fold(): "everyone", "tout le monde", "wszyscy": all parties as a subject
     person_intro: re.Pattern | None = None   # over soft_fold(): "I'm", "Sou a", "ici", "меня зовут": a person, then…
@@ -259,6 +260,7 @@ def build_vocabulary(reading_data: Mapping[str, Mapping]) -> Vocabulary:
         legal_forms=frozenset(part for word in every("legal_form_words") for part in fold(word).split()),
         common_nouns=frozenset(fold(word) for word in every("common_nouns") if fold(word)),
         sender_address=_phrase_pattern(every("sender_address_words")),
+        with_all=_phrase_pattern(every("with_all_words")),
     )
 
 

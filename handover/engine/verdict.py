@@ -15,7 +15,7 @@ from .parties import with_method
 from .language import Detector, choose_language
 from .memo import memo_for
 from .normalize import clean_text, normalize_choice, normalize_email, normalize_yes_no, parse_date
-from .text import unnegated
+from .text import fold, unnegated
 from .rules import RULES, Problem, RuleContext
 from .unread import doubtful_refusals, unsure_items
 
@@ -100,7 +100,9 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
         choice = normalize_choice(value, rtype.choice_index.get(spec.name, {}), spec.choices)
         if choice not in spec.choices and rtype.reader is not None and isinstance(value, str):
             choice = (rtype.reader.choice_in(spec.name, value)   # inflected words in a sentence
-                      or rtype.reader.choice_in(spec.name, unnegated(value, catalog.vocabulary.negations)) or choice)
+                      or rtype.reader.choice_in(spec.name, unnegated(value, catalog.vocabulary.negations))
+                      or rtype.reader.choice_in(spec.name, _without_what_comes_along(value, catalog.vocabulary))
+                      or choice)
         return choice
     if spec.kind == "email":
         return normalize_email(value)
@@ -108,6 +110,14 @@ def normalize_value(spec: FieldSpec, value, rtype: RequestType, catalog: Catalog
         parsed = parse_date(value, catalog.month_index, today)
         return parsed.isoformat() if parsed else clean_text(value)
     return clean_text(value)
+
+
+def _without_what_comes_along(value: str, vocabulary) -> str:
+    """The value up to what comes along with it: "реселлера целиком, со всеми его клиентами" -> "реселлера целиком",
+    "den Wechsel eines Resellers samt aller seiner Endkunden" -> "den Wechsel eines Resellers"."""
+    folded = fold(value)
+    along = vocabulary.with_all.search(folded) if vocabulary.with_all is not None else None
+    return folded[:along.start()] if along is not None and along.start() > 0 else ""
 
 
 def _instance(extraction: Extraction, rtype: RequestType, catalog: Catalog, today: date | None = None) -> dict:

@@ -232,3 +232,25 @@ def test_a_kind_in_apposition_outweighs_a_one_word_cue(catalog, settings, body, 
     fields = evaluate(document, catalog, settings, TODAY).fields
     assert (fields.get("company_name"), fields.get("current_partner")) == ("Harbour Dental", "Solent Comms")
     assert fields.get("takeover_kind") == "end_customer"
+
+
+KIND_WITH_ALL = {
+    "en": "the reseller itself, together with all of its end customers",
+    "de": "es geht um den Wechsel eines Resellers samt aller seiner Endkunden zu uns",
+    "es": "el revendedor con todos sus clientes finales",
+    "pt": "a revenda com todos os seus clientes finais",
+    "fr": "le revendeur avec tous ses clients finaux",
+    "pl": "reseller wraz z klientami końcowymi",
+    "ru": "реселлера целиком, со всеми его клиентами",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(KIND_WITH_ALL))
+def test_a_reseller_with_all_its_end_customers_is_a_reseller_take_over(catalog, settings, lang):
+    """The end customers named after 'with all' come along with the reseller; they name no second kind."""
+    body = (f"Company name: Pellow IT\nTake-over type: {KIND_WITH_ALL[lang]}\nCurrent partner: Northgate\n"
+            "New partner: Aldwych\nCustomer agreement: yes\nCurrent partner agreement: yes\nNew partner agreement: yes")
+    document = ticket_document("partner_takeover", [comment(body, attachments=[attachment("agreements.pdf")])],
+                               locale=lang)
+    verdict = evaluate(document, catalog, settings, TODAY)
+    assert verdict.fields.get("takeover_kind") == "reseller" and verdict.invalid == ()
