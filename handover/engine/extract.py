@@ -118,13 +118,13 @@ def _replies(document: Mapping) -> dict:
     return replies
 
 
-def _questions_before(replies: Mapping, rtype: RequestType | None = None) -> dict:
+def _questions_before(replies: Mapping, rtype: RequestType) -> dict:
     """For each requester comment id: the questions of the agent's comment it answers: its lines with a '?', its
     sentences with one where a question wraps over lines ("… la fréquence de facturation souhaitée (mensuelle ou"
     / "annuelle) ?"), and its statements that offer two choices of one item ("La frecuencia de facturación solo
     puede ser mensual o anual.")."""
     asked = {comment_id: _questions(body) for comment_id, body in replies.items() if "?" in body}
-    if rtype is not None and rtype.reader is not None:
+    if rtype.reader is not None:
         for comment_id, body in replies.items():
             offering = [sentence for sentence in _QUESTION_END.split(" ".join(body.split()))
                         if "?" not in sentence and _offered_item(sentence, rtype)]
@@ -546,27 +546,13 @@ def joined_items(written: str, field_name: str | None, rtype: RequestType) -> li
     named = []
     for part in parts:
         stems = {word[:_STEM_CHARS] for word in fold(part).split() if len(word) >= _STEM_CHARS}
-        items = [name for name in addresses if stems & _address_stems_apart(rtype, name)]
+        items = [name for name in addresses if stems & _label_stems(rtype, name, among="email")]
         if len(items) != 1:
             return []   # a part naming no address item, or several
         named.append(items[0])
     if len(set(named)) != len(named) or (field_name is not None and field_name not in named):
         return []
     return [name for name in named if name != field_name]
-
-
-def _address_stems_apart(rtype: RequestType, field_name: str) -> frozenset[str]:
-    """The five-letter stems of an address item's label words that no other address item's labels share ("billi",
-    "factu" of the billing email beside the portal owner's), none generic."""
-    def stems(name: str) -> set[str]:
-        return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
-
-    def apart() -> set[str]:
-        others = set().union(*(stems(spec.name) for spec in rtype.fields
-                               if spec.kind == "email" and spec.name != field_name))
-        return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
-
-    return _item_words(rtype, "address_stems_apart", field_name, apart)
 
 
 def _role_agreement_label(written: str, rtype: RequestType, asked: bool = False,
@@ -1673,16 +1659,18 @@ _GENERIC_STEMS = frozenset({"numbe", "numer", "numme", "numro", "nmero", "ном
                             "nazwa", "nombr", "назва", "vertr", "pasar", "migra", "migre", "przen", "trasp", "ubert"})
 
 
-def _label_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
-    """The five-letter stems of an item's own label words: none that another item's labels share, none generic."""
+def _label_stems(rtype: RequestType, field_name: str, among: str | None = None) -> frozenset[str]:
+    """The five-letter stems of an item's own label words: none that another item's labels share (another item of
+    kind `among` only, when given: "billi", "factu" of the billing email beside the portal owner's), none generic."""
     def stems(name: str) -> set[str]:
         return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
 
     def own() -> set[str]:
-        others = set().union(*(stems(spec.name) for spec in rtype.fields if spec.name != field_name))
+        others = set().union(*(stems(spec.name) for spec in rtype.fields
+                               if spec.name != field_name and among in (None, spec.kind)))
         return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
 
-    return _item_words(rtype, "stems", field_name, own)
+    return _item_words(rtype, f"stems among {among}" if among else "stems", field_name, own)
 
 
 def read_consent_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog) -> list[Found]:
@@ -1744,12 +1732,17 @@ def _party_words_of(rtype: RequestType, values: Mapping[str, RawValue], found_he
     terms = set(_item_words(rtype, "party_nouns", "", lambda: (
         word for name in sorted(names) for word in _label_words(rtype, name))))
     for name in written:
-        if isinstance(name, str):
-            if _QUOTED.search(name):
-                name = _QUOTED.search(name).group(1)
-            words = [word for word in fold(name).split() if len(word) >= 3 and word not in vocabulary.legal_forms]
-            terms |= set(words[:1])
+        terms |= set([word for word in _name_words(name) if word not in vocabulary.legal_forms][:1])
     return frozenset(terms)
+
+
+def _name_words(name) -> list[str]:
+    """The folded words of three letters or more a party's name is written by: inside its quotes, where it has them
+    ('ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name); none for a value that is no text."""
+    if not isinstance(name, str):
+        return []
+    quoted = _QUOTED.search(name)
+    return [word for word in fold(quoted.group(1) if quoted else name).split() if len(word) >= 3]
 
 
 def consent_still_pending(paragraphs: list[tuple[str, str]], rtype: RequestType, catalog,
@@ -2283,9 +2276,7 @@ def _party_terms(rtype: RequestType, values: Mapping[str, RawValue], found_here:
         given = values.get(party.name_field)
         name = given.value if given is not None else next(
             (item.value for item in reversed(found_here) if item.field == party.name_field), None)
-        if isinstance(name, str) and _QUOTED.search(name):
-            name = _QUOTED.search(name).group(1)   # 'ООО «OCS Дистрибуция»' is written "OCS": the legal form is no name
-        words = [word for word in fold(name).split() if len(word) >= 3] if isinstance(name, str) else []
+        words = _name_words(name)
         own = {words[0]} if words else set()   # "ITserwis Kraków" is written "ITserwis"
         if rtype.reader is not None and party.name_field == rtype.reader.prose_opening:
             # The company is written by any word of its name too: "La pharmacie nous a demandé …" for the
@@ -3264,11 +3255,12 @@ def _item_label_words(rtype: RequestType) -> frozenset[str]:
     """The words of the labels of the items that are no files, but the words for a message ("my previous email"):
     a clause taking back such an item ("adres … jest już nieaktualny", "ignore the billing address") takes back
     no file."""
-    roles = {word for phrases in (rtype.reader.party_words.values() if rtype.reader else ()) for phrase in phrases
-             for word in phrase.split()}   # "previous", "anterior": a party's role says nothing of a file
-    return _item_words(rtype, "item_words", "", lambda: (
-        word for spec in rtype.fields if spec.kind != "attachment" for word in _label_words(rtype, spec.name)
-        if word not in _MESSAGE_WORDS and word not in roles))
+    def words():
+        roles = {word for phrases in (rtype.reader.party_words.values() if rtype.reader else ()) for phrase in phrases
+                 for word in phrase.split()}   # "previous", "anterior": a party's role says nothing of a file
+        return (word for spec in rtype.fields if spec.kind != "attachment" for word in _label_words(rtype, spec.name)
+                if word not in _MESSAGE_WORDS and word not in roles)
+    return _item_words(rtype, "item_words", "", words)
 
 
 def _address_promised(value, vocabulary) -> bool:
