@@ -157,7 +157,7 @@ def read_address_answer(agent: str, prose: list[Line], rtype: RequestType,
     if not open_fields or not any("@" in line.text for line in prose):
         return []   # nothing open, or no address in the reply's prose
     if len(open_fields) > 1:
-        stems = {word[:_STEM_CHARS] for word in fold(agent).split() if len(word) >= _STEM_CHARS}
+        stems = _address_words(fold(agent))
         open_fields = [name for name in open_fields if stems & _address_stems(rtype, name)]
         if len(open_fields) != 1:
             return []
@@ -2498,7 +2498,7 @@ def read_own_addresses(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
                 theirs = reader.vocabulary.other_address
                 if theirs is not None and theirs.search(before):
                     continue   # "o meu sócio … o email dele é …": the other party's
-                if {word[:_STEM_CHARS] for word in before.split() if len(word) >= _STEM_CHARS} & others:
+                if _address_words(before) & others:
                     continue   # "my colleague, the new holder: joana@…" names the other party
                 return [Found(field_name, address, clause, False, "sentence")]
     return []
@@ -2531,7 +2531,38 @@ def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
         theirs = reader.vocabulary.other_address
         written = [(address, text, at) for address, text, at in written
                    if theirs is not None and theirs.search(fold(_SENTENCE_END.split(text[:at])[-1]))]
+    elif not written:
+        written = _address_repeated(paragraphs, rtype, taken)
     return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
+
+
+def _address_repeated(paragraphs: list[tuple[str, str]], rtype: RequestType,
+                      taken: set[str]) -> list[tuple[str, str, int]]:
+    """"Mi correo de cliente es rosa@… y Martín … usaría también rosa@…": an address already read for the writer's
+    own, written again later in a sentence that says the other party has it too (the language's `also_words`
+    or "same as" words, the other item's own label words, or `other_address_words`) and not that it is the
+    writer's: the other party keeps the same address, and is then rejected as the same as the current one.
+    "Cualquier duda, escríbanme a rosa@…" repeats the writer's own address and gives no item."""
+    reader = rtype.reader
+    other = next(spec.name for spec in rtype.fields if spec.kind == "email" and spec.name != reader.own_address)
+    seen: set[str] = set()
+    repeated = []
+    for text, origin in paragraphs:
+        if origin == "forwarded":
+            continue
+        start = 0
+        for match in _ADDRESS_LIKE.finditer(text):
+            address = match.group().rstrip(".")
+            before, start = fold(_SENTENCE_END.split(text[start:match.start()])[-1]), match.end()
+            if fold(address) not in taken:
+                continue
+            if fold(address) in seen and not _writers_own(before, rtype):
+                sentence = f" {before} {fold(_SENTENCE_END.split(text[match.end():], 1)[0])} "
+                if any(f" {phrase} " in sentence for phrase in reader.vocabulary.repeats) or _theirs(
+                        before, rtype, [other]) or _address_words(before) & _address_stems(rtype, other):
+                    repeated.append((address, text, match.start()))
+            seen.add(fold(address))
+    return repeated
 
 
 def read_leftover_addresses(paragraphs: list[tuple[str, str]], prose: list[Line], rtype: RequestType,
@@ -2581,9 +2612,10 @@ def _wraps_onto(line: Line | None) -> bool:
 
 
 def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
-    """The five-letter stems of an address item's label words that no other address item's labels share."""
+    """The five-letter stems of an address item's label words that no other address item's labels share, and its
+    four-letter label words whole ("nowy", "novo", "neue": the short adjectives that tell the holders apart)."""
     def stems(name: str) -> set[str]:
-        return {word[:_STEM_CHARS] for word in _label_words(rtype, name) if len(word) >= _STEM_CHARS}
+        return _address_words(" ".join(_label_words(rtype, name)))
 
     def own() -> set[str]:
         others = set().union(*(stems(spec.name) for spec in rtype.fields
@@ -2591,6 +2623,13 @@ def _address_stems(rtype: RequestType, field_name: str) -> frozenset[str]:
         return stems(field_name) - others - {fold(stem) for stem in _GENERIC_STEMS}
 
     return _item_words(rtype, "address_stems", field_name, own)
+
+
+def _address_words(folded: str) -> set[str]:
+    """What _address_stems compares with in folded words: the five-letter stem of a longer word, a four-letter
+    word whole."""
+    return {word[:_STEM_CHARS] if len(word) >= _STEM_CHARS else word for word in folded.split()
+            if len(word) >= _STEM_CHARS - 1}
 
 
 def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, given: Mapping[str, RawValue],
@@ -2622,7 +2661,7 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
                 named = _theirs(fold(pieces[-1]), rtype, open_fields)   # "o email dele é …": the other party's
                 if named:
                     break
-                stems = {word[:_STEM_CHARS] for word in fold(before).split() if len(word) >= _STEM_CHARS}
+                stems = _address_words(fold(before))
                 named = [name for name in open_fields if stems & _address_stems(rtype, name)]
                 if named:
                     break
@@ -2671,7 +2710,7 @@ def _same_address_after(rest: str, rtype: RequestType, open_fields: list[str], g
         return []
     if _same_as_phrase(words, reader.vocabulary, range(2, 5)) is None:
         return []
-    stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
+    stems = _address_words(" ".join(words))
     named = [name for name in open_fields if stems & _address_stems(rtype, name)]
     if len(named) != 1 or reader.same_as.get(named[0]) is None:
         return []
@@ -3420,7 +3459,7 @@ def read_same_as_sentences(paragraphs: list[tuple[str, str]], rtype: RequestType
             same = _same_as_phrase(words, reader.vocabulary, (4, 3, 2, 1))
             if same is None:
                 continue
-            stems = {word[:_STEM_CHARS] for word in words if len(word) >= _STEM_CHARS}
+            stems = _address_words(" ".join(words))
             named = [name for name in open_fields if rtype.spec_by_name[name].kind == "email"
                      and stems & _address_stems(rtype, name)]
             if len(named) == 1:
