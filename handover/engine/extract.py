@@ -2676,6 +2676,38 @@ def read_address_clauses(paragraphs: list[tuple[str, str]], rtype: RequestType, 
     return found
 
 
+# "Адрес нового держателя: i.petrov.mail.ru": a label, its separator and one word written as an address would be.
+_LABELLED_WORD = re.compile(r"^\s*(?P<label>[^:：|\t@]{3,60}?)\s*(?:[:：|\t]|\s[-–—]\s)\s*(?P<value>\S+?)[.;,]?\s*$")
+_ADDRESS_ATTEMPT = re.compile(r"^[\w.+-]+(?:@@+[\w-]+)?(?:\.[\w-]+)*\.[^\W\d_]{2,}$")
+
+
+def read_address_labels(prose: list[Line], rtype: RequestType, given: Mapping[str, RawValue],
+                        found_here: list[Found]) -> list[Found]:
+    """"Адрес нового держателя: i.petrov.mail.ru", "Eл. адрес нового владельца – ivanova.m.alfa-print.ru": a line
+    whose label is no catalog label but holds a word of every address item's labels ("адрес") and the own label
+    words of one open address item ("нового"), and whose value is one word written as an address without its
+    "@" (or with two), gives that item the value as written, so it is rejected as an invalid address, not
+    asked for as missing. A well-written address there is read_address_clauses'."""
+    addresses = [spec.name for spec in rtype.fields if spec.kind == "email"]
+    open_fields = [name for name in addresses if name not in given and not any(item.field == name for item in found_here)]
+    if not open_fields or len(addresses) < 2:
+        return []
+    shared = _item_words(rtype, "shared_address_words", "", lambda: set.intersection(*(
+        _address_words(" ".join(_label_words(rtype, name))) for name in addresses)))
+    found = []
+    for line in prose:
+        match = _LABELLED_WORD.match(line.text)
+        if match is None or _ADDRESS.search(match["value"]) or not _ADDRESS_ATTEMPT.match(match["value"]):
+            continue
+        words = _address_words(fold(match["label"]))
+        named = [name for name in open_fields if words & _address_stems(rtype, name)]
+        if len(named) == 1 and words & shared:
+            found.append(Found(named[0], match["value"], line.text, False,
+                               "forwarded" if line.origin == "forwarded" else "sentence"))
+            open_fields.remove(named[0])
+    return found
+
+
 def _writers_own(folded: str, rtype: RequestType) -> bool:
     """The words before an address say it is the writer's own ("my email is", `own_address_words`), in a type
     whose writer owns an address item (`own_address`)."""
@@ -3622,6 +3654,8 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
     addressed = any("@" in text for text, _ in paragraphs)   # most prose holds no address
     addresses = [*read_own_addresses(paragraphs, rtype, values, [*found, *patterned, *statements]),
                  *read_address_clauses(paragraphs, rtype, values, found)] if addressed else []
+    if any("." in line.text for line in prose):
+        addresses += read_address_labels(prose, rtype, values, [*found, *patterned, *statements, *addresses])
     if addressed:
         addresses += read_other_address(paragraphs, rtype, values, [*found, *patterned, *statements, *addresses])
         addresses += read_leftover_addresses(paragraphs, prose, rtype, values, [*found, *patterned, *statements, *addresses])

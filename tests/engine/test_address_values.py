@@ -49,3 +49,32 @@ def test_a_value_written_as_an_address_is_still_a_wrong_one(catalog, settings, v
     body = f"Service ID: SRV-40218\nCurrent holder email: stary@firma.example\nNew holder email: {value}"
     verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
     assert {problem.field: problem.code for problem in verdict.invalid} == {"new_holder_email": "invalid_email"}
+
+
+# A label that is no catalog label but names one address item, and a value written as an address without its "@":
+# the value is rejected as an invalid address, not asked for as missing (blind21-ru-02, blind24-ru-02).
+LOOSE_ADDRESS_LABEL = {
+    "en": "E-mail address of the new owner: j.smith.gmail.com",
+    "pl": "Adres nowego abonenta: j.smith.gmail.com",
+    "es": "Dirección de correo de la nueva titular: j.smith.gmail.com",
+    "ru": "Адрес нового держателя: j.smith.gmail.com",
+    "pt": "Endereço de e-mail da nova titular: j.smith.gmail.com",
+    "de": "Mailadresse der neuen Inhaberin: j.smith.gmail.com",
+    "fr": "Adresse mail de la nouvelle titulaire : j.smith.gmail.com",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LOOSE_ADDRESS_LABEL))
+def test_an_address_without_its_at_under_a_loose_label_is_invalid_not_missing(catalog, settings, lang):
+    body = f"Service ID: SRV-40218\nCurrent holder email: stary@firma.example\n{LOOSE_ADDRESS_LABEL[lang]}"
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)], locale=lang), catalog, settings, TODAY)
+    assert verdict.missing == ()
+    assert [(problem.field, problem.code) for problem in verdict.invalid] == [("new_holder_email", "invalid_email")]
+    assert verdict.fields["new_holder_email"] == "j.smith.gmail.com"
+
+
+@pytest.mark.parametrize("line", ["Nowa strona firmy: www.nowak-transport.pl", "New website: smith-home.example"])
+def test_a_web_address_under_a_new_label_is_no_holders_address(catalog, settings, line):
+    body = f"Service ID: SRV-40218\nCurrent holder email: stary@firma.example\n{line}"
+    verdict = evaluate(ticket_document("service_holder_change", [comment(body)]), catalog, settings, TODAY)
+    assert verdict.missing == ("new_holder_email",) and verdict.invalid == ()
