@@ -2880,11 +2880,30 @@ def _defers(text: str, folded: str, vocabulary) -> bool:
 _DEFERRED_LABEL_GAP = 2   # words between an item's label and the phrase deferring it ("Datę przeniesienia ustalimy")
 
 
+def _choices_deferred(items: list[Found], paragraphs: list[tuple[str, str]], rtype: RequestType, stopwords,
+                      doubts: list) -> list[Found]:
+    """"… die Rechnungen sollen an buchhaltung@… gehen … Die Zahlungsart kläre ich noch mit dem Wirt": a choice
+    the comment's own prose says is still to be decided is not given by a word a sentence of the same comment
+    let slip ("Rechnungen" is no payment by invoice there). A choice written under its label stands."""
+    loose = {item.field for item in items if not item.exact and rtype.spec_by_name[item.field].kind == "enum"}
+    vocabulary = rtype.reader.vocabulary if rtype.reader is not None else None
+    if not loose or vocabulary is None or vocabulary.placeholder is None:
+        return items   # the common case: no choice read from a sentence
+    deferred = {name for text, _ in paragraphs
+                for clause in _plain_clauses(text) if _defers(clause, folded := fold(clause), vocabulary)
+                for name in _deferred_named(folded, rtype, stopwords) if name in loose}
+    for item in items:
+        if item.field in deferred and not item.exact:
+            doubts.append({"kind": "not_an_answer", "field": item.field, "value": item.value})
+    return [item for item in items if item.exact or item.field not in deferred]
+
+
 def _deferred_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
     """The items a clause defers: a catalog label of two words or more, or the word for the type's one date, next
     to a phrase saying it is still to be decided ("a data da transferência fica a definir", "адрес нового
-    владельца сообщим дополнительно"). A word such as "customer" or a fuzzy guess names nothing here: "Not sure
-    yet on billing, I'll check with the customer" defers no customer."""
+    владельца сообщим дополнительно"), or a choice item's one-word label ("Die Zahlungsart kläre ich noch"). A word
+    such as "customer" or a fuzzy guess names nothing here: "Not sure yet on billing, I'll check with the customer"
+    defers no customer."""
     words = folded.split()
     spans = _label_spans(words, rtype, stopwords)
     named = []
@@ -2892,12 +2911,22 @@ def _deferred_named(folded: str, rtype: RequestType, stopwords) -> list[str]:
         first, last = len(folded[:phrase.start()].split()), len(folded[:phrase.end()].split())
         for start, end, field_name in spans:
             label = " ".join(words[start:end])   # "der Kunde" is one word of a label, "Datę przeniesienia" two
-            exact = (len(token_key(label, stopwords).split()) >= 2 and match_label(label, rtype, stopwords)) \
-                or rtype.spec_by_name[field_name].kind == "date"
+            kind = rtype.spec_by_name[field_name].kind
+            several = len(token_key(label, stopwords).split()) >= 2
+            exact = kind == "date" or ((several or kind == "enum" and _stands_alone(words, start, end, spans, stopwords))
+                                       and match_label(label, rtype, stopwords))
             near = max(first - end, start - last, 0) <= _DEFERRED_LABEL_GAP   # apart by a word or two, or touching
             if exact and near and field_name not in named:
                 named.append(field_name)
     return named
+
+
+def _stands_alone(words: list[str], start: int, end: int, spans, stopwords) -> bool:
+    """A one-word label that names its item alone: it opens its clause, after small words only, and is no part of
+    a longer label ("Die Zahlungsart kläre ich noch", not "la preuve de paiement suit")."""
+    return all(word in stopwords for word in words[:start]) and not any(
+        other_start <= start and end <= other_end and other_end - other_start > end - start
+        for other_start, other_end, _ in spans)
 
 
 def _says_wrong_value(text: str, folded: str, vocabulary) -> bool:
@@ -3691,6 +3720,7 @@ def _prose_items(prose: list[Line], found: list[Found], comment: Mapping, rtype:
              *read_choice_lists(prose, rtype, values, [*found, *patterned, *statements])]
     if any(origin == "forwarded" for _, origin in paragraphs):
         items = _marked_forwarded(items, paragraphs)
+    items = _choices_deferred(items, paragraphs, rtype, stopwords, doubts)
     given_here = {item.field for item in items}
     # "o ID que informei é de outro contrato, por favor desconsiderem": the item whose value the agent quoted
     in_reply = _withdrawn_in_reply(prose, replies[comment_id], rtype, values, catalog) if comment_id in replies else []

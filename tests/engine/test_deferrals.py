@@ -58,3 +58,30 @@ def test_whole_sentences_before_a_glued_label_are_read_as_prose(catalog, setting
     verdict = _verdict(catalog, settings, "pt", later)
     assert "preferred_transfer_date" in verdict.missing
     assert verdict.fields.get("billing_frequency") == "annual"
+
+
+# A choice a sentence lets slip ("the invoices should go to …" is no payment by invoice) and the same comment
+# defers by its label: the choice is not given (blind28-de-05). Before, every language read payment by invoice.
+SLIPPED_CHOICE = {
+    "en": "Billing monthly, the invoices should go to accounts@cafe.example. Payment method to be confirmed with the owner.",
+    "pl": "Rozliczenie miesięczne, faktury proszę wysyłać na ksiegowosc@cafe.example. Forma płatności do ustalenia z klientem.",
+    "es": "Facturación mensual, las facturas a contabilidad@cafe.example. La forma de pago está por confirmar con el dueño.",
+    "ru": "Оплата ежемесячно, счета на buh@cafe.example. Способ оплаты сообщим дополнительно.",
+    "pt": "Faturação mensal, as faturas para contabilidade@cafe.example. O método de pagamento fica a definir com o dono.",
+    "de": "Abrechnung monatlich, die Rechnungen sollen an buchhaltung@cafe.example gehen. Die Zahlungsart kläre ich noch mit dem Wirt.",
+    "fr": "Facturation mensuelle, les factures à compta@cafe.example. Le mode de paiement reste à définir avec le patron.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SLIPPED_CHOICE))
+def test_a_choice_deferred_in_the_same_comment_is_not_read_from_a_slipped_word(catalog, settings, lang):
+    verdict = evaluate(ticket_document("reseller_change", [comment(SLIPPED_CHOICE[lang])], locale=lang),
+                       catalog, settings, TODAY)
+    assert "payment_method" in verdict.missing
+    assert verdict.fields["billing_frequency"] == "monthly"
+
+
+def test_a_choice_under_its_label_stands_beside_a_deferral_of_another_item(catalog, settings):
+    body = "Zahlungsart: Rechnung\nDas Wechseldatum klären wir noch."
+    verdict = evaluate(ticket_document("reseller_change", [comment(body)], locale="de"), catalog, settings, TODAY)
+    assert verdict.fields["payment_method"] == "invoice"

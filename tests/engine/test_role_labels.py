@@ -161,3 +161,10 @@ def test_labels_joined_by_a_slash_over_values_joined_by_one_pair_up(catalog, set
     assert (verdict.fields.get("current_reseller"), verdict.fields.get("new_reseller")) == (
         "Provence Bureautique", "Azur Cloud Services")
     assert verdict.missing == () and verdict.invalid == ()
+
+
+@pytest.mark.parametrize("label", ["Был реселлер", "Бывший реселлер"])
+def test_the_reseller_it_was_with_is_the_current_one(catalog, settings, label):
+    body = f"ID подписки: SUB-5527-0310\nКлиент: ООО «Медтехника-Юг»\n{label}: ООО «СибТелеком»\nНовый реселлер: ООО «ИнфоСистемы»"
+    verdict = evaluate(ticket_document("reseller_change", [comment(body)], locale="ru"), catalog, settings, TODAY)
+    assert verdict.fields["current_reseller"] == "ООО «СибТелеком»"
