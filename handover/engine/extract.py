@@ -405,6 +405,9 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
         name = _role_name_label(cleaned, rtype)   # "Releasing BP | Voxline Telecom"
         if name is not None:
             return name, fold(cleaned), False
+    date_item = _date_word_label(cleaned, rtype)
+    if date_item is not None:
+        return date_item, fold(cleaned), False
     found = _fuzzy(rtype.reader, cleaned)
     if found is None:
         return None
@@ -413,6 +416,16 @@ def read_label(text: str, rtype: RequestType, stopwords, doubts: list | None = N
             doubts.append({"kind": "ambiguous_label", "label": cleaned, "fields": list(found.candidates)})
         return None
     return found.field, fold(cleaned), False
+
+
+def _date_word_label(cleaned: str, rtype: RequestType) -> str | None:
+    """"- Date: 1 December please", "Termin: 14.12.", "дата: 15 декабря": the bare word for "date" (the language's
+    `date_words`) as a label names the type's one date item; in a type of several dates it names none."""
+    folded = fold(cleaned)
+    if " " in folded or folded not in rtype.reader.vocabulary.date_words:
+        return None
+    dates = _item_words(rtype, "date_items", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
+    return next(iter(dates)) if len(dates) == 1 else None
 
 
 def _strip_markup(line: str) -> str:
@@ -753,8 +766,12 @@ class _LineReader:
             # "Revendeur actuel / nouveau revendeur" over "Provence Bureautique / Azur Cloud Services": each its own
             self.found.extend(Found(name, part, written, False, origin, fold(written)) for name, part in pairs)
             return
-        self._may_wrap(value)
         kind = self.rtype.spec_by_name[field_name].kind
+        if kind == "date" and not exact and not any(char.isdigit() for char in value) \
+                and _date_word_label(written, self.rtype):
+            self.prose.append(Line(f"{written}: {value}", origin))   # "Termin – im szybciej, tym lepiej": no date given
+            return
+        self._may_wrap(value)
         if kind == "yesno":
             value = self._repeated(value)
         elif kind == "email" and "@" in value:
@@ -3306,7 +3323,9 @@ def _not_given_yet(value, catalog, vocabulary) -> bool:
     return lookup_phrase(value, catalog.yes_no_index if catalog is not None else {}) is not True
 
 
-_DOMAIN_LIKE = re.compile(r"[^\W_][\w-]*\.[^\W\d_]{2,}\b|\(at\)|\[at\]|\sat\s|\sarroba\s|\sсобака\s|\smałpa\s")
+# 'anna (at) firma.pl', 'anna arroba firma punto es'; not 'someone at Apex set it up'
+_DOMAIN_LIKE = re.compile(r"[^\W_][\w-]*\.[^\W\d_]{2,}\b|\(at\)|\[at\]"
+                          r"|\s(?:at|arroba|собака|małpa)\s+[\w-]+(?:\.|\s+(?:dot|punto|ponto|точка|kropka|punkt|point)\s)")
 _MIN_SENTENCE_WORDS = 3
 
 
