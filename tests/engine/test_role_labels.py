@@ -168,3 +168,27 @@ def test_the_reseller_it_was_with_is_the_current_one(catalog, settings, label):
     body = f"ID подписки: SUB-5527-0310\nКлиент: ООО «Медтехника-Юг»\n{label}: ООО «СибТелеком»\nНовый реселлер: ООО «ИнфоСистемы»"
     verdict = evaluate(ticket_document("reseller_change", [comment(body)], locale="ru"), catalog, settings, TODAY)
     assert verdict.fields["current_reseller"] == "ООО «СибТелеком»"
+
+
+# How end customers name the parties (issue 8, labels): their IT provider, who looks after them now and from now on,
+# and everyone's agreement asked as a question (blind29, small businesses writing themselves).
+END_CUSTOMER_LABELS = {
+    "en": ("Current IT provider", "New IT partner", "Does everyone agree?", "Yes"),
+    "pl": ("Obecna firma informatyczna", "Nowy dostawca IT", "Zgoda wszystkich", "tak"),
+    "es": ("Quién nos lleva ahora la cuenta", "Nuevo proveedor informático", "¿Están todos de acuerdo?", "sí"),
+    "ru": ("Текущий ИТ-партнёр", "Новый подрядчик", "Все ли согласны?", "да"),
+    "pt": ("Quem cuida hoje", "Quem vai cuidar daqui pra frente", "Todo mundo concorda?", "Sim"),
+    "de": ("Bisheriger IT-Dienstleister", "Neuer IT-Partner", "Sind alle einverstanden?", "ja"),
+    "fr": ("Prestataire actuel", "Nouveau prestataire", "Accord de tout le monde", "oui"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(END_CUSTOMER_LABELS))
+def test_the_parties_as_end_customers_name_them(catalog, settings, lang):
+    current, new, everyone, yes = END_CUSTOMER_LABELS[lang]
+    answer = f"{everyone} {yes}" if everyone.endswith("?") else f"{everyone}: {yes}"   # "Todo mundo concorda? Sim"
+    body = f"{current}: Infoservices 44\n{new}: Atlantique Numérique\n{answer}"
+    verdict = evaluate(ticket_document("reseller_change", [comment(body)], locale=lang), catalog, settings, TODAY)
+    assert verdict.fields["current_reseller"] == "Infoservices 44"
+    assert verdict.fields["new_reseller"] == "Atlantique Numérique"
+    assert verdict.fields["all_parties_consent"] is True
