@@ -1,12 +1,13 @@
 """Every ticket of the understanding corpus (tests/corpus/) gets the verdict a careful agent reaches.
 
-tests/corpus/blind/ … blind27/ are batches written without reading the parser (issue 8): blind2 … blind10 each
+tests/corpus/blind/ … blind29/ are batches written without reading the parser (issue 8): blind2 … blind10 each
 after the engine had been fixed against the one before, blind11 … blind25 as written with the reader unchanged
 (blind15 … blind17 measured fresh before and after the reader's prose fallbacks, blind18 … blind21 on the reader
 before and after the pending agreements, the answers to the agent, the label synonyms, colleagues and the writer's
 party, blind22 and blind23 only before and after every change of that session, blind24 and blind25 likewise before
 and after the writer's party, role labels, deferrals, move dates and the rest of the session after, blind26 and
-blind27 at the start of a session, after its generic changes, and after the fixes taken from them).
+blind27 at the start of a session, after its generic changes, and after the fixes taken from them, blind28
+(reseller operations staff) and blind29 (end customers writing themselves) likewise).
 The same loader and the same verdict comparison, kept apart so each batch stays a blind measurement of the
 reading (bench/understanding.py prints each batch's figure).
 """
@@ -19,7 +20,7 @@ from handover.engine.verdict import evaluate
 from tests.corpus.loader import CATEGORIES, CORPUS_DIR, LANGUAGES, load_corpus
 
 CASES = load_corpus()
-BLIND_BATCHES = {name: load_corpus(CORPUS_DIR / name) for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27")}
+BLIND_BATCHES = {name: load_corpus(CORPUS_DIR / name) for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29")}
 EVERY = CASES + [case for batch in BLIND_BATCHES.values() for case in batch]
 
 
