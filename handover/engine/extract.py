@@ -422,7 +422,7 @@ def _date_word_label(cleaned: str, rtype: RequestType) -> str | None:
     """"- Date: 1 December please", "Termin: 14.12.", "дата: 15 декабря": the bare word for "date" (the language's
     `date_words`) as a label names the type's one date item; in a type of several dates it names none."""
     folded = fold(cleaned)
-    if " " in folded or folded not in rtype.reader.vocabulary.date_words:
+    if rtype.reader is None or " " in folded or folded not in rtype.reader.vocabulary.date_words:
         return None
     dates = _item_words(rtype, "date_items", "", lambda: (spec.name for spec in rtype.fields if spec.kind == "date"))
     return next(iter(dates)) if len(dates) == 1 else None
@@ -2549,19 +2549,19 @@ def read_other_address(paragraphs: list[tuple[str, str]], rtype: RequestType, gi
         written = [(address, text, at) for address, text, at in written
                    if theirs is not None and theirs.search(fold(_SENTENCE_END.split(text[:at])[-1]))]
     elif not written:
-        written = _address_repeated(paragraphs, rtype, taken)
+        written = _address_repeated(paragraphs, rtype, taken, other)
     return [Found(other, written[-1][0], written[-1][1], False, "sentence")] if written else []
 
 
-def _address_repeated(paragraphs: list[tuple[str, str]], rtype: RequestType,
-                      taken: set[str]) -> list[tuple[str, str, int]]:
+def _address_repeated(paragraphs: list[tuple[str, str]], rtype: RequestType, taken: set[str],
+                      other: str) -> list[tuple[str, str, int]]:
     """"Mi correo de cliente es rosa@… y Martín … usaría también rosa@…": an address already read for the writer's
     own, written again later in a sentence that says the other party has it too (the language's `also_words`
     or "same as" words, the other item's own label words, or `other_address_words`) and not that it is the
     writer's: the other party keeps the same address, and is then rejected as the same as the current one.
-    "Cualquier duda, escríbanme a rosa@…" repeats the writer's own address and gives no item."""
+    "Cualquier duda, escríbanme a rosa@…" repeats the writer's own address and gives no item. `other`: the other
+    party's address item."""
     reader = rtype.reader
-    other = next(spec.name for spec in rtype.fields if spec.kind == "email" and spec.name != reader.own_address)
     seen: set[str] = set()
     repeated = []
     for text, origin in paragraphs:
@@ -2700,7 +2700,7 @@ _ADDRESS_ATTEMPT = re.compile(r"^[\w.+-]+(?:@@+[\w-]+)?(?:\.[\w-]+)*\.[^\W\d_]{2
 
 def read_address_labels(prose: list[Line], rtype: RequestType, given: Mapping[str, RawValue],
                         found_here: list[Found]) -> list[Found]:
-    """"Адрес нового держателя: i.petrov.mail.ru", "Eл. адрес нового владельца – ivanova.m.alfa-print.ru": a line
+    """"Адрес нового держателя: i.petrov.mail.ru", "Эл. адрес нового владельца – ivanova.m.alfa-print.ru": a line
     whose label is no catalog label but holds a word of every address item's labels ("адрес") and the own label
     words of one open address item ("нового"), and whose value is one word written as an address without its
     "@" (or with two), gives that item the value as written, so it is rejected as an invalid address, not
