@@ -2570,15 +2570,16 @@ def _address_repeated(paragraphs: list[tuple[str, str]], rtype: RequestType, tak
         start = 0
         for match in _ADDRESS_LIKE.finditer(text):
             address = match.group().rstrip(".")
+            key = fold(address)
             before, start = fold(_SENTENCE_END.split(text[start:match.start()])[-1]), match.end()
-            if fold(address) not in taken:
+            if key not in taken:
                 continue
-            if fold(address) in seen and not _writers_own(before, rtype):
+            if key in seen and not _writers_own(before, rtype):
                 sentence = f" {before} {fold(_SENTENCE_END.split(text[match.end():], 1)[0])} "
                 if any(f" {phrase} " in sentence for phrase in reader.vocabulary.repeats) or _theirs(
                         before, rtype, [other]) or _address_words(before) & _address_stems(rtype, other):
                     repeated.append((address, text, match.start()))
-            seen.add(fold(address))
+            seen.add(key)
     return repeated
 
 
